@@ -1,0 +1,1 @@
+"""The `disclosure` command line (Typer + Rich, Chinese output)."""

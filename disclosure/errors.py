@@ -1,0 +1,47 @@
+"""Named errors of the disclosure layer. The CLI and the web layer each map them once.
+
+Every error names the `field` it is about; messages are Chinese with a short English gloss.
+"""
+
+from __future__ import annotations
+
+
+class DisclosureError(Exception):
+    """Base class of everything a user can cause."""
+
+    exit_code = 2
+    http_status = 400
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+class InvalidInput(DisclosureError):
+    """A value that is malformed or not allowed (bad date, unknown department, …)."""
+
+
+class NotFound(DisclosureError):
+    exit_code = 4
+    http_status = 404
+
+
+class Conflict(DisclosureError):
+    """The request contradicts the record (a second reply, a stage that does not allow it)."""
+
+    exit_code = 5
+    http_status = 409
+
+
+class PermissionDenied(DisclosureError):
+    exit_code = 6
+    http_status = 403
+
+
+class ConfigError(DisclosureError):
+    exit_code = 3
+    http_status = 500

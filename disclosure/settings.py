@@ -1,0 +1,245 @@
+"""Office settings: config.toml, overridden by DISCLOSURE_<SECTION>__<KEY> variables.
+
+Nothing is loaded at import time: call `load_settings(path)`. Validation happens on load, so a
+bad value is reported with its key before anything runs.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import date, time
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from rules import periods
+
+CONFIG_ENV = "DISCLOSURE_CONFIG"
+DEFAULT_CONFIG = Path("config.toml")
+
+
+class OfficeSettings(BaseModel):
+    agency_name: str = "某市某局"
+    agency_abbr: str = "某局"  # used in serial numbers (文号), e.g. 穗应急
+    office_name: str = "政府信息公开工作机构"
+    timezone: str = "Asia/Shanghai"
+    address: str = ""
+    phone: str = ""
+    web_base_url: str = ""  # links in e-mails, e.g. http://10.0.0.5:8000
+
+
+class DatabaseSettings(BaseModel):
+    url: str = "sqlite:///data/disclosure.db"
+    echo: bool = False
+
+
+class SmtpSettings(BaseModel):
+    host: str = ""  # empty: write .eml files to [notifier] outbox_dir instead
+    port: int = 25
+    security: Literal["none", "starttls", "tls"] = "none"
+    username: str = ""
+    password: str = ""
+    password_env: str = ""  # name of an environment variable holding the password
+    sender: str = "disclosure@example.gov.cn"
+    timeout: float = 15.0
+
+    def resolved_password(self) -> str:
+        if self.password_env:
+            return os.environ.get(self.password_env, "")
+        return self.password
+
+
+class Department(BaseModel):
+    code: str
+    name: str
+    contact: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+class Leader(BaseModel):
+    name: str
+    email: str
+
+
+class NotifierSettings(BaseModel):
+    office_recipients: list[str] = Field(default_factory=list)
+    clocks: list[str] = Field(
+        default_factory=lambda: [
+            "reply_due",
+            "internal_target",
+            "correction_notice_due",
+            "correction_deadline",
+            "consultation_due",
+            "fee_payment_due",
+            "unconfirmed_arrival",
+        ]
+    )
+    days_ahead: list[int] = Field(default_factory=lambda: [5, 3, 1])
+    on_due_day: bool = True
+    daily_when_overdue: bool = True
+    escalate_after: int = 3  # working days overdue before leaders are told
+    leaders: list[Leader] = Field(default_factory=list)
+    run_times: list[str] = Field(default_factory=lambda: ["08:30"])
+    outbox_dir: str = "outbox"
+    calendar_warning_days: int = 60
+    max_attempts: int = 10
+
+    @field_validator("run_times")
+    @classmethod
+    def _times(cls, v: list[str]) -> list[str]:
+        for t in v:
+            time.fromisoformat(t)
+        return v
+
+
+class LetterSettings(BaseModel):
+    template_dir: str = ""  # a folder of .docx templates overriding the built-in ones
+    serial_pattern: str = "{abbr}{series}〔{year}〕{n}号"
+    series: dict[str, str] = Field(
+        default_factory=lambda: {"reply": "依申复", "notice": "依申告", "consultation": "依申征"}
+    )
+    delivery: str = "邮寄"
+
+
+class RemedySettings(BaseModel):
+    reconsideration_organ: str = "某市人民政府"
+    court: str = "某市某区人民法院"
+
+
+class TargetRule(BaseModel):
+    days_before_due: int | None = None
+    within_days: int | None = None
+
+
+class TargetSettings(BaseModel):
+    default: TargetRule = Field(default_factory=lambda: TargetRule(days_before_due=5))
+    case_types: dict[str, TargetRule] = Field(default_factory=dict)
+
+
+class RuleSettings(BaseModel):
+    correction_period: int = Field(default=periods.DEFAULT_CORRECTION_PERIOD, ge=1, le=60)
+    fee_pauses_clock: bool = True
+
+
+class Closure(BaseModel):
+    date: date
+    reason: str = "停止办公"
+
+
+class CalendarSettings(BaseModel):
+    extra_files: list[str] = Field(default_factory=list)
+    closures: list[Closure] = Field(default_factory=list)
+
+
+class RegistrationSettings(BaseModel):
+    number_pattern: str = "{year}-{seq:05d}"
+
+
+class WebSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = ""  # empty: generated once and kept in data/secret_key
+    page_size: int = 50
+    login_attempts: int = 5
+    login_window_seconds: int = 300
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="DISCLOSURE_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    office: OfficeSettings = Field(default_factory=OfficeSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    departments: list[Department] = Field(default_factory=list)
+    notifier: NotifierSettings = Field(default_factory=NotifierSettings)
+    letters: LetterSettings = Field(default_factory=LetterSettings)
+    remedy: RemedySettings = Field(default_factory=RemedySettings)
+    targets: TargetSettings = Field(default_factory=TargetSettings)
+    rules: RuleSettings = Field(default_factory=RuleSettings)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
+    config_path: str = ""  # where the settings came from ("" = built-in defaults)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment variables win over the file, which is passed in as init values.
+        return (env_settings, init_settings)
+
+    @property
+    def base_dir(self) -> Path:
+        """Relative paths (database, outbox, templates) resolve against the config's folder."""
+        return Path(self.config_path).resolve().parent if self.config_path else Path.cwd()
+
+    def resolve(self, path: str) -> Path:
+        p = Path(path)
+        return p if p.is_absolute() else self.base_dir / p
+
+    def department_codes(self) -> set[str]:
+        return {d.code for d in self.departments}
+
+
+class SettingsError(ValueError):
+    """config.toml or an environment variable holds a value that cannot be used."""
+
+
+def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """`--config`, then $DISCLOSURE_CONFIG, then ./config.toml; None means built-in defaults."""
+    if explicit:
+        p = Path(explicit)
+        if not p.is_file():
+            raise SettingsError(f"配置文件不存在 / config file not found: {p}")
+        return p
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        p = Path(env)
+        if not p.is_file():
+            raise SettingsError(f"{CONFIG_ENV} 指向的配置文件不存在 / not found: {p}")
+        return p
+    return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
+
+
+def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
+    """Load and validate settings. `path=None` searches as `find_config` does.
+
+    `overrides` (section → mapping) are merged over the file, for tests and tools.
+    """
+    found = find_config(path)
+    data: dict[str, Any] = {}
+    if found is not None:
+        try:
+            data = tomllib.loads(found.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"配置文件格式错误 / invalid TOML in {found}: {exc}") from exc
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = value
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"])
+        raise SettingsError(
+            f"配置项 {where} 无效 / invalid setting {where}: {first['msg']}"
+        ) from exc
+    settings.config_path = str(found.resolve()) if found else ""
+    return settings
