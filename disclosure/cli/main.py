@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import getpass
+import os
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import click
 import typer
+from sqlalchemy import Engine
 from typer.core import TyperGroup
 
+from disclosure.clock import today_in
 from disclosure.errors import DisclosureError
 from disclosure.settings import Settings, SettingsError, load_settings
 from rules.errors import RulesError
@@ -45,17 +50,39 @@ app = typer.Typer(
 
 
 class AppState:
-    """Per-invocation state: the settings are loaded on first use, never at import time."""
+    """Per-invocation state: settings and engine are made on first use, never at import time."""
 
     def __init__(self, config: Path | None) -> None:
         self.config = config
         self._settings: Settings | None = None
+        self._engine: Engine | None = None
 
     @property
     def settings(self) -> Settings:
         if self._settings is None:
             self._settings = load_settings(self.config)
         return self._settings
+
+    @property
+    def engine(self) -> Engine:
+        """The database, created or migrated on first use (SQLite under ./data by default)."""
+        if self._engine is None:
+            from disclosure.db import make_engine
+            from disclosure.services.setup import ensure_database
+
+            self._engine = make_engine(self.settings)
+            ensure_database(self._engine, self.settings)
+        return self._engine
+
+    def today(self, override: str | None = None) -> date:
+        from disclosure.cli.options import parse_date
+
+        given = parse_date(override, "--today")
+        return given or today_in(self.settings.office.timezone)
+
+    @property
+    def actor(self) -> str:
+        return os.environ.get("DISCLOSURE_ACTOR") or getpass.getuser()
 
 
 @app.callback()

@@ -1,0 +1,1 @@
+"""Service layer: keyword-only functions handed a session. Callers never touch the session."""

@@ -1,0 +1,105 @@
+"""Read-side queries: lists by deadline state are plain indexed filters on stored columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from disclosure.models import Application, Department, EventRecord, Stage
+from disclosure.services.office import Office
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    overdue: bool = False
+    due_within: int | None = None  # working days
+    department_id: int | None = None
+    stage: Stage | None = None
+    open_only: bool = False
+    search: str = ""
+    limit: int | None = None
+    offset: int = 0
+    order: str = "reply_due"
+    descending: bool = False
+
+
+SORTABLE = {"reply_due", "received_on", "number", "next_action_due", "applicant_name"}
+
+
+def list_applications(
+    session: Session, *, office: Office, today: date, flt: ListFilter
+) -> list[Application]:
+    stmt = select(Application)
+    stmt = _where(stmt, office, today, flt)
+    order_col = getattr(Application, flt.order if flt.order in SORTABLE else "reply_due")
+    ordering = col(order_col).desc() if flt.descending else col(order_col).asc()
+    stmt = stmt.order_by(ordering.nulls_last(), col(Application.id))
+    if flt.limit is not None:
+        stmt = stmt.limit(flt.limit).offset(flt.offset)
+    return list(session.exec(stmt).all())
+
+
+def count_applications(session: Session, *, office: Office, today: date, flt: ListFilter) -> int:
+    stmt = _where(select(func.count()).select_from(Application), office, today, flt)
+    return int(session.exec(stmt).one())
+
+
+def _where(stmt, office: Office, today: date, flt: ListFilter):  # type: ignore[no-untyped-def]
+    if flt.overdue or flt.due_within is not None or flt.open_only:
+        stmt = stmt.where(col(Application.is_open).is_(True))
+    if flt.overdue:
+        stmt = stmt.where(col(Application.reply_due) < today)
+    if flt.due_within is not None:
+        limit = office.calendar.add_working_days(today, flt.due_within)
+        stmt = stmt.where(col(Application.reply_due) >= today, col(Application.reply_due) <= limit)
+    if flt.department_id is not None:
+        stmt = stmt.where(Application.lead_department_id == flt.department_id)
+    if flt.stage is not None:
+        stmt = stmt.where(Application.stage == flt.stage.value)
+    if flt.search:
+        like = f"%{flt.search}%"
+        stmt = stmt.where(
+            col(Application.number).like(like)
+            | col(Application.applicant_name).like(like)
+            | col(Application.content).like(like)
+        )
+    return stmt
+
+
+def working_days_left(app: Application, office: Office, today: date) -> int | None:
+    """As `WorkingCalendar.working_days_left`, skipping the stored pause."""
+    if app.reply_due is None or not app.is_open:
+        return None
+    pauses = []
+    if app.paused_from and app.paused_until:
+        from rules.calendar import Pause
+
+        pauses.append(Pause(app.paused_from, app.paused_until))
+    return office.calendar.working_days_left(today, app.reply_due, pauses)
+
+
+def deadline_state(app: Application, today: date) -> str:
+    """running / paused / awaiting_correction / overdue / closed_on_time / closed_late."""
+    if not app.is_open:
+        return "closed_on_time" if app.closed_on_time else "closed_late"
+    if app.awaiting_correction:
+        return "awaiting_correction"
+    if app.paused_from and app.paused_until and app.paused_from <= today <= app.paused_until:
+        return "paused"
+    if app.reply_due is not None and today > app.reply_due:
+        return "overdue"
+    if app.received_on is None:
+        return "unconfirmed"
+    return "running"
+
+
+def department_names(session: Session) -> dict[int, Department]:
+    return {d.id: d for d in session.exec(select(Department)).all() if d.id is not None}
+
+
+def events_for(session: Session, app: Application) -> list[EventRecord]:
+    stmt = select(EventRecord).where(EventRecord.application_id == app.id)
+    return list(session.exec(stmt.order_by(col(EventRecord.recorded_at), col(EventRecord.id))))
