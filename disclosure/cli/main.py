@@ -80,6 +80,11 @@ class AppState:
         given = parse_date(override, "--today")
         return given or today_in(self.settings.office.timezone)
 
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
     @property
     def actor(self) -> str:
         return os.environ.get("DISCLOSURE_ACTOR") or getpass.getuser()
@@ -94,6 +99,7 @@ def _root(
     ] = None,
 ) -> None:
     ctx.obj = AppState(config)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def state(ctx: typer.Context) -> AppState:
