@@ -91,6 +91,7 @@ class NotifierSettings(BaseModel):
     outbox_dir: str = "outbox"
     calendar_warning_days: int = 60
     max_attempts: int = 10
+    template_dir: str = ""  # a folder of .j2 templates overriding notifier/templates
 
     @field_validator("run_times")
     @classmethod
@@ -107,6 +108,10 @@ class LetterSettings(BaseModel):
         default_factory=lambda: {"reply": "依申复", "notice": "依申告", "consultation": "依申征"}
     )
     delivery: str = "邮寄"
+    # How to pay the information-processing fee (Fees art. 7), printed in fee notices.
+    payment_method: str = (
+        "请持本通知书到本机关政府信息公开工作机构办理缴费手续，或按本机关告知的非税收入缴款方式缴纳。"
+    )
 
 
 class RemedySettings(BaseModel):

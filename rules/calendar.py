@@ -194,9 +194,11 @@ class WorkingCalendar:
     def subtract_working_days(self, end: date, n: int) -> date:
         """The Nth working day strictly before `end` (day 1 is the working day before it).
 
-        Example: subtract_working_days(Mon 2026-03-30, 1) → Fri 2026-03-27.
+        Example: subtract_working_days(Mon 2026-03-30, 1) → Fri 2026-03-27. n must be ≥ 1.
         """
         self._check(end)
+        if n < 1:
+            raise ValueError("n must be >= 1")
         i = bisect_left(self._ords, end.toordinal()) - n
         if i < 0:
             raise CalendarRangeError("早于日历范围 / before the calendar", field="date")

@@ -117,11 +117,12 @@ def explain_count(count: Count, calendar: WorkingCalendar) -> str:
 
 
 def _makeups(count: Count, calendar: WorkingCalendar) -> list[DayInfo]:
+    """Make-up working days that were counted (paused ones were not)."""
     lo, hi = sorted((count.start, count.end))
     out = []
     d = lo + timedelta(days=1)
     while d <= hi:
-        if d.weekday() >= 5:
+        if d.weekday() >= 5 and not any(p.start <= d <= p.end for p in count.pauses):
             info = calendar.describe(d)
             if info.kind is DayKind.MAKEUP:
                 out.append(info)

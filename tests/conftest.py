@@ -35,6 +35,22 @@ DEPARTMENTS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _no_repo_config(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never read the repository's config.toml: defaults come from an empty file."""
+    empty = tmp_path_factory.mktemp("config") / "config.toml"
+    empty.write_text("# built-in defaults\n", encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DISCLOSURE_CONFIG", str(empty))
+        for key in [
+            k
+            for k in os.environ
+            if k.startswith("DISCLOSURE_") and "__" in k and not k.startswith("DISCLOSURE_TEST")
+        ]:
+            mp.delenv(key)
+        yield
+
+
 def _pg_admin():  # type: ignore[no-untyped-def]
     import psycopg
 

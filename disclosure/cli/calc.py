@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -11,6 +13,7 @@ from disclosure.calendar_source import make_calendar
 from disclosure.cli.options import parse_date, parse_pause, require_date
 from disclosure.errors import InvalidInput
 from rules.engine import Deadlines, compute
+from rules.errors import RulesError
 from rules.events import Event, EventKind
 from rules.explain import cn_date, explain
 from rules.fees import fee_per_item, fee_per_volume
@@ -77,19 +80,45 @@ def deadline(
         span = parse_pause(p)
         events.append(Event(EventKind.PAUSE, span.start, end=span.end))
     calendar = make_calendar(settings)
-    result = compute(events, calendar, _policy(settings))
-    if extend is not None:
-        on = parse_date(extended_on, "--extended-on") or result.reply_due or rec
-        result = compute(
-            [*events, Event(EventKind.EXTENSION_GRANTED, on, days=extend)],
-            calendar,
-            _policy(settings),
-        )
     day = parse_date(today, "--today")
-    if as_json:
-        typer.echo(json.dumps(_as_json(result, day, calendar), ensure_ascii=False))
-        return
-    _print(result, day, calendar)
+    if day is not None:
+        try:
+            calendar.describe(day)
+        except RulesError as exc:
+            raise InvalidInput(exc.message, field="--today") from exc
+    with _as_options():
+        result = compute(events, calendar, _policy(settings))
+        if extend is not None:
+            on = parse_date(extended_on, "--extended-on") or result.reply_due or rec
+            with_ext = [*events, Event(EventKind.EXTENSION_GRANTED, on, days=extend)]
+            result = compute(with_ext, calendar, _policy(settings))
+        if as_json:
+            typer.echo(json.dumps(_as_json(result, day, calendar), ensure_ascii=False))
+            return
+        _print(result, day, calendar)
+
+
+# Field names used by rules/ errors → the calculator's option names.
+_OPTION_FOR_FIELD = {
+    "date": "--received",
+    "received": "--received",
+    "extend": "--extend",
+    "extension": "--extend",
+    "pause": "--pause",
+    "correction_received": "--correction-received",
+    "correction_requested": "--correction-requested",
+    "pages": "--pages",
+    "nth-in-month": "--nth-in-month",
+}
+
+
+@contextmanager
+def _as_options() -> Iterator[None]:
+    """Re-raise rules errors naming the command-line option the clerk typed."""
+    try:
+        yield
+    except RulesError as exc:
+        raise InvalidInput(exc.message, field=_OPTION_FOR_FIELD.get(exc.field, exc.field)) from exc
 
 
 def _policy(settings):  # type: ignore[no-untyped-def]
@@ -154,11 +183,12 @@ def fee(
             "须且只能指定 --pages 或 --nth-in-month 之一 / exactly one scale",
             field="--pages/--nth-in-month",
         )
-    if pages is not None:
-        amount, basis = fee_per_volume(pages), f"按量收费，{pages} 页"
-    else:
-        assert nth_in_month is not None
-        amount, basis = fee_per_item(nth_in_month), f"按件收费，本月第 {nth_in_month} 件"
+    with _as_options():
+        if pages is not None:
+            amount, basis = fee_per_volume(pages), f"按量收费，{pages} 页"
+        else:
+            assert nth_in_month is not None
+            amount, basis = fee_per_item(nth_in_month), f"按件收费，本月第 {nth_in_month} 件"
     if as_json:
         typer.echo(json.dumps({"amount_yuan": amount, "basis": basis}, ensure_ascii=False))
     else:

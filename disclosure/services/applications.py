@@ -17,24 +17,56 @@ from disclosure.errors import Conflict, InvalidInput, NotFound
 from disclosure.models import Application, EventRecord, Stage
 from disclosure.outcomes import ABANDONED_CORRECTION, ABANDONED_FEE, OUTCOMES, WITHDRAWN
 from disclosure.schemas import FIELD_LABELS, ApplicationCreate
-from disclosure.services.deadlines import recompute
+from disclosure.services.deadlines import compute_for, events_of, recompute
 from disclosure.services.departments import find_department
-from disclosure.services.numbering import next_number
 from disclosure.services.office import Office
+from disclosure.services.registration import (
+    APPLICATION_SERIES,
+    not_future,
+    register_application,
+    register_many,
+)
 from disclosure.services.workflow import advanced, check_transition
 from rules.errors import ReceiptDateError
 from rules.events import EventKind
 from rules.receipt import check_receipt
 
-APPLICATION_SERIES = "application"
+__all__ = [
+    "APPLICATION_SERIES",
+    "EventInput",
+    "abandon",
+    "assign",
+    "confirm_receipt",
+    "get_application",
+    "move_stage",
+    "parse_create",
+    "record_event",
+    "register_application",
+    "register_many",
+    "reply",
+    "withdraw",
+]
+
+
+def _message(error: Any) -> str:
+    """A Chinese message (with the English gloss) for one pydantic error."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "enum":
+        return f"取值应为 {ctx.get('expected', '')} / {error['msg']}"
+    if kind == "string_too_short":
+        return "不能为空 / must not be empty"
+    if kind == "string_too_long":
+        return f"过长，最多 {ctx.get('max_length')} 个字符 / too long"
+    if kind == "missing":
+        return "必须填写 / required"
+    return str(error["msg"]).removeprefix("Value error, ")
 
 
 def validation_error(exc: ValidationError) -> InvalidInput:
     """The first pydantic error as an `InvalidInput` naming the CLI option."""
     first = exc.errors()[0]
     key = str(first["loc"][0]) if first["loc"] else ""
-    msg = str(first["msg"]).removeprefix("Value error, ")
-    return InvalidInput(msg, field=FIELD_LABELS.get(key, key))
+    return InvalidInput(_message(first), field=FIELD_LABELS.get(key, key))
 
 
 def parse_create(values: dict[str, Any]) -> ApplicationCreate:
@@ -44,15 +76,17 @@ def parse_create(values: dict[str, Any]) -> ApplicationCreate:
         raise validation_error(exc) from exc
 
 
-def get_application(session: Session, number: str) -> Application:
-    app = session.exec(select(Application).where(Application.number == number)).first()
+def get_application(session: Session, number: str, *, lock: bool = False) -> Application:
+    """The application numbered `number`; `lock=True` holds its row until the transaction ends
+    (SELECT … FOR UPDATE on PostgreSQL; SQLite's write transaction already excludes others),
+    so two clerks recording on the same application at once are serialised."""
+    stmt = select(Application).where(Application.number == number)
+    if lock:
+        stmt = stmt.with_for_update().execution_options(populate_existing=True)
+    app = session.exec(stmt).first()
     if app is None:
         raise NotFound(f"没有编号为 {number} 的申请 / no such application", field="NUMBER")
     return app
-
-
-def _format_number(office: Office, year: int, seq: int) -> str:
-    return office.settings.registration.number_pattern.format(year=year, seq=seq)
 
 
 def _append(
@@ -71,74 +105,6 @@ def _append(
     session.add(rec)
     session.flush()
     return rec
-
-
-def _not_future(d: date | None, today: date, field: str) -> None:
-    if d is not None and d > today:
-        raise InvalidInput(
-            f"日期 {d.isoformat()} 晚于今天 {today.isoformat()} / date in the future", field=field
-        )
-
-
-def register_application(
-    session: Session,
-    *,
-    office: Office,
-    data: ApplicationCreate,
-    today: date,
-    actor: str,
-    now: datetime,
-) -> Application:
-    """Register a new application: number it, log the receipt, compute its deadlines."""
-    if data.received_on is None and data.arrived_on is None:
-        raise InvalidInput(
-            "须填写收到日期或送达日期 / received or arrived date required", field="--received"
-        )
-    _not_future(data.received_on, today, "--received")
-    _not_future(data.arrived_on, today, "--arrived")
-    if data.received_on is not None:
-        try:
-            check_receipt(data.channel, data.received_on, data.arrived_on)
-        except ReceiptDateError as exc:
-            raise InvalidInput(exc.message, field="--received") from exc
-    lead = find_department(session, data.department) if data.department else None
-    for code in data.cooperating:
-        find_department(session, code, field="--cooperating")
-    if data.case_type:
-        office.policy(data.case_type)  # raises for an unknown case type
-    basis = data.received_on or data.arrived_on
-    assert basis is not None
-    office.calendar.describe(basis)  # raises CalendarRangeError for dates outside the data
-    seq = next_number(session, series=APPLICATION_SERIES, year=basis.year)
-    app = Application(
-        number=_format_number(office, basis.year, seq),
-        year=basis.year,
-        seq=seq,
-        channel=data.channel.value,
-        arrived_on=data.arrived_on or data.received_on,
-        received_on=data.received_on,
-        applicant_name=data.applicant_name,
-        applicant_type=data.applicant_type.value,
-        email=data.email,
-        phone=data.phone,
-        address=data.address,
-        id_number=data.id_number,
-        content=data.content,
-        form_wanted=data.form_wanted,
-        case_type=data.case_type,
-        lead_department_id=lead.id if lead else None,
-        cooperating=list(data.cooperating),
-        created_at=now,
-        updated_at=now,
-        created_by=actor,
-    )
-    session.add(app)
-    session.flush()
-    _append(session, app, "registered", basis, actor=actor, now=now, note=data.note)
-    if data.received_on is not None:
-        _append(session, app, EventKind.RECEIVED.value, data.received_on, actor=actor, now=now)
-    recompute(session, app, office)
-    return app
 
 
 @dataclass(frozen=True)
@@ -169,8 +135,8 @@ def record_event(
     now: datetime,
 ) -> Application:
     """Append one event and recompute; impossible sequences raise and nothing is written."""
-    app = get_application(session, number)
-    _not_future(event.on, today, "--date")
+    app = get_application(session, number, lock=True)
+    not_future(event.on, today, "--date")
     if event.kind == EventKind.EXTENSION_GRANTED and not (event.approver or "").strip():
         raise InvalidInput(
             "延期须记录批准人（条例第三十三条）/ approver required", field="--approver"
@@ -218,10 +184,10 @@ def confirm_receipt(
     now: datetime,
 ) -> Application:
     """Record the legal receipt date of an arrival confirmed later (Reg. Art. 31)."""
-    app = get_application(session, number)
+    app = get_application(session, number, lock=True)
     if app.received_on is not None:
         raise Conflict(f"已于 {app.received_on} 确认收到 / already confirmed", field="NUMBER")
-    _not_future(on, today, "--date")
+    not_future(on, today, "--date")
     try:
         check_receipt(app.channel, on, app.arrived_on)  # type: ignore[arg-type]
     except ReceiptDateError as exc:
@@ -251,7 +217,7 @@ def reply(
         raise InvalidInput(
             f"未知的答复结果代码 {outcome!r}；可用：{', '.join(OUTCOMES)}", field="--outcome"
         )
-    app = get_application(session, number)
+    app = get_application(session, number, lock=True)
     if app.outcome is not None or not app.is_open:
         raise Conflict(
             f"申请 {number} 已答复（{app.outcome}），不能重复答复 / already replied",
@@ -308,9 +274,25 @@ def abandon(
         raise InvalidInput(
             "原因须为 correction 或 fee / reason must be correction or fee", field="--reason"
         )
-    app = get_application(session, number)
-    if reason == "correction" and not app.awaiting_correction:
-        raise Conflict("该申请不在等待补正状态 / not awaiting correction", field="--reason")
+    app = get_application(session, number, lock=True)
+    d = compute_for(app, events_of(session, app), office)
+    if d is not None and not d.closed:
+        if reason == "correction":
+            lapse = d.correction_deadline
+            if lapse is None:
+                raise Conflict("该申请不在等待补正状态 / not awaiting correction", field="--reason")
+        else:
+            lapse = d.fee_payment_due
+            if lapse is None:
+                raise Conflict(
+                    "没有待缴费的收费通知 / no fee notice awaiting payment", field="--reason"
+                )
+        if on <= lapse:
+            raise InvalidInput(
+                f"期限 {lapse.isoformat()} 届满后才能视为放弃申请 / the period runs until "
+                f"{lapse.isoformat()}",
+                field="--date",
+            )
     return record_event(
         session,
         office=office,
@@ -333,7 +315,7 @@ def move_stage(
     note: str = "",
 ) -> Application:
     """Move along the workflow (审核, 办理, 归档); closing happens through reply/withdraw."""
-    app = get_application(session, number)
+    app = get_application(session, number, lock=True)
     if to is Stage.REPLIED:
         raise Conflict("请使用 reply 命令记录答复 / use reply", field="stage")
     check_transition(Stage(app.stage), to)
@@ -354,7 +336,7 @@ def assign(
     actor: str,
     now: datetime,
 ) -> Application:
-    app = get_application(session, number)
+    app = get_application(session, number, lock=True)
     lead = find_department(session, department)
     for code in cooperating:
         find_department(session, code, field="--cooperating")

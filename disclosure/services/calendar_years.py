@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import true
 from sqlmodel import Session, col, select
 
 from disclosure.calendar_source import make_calendar
-from disclosure.errors import InvalidInput
+from disclosure.errors import Conflict, DisclosureError, InvalidInput
 from disclosure.models import Application, CalendarNotice
 from disclosure.services.deadlines import recompute
 from disclosure.services.office import Office, stored_notices
 from disclosure.settings import Settings
 from rules.errors import CalendarDataError
-from rules.schedule import parse_notices
+from rules.schedule import Notice, parse_notices
 
 
 @dataclass(frozen=True)
@@ -59,20 +61,60 @@ def load_text(
     for n in notices:
         session.add(
             CalendarNotice(
-                year=n.year, title=n.title, source_text=text, loaded_at=now, loaded_by=actor
+                year=n.year,
+                title=n.title,
+                source_text=notice_toml(n),
+                loaded_at=now,
+                loaded_by=actor,
             )
         )
     session.flush()
     office = Office(settings, make_calendar(settings, stored_notices(session)))
     result = LoadResult(years=sorted({n.year for n in notices}))
-    apps = session.exec(select(Application).where(col(Application.is_open).is_(True))).all()
+    apps = session.exec(
+        select(Application).where(col(Application.is_open) == true()).order_by(Application.id)
+    ).all()
     for app in apps:
         before, was_prov = app.reply_due, app.provisional
-        recompute(session, app, office)
+        try:
+            recompute(session, app, office)
+        except DisclosureError as exc:  # e.g. an extension now later than the new due date
+            raise Conflict(
+                f"申请 {app.number} 按新日历无法重新计算，未载入：{exc.message}"
+                f" / {app.number} cannot be recomputed",
+                field="FILE",
+            ) from exc
         result.recomputed += 1
         if app.reply_due != before:
             result.moved.append(Moved(app.number, _iso(before), _iso(app.reply_due), was_prov))
     return result
+
+
+def _toml_str(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+
+
+def notice_toml(n: Notice) -> str:
+    """One notice as a `[[notice]]` TOML table (what `parse_notices` reads back)."""
+    lines = ["[[notice]]", f"year = {n.year}", f"title = {_toml_str(n.title)}"]
+    if n.number:
+        lines.append(f"number = {_toml_str(n.number)}")
+    if n.published:
+        lines.append(f"published = {n.published.isoformat()}")
+    offs = ", ".join(
+        f"{{ name = {_toml_str(o.name)}, start = {o.start.isoformat()},"
+        f" end = {o.end.isoformat()} }}"
+        for o in n.days_off
+    )
+    lines.append(f"days_off = [{offs}]")
+    works = ", ".join(
+        f"{{ date = {d.isoformat()}, name = {_toml_str(name)} }}" for d, name in n.working_days
+    )
+    lines.append(f"working_weekend_days = [{works}]")
+    if n.cancelled_working_days:
+        days = ", ".join(d.isoformat() for d in n.cancelled_working_days)
+        lines.append(f"cancelled_working_days = [{days}]")
+    return "\n".join(lines) + "\n"
 
 
 def _iso(d: date | None) -> str | None:

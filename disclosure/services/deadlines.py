@@ -2,16 +2,47 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from sqlmodel import Session, select
 
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application, EventRecord
 from disclosure.services.office import Office
 from rules.engine import Deadlines, compute
-from rules.errors import EventAfterClosingError, RulesError, SequenceError
+from rules.errors import (
+    EventAfterClosingError,
+    EventBeforeReceiptError,
+    RulesError,
+    SequenceError,
+)
 from rules.events import Event, EventKind
 
 ENGINE_KINDS = {k.value for k in EventKind}
+
+# The engine names its inputs after the event; the command line names its options. An error
+# is reported with the option the user typed (the message itself stays the engine's).
+OPTION_FOR_FIELD = {
+    "received": "--received",
+    "extend": "--days",
+    "extension": "--date",
+    "deferred_due": "--due",
+    "correction_requested": "--date",
+    "correction_received": "--date",
+    "consultation_answered": "--date",
+    "fee_notice": "--date",
+    "fee_paid": "--date",
+    "pause": "--date",
+    "date": "--date",
+}
+
+
+def option_for(exc: RulesError) -> str:
+    """The command-line option an engine error is about."""
+    if isinstance(exc, EventBeforeReceiptError | EventAfterClosingError):
+        return "--date"
+    return OPTION_FOR_FIELD.get(exc.field, exc.field or "--date")
 
 
 def to_rule_event(rec: EventRecord) -> Event | None:
@@ -34,41 +65,61 @@ def events_of(session: Session, app: Application) -> list[EventRecord]:
     return list(session.exec(stmt.order_by(EventRecord.on, EventRecord.id)).all())
 
 
-def compute_for(app: Application, records: list[EventRecord], office: Office) -> Deadlines | None:
-    """The engine's view of `app`; None while the arrival is unconfirmed (no receipt yet)."""
-    events = [e for e in (to_rule_event(r) for r in records) if e is not None]
-    if not any(e.kind is EventKind.RECEIVED for e in events):
+def compute_events(case_type: str, events: Iterable[Event], office: Office) -> Deadlines | None:
+    """The engine's view of a list of rule events; None while there is no receipt yet."""
+    evs = list(events)
+    if not any(e.kind is EventKind.RECEIVED for e in evs):
         return None
     try:
-        return compute(events, office.calendar, office.policy(app.case_type))
+        return compute(evs, office.calendar, office.policy(case_type))
     except EventAfterClosingError as exc:
-        raise Conflict(exc.message, field=exc.field) from exc
+        raise Conflict(exc.message, field=option_for(exc)) from exc
     except SequenceError as exc:
-        raise InvalidInput(exc.message, field=exc.field) from exc
+        raise InvalidInput(exc.message, field=option_for(exc)) from exc
     except RulesError as exc:
-        raise InvalidInput(exc.message, field=exc.field or "date") from exc
+        raise InvalidInput(exc.message, field=option_for(exc)) from exc
+
+
+def compute_for(app: Application, records: list[EventRecord], office: Office) -> Deadlines | None:
+    """The engine's view of `app`; None while the arrival is unconfirmed (no receipt yet)."""
+    events = (e for e in (to_rule_event(r) for r in records) if e is not None)
+    return compute_events(app.case_type, events, office)
+
+
+def columns(d: Deadlines | None) -> dict[str, Any]:
+    """The stored-deadline columns of an application for the computed `d`."""
+    if d is None:
+        return {
+            "reply_due": None,
+            "next_action_due": None,
+            "internal_target": None,
+            "correction_notice_due": None,
+            "provisional": False,
+            "paused_from": None,
+            "paused_until": None,
+            "awaiting_correction": False,
+        }
+    last = d.pauses[-1] if d.pauses else None
+    return {
+        "reply_due": d.reply_due,
+        "next_action_due": d.next_action_due(),
+        "internal_target": d.internal_target,
+        "correction_notice_due": d.correction_notice_due,
+        "provisional": d.provisional,
+        "paused_from": last.start if last else None,
+        "paused_until": last.end if last else None,
+        "awaiting_correction": d.awaiting_correction,
+        "closed_on": d.closed_on,
+        "closed_on_time": d.closed_on_time,
+        "is_open": not d.closed,
+    }
 
 
 def store(app: Application, d: Deadlines | None) -> None:
     """Copy the computed dates into the application's columns."""
-    if d is None:
-        app.reply_due = app.next_action_due = app.internal_target = None
-        app.correction_notice_due = None
-        app.provisional = False
-        app.paused_from = app.paused_until = None
-        app.awaiting_correction = False
-        return
-    app.reply_due = d.reply_due
-    app.next_action_due = d.next_action_due()
-    app.internal_target = d.internal_target
-    app.correction_notice_due = d.correction_notice_due
-    app.provisional = d.provisional
-    last = d.pauses[-1] if d.pauses else None
-    app.paused_from, app.paused_until = (last.start, last.end) if last else (None, None)
-    app.awaiting_correction = d.awaiting_correction
-    app.closed_on = d.closed_on
-    app.closed_on_time = d.closed_on_time
-    app.is_open = not d.closed
+    for name, value in columns(d).items():
+        if getattr(app, name) != value:
+            setattr(app, name, value)
 
 
 def recompute(session: Session, app: Application, office: Office) -> Deadlines | None:

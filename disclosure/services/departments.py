@@ -14,16 +14,26 @@ def sync_from_settings(session: Session, settings: Settings) -> int:
     changed = 0
     for dep in settings.departments:
         row = session.exec(select(Department).where(Department.code == dep.code)).first()
+        new = row is None
         if row is None:
             row = Department(code=dep.code, name=dep.name)
         values = dep.model_dump()
-        if any(getattr(row, k) != v for k, v in values.items()):
+        if new or any(getattr(row, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(row, k, v)
             session.add(row)
             changed += 1
     session.flush()
+    session.info.pop(_CACHE, None)
     return changed
+
+
+_CACHE = "disclosure.departments"
+
+
+def department_cache(session: Session) -> dict[str, Department]:
+    """Departments already looked up in this session (one session = one transaction)."""
+    return session.info.setdefault(_CACHE, {})
 
 
 def find_department(session: Session, ref: str, field: str = "--department") -> Department:
@@ -52,4 +62,5 @@ def add_department(
     )
     session.add(row)
     session.flush()
+    session.info.pop(_CACHE, None)
     return row

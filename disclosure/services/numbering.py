@@ -1,8 +1,10 @@
 """Gapless numbers per (series, year), safe under concurrent writers.
 
 The counter row is incremented with UPDATE … RETURNING inside the caller's transaction: on
-PostgreSQL the row lock makes a second writer wait; on SQLite the write transaction already
-holds the database lock (BEGIN IMMEDIATE). A rollback gives the number back, so no gaps.
+PostgreSQL the row lock makes a second writer wait until the first commits or rolls back; on
+SQLite the write transaction already holds the database lock (BEGIN IMMEDIATE). A rollback
+gives the numbers back, so there are no gaps. The first number of a year creates the row with
+INSERT … ON CONFLICT DO NOTHING (a concurrent creator waits on the primary key, then skips).
 """
 
 from __future__ import annotations
@@ -10,20 +12,30 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlmodel import Session
 
-# Same SQL on SQLite (3.24+) and PostgreSQL (9.5+).
+# Same SQL on SQLite (3.35+) and PostgreSQL (9.5+).
 _INSERT = (
     "INSERT INTO counter (series, year, last) VALUES (:s, :y, 0) "
     "ON CONFLICT (series, year) DO NOTHING"
 )
-_NEXT = "UPDATE counter SET last = last + 1 WHERE series = :s AND year = :y RETURNING last"
+_NEXT = "UPDATE counter SET last = last + :n WHERE series = :s AND year = :y RETURNING last"
+
+
+def next_numbers(session: Session, *, series: str, year: int, count: int) -> range:
+    """`count` consecutive numbers of `series` in `year` (the first one of a year is 1)."""
+    if count < 1:
+        raise ValueError("count must be >= 1")
+    params = {"s": series, "y": year, "n": count}
+    value = session.execute(text(_NEXT), params).scalar()
+    if value is None:  # first number of this series and year
+        session.execute(text(_INSERT), params)
+        value = session.execute(text(_NEXT), params).scalar_one()
+    last = int(value)
+    return range(last - count + 1, last + 1)
 
 
 def next_number(session: Session, *, series: str, year: int) -> int:
     """The next number of `series` in `year`, starting at 1."""
-    params = {"s": series, "y": year}
-    session.execute(text(_INSERT), params)
-    value = session.execute(text(_NEXT), params).scalar_one()
-    return int(value)
+    return next_numbers(session, series=series, year=year, count=1)[0]
 
 
 def peek_last(session: Session, *, series: str, year: int) -> int:

@@ -1,0 +1,163 @@
+"""`disclosure letter NUMBER --kind KIND` and `disclosure letter kinds`.
+
+One command: NUMBER may be the literal word `kinds`, which lists the kinds. The work happens in
+`disclosure.letters.service` (recording, numbering, context) and `disclosure.letters.render`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from disclosure.cli.options import parse_date
+from disclosure.cli.output import emit_json, table
+from disclosure.clock import now_utc
+from disclosure.db import transaction
+from disclosure.errors import InvalidInput
+from disclosure.letters.kinds import KINDS
+from disclosure.letters.render import to_pdf
+from disclosure.letters.service import LetterOptions, issue_letter
+from disclosure.services.office import load_office
+
+LIST_WORD = "kinds"
+LETTERS_DIR = "letters"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("letter")(letter)
+
+
+def letter(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="登记编号；写 kinds 列出文书种类")],
+    kind: Annotated[str | None, typer.Option("--kind", help="文书种类（见 letter kinds）")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="输出 .docx 文件")] = None,
+    pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要 LibreOffice）")] = False,
+    date: Annotated[str | None, typer.Option("--date", help="文书日期 YYYY-MM-DD")] = None,
+    days: Annotated[int | None, typer.Option("--days", help="延长工作日数（extension）")] = None,
+    approver: Annotated[str | None, typer.Option("--approver", help="延期批准人")] = None,
+    amount: Annotated[int | None, typer.Option("--amount", help="收费金额（元）")] = None,
+    pages: Annotated[int | None, typer.Option("--pages", help="按量计收的页数")] = None,
+    nth: Annotated[int | None, typer.Option("--nth", help="按件计收：本月第几件申请")] = None,
+    party: Annotated[str | None, typer.Option("--party", help="被征求意见的第三方或机关")] = None,
+    agency: Annotated[
+        bool, typer.Option("--agency", help="征求意见对象为共同制作机关（同 consultation_agency）")
+    ] = False,
+    due: Annotated[
+        str | None, typer.Option("--due", help="期限 YYYY-MM-DD（deferred、art35）")
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="视为放弃的原因：correction | fee")
+    ] = None,
+    outcome: Annotated[
+        str | None, typer.Option("--outcome", help="答复结果代码（尚未记录答复时一并记录）")
+    ] = None,
+    item: Annotated[list[str] | None, typer.Option("--item", help="需补正事项，可多次")] = None,
+    note: Annotated[str, typer.Option("--note", help="补充说明（写入文书）")] = "",
+    responsible_agency: Annotated[
+        str, typer.Option("--responsible-agency", help="负责公开该信息的机关（4.1）")
+    ] = "",
+    contact: Annotated[str, typer.Option("--contact", help="该机关的联系方式")] = "",
+    attachment: Annotated[
+        list[str] | None, typer.Option("--attachment", help="附件，可多次")
+    ] = None,
+    delivery: Annotated[str, typer.Option("--delivery", help="送达方式")] = "",
+    today: Annotated[str | None, typer.Option("--today", help="以该日为今天")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """出具文书：登记回执、各类告知书、征求意见书、收费通知书、答复书（.docx，可选 PDF）。"""
+    if number == LIST_WORD:
+        _list_kinds(as_json)
+        return
+    if not kind:
+        raise InvalidInput("须指定文书种类 --kind（见 disclosure letter kinds）", field="--kind")
+    if agency and kind == "consultation":
+        kind = "consultation_agency"
+    from disclosure.cli.main import state
+
+    st = state(ctx)
+    day = st.today(today)
+    options = LetterOptions(
+        on=parse_date(date, "--date"),
+        days=days,
+        approver=approver,
+        amount=amount,
+        pages=pages,
+        nth=nth,
+        party=party,
+        due=parse_date(due, "--due"),
+        reason=reason,
+        outcome=outcome,
+        items=tuple(item or ()),
+        note=note,
+        responsible_agency=responsible_agency,
+        contact=contact,
+        attachments=tuple(attachment or ()),
+        delivery=delivery,
+    )
+    with transaction(st.engine) as session:
+        office = load_office(session, st.settings)
+        issued = issue_letter(
+            session,
+            office=office,
+            number=number,
+            kind=kind,
+            options=options,
+            today=day,
+            actor=st.actor,
+            now=now_utc(),
+        )
+        content = issued.render()  # inside the transaction: a template error writes nothing
+    path = out or Path(LETTERS_DIR) / _default_name(number, kind, issued.letter.variant)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    result = {
+        "number": number,
+        "kind": issued.info.kind.value,
+        "name": issued.info.name,
+        "reference": issued.letter.reference,
+        "issued_on": issued.letter.issued_on.isoformat(),
+        "new": issued.new,
+        "docx": str(path),
+        "pdf": None,
+    }
+    if pdf:
+        result["pdf"] = str(to_pdf(path))
+    if as_json:
+        emit_json(result)
+        return
+    again = "" if issued.new else "（重新生成，文号不变）"
+    typer.echo(f"已出具{issued.info.name}{again}：{issued.letter.reference}，文件 {path}")
+    if result["pdf"]:
+        typer.echo(f"PDF：{result['pdf']}")
+
+
+def _default_name(number: str, kind: str, variant: str) -> str:
+    """letters/<number>-<kind>.docx; consultation letters add the party, one file each."""
+    stem = f"{number}-{kind}"
+    if variant:
+        stem += "-" + re.sub(r'[\\/:*?"<>|\s]+', "_", variant)
+    return stem + ".docx"
+
+
+def _list_kinds(as_json: bool) -> None:
+    rows = [
+        {
+            "kind": info.kind.value,
+            "name": info.name,
+            "series": info.series,
+            "records": info.event.value if info.event else None,
+        }
+        for info in KINDS.values()
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    table(
+        "文书种类",
+        ["种类", "名称", "文号系列", "出具时记录"],
+        [[r["kind"], r["name"], r["series"], r["records"] or "—"] for r in rows],
+    )

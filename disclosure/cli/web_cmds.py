@@ -1,0 +1,175 @@
+"""Web commands: `serve`, `office` (the quick start) and `user add/list`."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from typing import Annotated
+
+import typer
+
+from disclosure.clock import now_utc
+from disclosure.db import transaction
+from disclosure.models import Role
+from disclosure.services import users as user_svc
+from disclosure.services.departments import list_departments
+
+ADMIN_PASSWORD_ENV = "DISCLOSURE_ADMIN_PASSWORD"
+
+user_app = typer.Typer(help="网页账号：新增与查看", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("office")(office)
+    app.add_typer(user_app, name="user")
+
+
+def _state(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    from disclosure.cli.main import state
+
+    return state(ctx)
+
+
+def _run(st, host: str, port: int) -> None:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    from disclosure.web.app import create_app
+
+    web_app = create_app(st.settings, st.engine)
+    uvicorn.run(web_app, host=host, port=port, log_level="info", access_log=False)
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str | None, typer.Option("--host", help="监听地址（默认见配置）")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="端口（默认见配置）")] = None,
+) -> None:
+    """启动网页界面。"""
+    st = _state(ctx)
+    h, p = host or st.settings.web.host, port or st.settings.web.port
+    typer.echo(f"网页界面：http://{h}:{p}/  （按 Ctrl+C 停止）")
+    _run(st, h, p)
+
+
+def _ensure_admin(st) -> str | None:  # type: ignore[no-untyped-def]
+    """Create `admin` when there are no users; returns the password to show, if any."""
+    with transaction(st.engine) as session:
+        if user_svc.count_users(session) > 0:
+            return None
+        password = os.environ.get(ADMIN_PASSWORD_ENV) or user_svc.generate_password()
+        user_svc.create_user(
+            session,
+            username="admin",
+            password=password,
+            role=Role.ADMIN.value,
+            display_name="系统管理员",
+            now=now_utc(),
+        )
+    return password
+
+
+def _start_scheduler(st):  # type: ignore[no-untyped-def]
+    try:
+        from notifier.scheduler import build_scheduler
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("notifier"):
+            typer.echo("提示：未安装期限提醒模块（notifier），不发送提醒邮件。")
+            return None
+        raise
+    scheduler = build_scheduler(st.settings, st.engine, background=True)
+    scheduler.start()
+    times = "、".join(st.settings.notifier.run_times)
+    typer.echo(f"期限提醒：每个工作日 {times} 检查并发送。")
+    return scheduler
+
+
+def office(ctx: typer.Context) -> None:
+    """一键启动：准备数据库、首个管理员账号、期限提醒和网页界面。"""
+    st = _state(ctx)
+    engine = st.engine  # creates or migrates the database
+    typer.echo(f"数据库：{engine.url.render_as_string(hide_password=True)}")
+    password = _ensure_admin(st)
+    s = st.settings
+    url = f"http://{s.web.host}:{s.web.port}/"
+    if s.smtp.host:
+        typer.echo(f"提醒邮件经 SMTP 服务器 {s.smtp.host}:{s.smtp.port} 发出。")
+    else:
+        outbox = s.resolve(s.notifier.outbox_dir)
+        typer.echo(f"未配置 SMTP 服务器：提醒邮件保存为 .eml 文件，位于 {outbox}")
+    scheduler = _start_scheduler(st)
+    typer.echo(f"请用浏览器打开 {url} 登录。")
+    if password is not None:
+        shown = (
+            "（取自环境变量 " + ADMIN_PASSWORD_ENV + "）"
+            if os.environ.get(ADMIN_PASSWORD_ENV)
+            else password
+        )
+        typer.echo(f"已创建管理员账号：用户名 admin，密码 {shown}")
+        typer.echo("该密码只显示这一次，请登录后在“用户”页面为同事创建账号。")
+    try:
+        _run(st, s.web.host, s.web.port)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Option("--username", help="用户名")],
+    role: Annotated[str, typer.Option("--role", help="admin | clerk | department")],
+    department: Annotated[
+        str | None, typer.Option("--department", help="所属部门（部门经办人必填）")
+    ] = None,
+    password: Annotated[
+        str | None, typer.Option("--password", help="密码（不填则提示输入或自动生成）")
+    ] = None,
+    display_name: Annotated[str, typer.Option("--name", help="姓名")] = "",
+    generate: Annotated[bool, typer.Option("--generate", help="自动生成密码")] = False,
+) -> None:
+    """新增网页账号（包括第一个管理员）。"""
+    st = _state(ctx)
+    shown = None
+    if password is None:
+        if generate or not os.isatty(0):
+            password = shown = user_svc.generate_password()
+        else:
+            password = getpass.getpass("密码（留空自动生成）：") or None
+            if password is None:
+                password = shown = user_svc.generate_password()
+    with transaction(st.engine) as session:
+        user = user_svc.create_user(
+            session,
+            username=username,
+            password=password,
+            role=role,
+            department=department,
+            display_name=display_name,
+            now=now_utc(),
+        )
+        name = user.username
+    typer.echo(f"已新增用户 {name}（{role}）")
+    if shown:
+        typer.echo(f"密码：{shown}（只显示这一次）")
+
+
+@user_app.command("list")
+def user_list(ctx: typer.Context) -> None:
+    """列出网页账号。"""
+    from disclosure.cli.output import table
+
+    st = _state(ctx)
+    with transaction(st.engine, write=False) as session:
+        names = {d.id: d.name for d in list_departments(session)}
+        rows = [
+            [
+                u.username,
+                u.display_name,
+                u.role,
+                names.get(u.department_id, ""),
+                "启用" if u.active else "停用",
+            ]
+            for u in user_svc.list_users(session)
+        ]
+    table("用户", ["用户名", "姓名", "角色", "部门", "状态"], rows)

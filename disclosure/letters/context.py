@@ -1,0 +1,327 @@
+"""The facts a letter template sees, taken from the ledger and the deadline engine.
+
+Every date in a letter comes from here: the legal receipt date and the event dates from the
+event log, the due dates from `rules.engine` (`Deadlines` and its `Count`s). Dates are written
+the official way (2026年3月2日, `rules.explain.cn_date`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from disclosure.letters.kinds import KindInfo, LetterKind
+from disclosure.letters.models import Letter
+from disclosure.letters.replies import ReplyFacts, decision_paragraphs
+from disclosure.models import Application, EventRecord
+from disclosure.services.office import Office
+from disclosure.services.views import summarise
+from rules import fees, periods
+from rules.engine import Clock, Count, Deadlines
+from rules.events import EventKind
+from rules.explain import cn_date
+
+REQUEST_SUMMARY_CHARS = 120
+
+CHANNEL_LABELS = {
+    "in_person": "当面提交",
+    "post_signed": "邮寄（挂号信、快递）",
+    "post_unsigned": "邮寄（平信）",
+    "online": "网上申请",
+    "fax": "传真",
+}
+
+DEFAULT_CORRECTION_ITEM = "请明确您所需政府信息的名称、文号或者便于本机关查询的其他特征性描述。"
+DEFAULT_EXTENSION_REASON = "您申请获取的政府信息需要调取、核实的内容较多"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What `build_context` needs; `extras` are the clerk's texts stored with the letter."""
+
+    office: Office
+    app: Application
+    info: KindInfo
+    letter: Letter
+    records: list[EventRecord]
+    deadlines: Deadlines
+    event: EventRecord | None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def cn(d: date | None) -> str:
+    return cn_date(d) if d else ""
+
+
+def _first(records: list[EventRecord], kind: EventKind) -> EventRecord | None:
+    return next((r for r in records if r.kind == kind.value), None)
+
+
+def _count(deadlines: Deadlines, clock: Clock, start: date | None = None) -> Count | None:
+    for c in deadlines.counts:
+        if c.clock is clock and (start is None or c.start == start):
+            return c
+    return None
+
+
+def history(facts: Facts) -> str:
+    """Correction, extension, consultation and fee steps, told once in the opening paragraph.
+
+    The letter's own step is left out (a correction notice does not tell its own sending).
+    """
+    recs, d, own = facts.records, facts.deadlines, facts.info.event
+    out = []
+    req = _first(recs, EventKind.CORRECTION_REQUESTED)
+    if req and own is not EventKind.CORRECTION_REQUESTED:
+        c = _count(d, Clock.CORRECTION_DEADLINE)
+        out.append(
+            f"本机关于{cn(req.on)}告知您补正申请内容" + (f"，补正期限至{cn(c.end)}" if c else "")
+        )
+        got = _first(recs, EventKind.CORRECTION_RECEIVED)
+        if got:
+            out[-1] += f"，于{cn(got.on)}收到您补正后的申请"
+    ext = _first(recs, EventKind.EXTENSION_GRANTED)
+    if ext and own is not EventKind.EXTENSION_GRANTED:
+        out.append(
+            f"经本机关政府信息公开工作机构负责人同意，本机关于{cn(ext.on)}告知您答复期限延长"
+            f"{ext.days}个工作日"
+        )
+    sent = [r for r in recs if r.kind == EventKind.CONSULTATION_SENT.value]
+    if sent and facts.info.kind in (LetterKind.REPLY, LetterKind.ABANDONED):
+        out.append(f"本机关于{cn(sent[0].on)}依法征求了有关方面的意见，征求意见期间不计入答复期限")
+    fee = _first(recs, EventKind.FEE_NOTICE_SENT)
+    if fee and own is not EventKind.FEE_NOTICE_SENT:
+        c = _count(d, Clock.FEE_PAYMENT)
+        out.append(
+            f"本机关于{cn(fee.on)}向您发出收费通知，应缴金额{fee.amount_yuan}元"
+            + (f"，缴费期限至{cn(c.end)}" if c else "")
+        )
+    return "".join(s + "。" for s in out)
+
+
+def _office_contact(office: Office) -> str:
+    o = office.settings.office
+    bits = [f"{o.office_name}"]
+    if o.address:
+        bits.append(f"地址：{o.address}")
+    if o.phone:
+        bits.append(f"电话：{o.phone}")
+    return "，".join(bits) if (o.address or o.phone) else ""
+
+
+def build_context(facts: Facts) -> dict[str, Any]:
+    """The template context of one letter: common elements plus the kind's own facts."""
+    s, app, info, d = facts.office.settings, facts.app, facts.info, facts.deadlines
+    x = facts.extras
+    ctx: dict[str, Any] = {
+        "agency_name": s.office.agency_name,
+        "office_name": s.office.office_name,
+        "office_contact": _office_contact(facts.office),
+        "title": info.title,
+        "kind_name": info.name,
+        "reference": facts.letter.reference,
+        "number": app.number,
+        "applicant": app.applicant_name,
+        "addressee": app.applicant_name if info.to_applicant else facts.letter.variant,
+        "applicant_address": app.address,
+        "request": summarise(app.content, REQUEST_SUMMARY_CHARS),
+        "received_cn": cn(d.received),
+        "history": history(facts),
+        "date_cn": cn(facts.letter.issued_on),
+        "reply_due_cn": cn(d.reply_due),
+        "attachments": list(x.get("attachments") or []),
+        "delivery": x.get("delivery") or s.letters.delivery,
+        "reconsideration_organ": s.remedy.reconsideration_organ,
+        "court": s.remedy.court,
+        "decision_noun": "答复" if info.kind is LetterKind.REPLY else "告知",
+        "provisional_note": "（该日期按法定节假日暂估，以国务院公布的节假日安排为准。）"
+        if d.provisional
+        else "",
+    }
+    ctx.update(_KIND_FACTS[info.kind](facts))
+    return ctx
+
+
+def _receipt(f: Facts) -> dict[str, Any]:
+    return {"channel_label": CHANNEL_LABELS.get(f.app.channel, f.app.channel)}
+
+
+def _correction(f: Facts) -> dict[str, Any]:
+    c = _count(f.deadlines, Clock.CORRECTION_DEADLINE)
+    items = list(f.extras.get("items") or []) or [DEFAULT_CORRECTION_ITEM]
+    return {
+        "correction_items": items,
+        "correction_period": c.days if c else f.office.settings.rules.correction_period,
+        "correction_deadline_cn": cn(c.end) if c else "",
+    }
+
+
+def _extension(f: Facts) -> dict[str, Any]:
+    ev = f.event
+    assert ev is not None
+    before = f.extras.get("original_due")
+    return {
+        "extension_days": ev.days,
+        "approver": ev.approver or "",
+        "extension_reason": f.extras.get("note") or ev.note or DEFAULT_EXTENSION_REASON,
+        "original_due_cn": cn(date.fromisoformat(before)) if before else "",
+    }
+
+
+def _consultation(f: Facts) -> dict[str, Any]:
+    ev = f.event
+    assert ev is not None
+    c = next(
+        (
+            c
+            for c in f.deadlines.counts
+            if c.clock is Clock.CONSULTATION
+            and c.start == ev.on
+            and (ev.party or "") in c.start_label
+        ),
+        None,
+    )
+    return {
+        "party": ev.party or "",
+        "sent_cn": cn(ev.on),
+        "consultation_due_cn": cn(c.end) if c else "",
+        "consultation_period": periods.CONSULTATION_PERIOD,
+    }
+
+
+def _consultation_notice(f: Facts) -> dict[str, Any]:
+    rows = []
+    for c in f.deadlines.counts:
+        if c.clock is not Clock.CONSULTATION:
+            continue
+        rec = next(
+            (
+                r
+                for r in f.records
+                if r.kind == EventKind.CONSULTATION_SENT.value
+                and r.on == c.start
+                and (r.party or "") in c.start_label
+            ),
+            None,
+        )
+        agency = rec is not None and (rec.data or {}).get("party_kind") == "agency"
+        rows.append(
+            {
+                "sent_cn": cn(c.start),
+                "due_cn": cn(c.end),
+                "party_label": "有关行政机关" if agency else "第三方",
+            }
+        )
+    return {"consultations": rows}
+
+
+def _fee(f: Facts) -> dict[str, Any]:
+    ev = f.event
+    assert ev is not None
+    data = ev.data or {}
+    c = _count(f.deadlines, Clock.FEE_PAYMENT, ev.on)
+    basis = data.get("fee_basis", "")
+    if basis == "volume":
+        label, rate = "按量计收", volume_rate_text()
+        breakdown = volume_breakdown(int(data["pages"]))
+    elif basis == "item":
+        label, rate = "按件计收", item_rate_text()
+        nth = int(data["nth"])
+        breakdown = f"本月第{nth}件申请，每件{fees.fee_per_item(nth)}元"
+    else:
+        label = "按《政府信息公开信息处理费管理办法》第四条确定的方式计收"
+        rate = "按《政府信息公开信息处理费管理办法》第五条规定的标准"
+        breakdown = f"合计{ev.amount_yuan}元"
+    return {
+        "fee_basis_label": label,
+        "fee_rate": rate,
+        "fee_breakdown": breakdown,
+        "fee_amount": ev.amount_yuan,
+        "fee_due_cn": cn(c.end) if c else "",
+        "fee_period": periods.FEE_PAYMENT_PERIOD,
+        "payment_method": f.office.settings.letters.payment_method,
+    }
+
+
+def volume_rate_text() -> str:
+    """Fees art. 5(2) as a sentence, from `rules.fees.PAGE_BANDS`."""
+    bands = fees.PAGE_BANDS
+    parts = [f"{bands[0][0] - 1}页（含）以下不收费"]
+    for i, (first, rate) in enumerate(bands):
+        if i + 1 < len(bands):
+            parts.append(f"{first}至{bands[i + 1][0] - 1}页的部分每页{rate}元")
+        else:
+            parts.append(f"{first}页以上的部分每页{rate}元")
+    return "；".join(parts)
+
+
+def item_rate_text() -> str:
+    """Fees art. 5(1) as a sentence, from `rules.fees`."""
+    return (
+        f"同一申请人一个自然月内累计申请{fees.ITEM_FREE_UP_TO}件以下（含）不收费；"
+        f"{fees.ITEM_FREE_UP_TO + 1}至{fees.ITEM_FIRST_BAND_END}件每件{fees.ITEM_FIRST_RATE}元；"
+        f"{fees.ITEM_FIRST_BAND_END + 1}件以上每增加{fees.ITEM_BAND_SIZE}件，"
+        f"每件收费标准提高{fees.ITEM_BAND_STEP}元"
+    )
+
+
+def volume_breakdown(pages: int) -> str:
+    """Example: 250 → 共250页：31至100页70页×10元＋101至200页100页×20元＋201至250页50页×40元."""
+    bands = fees.PAGE_BANDS
+    parts = []
+    for i, (first, rate) in enumerate(bands):
+        last = bands[i + 1][0] - 1 if i + 1 < len(bands) else pages
+        if pages >= first:
+            end = min(pages, last)
+            parts.append(f"{first}至{end}页{end - first + 1}页×{rate}元")
+    return f"共{pages}页：" + "＋".join(parts)
+
+
+def _art35(f: Facts) -> dict[str, Any]:
+    due = f.extras.get("due")
+    text = f"于{cn(date.fromisoformat(due))}前" if due else "在收到本告知书后及时"
+    return {"reasons_due_text": text}
+
+
+def _deferred(f: Facts) -> dict[str, Any]:
+    ev = f.event
+    assert ev is not None
+    return {"deferred_due_cn": cn(ev.due_on)}
+
+
+def _decision(f: Facts) -> dict[str, Any]:
+    code = f.app.outcome or (f.event.outcome if f.event else None)
+    assert code is not None
+    withdrawn = _first(f.records, EventKind.WITHDRAWN)
+    facts = ReplyFacts(
+        withdrawn_on=cn(withdrawn.on) if withdrawn else "",
+        responsible_agency=f.extras.get("responsible_agency", ""),
+        contact=f.extras.get("contact", ""),
+        note=f.extras.get("note", ""),
+    )
+    from disclosure.outcomes import OUTCOMES
+
+    outcome = OUTCOMES[code]
+    return {
+        "outcome": code,
+        "outcome_label": outcome.label,
+        "outcome_group": outcome.group,
+        "basis": outcome.basis,
+        "decision": decision_paragraphs(code, facts),
+    }
+
+
+_KIND_FACTS = {
+    LetterKind.RECEIPT: _receipt,
+    LetterKind.CORRECTION: _correction,
+    LetterKind.EXTENSION: _extension,
+    LetterKind.CONSULTATION: _consultation,
+    LetterKind.CONSULTATION_AGENCY: _consultation,
+    LetterKind.CONSULTATION_NOTICE: _consultation_notice,
+    LetterKind.FEE: _fee,
+    LetterKind.ART35: _art35,
+    LetterKind.DEFERRED: _deferred,
+    LetterKind.ABANDONED: _decision,
+    LetterKind.REPLY: _decision,
+}

@@ -1,0 +1,130 @@
+"""The catalogue of letter kinds (domain.md §9): Chinese name, title, series, recorded event.
+
+`series` names a key of `settings.letters.series` (the word inside the 文号, e.g. 依申复);
+`event` is the ledger event that issuing the letter records when it is not recorded yet.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rules.events import EventKind
+
+
+class LetterKind(StrEnum):
+    RECEIPT = "receipt"
+    CORRECTION = "correction"
+    EXTENSION = "extension"
+    CONSULTATION = "consultation"  # to a third party (Reg. Art. 32)
+    CONSULTATION_AGENCY = "consultation_agency"  # to a co-producing agency (Reg. Art. 34)
+    CONSULTATION_NOTICE = "consultation_notice"  # to the applicant
+    FEE = "fee"
+    ART35 = "art35"  # asking for reasons (Reg. Art. 35)
+    DEFERRED = "deferred"  # a reasonable later deadline (Reg. Art. 35)
+    ABANDONED = "abandoned"  # deemed abandoned (Reg. Art. 30; Fees art. 7)
+    REPLY = "reply"  # the reply for the recorded outcome (Reg. Arts. 36–39)
+
+
+@dataclass(frozen=True)
+class KindInfo:
+    kind: LetterKind
+    name: str  # Chinese name shown by `letter kinds`
+    title: str  # second title line, under the agency name
+    series: str  # key of settings.letters.series
+    event: EventKind | None = None  # recorded on issue unless already recorded
+    to_applicant: bool = True  # False: addressed to the consulted party
+    remedy: bool = False  # carries the remedy clause (a decision on the application)
+
+    @property
+    def template(self) -> str:
+        return f"{self.kind.value}.docx"
+
+
+KINDS: dict[LetterKind, KindInfo] = {
+    k.kind: k
+    for k in (
+        KindInfo(LetterKind.RECEIPT, "登记回执", "政府信息公开申请登记回执", "notice"),
+        KindInfo(
+            LetterKind.CORRECTION,
+            "补正告知书",
+            "政府信息公开申请补正告知书",
+            "notice",
+            EventKind.CORRECTION_REQUESTED,
+        ),
+        KindInfo(
+            LetterKind.EXTENSION,
+            "延期答复告知书",
+            "政府信息公开申请延期答复告知书",
+            "notice",
+            EventKind.EXTENSION_GRANTED,
+        ),
+        KindInfo(
+            LetterKind.CONSULTATION,
+            "征求意见书（第三方）",
+            "政府信息公开征求第三方意见书",
+            "consultation",
+            EventKind.CONSULTATION_SENT,
+            to_applicant=False,
+        ),
+        KindInfo(
+            LetterKind.CONSULTATION_AGENCY,
+            "征求意见函（共同制作机关）",
+            "政府信息公开征求意见函",
+            "consultation",
+            EventKind.CONSULTATION_SENT,
+            to_applicant=False,
+        ),
+        KindInfo(
+            LetterKind.CONSULTATION_NOTICE,
+            "征求意见告知书",
+            "政府信息公开申请征求意见告知书",
+            "notice",
+        ),
+        KindInfo(
+            LetterKind.FEE,
+            "收费通知书",
+            "政府信息公开信息处理费收费通知书",
+            "notice",
+            EventKind.FEE_NOTICE_SENT,
+        ),
+        KindInfo(LetterKind.ART35, "说明理由告知书", "政府信息公开申请说明理由告知书", "notice"),
+        KindInfo(
+            LetterKind.DEFERRED,
+            "延迟答复告知书（第三十五条）",
+            "政府信息公开申请延迟答复告知书",
+            "notice",
+            EventKind.DEFERRED,
+        ),
+        KindInfo(
+            LetterKind.ABANDONED,
+            "视为放弃申请（终止办理）告知书",
+            "政府信息公开申请终止办理告知书",
+            "reply",
+            EventKind.ABANDONED,
+            remedy=True,
+        ),
+        KindInfo(
+            LetterKind.REPLY,
+            "答复书（按记录的答复结果）",
+            "政府信息公开申请答复书",
+            "reply",
+            EventKind.REPLIED,
+            remedy=True,
+        ),
+    )
+}
+
+
+def kind_info(value: str) -> KindInfo:
+    """The catalogue entry for `value`; raises InvalidInput naming --kind."""
+    from disclosure.errors import InvalidInput
+
+    try:
+        return KINDS[LetterKind(value)]
+    except ValueError as exc:
+        raise InvalidInput(
+            f"未知的文书种类 {value!r}；可用：{', '.join(k.value for k in LetterKind)}"
+            " / unknown kind",
+            field="--kind",
+        ) from exc

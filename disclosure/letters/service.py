@@ -1,0 +1,394 @@
+"""Issuing letters: the ledger event, the serial number and the letter row in one transaction.
+
+`issue_letter` is the caller's unit of work's business: it records the step the letter
+announces through `disclosure.services.applications` (unless that step is already recorded,
+in which case the letter uses the recorded dates), assigns the 文号 with
+`disclosure.services.numbering.next_number` (gapless per series and year), and returns the
+template context built from the ledger and the deadline engine. Issuing the same letter again
+keeps its number and date. Bad input raises before anything is written; the caller's
+transaction rolls back every other failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from disclosure.errors import ConfigError, Conflict, InvalidInput
+from disclosure.letters.context import Facts, build_context
+from disclosure.letters.kinds import KindInfo, LetterKind, kind_info
+from disclosure.letters.models import Letter
+from disclosure.letters.render import render_docx, template_path
+from disclosure.models import Application, EventRecord
+from disclosure.services import applications as apps
+from disclosure.services.deadlines import compute_for, events_of
+from disclosure.services.numbering import next_number
+from disclosure.services.office import Office
+from rules import fees
+from rules.errors import FeeInputError
+from rules.events import ConsultationParty, EventKind
+
+LETTER_EVENT = "letter_issued"  # the ledger line of every first issue (台账, Reg. Art. 45)
+CLOSING = (EventKind.REPLIED.value, EventKind.WITHDRAWN.value, EventKind.ABANDONED.value)
+
+
+@dataclass(frozen=True)
+class LetterOptions:
+    """What the clerk adds; which fields matter depends on the kind (see `disclosure letter`)."""
+
+    on: date | None = None  # the letter's date (default today); a recorded step's date wins
+    days: int | None = None  # extension
+    approver: str | None = None  # extension
+    amount: int | None = None  # fee, CNY
+    pages: int | None = None  # fee by volume (按量)
+    nth: int | None = None  # fee by item (按件): the applicant's nth application this month
+    party: str | None = None  # consultation: the third party or agency
+    due: date | None = None  # deferred: Art. 35 deadline; art35: date to explain reasons by
+    reason: str | None = None  # abandoned: correction | fee
+    outcome: str | None = None  # reply: record this outcome when none is recorded
+    items: tuple[str, ...] = ()  # correction: what to correct
+    note: str = ""
+    responsible_agency: str = ""  # reply 4.1: the agency responsible (Reg. Art. 36(5))
+    contact: str = ""  # its contact
+    attachments: tuple[str, ...] = ()
+    delivery: str = ""
+
+
+STORED = ("items", "note", "responsible_agency", "contact", "attachments", "delivery", "due")
+
+
+@dataclass(frozen=True)
+class IssuedLetter:
+    letter: Letter
+    info: KindInfo
+    context: dict[str, Any]
+    template: Path
+    new: bool
+
+    def render(self) -> bytes:
+        return render_docx(self.template, self.context)
+
+
+def issue_letter(
+    session: Session,
+    *,
+    office: Office,
+    number: str,
+    kind: str,
+    options: LetterOptions,
+    today: date,
+    actor: str,
+    now: datetime,
+) -> IssuedLetter:
+    """Record (or find) the letter of `kind` for application `number`; see the module doc."""
+    info = kind_info(kind)
+    app = apps.get_application(session, number)
+    if app.received_on is None:
+        raise Conflict("尚未确认收到申请，请先确认 / confirm receipt first", field="NUMBER")
+    _check_options(info, options)
+    if (
+        info.kind is LetterKind.REPLY
+        and options.outcome
+        and app.outcome not in (None, options.outcome)
+    ):
+        raise Conflict(
+            f"已记录的答复结果为 {app.outcome}，与 {options.outcome} 不符 / outcome differs",
+            field="--outcome",
+        )
+    records = events_of(session, app)
+    variant = _variant(info, options, records)
+    letter = session.exec(
+        select(Letter).where(
+            Letter.application_id == app.id,
+            Letter.kind == info.kind.value,
+            Letter.variant == variant,
+        )
+    ).first()
+    event: EventRecord | None
+    if letter is not None:
+        event = session.get(EventRecord, letter.event_id) if letter.event_id else None
+    else:
+        event = _find_event(info, records, variant)
+        if event is None and info.event is not None:
+            event = _record(session, office, app, info, options, variant, today, actor, now)
+            records = events_of(session, app)  # now with the step just recorded
+        if event is None:
+            _needs(info, records)
+    stored = dict(letter.data) if letter else {}
+    stored.update(_extras(options))
+    is_new = letter is None
+    if letter is None:
+        issued_on = event.on if event else (options.on or today)
+        if issued_on > today:
+            raise InvalidInput(
+                f"日期 {issued_on} 晚于今天 {today} / date in the future", field="--date"
+            )
+        letter = _new_letter(session, office, app, info, variant, issued_on, event, actor, now)
+    letter.data = stored
+    letter.updated_at = now
+    session.add(letter)
+    session.flush()
+    deadlines = compute_for(app, records, office)
+    assert deadlines is not None
+    extras = dict(stored)
+    if info.kind is LetterKind.EXTENSION and event is not None:
+        before = compute_for(app, [r for r in records if r.id != event.id], office)
+        if before is not None and before.reply_due is not None:
+            extras["original_due"] = before.reply_due.isoformat()
+    facts = Facts(office, app, info, letter, records, deadlines, event, extras)
+    template = template_path(office.settings, info)
+    return IssuedLetter(letter, info, build_context(facts), template, is_new)
+
+
+def letters_of(session: Session, number: str) -> list[Letter]:
+    app = apps.get_application(session, number)
+    stmt = select(Letter).where(Letter.application_id == app.id).order_by(col(Letter.id))
+    return list(session.exec(stmt).all())
+
+
+def _check_options(info: KindInfo, o: LetterOptions) -> None:
+    if o.days is not None and not 1 <= o.days <= 20:
+        raise InvalidInput("延长期限为 1 至 20 个工作日 / 1 to 20 working days", field="--days")
+    for name in ("amount", "pages", "nth"):
+        value = getattr(o, name)
+        if value is not None and value < 1:
+            raise InvalidInput("必须为正整数 / must be >= 1", field=f"--{name}")
+    if o.pages is not None and o.nth is not None:
+        raise InvalidInput(
+            "按件、按量只能选择一种计收方式（收费办法第四条）/ one fee scale only", field="--pages"
+        )
+    if o.reason is not None and o.reason not in ("correction", "fee"):
+        raise InvalidInput("原因须为 correction 或 fee / correction or fee", field="--reason")
+
+
+def _party_kind(info: KindInfo) -> str:
+    if info.kind is LetterKind.CONSULTATION_AGENCY:
+        return ConsultationParty.AGENCY.value
+    return ConsultationParty.THIRD_PARTY.value
+
+
+def _consultations(info: KindInfo, records: list[EventRecord]) -> list[EventRecord]:
+    want = _party_kind(info)
+    return [
+        r
+        for r in records
+        if r.kind == EventKind.CONSULTATION_SENT.value
+        and (r.data or {}).get("party_kind", ConsultationParty.THIRD_PARTY.value) == want
+    ]
+
+
+def _variant(info: KindInfo, o: LetterOptions, records: list[EventRecord]) -> str:
+    """Consultation letters are one per party; every other kind is one per application."""
+    if info.kind not in (LetterKind.CONSULTATION, LetterKind.CONSULTATION_AGENCY):
+        return ""
+    if o.party and o.party.strip():
+        return o.party.strip()
+    sent = _consultations(info, records)
+    if len(sent) == 1 and sent[0].party:
+        return sent[0].party
+    raise InvalidInput("须指定被征求意见的对象 / --party required", field="--party")
+
+
+def _find_event(info: KindInfo, records: list[EventRecord], variant: str) -> EventRecord | None:
+    """The recorded step this letter announces, if any (the latest of its kind)."""
+    if info.kind in (LetterKind.CONSULTATION, LetterKind.CONSULTATION_AGENCY):
+        found = [r for r in _consultations(info, records) if (r.party or "") == variant]
+    elif info.kind is LetterKind.REPLY:
+        found = [r for r in records if r.kind in CLOSING]
+    elif info.event is not None:
+        found = [r for r in records if r.kind == info.event.value]
+    else:
+        found = []
+    return found[-1] if found else None
+
+
+def _needs(info: KindInfo, records: list[EventRecord]) -> None:
+    """Letters that only report recorded steps refuse when the step is missing."""
+    if info.kind is LetterKind.CONSULTATION_NOTICE and not any(
+        r.kind == EventKind.CONSULTATION_SENT.value for r in records
+    ):
+        raise Conflict(
+            "尚未记录征求意见，请先出具征求意见书 / no consultation recorded", field="--kind"
+        )
+
+
+def _fee(o: LetterOptions) -> tuple[int, dict[str, Any]]:
+    """The amount and how it was reached (Fees arts. 4–5)."""
+    try:
+        if o.pages is not None:
+            amount, data = fees.fee_per_volume(o.pages), {"fee_basis": "volume", "pages": o.pages}
+        elif o.nth is not None:
+            amount, data = fees.fee_per_item(o.nth), {"fee_basis": "item", "nth": o.nth}
+        elif o.amount is not None:
+            return o.amount, {}
+        else:
+            raise InvalidInput(
+                "须提供 --amount、--pages 或 --nth / amount required", field="--amount"
+            )
+    except FeeInputError as exc:
+        raise InvalidInput(exc.message, field="--pages") from exc
+    if amount == 0:
+        raise InvalidInput("按该标准无需收费，不出具收费通知 / nothing to pay", field="--pages")
+    if o.amount is not None and o.amount != amount:
+        raise InvalidInput(
+            f"金额 {o.amount} 元与按标准计算的 {amount} 元不符 / amount does not match",
+            field="--amount",
+        )
+    return amount, data
+
+
+def _event_input(info: KindInfo, o: LetterOptions, variant: str, on: date) -> apps.EventInput:
+    k = info.kind
+    if k is LetterKind.CORRECTION:
+        return apps.EventInput(EventKind.CORRECTION_REQUESTED.value, on, note="；".join(o.items))
+    if k is LetterKind.EXTENSION:
+        if o.days is None:
+            raise InvalidInput("须指定延长的工作日数 / --days required", field="--days")
+        return apps.EventInput(
+            EventKind.EXTENSION_GRANTED.value, on, days=o.days, approver=o.approver, note=o.note
+        )
+    if k in (LetterKind.CONSULTATION, LetterKind.CONSULTATION_AGENCY):
+        return apps.EventInput(
+            EventKind.CONSULTATION_SENT.value,
+            on,
+            party=variant,
+            data={"party_kind": _party_kind(info)},
+        )
+    if k is LetterKind.FEE:
+        amount, data = _fee(o)
+        return apps.EventInput(EventKind.FEE_NOTICE_SENT.value, on, amount_yuan=amount, data=data)
+    if k is LetterKind.DEFERRED:
+        if o.due is None:
+            raise InvalidInput("须指定确定的答复期限 / --due required", field="--due")
+        return apps.EventInput(EventKind.DEFERRED.value, on, due_on=o.due, note=o.note)
+    raise AssertionError(k)
+
+
+def _record(
+    session: Session,
+    office: Office,
+    app: Application,
+    info: KindInfo,
+    o: LetterOptions,
+    variant: str,
+    today: date,
+    actor: str,
+    now: datetime,
+) -> EventRecord:
+    """Record the step through the service layer; returns the appended event."""
+    on = o.on or today
+    common = {"office": office, "number": app.number, "today": today, "actor": actor, "now": now}
+    if info.kind is LetterKind.REPLY:
+        if not o.outcome:
+            raise InvalidInput(
+                "尚未记录答复结果：请先执行 disclosure reply，或提供 --outcome / no outcome",
+                field="--outcome",
+            )
+        apps.reply(session, outcome=o.outcome, on=on, note=o.note, **common)
+    elif info.kind is LetterKind.ABANDONED:
+        if not o.reason:
+            raise InvalidInput(
+                "尚未记录视为放弃申请：请提供 --reason correction|fee / reason required",
+                field="--reason",
+            )
+        apps.abandon(session, on=on, reason=o.reason, note=o.note, **common)
+    else:
+        apps.record_event(session, event=_event_input(info, o, variant, on), **common)
+    wanted = info.event.value if info.event else ""
+    stmt = (
+        select(EventRecord)
+        .where(EventRecord.application_id == app.id, EventRecord.kind == wanted)
+        .order_by(col(EventRecord.id).desc())
+    )
+    rec = session.exec(stmt).first()
+    assert rec is not None
+    return rec
+
+
+def _reference(office: Office, info: KindInfo, year: int, n: int) -> str:
+    letters = office.settings.letters
+    if info.series not in letters.series:
+        raise ConfigError(
+            f"未配置文书系列 {info.series!r} 的文号用字 / series not configured",
+            field=f"letters.series.{info.series}",
+        )
+    try:
+        return letters.serial_pattern.format(
+            abbr=office.settings.office.agency_abbr,
+            series=letters.series[info.series],
+            year=year,
+            n=n,
+        )
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(
+            f"文号格式无效：{letters.serial_pattern!r}（可用 {{abbr}} {{series}} {{year}} {{n}}）",
+            field="letters.serial_pattern",
+        ) from exc
+
+
+def _new_letter(
+    session: Session,
+    office: Office,
+    app: Application,
+    info: KindInfo,
+    variant: str,
+    issued_on: date,
+    event: EventRecord | None,
+    actor: str,
+    now: datetime,
+) -> Letter:
+    year = issued_on.year
+    n = next_number(session, series=f"letter:{info.series}", year=year)
+    reference = _reference(office, info, year, n)
+    letter = Letter(
+        application_id=app.id,  # type: ignore[arg-type]
+        kind=info.kind.value,
+        variant=variant,
+        series=info.series,
+        year=year,
+        serial=n,
+        reference=reference,
+        issued_on=issued_on,
+        event_id=event.id if event else None,
+        data={},
+        created_at=now,
+        updated_at=now,
+        created_by=actor,
+    )
+    session.add(letter)
+    session.add(
+        EventRecord(
+            application_id=app.id,  # type: ignore[arg-type]
+            kind=LETTER_EVENT,
+            on=issued_on,
+            party=variant or None,
+            note=f"{info.name} {reference}",
+            data={"letter_kind": info.kind.value, "reference": reference},
+            actor=actor,
+            recorded_at=now,
+        )
+    )
+    return letter
+
+
+def _extras(o: LetterOptions) -> dict[str, Any]:
+    """The clerk's texts kept with the letter, so a regeneration without them keeps them."""
+    out: dict[str, Any] = {}
+    for f in fields(o):
+        if f.name not in STORED:
+            continue
+        value = getattr(o, f.name)
+        if isinstance(value, tuple):
+            value = [v for v in value if v.strip()]
+        if isinstance(value, date):
+            value = value.isoformat()
+        if value:
+            out[f.name] = value
+    return out
+
+
+__all__ = ["IssuedLetter", "LetterOptions", "issue_letter", "letters_of"]

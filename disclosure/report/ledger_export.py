@@ -1,0 +1,212 @@
+"""The work ledger (台账, Reg. Art. 45): every application with its history, as xlsx or csv.
+
+The xlsx is ready to print: frozen header row and number column, column widths, real date
+cells, the header repeated on every page, landscape, fitted to the page width.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlmodel import Session, col, select
+
+from disclosure.errors import InvalidInput
+from disclosure.models import Application, Department, EventRecord, Stage
+from disclosure.outcomes import OUTCOMES
+from disclosure.report.labels import APPLICANT_LABELS, CHANNEL_LABELS
+from disclosure.report.ledger_columns import Column, export_columns
+from disclosure.services.departments import find_department
+from disclosure.services.workflow import STAGE_LABELS
+from rules.events import EventKind
+
+DATE_FORMAT = "yyyy-mm-dd"
+SHEET_TITLE = "政府信息公开申请台账"
+HISTORY_KINDS = (
+    EventKind.CORRECTION_REQUESTED.value,
+    EventKind.CORRECTION_RECEIVED.value,
+    EventKind.FEE_NOTICE_SENT.value,
+    EventKind.FEE_PAID.value,
+    EventKind.EXTENSION_GRANTED.value,
+)
+
+
+def _on_time(app: Application, today: date) -> str:
+    if app.closed_on is not None:
+        return "是" if app.closed_on_time else "否"
+    if app.reply_due is not None and today > app.reply_due:
+        return "已超期"
+    return "办理中" if app.received_on is not None else "待确认"
+
+
+def _history(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
+    """The dated steps the ledger shows, per application id (first of each kind)."""
+    out: dict[int, dict[str, Any]] = {}
+    stmt = (
+        select(EventRecord)
+        .where(col(EventRecord.kind).in_(HISTORY_KINDS))
+        .order_by(col(EventRecord.application_id), col(EventRecord.on), col(EventRecord.id))
+    )
+    wanted = set(ids)
+    for ev in session.exec(stmt):
+        if ev.application_id not in wanted:
+            continue
+        h = out.setdefault(ev.application_id, {})
+        if ev.kind == EventKind.CORRECTION_REQUESTED:
+            h.setdefault("correction_requested_on", ev.on)
+        elif ev.kind == EventKind.CORRECTION_RECEIVED:
+            h.setdefault("correction_received_on", ev.on)
+        elif ev.kind == EventKind.FEE_NOTICE_SENT:
+            h.setdefault("fee_notice_on", ev.on)
+            h.setdefault("fee_amount", ev.amount_yuan)
+        elif ev.kind == EventKind.FEE_PAID:
+            h.setdefault("fee_paid_on", ev.on)
+        elif ev.kind == EventKind.EXTENSION_GRANTED and "extension_on" not in h:
+            h.update(extension_on=ev.on, extension_days=ev.days, extension_approver=ev.approver)
+    return out
+
+
+def ledger_records(
+    session: Session, *, today: date, department: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """One dict per application (keys = `ledger_columns` keys), in registration order.
+
+    The query runs now (an unknown department raises here); rows are built lazily.
+    """
+    stmt = select(Application).order_by(
+        col(Application.year), col(Application.seq), col(Application.id)
+    )
+    if department:
+        dep = find_department(session, department)
+        stmt = stmt.where(Application.lead_department_id == dep.id)
+    apps = list(session.exec(stmt))
+    deps = {d.id: d for d in session.exec(select(Department))}
+    by_code = {d.code: d.name for d in deps.values()}
+    history = _history(session, [a.id for a in apps if a.id is not None])
+    return (_record(a, deps, by_code, history, today) for a in apps)
+
+
+def _record(
+    a: Application,
+    deps: dict[int | None, Department],
+    by_code: dict[str, str],
+    history: dict[int, dict[str, Any]],
+    today: date,
+) -> dict[str, Any]:
+    lead = deps.get(a.lead_department_id) if a.lead_department_id else None
+    rec: dict[str, Any] = {
+        "number": a.number,
+        "channel": CHANNEL_LABELS.get(a.channel, a.channel),
+        "arrived_on": a.arrived_on,
+        "received_on": a.received_on,
+        "applicant_name": a.applicant_name,
+        "applicant_type": APPLICANT_LABELS.get(a.applicant_type, a.applicant_type),
+        "id_number": a.id_number,
+        "phone": a.phone,
+        "email": a.email,
+        "address": a.address,
+        "content": a.content,
+        "form_wanted": a.form_wanted,
+        "case_type": a.case_type,
+        "department": lead.name if lead else "",
+        "cooperating": "、".join(by_code.get(c, c) for c in a.cooperating),
+        "reply_due": a.reply_due,
+        "closed_on": a.closed_on,
+        "outcome": a.outcome or "",
+        "outcome_label": OUTCOMES[a.outcome].label if a.outcome in OUTCOMES else "",
+        "on_time": _on_time(a, today),
+        "stage": STAGE_LABELS[Stage(a.stage)],
+    }
+    rec.update(history.get(a.id or 0, {}))
+    return rec
+
+
+def _cell_value(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def write_xlsx(records: Iterator[dict[str, Any]], columns: list[Column], path: Path) -> int:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET_TITLE)
+    for i, c in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = c.width
+    ws.freeze_panes = "B2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    bold = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    header = []
+    for c in columns:
+        cell = WriteOnlyCell(ws, value=c.header)
+        cell.font, cell.alignment = bold, wrap
+        header.append(cell)
+    ws.append(header)
+    n = 0
+    for rec in records:
+        row: list[Any] = []
+        for c in columns:
+            value = rec.get(c.key)
+            if c.kind == "date" and value is not None:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = DATE_FORMAT
+                row.append(cell)
+            else:
+                row.append(_cell_value(value))
+        ws.append(row)
+        n += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
+    wb.save(path)
+    wb.close()
+    return n
+
+
+def write_csv(records: Iterator[dict[str, Any]], columns: list[Column], path: Path) -> int:
+    n = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow([c.header for c in columns])
+        for rec in records:
+            row = []
+            for c in columns:
+                v = rec.get(c.key)
+                row.append(v.isoformat() if isinstance(v, date) else _cell_value(v))
+            w.writerow(row)
+            n += 1
+    return n
+
+
+def export_ledger(
+    session: Session,
+    *,
+    path: Path,
+    today: date,
+    admin: bool = False,
+    department: str | None = None,
+) -> int:
+    """Write the ledger to `path` (.xlsx or .csv); returns the number of applications."""
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise InvalidInput("文件扩展名须为 .xlsx 或 .csv / use .xlsx or .csv", field="--out")
+    columns = export_columns(admin=admin)
+    records = ledger_records(session, today=today, department=department)
+    writer = write_xlsx if suffix == ".xlsx" else write_csv
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        n = writer(records, columns, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return n

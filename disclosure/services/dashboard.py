@@ -1,0 +1,125 @@
+"""Dashboard figures as plain queries on the stored deadline columns."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from disclosure.models import Application
+from disclosure.services.office import Office
+
+DUE_SOON_DAYS = (3, 5)  # working days shown on the dashboard
+SERIES_WORKING_DAYS = 30
+SERIES_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Counts:
+    open: int
+    overdue: int
+    due_3: int
+    due_5: int
+    paused: int
+    provisional: int
+    awaiting_correction: int
+
+
+def _scoped(stmt, department_id: int | None):  # type: ignore[no-untyped-def]
+    stmt = stmt.where(col(Application.is_open).is_(True))
+    if department_id is not None:
+        stmt = stmt.where(Application.lead_department_id == department_id)
+    return stmt
+
+
+def _count(session: Session, department_id: int | None, *conds) -> int:  # type: ignore[no-untyped-def]
+    stmt = _scoped(select(func.count()).select_from(Application), department_id)
+    for c in conds:
+        stmt = stmt.where(c)
+    return int(session.exec(stmt).one())
+
+
+def counts(
+    session: Session, *, office: Office, today: date, department_id: int | None = None
+) -> Counts:
+    """Open applications by deadline state; `due_N` = due today up to N working days ahead."""
+    due = col(Application.reply_due)
+    limit3 = office.calendar.add_working_days(today, DUE_SOON_DAYS[0])
+    limit5 = office.calendar.add_working_days(today, DUE_SOON_DAYS[1])
+    return Counts(
+        open=_count(session, department_id),
+        overdue=_count(session, department_id, due < today),
+        due_3=_count(session, department_id, due >= today, due <= limit3),
+        due_5=_count(session, department_id, due >= today, due <= limit5),
+        paused=_count(
+            session,
+            department_id,
+            col(Application.paused_from) <= today,
+            col(Application.paused_until) >= today,
+        ),
+        provisional=_count(session, department_id, col(Application.provisional).is_(True)),
+        awaiting_correction=_count(
+            session, department_id, col(Application.awaiting_correction).is_(True)
+        ),
+    )
+
+
+def due_series(
+    session: Session,
+    *,
+    office: Office,
+    today: date,
+    department_id: int | None = None,
+    working_days: int = SERIES_WORKING_DAYS,
+) -> list[tuple[date, int]]:
+    """Open applications falling due on each of the next `working_days` working days.
+
+    Day 1 is today if today is a working day (items due today still need a reply).
+    """
+    days: list[date] = []
+    d = today if office.calendar.is_working_day(today) else None
+    if d is not None:
+        days.append(d)
+    cursor = today
+    while len(days) < working_days:
+        cursor = office.calendar.add_working_days(cursor, 1)
+        days.append(cursor)
+    stmt = _scoped(
+        select(Application.reply_due, func.count()).select_from(Application), department_id
+    )
+    stmt = stmt.where(col(Application.reply_due) >= days[0], col(Application.reply_due) <= days[-1])
+    per_day = {row[0]: int(row[1]) for row in session.exec(stmt.group_by(Application.reply_due))}
+    return [(d, per_day.get(d, 0)) for d in days]
+
+
+def _month_start(d: date, back: int) -> date:
+    y, m = divmod(d.year * 12 + d.month - 1 - back, 12)
+    return date(y, m + 1, 1)
+
+
+def monthly(
+    session: Session, *, today: date, department_id: int | None = None, months: int = SERIES_MONTHS
+) -> list[tuple[str, int, int]]:
+    """(YYYY-MM, applications received, closed on time) for the last `months` months."""
+    start = _month_start(today, months - 1)
+    intake: Counter[str] = Counter()
+    on_time: Counter[str] = Counter()
+    stmt = select(Application.received_on, func.count()).select_from(Application)
+    stmt = stmt.where(col(Application.received_on) >= start)
+    if department_id is not None:
+        stmt = stmt.where(Application.lead_department_id == department_id)
+    for day, n in session.exec(stmt.group_by(Application.received_on)):
+        intake[day.strftime("%Y-%m")] += int(n)
+    stmt = select(Application.closed_on, func.count()).select_from(Application)
+    stmt = stmt.where(
+        col(Application.closed_on) >= start, col(Application.closed_on_time).is_(True)
+    )
+    if department_id is not None:
+        stmt = stmt.where(Application.lead_department_id == department_id)
+    for day, n in session.exec(stmt.group_by(Application.closed_on)):
+        on_time[day.strftime("%Y-%m")] += int(n)
+    keys = [_month_start(today, back).strftime("%Y-%m") for back in range(months - 1, -1, -1)]
+    return [(k, intake[k], on_time[k]) for k in keys]

@@ -1,0 +1,220 @@
+"""Registering applications: validate, number (gapless), log the receipt, store deadlines.
+
+`register_many` is the one code path; `register_application` (re-exported by
+`services.applications`) registers a single application through it. Rows are written with
+Core inserts (one statement for all applications of the call, one for their events) and the
+deadlines are computed in memory from the same events that are logged, by
+`services.deadlines.compute_events` — the event log and the stored columns cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Any
+
+from pydantic_core import PydanticUndefined
+from sqlalchemy import insert
+from sqlmodel import Session, SQLModel, col, select
+
+from disclosure.errors import ConfigError, DisclosureError, InvalidInput
+from disclosure.models import Application, Department, EventRecord
+from disclosure.schemas import ApplicationCreate
+from disclosure.services.deadlines import columns, compute_events
+from disclosure.services.departments import department_cache, find_department
+from disclosure.services.numbering import next_numbers
+from disclosure.services.office import Office
+from rules.errors import ReceiptDateError, RulesError
+from rules.events import Event, EventKind
+from rules.receipt import check_receipt
+
+APPLICATION_SERIES = "application"
+REGISTERED = "registered"  # the ledger's registration step (Reg. Art. 45); not an engine event
+
+
+def not_future(d: date | None, today: date, field: str) -> None:
+    if d is not None and d > today:
+        raise InvalidInput(
+            f"日期 {d.isoformat()} 晚于今天 {today.isoformat()} / date in the future", field=field
+        )
+
+
+def format_number(office: Office, year: int, seq: int) -> str:
+    pattern = office.settings.registration.number_pattern
+    try:
+        return pattern.format(year=year, seq=seq)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(
+            f"登记编号格式无效 {pattern!r}（可用 {{year}} {{seq}}）/ bad pattern: {exc}",
+            field="registration.number_pattern",
+        ) from exc
+
+
+@cache
+def _defaults(model: type[SQLModel]) -> dict[str, tuple[Any, Any]]:
+    """(default, factory) per column of a table model, so Core inserts follow the model."""
+    out: dict[str, tuple[Any, Any]] = {}
+    for name, f in model.model_fields.items():
+        if name == "id":
+            continue
+        if f.default_factory is not None:
+            out[name] = (None, f.default_factory)
+        elif f.default is not PydanticUndefined:
+            out[name] = (f.default, None)
+    return out
+
+
+def _row_defaults(model: type[SQLModel]) -> dict[str, Any]:
+    return {k: (factory() if factory else v) for k, (v, factory) in _defaults(model).items()}
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    data: ApplicationCreate
+    basis: date  # the legal receipt date, or the arrival while unconfirmed
+    lead_id: int | None
+    deadline_columns: dict[str, Any]
+
+
+def _prepare(
+    session: Session,
+    office: Office,
+    data: ApplicationCreate,
+    today: date,
+    departments: dict[str, Department],
+) -> _Prepared:
+    """Every check of one registration; raises before anything is written."""
+    if data.received_on is None and data.arrived_on is None:
+        raise InvalidInput(
+            "须填写收到日期或送达日期 / received or arrived date required", field="--received"
+        )
+    not_future(data.received_on, today, "--received")
+    not_future(data.arrived_on, today, "--arrived")
+    if data.received_on is not None:
+        try:
+            check_receipt(data.channel, data.received_on, data.arrived_on)
+        except ReceiptDateError as exc:
+            raise InvalidInput(exc.message, field="--received") from exc
+    lead = None
+    if data.department:
+        lead = departments.get(data.department) or find_department(session, data.department)
+        departments[data.department] = lead
+    for code in data.cooperating:
+        if code not in departments:
+            departments[code] = find_department(session, code, field="--cooperating")
+    # (`departments` lives in session.info: one lookup per code and transaction.)
+    if data.case_type:
+        office.policy(data.case_type)  # raises for an unknown case type
+    basis = data.received_on or data.arrived_on
+    assert basis is not None
+    field = "--received" if data.received_on else "--arrived"
+    try:
+        office.calendar.describe(basis)  # dates outside the calendar data are refused
+    except RulesError as exc:
+        raise InvalidInput(exc.message, field=field) from exc
+    events = [Event(EventKind.RECEIVED, data.received_on)] if data.received_on else []
+    try:
+        deadlines = compute_events(data.case_type, events, office)
+    except DisclosureError as exc:  # only the receipt is known: any error is about it
+        exc.field = field
+        raise
+    return _Prepared(data, basis, lead.id if lead else None, columns(deadlines))
+
+
+def _application_row(
+    p: _Prepared, number: str, seq: int, actor: str, now: datetime
+) -> dict[str, Any]:
+    d = p.data
+    row = _row_defaults(Application)
+    row.update(
+        number=number,
+        year=p.basis.year,
+        seq=seq,
+        channel=d.channel.value,
+        arrived_on=d.arrived_on or d.received_on,
+        received_on=d.received_on,
+        applicant_name=d.applicant_name,
+        applicant_type=d.applicant_type.value,
+        email=d.email,
+        phone=d.phone,
+        address=d.address,
+        id_number=d.id_number,
+        content=d.content,
+        form_wanted=d.form_wanted,
+        case_type=d.case_type,
+        lead_department_id=p.lead_id,
+        cooperating=list(d.cooperating),
+        created_at=now,
+        updated_at=now,
+        created_by=actor,
+    )
+    row.update(p.deadline_columns)
+    return row
+
+
+def _event_rows(p: _Prepared, app_id: int, actor: str, now: datetime) -> list[dict[str, Any]]:
+    base = _row_defaults(EventRecord)
+    base.update(application_id=app_id, actor=actor, recorded_at=now)
+    rows = [{**base, "kind": REGISTERED, "on": p.basis, "note": p.data.note}]
+    if p.data.received_on is not None:
+        rows.append({**base, "kind": EventKind.RECEIVED.value, "on": p.data.received_on})
+    return rows
+
+
+def register_many(
+    session: Session,
+    *,
+    office: Office,
+    items: Sequence[ApplicationCreate],
+    today: date,
+    actor: str,
+    now: datetime,
+) -> list[Application]:
+    """Register `items` in the caller's transaction, numbered in the given order.
+
+    All are checked before anything is written; one bad item fails the whole call (the
+    caller's transaction rolls back, and with it the numbers).
+    """
+    if not items:
+        return []
+    departments = department_cache(session)
+    prepared = [_prepare(session, office, d, today, departments) for d in items]
+    by_year: dict[int, list[int]] = {}
+    for i, p in enumerate(prepared):
+        by_year.setdefault(p.basis.year, []).append(i)
+    seqs = [0] * len(prepared)
+    for year, idxs in sorted(by_year.items()):
+        numbers = next_numbers(session, series=APPLICATION_SERIES, year=year, count=len(idxs))
+        for i, n in zip(idxs, numbers, strict=True):
+            seqs[i] = n
+    rows = [
+        _application_row(p, format_number(office, p.basis.year, seq), seq, actor, now)
+        for p, seq in zip(prepared, seqs, strict=True)
+    ]
+    # Core insert, one statement for all rows. RETURNING rows may come back in any order
+    # (and sort_by_parameter_order=True makes SQLite insert row by row): match by number.
+    table = Application.__table__  # type: ignore[attr-defined]
+    stmt = insert(table).returning(table.c.id, table.c.number)
+    id_of = {number: app_id for app_id, number in session.execute(stmt, rows)}
+    ids = [int(id_of[r["number"]]) for r in rows]
+    pairs = zip(prepared, ids, strict=True)
+    events = [r for p, app_id in pairs for r in _event_rows(p, app_id, actor, now)]
+    session.execute(insert(EventRecord.__table__), events)  # type: ignore[attr-defined]
+    loaded = session.exec(select(Application).where(col(Application.id).in_(ids))).all()
+    by_id = {a.id: a for a in loaded}
+    return [by_id[i] for i in ids]
+
+
+def register_application(
+    session: Session,
+    *,
+    office: Office,
+    data: ApplicationCreate,
+    today: date,
+    actor: str,
+    now: datetime,
+) -> Application:
+    """Register a new application: number it, log the receipt, compute its deadlines."""
+    return register_many(session, office=office, items=[data], today=today, actor=actor, now=now)[0]

@@ -1,0 +1,139 @@
+"""Web accounts: creating users, checking passwords (argon2), listing them.
+
+Roles (models.Role): admin manages users, departments and the calendar; clerk handles every
+application; department sees only its own department's applications.
+"""
+
+from __future__ import annotations
+
+import secrets
+from contextlib import suppress
+from datetime import datetime
+from functools import lru_cache
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from disclosure.errors import InvalidInput, NotFound
+from disclosure.models import Role, User
+from disclosure.services.departments import find_department
+
+MIN_PASSWORD_LENGTH = 8
+_HASHER = PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the username is unknown, so both paths cost one argon2 check."""
+    return _HASHER.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _HASHER.hash(password)
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    now: datetime,
+    department: str | None = None,
+    display_name: str = "",
+) -> User:
+    """Add an account; department handlers must name their department (code or name)."""
+    username = username.strip()
+    if not username or len(username) > 100 or any(c.isspace() for c in username):
+        raise InvalidInput("用户名不能为空且不能含空格 / invalid username", field="--username")
+    try:
+        role_value = Role(role)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"角色须为 admin、clerk 或 department，收到 {role!r} / unknown role", field="--role"
+        ) from exc
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"密码至少 {MIN_PASSWORD_LENGTH} 位 / password too short", field="--password"
+        )
+    if session.exec(select(User).where(User.username == username)).first() is not None:
+        raise InvalidInput(f"用户名已存在：{username} / username taken", field="--username")
+    department_id = None
+    if role_value is Role.DEPARTMENT:
+        if not department:
+            raise InvalidInput(
+                "部门经办人须指定所属部门 / department required", field="--department"
+            )
+        department_id = find_department(session, department).id
+    elif department:
+        raise InvalidInput(
+            "只有部门经办人（department）才属于某个部门 / only department users have one",
+            field="--department",
+        )
+    user = User(
+        username=username,
+        password_hash=hash_password(password),
+        role=role_value.value,
+        department_id=department_id,
+        display_name=display_name.strip(),
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
+    """The active user with this username and password, or None. Upgrades stale hashes."""
+    user = session.exec(select(User).where(User.username == username.strip())).first()
+    if user is None or not user.active:
+        with suppress(VerificationError):
+            _HASHER.verify(_dummy_hash(), password)
+        return None
+    try:
+        _HASHER.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if _HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.add(user)
+    return user
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("没有该用户 / no such user", field="user")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.exec(select(User).order_by(User.username)).all())
+
+
+def count_users(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(User)).one())
+
+
+def set_active(session: Session, *, user_id: int, active: bool) -> User:
+    user = get_user(session, user_id)
+    user.active = active
+    session.add(user)
+    return user
+
+
+def set_password(session: Session, *, user_id: int, password: str) -> User:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(
+            f"密码至少 {MIN_PASSWORD_LENGTH} 位 / password too short", field="--password"
+        )
+    user = get_user(session, user_id)
+    user.password_hash = hash_password(password)
+    session.add(user)
+    return user

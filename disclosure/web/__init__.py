@@ -1,0 +1,1 @@
+"""The web interface (FastAPI + Jinja2), built by `disclosure.web.app.create_app`."""

@@ -1,0 +1,99 @@
+"""The application factory. Nothing is built at import time: call `create_app(settings)`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
+from starlette.middleware.sessions import SessionMiddleware
+
+from disclosure.clock import today_in
+from disclosure.settings import Settings
+from disclosure.web import errors, filters
+from disclosure.web.deps import csrf_guard
+from disclosure.web.security import LoginThrottle, secret_key
+
+HERE = Path(__file__).parent
+SESSION_MAX_AGE = 8 * 3600  # one working day
+
+
+@dataclass
+class WebState:
+    """What every request needs; kept on `app.state.web`."""
+
+    settings: Settings
+    engine: Engine
+    templates: Jinja2Templates
+    throttle: LoginThrottle
+    clock: Callable[[], date]
+    owns_engine: bool
+
+    def today(self) -> date:
+        return self.clock()
+
+
+def create_app(
+    settings: Settings,
+    engine: Engine | None = None,
+    *,
+    today: Callable[[], date] | None = None,
+) -> FastAPI:
+    """Build the web app. Without `engine`, one is made (and migrated) from `settings`.
+
+    `today` replaces the office clock (tests, demonstrations).
+    """
+    owns = engine is None
+    if engine is None:
+        from disclosure.db import make_engine
+        from disclosure.services.setup import ensure_database
+
+        engine = make_engine(settings)
+        ensure_database(engine, settings)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    filters.install(templates.env)
+    state = WebState(
+        settings=settings,
+        engine=engine,
+        templates=templates,
+        throttle=LoginThrottle(settings.web.login_attempts, settings.web.login_window_seconds),
+        clock=today or (lambda: today_in(settings.office.timezone)),
+        owns_engine=owns,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if state.owns_engine:
+            state.engine.dispose()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="政府信息公开申请办理",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(csrf_guard)],
+    )
+    app.state.web = state
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key(settings),
+        session_cookie="disclosure_session",
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+    )
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    errors.install(app)
+
+    from disclosure.web.routes import admin, applications, auth, dashboard, exports
+
+    for module in (auth, dashboard, applications, exports, admin):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,107 @@
+"""Request dependencies: the signed-in user, role checks, CSRF, and application access.
+
+Access to an application is decided in `authorized_number` and nowhere else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import select
+
+from disclosure.db import transaction
+from disclosure.errors import NotFound, PermissionDenied
+from disclosure.models import Application, Role, User
+from disclosure.web.security import CSRF_FIELD, csrf_valid
+
+if TYPE_CHECKING:
+    from disclosure.web.app import WebState
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class LoginRequired(Exception):
+    """No signed-in user: the error handler redirects to the login page."""
+
+
+def web(request: Request) -> WebState:
+    return request.app.state.web
+
+
+async def csrf_guard(request: Request) -> AsyncIterator[None]:
+    """Every state-changing request must carry the session's CSRF token in its form.
+
+    The parsed form (cached by Starlette for the route) is closed when the request ends,
+    which removes uploaded files' temporary storage.
+    """
+    if request.method in SAFE_METHODS:
+        yield
+        return
+    form = await request.form()
+    try:
+        if not csrf_valid(request.session, form.get(CSRF_FIELD)):
+            raise PermissionDenied(
+                "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试 / invalid CSRF token",
+                field="csrf",
+            )
+        yield
+    finally:
+        await form.close()
+
+
+def current_user(request: Request) -> User:
+    uid = request.session.get("uid")
+    if not isinstance(uid, int):
+        raise LoginRequired
+    with transaction(web(request).engine, write=False) as session:
+        user = session.get(User, uid)
+    if user is None or not user.active or user.username != request.session.get("username"):
+        request.session.clear()
+        raise LoginRequired
+    request.state.user = user
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def require(*roles: Role):  # type: ignore[no-untyped-def]
+    allowed = {r.value for r in roles}
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in allowed:
+            raise PermissionDenied("您的账号无权进行此操作 / not allowed", field="role")
+        return user
+
+    return check
+
+
+OfficeUser = Annotated[User, Depends(require(Role.ADMIN, Role.CLERK))]
+AdminUser = Annotated[User, Depends(require(Role.ADMIN))]
+
+
+def department_scope(user: User) -> int | None:
+    """The department whose applications `user` is limited to (None = all)."""
+    if user.role == Role.DEPARTMENT.value:
+        return user.department_id if user.department_id is not None else -1
+    return None
+
+
+def authorized_number(number: str, request: Request, user: CurrentUser) -> str:
+    """The application number from the URL, once `user` may see that application.
+
+    Another department's application answers 404 exactly like a missing one, so guessing
+    numbers reveals nothing.
+    """
+    with transaction(web(request).engine, write=False) as session:
+        stmt = select(Application.id, Application.lead_department_id)
+        row = session.exec(stmt.where(Application.number == number)).first()
+    scope = department_scope(user)
+    if row is None or (scope is not None and row[1] != scope):
+        raise NotFound(f"没有编号为 {number} 的申请 / no such application", field="NUMBER")
+    return number
+
+
+AuthorizedNumber = Annotated[str, Depends(authorized_number)]

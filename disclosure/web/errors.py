@@ -1,0 +1,83 @@
+"""The one place where domain errors become HTTP responses.
+
+- A route that shows a form sets `request.state.rerender(errors)`; an `InvalidInput` or
+  `Conflict` then re-renders that form with the message beside the field it names.
+- `NotFound` → 404 page, `PermissionDenied` → 403 page, anything else → its `http_status`.
+- No signed-in user → redirect to the login page.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from disclosure.errors import Conflict, DisclosureError, InvalidInput
+from disclosure.web.deps import LoginRequired
+from disclosure.web.render import render
+from rules.errors import RulesError
+
+# Field names used by services (CLI option names) that differ from the form's input names.
+FIELD_ALIASES = {
+    "extension": "days",
+    "extend": "days",
+    "deferred_due": "due",
+    "NUMBER": "",
+    "FILE": "file",
+    "stage": "to",
+}
+
+TITLES = {400: "输入有误", 403: "无权访问", 404: "未找到", 409: "操作冲突", 500: "系统配置错误"}
+
+
+def form_field(field: str) -> str:
+    """`--applicant-type` → `applicant_type`; names without a form input map to ''."""
+    if field in FIELD_ALIASES:
+        return FIELD_ALIASES[field]
+    return field.lstrip("-").replace("-", "_")
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    title = TITLES.get(status, "出错了")
+    return render(
+        request, "error.html", {"status": status, "title": title, "message": message}, status
+    )
+
+
+def _domain(request: Request, exc: DisclosureError) -> Response:
+    rerender = getattr(request.state, "rerender", None)
+    if rerender is not None and isinstance(exc, InvalidInput | Conflict):
+        key = form_field(exc.field) or "_form"
+        return rerender({key: exc.message}, exc.http_status)
+    return error_page(request, exc.http_status, exc.message)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _exc: LoginRequired) -> Response:
+        target = request.url.path
+        if request.url.query:
+            target += "?" + request.url.query
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(DisclosureError)
+    async def _disclosure(request: Request, exc: DisclosureError) -> Response:
+        return _domain(request, exc)
+
+    @app.exception_handler(RulesError)
+    async def _rules(request: Request, exc: RulesError) -> Response:
+        return _domain(request, InvalidInput(exc.message, field=exc.field))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(x) for x in first.get("loc", ()))
+        return error_page(request, 400, f"参数 {where} 无效 / invalid parameter")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        message = "页面不存在" if exc.status_code == 404 else str(exc.detail)
+        return error_page(request, exc.status_code, message)

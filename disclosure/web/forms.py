@@ -1,0 +1,67 @@
+"""Turning submitted form values into typed values; errors name the form field."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.datastructures import FormData
+
+from disclosure.errors import InvalidInput
+
+
+async def _form(request: Request) -> FormData:
+    return await request.form()  # Starlette caches it, so the CSRF check reads the same one
+
+
+Form = Annotated[FormData, Depends(_form)]
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def optional_date(form: FormData, name: str) -> date | None:
+    value = text(form, name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"日期格式应为 YYYY-MM-DD，收到 {value!r} / bad date", field=name
+        ) from exc
+
+
+def required_date(form: FormData, name: str) -> date:
+    d = optional_date(form, name)
+    if d is None:
+        raise InvalidInput("请填写日期 / date required", field=name)
+    return d
+
+
+def optional_int(value: str | None, name: str, *, minimum: int = 0) -> int | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        n = int(value)
+    except ValueError as exc:
+        raise InvalidInput(f"须为整数，收到 {value!r} / not a number", field=name) from exc
+    if n < minimum:
+        raise InvalidInput(f"不能小于 {minimum} / must be >= {minimum}", field=name)
+    return n
+
+
+def required_int(form: FormData, name: str, *, minimum: int = 0) -> int:
+    n = optional_int(text(form, name), name, minimum=minimum)
+    if n is None:
+        raise InvalidInput("请填写数字 / number required", field=name)
+    return n
+
+
+def values(form: FormData) -> dict[str, str]:
+    """Submitted values for re-displaying a form (files and the CSRF token left out)."""
+    return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}

@@ -1,0 +1,1 @@
+"""Routers: each module renders pages and calls services; no business rules here."""

@@ -1,0 +1,182 @@
+"""Administration: users, departments, the working-day calendar, the settings in force."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import UploadFile
+
+from disclosure.clock import now_utc
+from disclosure.db import transaction
+from disclosure.errors import InvalidInput
+from disclosure.models import Role
+from disclosure.services import calendar_years, users
+from disclosure.services.departments import add_department, list_departments
+from disclosure.web.deps import AdminUser, OfficeUser, web
+from disclosure.web.forms import Form, text, values
+from disclosure.web.render import flash, render
+
+router = APIRouter()
+MAX_UPLOAD = 256 * 1024  # a year's notice is a few kilobytes
+
+
+def _users_page(request: Request, form: dict, errors: dict, status: int = 200) -> Response:
+    with transaction(web(request).engine, write=False) as session:
+        rows = users.list_users(session)
+        departments = list_departments(session)
+    names = {d.id: d.name for d in departments}
+    return render(
+        request,
+        "users.html",
+        {
+            "rows": rows,
+            "departments": departments,
+            "dept_names": names,
+            "roles": list(Role),
+            "form": form,
+            "errors": errors,
+        },
+        status,
+    )
+
+
+@router.get("/admin/users")
+def users_page(request: Request, user: AdminUser) -> Response:
+    return _users_page(request, {"role": "clerk"}, {})
+
+
+@router.post("/admin/users")
+def add_user(request: Request, user: AdminUser, form: Form) -> Response:
+    shown = {k: v for k, v in values(form).items() if k != "password"}
+    request.state.rerender = lambda errors, status: _users_page(request, shown, errors, status)
+    password = text(form, "password")
+    generated = not password
+    if generated:
+        password = users.generate_password()
+    with transaction(web(request).engine) as session:
+        new = users.create_user(
+            session,
+            username=text(form, "username"),
+            password=password,
+            role=text(form, "role"),
+            department=text(form, "department") or None,
+            display_name=text(form, "display_name"),
+            now=now_utc(),
+        )
+        name = new.username
+    note = f"，初始密码：{password}（请转告本人并提醒修改）" if generated else ""
+    flash(request, f"已新增用户 {name}{note}")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/active")
+def toggle_user(request: Request, user_id: int, user: AdminUser, form: Form) -> Response:
+    active = text(form, "active") == "1"
+    if user_id == user.id and not active:
+        raise InvalidInput("不能停用自己的账号 / cannot disable yourself", field="active")
+    with transaction(web(request).engine) as session:
+        users.set_active(session, user_id=user_id, active=active)
+    flash(request, "已启用该用户" if active else "已停用该用户")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+def _departments_page(request: Request, form: dict, errors: dict, status: int = 200) -> Response:
+    with transaction(web(request).engine, write=False) as session:
+        rows = list_departments(session)
+    return render(
+        request, "departments.html", {"rows": rows, "form": form, "errors": errors}, status
+    )
+
+
+@router.get("/admin/departments")
+def departments_page(request: Request, user: OfficeUser) -> Response:
+    return _departments_page(request, {}, {})
+
+
+@router.post("/admin/departments")
+def add_dept(request: Request, user: AdminUser, form: Form) -> Response:
+    shown = values(form)
+    request.state.rerender = lambda errors, status: _departments_page(
+        request, shown, errors, status
+    )
+    with transaction(web(request).engine) as session:
+        add_department(
+            session,
+            code=text(form, "code"),
+            name=text(form, "name"),
+            contact=text(form, "contact"),
+            email=text(form, "email"),
+            phone=text(form, "phone"),
+        )
+    flash(request, f"已新增部门：{text(form, 'name')}")
+    return RedirectResponse("/admin/departments", status_code=303)
+
+
+def _calendar_page(
+    request: Request, errors: dict, result: dict | None = None, status: int = 200
+) -> Response:
+    st = web(request)
+    today = st.today()
+    years = []
+    with transaction(st.engine, write=False) as session:
+        for year in (today.year, today.year + 1):
+            try:
+                years.append(calendar_years.year_overview(session, settings=st.settings, year=year))
+            except Exception as exc:  # a year outside the data: shown as such, not an error
+                years.append({"year": year, "error": str(exc)})
+    return render(
+        request, "calendar.html", {"years": years, "errors": errors, "result": result}, status
+    )
+
+
+@router.get("/calendar")
+def calendar_page(request: Request, user: AdminUser) -> Response:
+    return _calendar_page(request, {})
+
+
+@router.post("/calendar")
+async def calendar_upload(request: Request, user: AdminUser, form: Form) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    request.state.rerender = lambda errors, status: _calendar_page(request, errors, None, status)
+    upload = form.get("file")
+    pasted = text(form, "text")
+    if isinstance(upload, UploadFile) and upload.filename:
+        raw = await upload.read(MAX_UPLOAD + 1)
+        source = upload.filename
+    elif pasted:
+        raw, source = pasted.encode("utf-8"), "网页粘贴"
+    else:
+        raise InvalidInput("请选择节假日安排文件（TOML）/ choose a file", field="file")
+    if len(raw) > MAX_UPLOAD:
+        raise InvalidInput("文件过大 / file too large", field="file")
+    try:
+        content = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("文件须为 UTF-8 编码 / file must be UTF-8", field="file") from exc
+    st = web(request)
+
+    def load() -> dict:
+        with transaction(st.engine) as session:
+            result = calendar_years.load_text(
+                session,
+                settings=st.settings,
+                text=content,
+                source=source,
+                actor=user.username,
+                now=now_utc(),
+                today=st.today(),
+            )
+        return result.as_dict()
+
+    result = await run_in_threadpool(load)
+    return await run_in_threadpool(_calendar_page, request, {}, result)
+
+
+@router.get("/admin/settings")
+def settings_page(request: Request, user: AdminUser) -> Response:
+    st = web(request)
+    shown = st.settings.model_dump(mode="json")
+    shown["smtp"]["password"] = "******" if shown["smtp"]["password"] else ""
+    shown["web"]["secret_key"] = "******" if shown["web"]["secret_key"] else "（自动生成）"
+    return render(request, "settings.html", {"shown": shown})

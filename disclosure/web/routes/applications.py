@@ -1,0 +1,241 @@
+"""The list, the registration form, the application page and its actions."""
+
+from __future__ import annotations
+
+from math import ceil
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from disclosure.clock import now_utc
+from disclosure.db import transaction
+from disclosure.errors import InvalidInput, PermissionDenied
+from disclosure.models import Role, Stage
+from disclosure.services import applications as svc
+from disclosure.services.departments import find_department, list_departments
+from disclosure.services.office import load_office
+from disclosure.services.queries import (
+    SORTABLE,
+    ListFilter,
+    count_applications,
+    department_names,
+    list_applications,
+)
+from disclosure.services.views import detail, summary
+from disclosure.web import integrations
+from disclosure.web.actions import ACTIONS, Call, lookup
+from disclosure.web.deps import AuthorizedNumber, CurrentUser, OfficeUser, department_scope, web
+from disclosure.web.forms import Form, optional_date, optional_int, text, values
+from disclosure.web.render import flash, render
+
+router = APIRouter(prefix="/applications")
+
+FILTER_KEYS = ("status", "overdue", "due_within", "department", "stage", "q", "order", "desc")
+
+
+def _filter(
+    session: Session, request: Request, scope: int | None, page_size: int
+) -> tuple[ListFilter, int, dict[str, str]]:
+    p = request.query_params
+    chosen = {k: p.get(k, "").strip() for k in FILTER_KEYS}
+    due_within = optional_int(chosen["due_within"], "due_within")
+    page = optional_int(p.get("page"), "page", minimum=1) or 1
+    try:
+        stage = Stage(chosen["stage"]) if chosen["stage"] else None
+    except ValueError as exc:
+        raise InvalidInput(f"未知阶段 {chosen['stage']!r} / unknown stage", field="stage") from exc
+    department_id = scope
+    if scope is None and chosen["department"]:
+        department_id = find_department(session, chosen["department"], field="department").id
+    order = chosen["order"] if chosen["order"] in SORTABLE else "reply_due"
+    flt = ListFilter(
+        overdue=chosen["overdue"] == "1",
+        due_within=due_within,
+        department_id=department_id,
+        stage=stage,
+        open_only=chosen["status"] != "all",
+        search=chosen["q"][:100],
+        limit=page_size,
+        offset=(page - 1) * page_size,
+        order=order,
+        descending=chosen["desc"] == "1",
+    )
+    return flt, page, chosen
+
+
+@router.get("")
+def list_page(request: Request, user: CurrentUser) -> Response:
+    st = web(request)
+    today = st.today()
+    scope = department_scope(user)
+    size = st.settings.web.page_size
+    with transaction(st.engine, write=False) as session:
+        office = load_office(session, st.settings)
+        flt, page, chosen = _filter(session, request, scope, size)
+        total = count_applications(session, office=office, today=today, flt=flt)
+        deps = department_names(session)
+        rows = [
+            summary(a, office, today, deps)
+            for a in list_applications(session, office=office, today=today, flt=flt)
+        ]
+        departments = list_departments(session) if scope is None else []
+    return render(
+        request,
+        "list.html",
+        {
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "pages": max(1, ceil(total / size)),
+            "chosen": chosen,
+            "query": urlencode({k: v for k, v in chosen.items() if v}),
+            "departments": departments,
+            "stages": list(Stage),
+        },
+    )
+
+
+def _register_page(request: Request, form: dict, errors: dict, status: int = 200) -> Response:
+    st = web(request)
+    with transaction(st.engine, write=False) as session:
+        departments = list_departments(session)
+    return render(
+        request,
+        "register.html",
+        {
+            "form": form,
+            "errors": errors,
+            "departments": departments,
+            "case_types": sorted(st.settings.targets.case_types),
+        },
+        status,
+    )
+
+
+@router.get("/new")
+def new_page(request: Request, user: OfficeUser) -> Response:
+    today = web(request).today().isoformat()
+    return _register_page(request, {"channel": "in_person", "received": today}, {})
+
+
+@router.post("/new")
+def create(request: Request, user: OfficeUser, form: Form) -> Response:
+    st = web(request)
+    shown = values(form)
+    request.state.rerender = lambda errors, status: _register_page(request, shown, errors, status)
+    data = svc.parse_create(
+        {
+            "channel": text(form, "channel"),
+            "received_on": optional_date(form, "received"),
+            "arrived_on": optional_date(form, "arrived"),
+            "applicant_name": text(form, "applicant"),
+            "applicant_type": text(form, "applicant_type"),
+            "content": text(form, "content"),
+            "email": text(form, "email"),
+            "phone": text(form, "phone"),
+            "address": text(form, "address"),
+            "id_number": text(form, "id_number"),
+            "department": text(form, "department") or None,
+            "cooperating": [v for v in form.getlist("cooperating") if isinstance(v, str) and v],
+            "form_wanted": text(form, "form"),
+            "case_type": text(form, "case_type"),
+            "note": text(form, "note"),
+        }
+    )
+    with transaction(st.engine) as session:
+        office = load_office(session, st.settings)
+        app = svc.register_application(
+            session, office=office, data=data, today=st.today(), actor=user.username, now=now_utc()
+        )
+        number, due, provisional = app.number, app.reply_due, app.provisional
+    due_text = f"，答复期限 {due.isoformat()}{'（临时）' if provisional else ''}" if due else ""
+    flash(request, f"已登记：{number}{due_text}")
+    return RedirectResponse(f"/applications/{number}", status_code=303)
+
+
+def _detail_page(
+    request: Request, user, number: str, errors: dict, open_action: str = "", form=None, status=200
+) -> Response:  # type: ignore[no-untyped-def]
+    st = web(request)
+    today = st.today()
+    with transaction(st.engine, write=False) as session:
+        office = load_office(session, st.settings)
+        app = svc.get_application(session, number)
+        info = detail(session, app, office, today, department_names(session))
+        departments = list_departments(session)
+        letters = integrations.letters_for(session, app)
+    office_user = user.role != Role.DEPARTMENT.value
+    actions = {k: a for k, a in ACTIONS.items() if office_user or not a.office_only}
+    if info["stage"] == Stage.ARCHIVED.value:
+        actions = {}
+    elif info["stage"] == Stage.REPLIED.value:
+        actions = {"stage": ACTIONS["stage"]}
+    return render(
+        request,
+        "detail.html",
+        {
+            "app": info,
+            "errors": errors,
+            "open_action": open_action,
+            "form": form or {},
+            "actions": actions,
+            "departments": departments,
+            "letters": letters,
+        },
+        status,
+    )
+
+
+@router.get("/{number}")
+def detail_page(request: Request, number: AuthorizedNumber, user: CurrentUser) -> Response:
+    return _detail_page(request, user, number, {})
+
+
+@router.post("/{number}/actions/{action}")
+def act(
+    request: Request, number: AuthorizedNumber, action: str, user: CurrentUser, form: Form
+) -> Response:
+    st = web(request)
+    chosen = lookup(action)
+    if chosen.office_only and user.role == Role.DEPARTMENT.value:
+        raise PermissionDenied("部门经办人不能进行此操作 / not allowed", field="role")
+    shown = values(form)
+    request.state.rerender = lambda errors, status: _detail_page(
+        request, user, number, errors, action, shown, status
+    )
+    with transaction(st.engine) as session:
+        office = load_office(session, st.settings)
+        chosen.run(Call(session, office, number, form, st.today(), user.username, now_utc()))
+    flash(request, f"已记录：{chosen.label}")
+    return RedirectResponse(f"/applications/{number}", status_code=303)
+
+
+@router.post("/{number}/letters")
+def issue_letter(
+    request: Request, number: AuthorizedNumber, user: CurrentUser, form: Form
+) -> Response:
+    """Issue (or download again) a letter: the .docx comes back as a download."""
+    st = web(request)
+    shown = values(form)
+    request.state.rerender = lambda errors, status: _detail_page(
+        request, user, number, errors, "letter", shown, status
+    )
+    with transaction(st.engine) as session:
+        office = load_office(session, st.settings)
+        name, content = integrations.issue_letter_docx(
+            session,
+            office=office,
+            number=number,
+            kind=text(form, "kind"),
+            fields=shown,
+            today=st.today(),
+            actor=user.username,
+            now=now_utc(),
+        )
+    return Response(
+        content,
+        media_type=integrations.DOCX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )

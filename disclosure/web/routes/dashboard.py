@@ -1,0 +1,51 @@
+"""The dashboard: what is overdue or due soon, at a glance."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from disclosure.db import transaction
+from disclosure.services import dashboard as dash
+from disclosure.services.office import load_office
+from disclosure.services.queries import ListFilter, department_names, list_applications
+from disclosure.services.views import summary
+from disclosure.web.charts import due_chart, monthly_chart
+from disclosure.web.deps import CurrentUser, department_scope, web
+from disclosure.web.render import render
+
+router = APIRouter()
+URGENT_ROWS = 10
+
+
+@router.get("/")
+def dashboard(request: Request, user: CurrentUser) -> Response:
+    st = web(request)
+    today = st.today()
+    scope = department_scope(user)
+    with transaction(st.engine, write=False) as session:
+        office = load_office(session, st.settings)
+        deps = department_names(session)
+        counts = dash.counts(session, office=office, today=today, department_id=scope)
+        series = dash.due_series(session, office=office, today=today, department_id=scope)
+        monthly = dash.monthly(session, today=today, department_id=scope)
+        urgent = [
+            summary(a, office, today, deps)
+            for a in list_applications(
+                session,
+                office=office,
+                today=today,
+                flt=ListFilter(open_only=True, department_id=scope, limit=URGENT_ROWS),
+            )
+        ]
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "counts": counts,
+            "due_chart": due_chart(series),
+            "monthly_chart": monthly_chart(monthly),
+            "urgent": urgent,
+            "scope_name": deps[scope].name if scope in deps else None,
+        },
+    )

@@ -1,0 +1,100 @@
+"""Secret key, CSRF tokens and login throttling. No state is created at import time."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from disclosure.db import database_url
+from disclosure.settings import Settings
+
+SECRET_FILE = "secret_key"
+CSRF_KEY = "csrf"
+CSRF_FIELD = "csrf_token"
+
+
+def secret_key_path(settings: Settings) -> Path:
+    """Next to the SQLite file; for other databases under `data/` beside the config."""
+    url = make_url(database_url(settings))
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).parent / SECRET_FILE
+    return settings.resolve("data") / SECRET_FILE
+
+
+def secret_key(settings: Settings) -> str:
+    """`[web] secret_key`, else a key generated once and kept in a private file."""
+    if settings.web.secret_key:
+        return settings.web.secret_key
+    path = secret_key_path(settings)
+    if path.is_file():
+        key = path.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key
+
+
+def csrf_token(session: dict) -> str:
+    """The session's CSRF token, made on first use."""
+    token = session.get(CSRF_KEY)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session[CSRF_KEY] = token
+    return token
+
+
+def csrf_valid(session: dict, submitted: object) -> bool:
+    expected = session.get(CSRF_KEY)
+    if not expected or not isinstance(submitted, str) or not submitted:
+        return False
+    return hmac.compare_digest(expected.encode(), submitted.encode())
+
+
+class LoginThrottle:
+    """At most `attempts` failed logins per (username, address) within `window` seconds."""
+
+    def __init__(
+        self, attempts: int, window: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.attempts = attempts
+        self.window = window
+        self.clock = clock
+        self._failures: dict[tuple[str, str], deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str]) -> deque[float]:
+        now = self.clock()
+        q = self._failures.setdefault(key, deque())
+        while q and now - q[0] > self.window:
+            q.popleft()
+        return q
+
+    def blocked_for(self, username: str, address: str) -> int:
+        """Seconds until another attempt is allowed (0 = allowed now)."""
+        key = (username.strip().lower(), address)
+        with self._lock:
+            q = self._recent(key)
+            if len(q) < self.attempts:
+                return 0
+            return max(1, int(self.window - (self.clock() - q[0])) + 1)
+
+    def failed(self, username: str, address: str) -> None:
+        key = (username.strip().lower(), address)
+        with self._lock:
+            self._recent(key).append(self.clock())
+
+    def succeeded(self, username: str, address: str) -> None:
+        with self._lock:
+            self._failures.pop((username.strip().lower(), address), None)

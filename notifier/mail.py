@@ -1,0 +1,209 @@
+"""Rendering a digest (Jinja2 templates an office can override) and sending it.
+
+Two senders share one interface: `SmtpSender` (STARTTLS, implicit TLS or plain, with login)
+and `EmlSender` (writes .eml files into the outbox folder when no SMTP host is configured).
+Failures are classified once, here: `TemporaryFailure` (retry later) or `PermanentFailure`.
+"""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any, Protocol
+
+import jinja2
+
+from disclosure.settings import Settings, SmtpSettings
+
+EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
+
+
+class DeliveryError(Exception):
+    """A message could not be delivered."""
+
+
+class TemporaryFailure(DeliveryError):
+    """Connection refused, timeout or a 4xx reply: retry on a later run."""
+
+
+class PermanentFailure(DeliveryError):
+    """A 5xx reply or a malformed address: record it and stop trying."""
+
+
+@dataclass(frozen=True)
+class Digest:
+    recipient: str
+    subject: str
+    text: str
+    html: str
+
+
+def template_env(settings: Settings) -> jinja2.Environment:
+    """Templates from `[notifier] template_dir` first, then the built-in ones."""
+    loaders: list[jinja2.BaseLoader] = []
+    if settings.notifier.template_dir:
+        loaders.append(
+            jinja2.FileSystemLoader(str(settings.resolve(settings.notifier.template_dir)))
+        )
+    loaders.append(jinja2.PackageLoader("notifier", "templates"))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_digest(env: jinja2.Environment, recipient: str, context: dict[str, Any]) -> Digest:
+    ctx = {**context, "recipient": recipient}
+    subject = " ".join(env.get_template("subject.txt.j2").render(ctx).split())
+    return Digest(
+        recipient=recipient,
+        subject=subject,
+        text=env.get_template("digest.txt.j2").render(ctx),
+        html=env.get_template("digest.html.j2").render(ctx),
+    )
+
+
+def build_message(digest: Digest, sender: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["Subject"] = digest.subject
+    msg["From"] = sender
+    msg["To"] = digest.recipient
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
+    msg.set_content(digest.text, charset="utf-8")
+    msg.add_alternative(digest.html, subtype="html", charset="utf-8")
+    return msg
+
+
+class Sender(Protocol):
+    def send(self, msg: EmailMessage, recipient: str) -> None: ...
+    def close(self) -> None: ...
+    def describe(self) -> str: ...
+
+
+def check_address(address: str) -> None:
+    if not EMAIL_RE.match(address):
+        raise PermanentFailure(f"邮箱地址格式不正确 / bad address: {address!r}")
+
+
+def _classify(code: int, text: bytes | str) -> DeliveryError:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    message = f"{code} {text}".strip()
+    return TemporaryFailure(message) if 400 <= code < 500 else PermanentFailure(message)
+
+
+class SmtpSender:
+    """One connection per run, opened on first use, reused for every recipient."""
+
+    def __init__(self, smtp: SmtpSettings) -> None:
+        self.cfg = smtp
+        self._conn: smtplib.SMTP | None = None
+        self.unreachable = False  # set when connecting failed: stop trying in this run
+
+    def describe(self) -> str:
+        return f"smtp://{self.cfg.host}:{self.cfg.port} ({self.cfg.security})"
+
+    def _connect(self) -> smtplib.SMTP:
+        cfg = self.cfg
+        try:
+            if cfg.security == "tls":
+                conn: smtplib.SMTP = smtplib.SMTP_SSL(
+                    cfg.host, cfg.port, timeout=cfg.timeout, context=ssl.create_default_context()
+                )
+            else:
+                conn = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
+            try:
+                if cfg.security == "starttls":
+                    conn.starttls(context=ssl.create_default_context())
+                if cfg.username:
+                    conn.login(cfg.username, cfg.resolved_password())
+            except BaseException:
+                conn.close()
+                raise
+        except smtplib.SMTPAuthenticationError as exc:
+            # A configuration problem, not the message's: keep the items for a later run.
+            raise TemporaryFailure(f"SMTP 登录失败 / login failed: {exc.smtp_code}") from exc
+        except smtplib.SMTPResponseException as exc:
+            raise _classify(exc.smtp_code, exc.smtp_error) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TemporaryFailure(f"无法连接邮件服务器 / cannot connect: {exc}") from exc
+        return conn
+
+    def send(self, msg: EmailMessage, recipient: str) -> None:
+        check_address(recipient)
+        if self._conn is None:
+            try:
+                self._conn = self._connect()
+            except TemporaryFailure:
+                self.unreachable = True
+                raise
+        try:
+            refused = self._conn.send_message(msg, from_addr=self.cfg.sender, to_addrs=[recipient])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            raise _classify(code, text) from exc
+        except smtplib.SMTPResponseException as exc:
+            self._drop_if_broken(exc.smtp_code)
+            raise _classify(exc.smtp_code, exc.smtp_error) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            raise TemporaryFailure(f"发送中断 / connection lost: {exc}") from exc
+        if refused:
+            code, text = next(iter(refused.values()))
+            raise _classify(code, text)
+
+    def _drop_if_broken(self, code: int) -> None:
+        if code in (421, -1):
+            self.close()
+        elif self._conn is not None:
+            try:
+                self._conn.rset()
+            except (OSError, smtplib.SMTPException):
+                self.close()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.quit()
+            except (OSError, smtplib.SMTPException):
+                self._conn.close()
+            self._conn = None
+
+
+class EmlSender:
+    """Writes each message as an .eml file (the embedded default: no SMTP host)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.written: list[Path] = []
+
+    def describe(self) -> str:
+        return str(self.folder)
+
+    def send(self, msg: EmailMessage, recipient: str) -> None:
+        check_address(recipient)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        stamp = msg["Message-ID"].strip("<>").split("@")[0]
+        safe = re.sub(r"[^A-Za-z0-9._-]", "_", recipient)
+        path = self.folder / f"{stamp}-{safe}.eml"
+        path.write_bytes(msg.as_bytes())
+        self.written.append(path)
+
+    def close(self) -> None:
+        pass
+
+
+def make_sender(settings: Settings) -> Sender:
+    if settings.smtp.host:
+        return SmtpSender(settings.smtp)
+    return EmlSender(settings.resolve(settings.notifier.outbox_dir))

@@ -1,0 +1,395 @@
+"""The notifier job: given `now`, find what is due, queue it in the outbox, send digests.
+
+Memory stays flat in the number of applications: open applications are read in pages of
+`PAGE` by primary key (keyset pagination), only those with a clock inside the warning horizon
+(`is_open` and `next_action_due <= horizon`: the stored minimum over every open clock), and
+each page is queued in its own short write transaction. Digests are then built per recipient
+from the outbox rows claimed for that recipient.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, func
+from sqlmodel import Session, col, select
+
+from disclosure.db import transaction
+from disclosure.errors import DisclosureError
+from disclosure.models import Application, Department, EventRecord
+from disclosure.services.deadlines import compute_for
+from disclosure.services.office import Office, load_office
+from disclosure.services.views import summarise
+from disclosure.settings import Settings
+from notifier import outbox
+from notifier.mail import (
+    EmlSender,
+    PermanentFailure,
+    Sender,
+    TemporaryFailure,
+    build_message,
+    make_sender,
+    render_digest,
+    template_env,
+)
+from notifier.models import OFFICE_WIDE, OutboxStatus
+from notifier.policy import (
+    CALENDAR_COVERAGE,
+    CLOCK_LABELS,
+    ESCALATE,
+    UNCONFIRMED_ARRIVAL,
+    Hit,
+    Thresholds,
+    coverage_warning,
+    hits,
+)
+from rules.calendar import Pause, WorkingCalendar
+from rules.engine import Deadlines
+
+PAGE = 1000
+STORED_CLOCKS = {"reply_due", "internal_target"}  # no event query needed at all
+
+
+@dataclass
+class ScanResult:
+    today: str
+    working_day: bool = True
+    queued: int = 0  # new outbox rows this run
+    sent: int = 0  # reminders delivered this run
+    messages: int = 0  # e-mails (digests) delivered this run
+    failed: int = 0  # reminders that failed permanently this run
+    retry: int = 0  # reminders put back for a later run after a temporary failure
+    pending: int = 0  # reminders still waiting after the run (all runs)
+    errors: list[str] = field(default_factory=list)
+    outbox_dir: str | None = None  # where .eml files went (no SMTP host)
+    transport: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def local_today(settings: Settings, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(settings.office.timezone)).date()
+
+
+def run_once(
+    engine: Engine,
+    settings: Settings,
+    *,
+    now: datetime,
+    today: date | None = None,
+    sender: Sender | None = None,
+) -> ScanResult:
+    """One scan: queue today's reminders, then deliver every due digest. Safe to re-run."""
+    today = today or local_today(settings, now)
+    with transaction(engine, write=False) as s:
+        office = load_office(s, settings)
+    result = ScanResult(today=today.isoformat())
+    if not office.calendar.is_working_day(today):
+        result.working_day = False
+        result.pending = outbox.counts(engine)[OutboxStatus.PENDING.value]
+        return result
+    result.queued = collect(engine, office, today=today, now=now)
+    own_sender = sender is None
+    sender = sender or make_sender(settings)
+    result.transport = sender.describe()
+    try:
+        deliver(engine, office, sender, today=today, now=now, result=result)
+    finally:
+        if own_sender:
+            sender.close()
+    if isinstance(sender, EmlSender):
+        result.outbox_dir = str(sender.folder)
+    result.pending = outbox.counts(engine)[OutboxStatus.PENDING.value]
+    return result
+
+
+# -- collecting ---------------------------------------------------------------------------
+def collect(engine: Engine, office: Office, *, today: date, now: datetime) -> int:
+    settings = office.settings
+    th = Thresholds.from_settings(settings.notifier)
+    wanted = set(settings.notifier.clocks)
+    horizon = office.calendar.add_working_days(today, th.horizon)
+    with transaction(engine, write=False) as s:
+        departments = {d.id: d for d in s.exec(select(Department)).all()}
+    queued = 0
+    warn = coverage_warning(office.calendar, today, settings.notifier.calendar_warning_days)
+    if warn is not None:
+        rows = _rows(None, warn, settings.notifier.office_recipients, "", today, now)
+        with transaction(engine) as s:
+            queued += outbox.insert_if_absent(s, rows)
+    need_events = bool(wanted - STORED_CLOCKS)
+    for apps, computed in _pages(engine, office, horizon, today, need_events=need_events):
+        rows = []
+        for app in apps:
+            dep = departments.get(app.lead_department_id) if app.lead_department_id else None
+            recipients = list(settings.notifier.office_recipients)
+            if dep is not None and dep.email:
+                recipients.append(dep.email)
+            leaders = [ld.email for ld in settings.notifier.leaders]
+            for hit in _app_hits(app, computed, today, office.calendar, th, wanted):
+                to = leaders if hit.escalation else recipients
+                rows.extend(_rows(app, hit, to, dep.name if dep else "", today, now))
+        with transaction(engine) as s:
+            queued += outbox.insert_if_absent(s, rows)
+    return queued
+
+
+# Clocks other than reply, internal target and correction notice only start with these events;
+# an application whose log has none of them has exactly the clocks stored in its columns.
+CLOCK_EVENTS = ("correction_requested", "consultation_sent", "fee_notice_sent")
+APP_COLUMNS = (
+    Application.id,
+    Application.number,
+    func.substr(Application.content, 1, 200).label("content"),
+    Application.lead_department_id,
+    Application.arrived_on,
+    Application.received_on,
+    Application.reply_due,
+    Application.internal_target,
+    Application.correction_notice_due,
+    Application.paused_from,
+    Application.paused_until,
+)
+
+
+def _pages(
+    engine: Engine, office: Office, horizon: date, today: date, *, need_events: bool
+) -> Iterator[tuple[list[Any], dict[int, Deadlines | None]]]:
+    """Open applications with a clock up to `horizon` or an unconfirmed arrival, by id.
+
+    Yields plain rows (only the columns a reminder needs) and, for the few applications whose
+    event log starts other clocks, the engine's full view.
+    """
+    due_soon = col(Application.next_action_due) <= horizon
+    unconfirmed = col(Application.received_on).is_(None) & (col(Application.arrived_on) < today)
+    last = 0
+    while True:
+        with transaction(engine, write=False) as s:
+            s.info["office"] = office
+            stmt = (
+                select(*APP_COLUMNS)
+                .where(col(Application.is_open).is_(True), due_soon | unconfirmed)
+                .where(col(Application.id) > last)
+                .order_by(col(Application.id))
+                .limit(PAGE)
+            )
+            apps = list(s.execute(stmt).all())
+            if not apps:
+                return
+            computed = _computed(s, [a.id for a in apps if a.received_on]) if need_events else {}
+        last = apps[-1].id
+        yield apps, computed
+
+
+def _computed(session: Session, ids: list[int]) -> dict[int, Deadlines | None]:
+    if not ids:
+        return {}
+    office = session.info["office"]
+    stmt = (
+        select(EventRecord.application_id)
+        .where(col(EventRecord.application_id).in_(ids), col(EventRecord.kind).in_(CLOCK_EVENTS))
+        .distinct()
+    )
+    complex_ids = [i for (i,) in session.execute(stmt)]
+    if not complex_ids:
+        return {}
+    records: dict[int, list[EventRecord]] = defaultdict(list)
+    stmt2 = (
+        select(EventRecord)
+        .where(col(EventRecord.application_id).in_(complex_ids))
+        .order_by(col(EventRecord.application_id), col(EventRecord.on), col(EventRecord.id))
+    )
+    for rec in session.exec(stmt2):
+        records[rec.application_id].append(rec)
+    out: dict[int, Deadlines | None] = {}
+    for app in session.exec(select(Application).where(col(Application.id).in_(complex_ids))):
+        try:
+            out[app.id] = compute_for(app, records[app.id], office)  # type: ignore[index]
+        except DisclosureError:
+            out[app.id] = None  # an inconsistent log: warn on the stored dates only
+    return out
+
+
+def _app_hits(
+    app: Any,
+    computed: dict[int, Deadlines | None],
+    today: date,
+    cal: WorkingCalendar,
+    th: Thresholds,
+    wanted: set[str],
+) -> list[Hit]:
+    if app.received_on is None:
+        if UNCONFIRMED_ARRIVAL in wanted and app.arrived_on is not None:
+            return hits(UNCONFIRMED_ARRIVAL, app.arrived_on, today, cal, th)
+        return []
+    pauses: tuple[Pause, ...] = ()
+    if app.paused_from and app.paused_until:
+        pauses = (Pause(app.paused_from, app.paused_until),)
+    clocks: dict[str, date | None] = {
+        "reply_due": app.reply_due,
+        "internal_target": app.internal_target,
+        "correction_notice_due": app.correction_notice_due,
+    }
+    d = computed.get(app.id)
+    if d is not None:
+        clocks = {k.value: v for k, v in d.open_clocks().items()}
+        pauses = d.pauses
+    out: list[Hit] = []
+    for clock, due in clocks.items():
+        if due is None or clock not in wanted:
+            continue
+        out.extend(hits(clock, due, today, cal, th, pauses if clock == "reply_due" else ()))
+    return out
+
+
+def _rows(
+    app: Any,
+    hit: Hit,
+    recipients: list[str],
+    department: str,
+    today: date,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """Outbox rows for one hit. Only the number, a content summary and the department are
+    copied: never the applicant's ID number, phone or address."""
+    seen: set[str] = set()
+    rows = []
+    for r in recipients:
+        r = r.strip()
+        if not r or r.lower() in seen:
+            continue
+        seen.add(r.lower())
+        rows.append(
+            {
+                "application_id": app.id if app else OFFICE_WIDE,
+                "clock": hit.clock,
+                "threshold": hit.threshold,
+                "due_on": hit.due,
+                "recipient": r,
+                "number": app.number if app else "",
+                "summary": summarise(app.content) if app else "",
+                "department": department,
+                "days_left": hit.days_left,
+                "queued_on": today,
+                "status": OutboxStatus.PENDING.value,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "last_error": "",
+                "created_at": now,
+            }
+        )
+    return rows
+
+
+# -- delivering ---------------------------------------------------------------------------
+def deliver(
+    engine: Engine,
+    office: Office,
+    sender: Sender,
+    *,
+    today: date,
+    now: datetime,
+    result: ScanResult,
+) -> None:
+    settings = office.settings
+    env = template_env(settings)
+    unreachable_error = ""
+    for recipient in outbox.recipients_due(engine, now):
+        token = outbox.claim(engine, recipient, now)
+        if token is None:
+            continue  # another notifier process took them
+        rows = outbox.claimed_rows(engine, token)
+        try:
+            if getattr(sender, "unreachable", False):  # the server is down: back off everyone
+                raise TemporaryFailure(unreachable_error)
+            digest = render_digest(env, recipient, digest_context(rows, office, today))
+            sender.send(build_message(digest, settings.smtp.sender), recipient)
+        except TemporaryFailure as exc:
+            retry, failed = outbox.mark_retry(
+                engine, token, now, str(exc), settings.notifier.max_attempts
+            )
+            result.retry += retry
+            result.failed += failed
+            result.errors.append(f"{recipient}: {exc}")
+            unreachable_error = str(exc)
+        except PermanentFailure as exc:
+            result.failed += outbox.mark_failed(engine, token, now, str(exc))
+            result.errors.append(f"{recipient}: {exc}")
+        else:
+            result.sent += outbox.mark_sent(engine, token, now)
+            result.messages += 1
+
+
+def status_text(days_left: int) -> str:
+    if days_left > 0:
+        return f"剩余 {days_left} 个工作日"
+    if days_left == 0:
+        return "今日到期"
+    return f"已超期 {-days_left} 个工作日"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    number: str
+    summary: str
+    department: str
+    clock: str
+    clock_label: str
+    due_on: str
+    days_left: int
+    status_text: str
+    escalation: bool
+    link: str
+
+
+def digest_context(rows: list[Any], office: Office, today: date) -> dict[str, Any]:
+    settings = office.settings
+    base = settings.office.web_base_url.rstrip("/")
+    items: list[DigestItem] = []
+    notices: list[dict[str, Any]] = []
+    for r in rows:
+        if r.clock == CALENDAR_COVERAGE:
+            left = (r.due_on - today).days
+            notices.append(
+                {
+                    "text": f"系统已载入的国务院节假日安排只到 {r.due_on.year} 年底"
+                    f"（还剩 {left} 天），请尽快载入 {r.due_on.year + 1} 年的节假日安排通知"
+                    "（disclosure calendar load）。"
+                }
+            )
+            continue
+        left = r.days_left
+        if r.queued_on != today:  # a retry from an earlier day: count again
+            left = office.calendar.working_days_left(today, r.due_on)
+        items.append(
+            DigestItem(
+                number=r.number,
+                summary=r.summary,
+                department=r.department,
+                clock=r.clock,
+                clock_label=CLOCK_LABELS.get(r.clock, r.clock),
+                due_on=r.due_on.isoformat(),
+                days_left=left,
+                status_text=status_text(left),
+                escalation=r.threshold == ESCALATE,
+                link=f"{base}/applications/{quote(r.number)}" if base else "",
+            )
+        )
+    items.sort(key=lambda it: (it.days_left, it.number, it.clock))
+    return {
+        "agency_name": settings.office.agency_name,
+        "office_name": settings.office.office_name,
+        "today": today,
+        "items": items,
+        "notices": notices,
+        "overdue": sum(1 for it in items if it.days_left < 0),
+        "escalations": any(it.escalation for it in items),
+        "escalate_after": settings.notifier.escalate_after,
+    }

@@ -1,0 +1,129 @@
+"""One reply per outcome code (domain.md §8), each with its legal basis and the remedy clause."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from disclosure.errors import Conflict, InvalidInput
+from disclosure.letters.replies import DECISIONS
+from disclosure.outcomes import OUTCOMES
+from tests.letters.conftest import AGENCY, APPLICANT, COURT, RECONSIDERATION, Desk
+
+REPLIED = date(2026, 3, 20)
+
+# A phrase that only the decision paragraph of that outcome carries.
+KEY_PHRASE = {
+    "1": "本机关决定予以公开",
+    "2": "能够作区分处理",
+    "3.1": "国家秘密",
+    "3.2": "法律、行政法规禁止公开",
+    "3.3": "危及国家安全、公共安全、经济安全、社会稳定",
+    "3.4": "第三方不同意公开",
+    "3.5": "内部事务信息",
+    "3.6": "过程性信息",
+    "3.7": "行政执法案卷信息",
+    "3.8": "工商、不动产登记资料",
+    "4.1": "本机关不掌握该政府信息",
+    "4.2": "加工、分析",
+    "4.3": "补正后的申请内容仍不明确",
+    "5.1": "信访、投诉、举报",
+    "5.2": "不予重复处理",
+    "5.3": "公开出版物",
+    "5.4": "数量、频次明显超过合理范围",
+    "5.5": "确认或者重新出具",
+    "6.1": "逾期未补正",
+    "6.2": "逾期未按收费通知的要求缴纳费用",
+    "6.3": "终止办理",
+}
+
+
+def test_every_outcome_has_a_decision() -> None:
+    assert set(DECISIONS) == set(OUTCOMES) == set(KEY_PHRASE)
+
+
+@pytest.mark.parametrize("code", list(OUTCOMES), ids=[f"outcome-{c}" for c in OUTCOMES])
+def test_reply_for_outcome(desk: Desk, code: str) -> None:
+    number = desk.register()
+    desk.record(number, "reply", REPLIED, outcome=code, on=REPLIED)
+    issued, text = desk.issue(number, "reply", today=REPLIED)
+    assert issued.letter.reference == "穗应急依申复〔2026〕1号"
+    assert issued.letter.issued_on == REPLIED
+    lines = text.splitlines()
+    assert lines[0] == AGENCY and lines[1] == "政府信息公开申请答复书"
+    assert lines[2] == "穗应急依申复〔2026〕1号"
+    assert f"{APPLICANT}：" in text
+    assert "本机关于2026年3月2日收到您提出的政府信息公开申请" in text
+    assert KEY_PHRASE[code] in text
+    assert OUTCOMES[code].basis in text
+    assert f"60日内向{RECONSIDERATION}申请行政复议" in text
+    assert f"6个月内向{COURT}提起行政诉讼" in text
+    assert "行政复议法》第二十条、第二十四条" in text and "行政诉讼法》第四十六条" in text
+    assert "2026年3月20日" in text and "（印章）" in text
+
+
+def test_not_ours_names_the_responsible_agency(desk: Desk) -> None:
+    number = desk.register()
+    desk.record(number, "reply", REPLIED, outcome="4.1", on=REPLIED)
+    _, text = desk.issue(
+        number,
+        "reply",
+        today=REPLIED,
+        responsible_agency="广州市市场监督管理局",
+        contact="020-83339999",
+        attachments=("送达回证",),
+    )
+    assert "由广州市市场监督管理局（联系方式：020-83339999）负责公开" in text
+    assert "附件：送达回证" in text
+    # Regenerating without the options keeps the clerk's texts and the number.
+    again, text2 = desk.issue(number, "reply", today=date(2026, 3, 23))
+    assert not again.new and again.letter.reference == "穗应急依申复〔2026〕1号"
+    assert "广州市市场监督管理局" in text2 and "2026年3月20日" in text2
+
+
+def test_reply_tells_correction_and_extension_history(desk: Desk) -> None:
+    number = desk.register()
+    desk.issue(number, "correction", on=date(2026, 3, 4))
+    from disclosure.services.applications import EventInput
+
+    desk.record(
+        number,
+        "record_event",
+        date(2026, 3, 10),
+        event=EventInput("correction_received", date(2026, 3, 10)),
+    )
+    desk.issue(
+        number, "extension", days=5, approver="李主任", on=date(2026, 4, 1), today=date(2026, 4, 1)
+    )
+    _, text = desk.issue(
+        number, "reply", outcome="1", on=date(2026, 4, 15), today=date(2026, 4, 15)
+    )
+    assert "本机关于2026年3月4日告知您补正申请内容，补正期限至2026年3月25日，" in text
+    assert "于2026年3月10日收到您补正后的申请" in text
+    assert "本机关于2026年4月1日告知您答复期限延长5个工作日" in text
+
+
+def test_reply_needs_an_outcome(desk: Desk) -> None:
+    number = desk.register()
+    with pytest.raises(InvalidInput) as err:
+        desk.issue(number, "reply")
+    assert err.value.field == "--outcome"
+    assert desk.letters() == []
+    issued, _ = desk.issue(number, "reply", outcome="5.3", on=date(2026, 3, 5))
+    assert desk.app(number).outcome == "5.3" and not desk.app(number).is_open
+    assert issued.letter.event_id == desk.events(number, "replied")[0].id
+
+
+def test_reply_outcome_cannot_contradict_the_ledger(desk: Desk) -> None:
+    number = desk.register()
+    desk.record(number, "reply", REPLIED, outcome="1", on=REPLIED)
+    with pytest.raises(Conflict):
+        desk.issue(number, "reply", outcome="2", today=REPLIED)
+
+
+def test_withdrawn_reply(desk: Desk) -> None:
+    number = desk.register()
+    desk.record(number, "withdraw", date(2026, 3, 6), on=date(2026, 3, 6))
+    _, text = desk.issue(number, "reply", today=date(2026, 3, 9))
+    assert "您于2026年3月6日撤回该政府信息公开申请" in text and "终止办理" in text

@@ -1,0 +1,298 @@
+"""One command per event (`services.applications`): effects on the stored deadlines, and every
+bad-input path — non-zero exit, one stderr line naming the option, nothing written."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine
+
+from disclosure.db import transaction
+from disclosure.errors import Conflict, InvalidInput
+from disclosure.outcomes import OUTCOMES
+from disclosure.schemas import ApplicationCreate
+from disclosure.services import applications as svc
+from disclosure.services.office import Office
+from tests.conftest import NOW
+from tests.register.conftest import TODAY, Cli
+
+pytestmark = pytest.mark.usefixtures("engine")
+
+
+@pytest.fixture
+def n(c: Cli) -> str:
+    """Received in person Mon 2026-11-02: reply due Mon 11-30 (20 working days)."""
+    return c.register("2026-11-02")["number"]
+
+
+def test_extension_moves_due_date_by_counted_days(c: Cli, n: str) -> None:
+    out = c.ok("extend", n, "--days", "10", "--approver", "陈主任", "--date", "2026-11-20")
+    assert out["reply_due"] == "2026-12-14"  # 11-30 + 10 working days (12-01…04, 07…11, 14)
+    assert out["stage"] == "handling"  # an extension implies the case is being handled
+    timeline = c.show(n)["timeline"]
+    assert timeline[-1]["approver"] == "陈主任" and timeline[-1]["days"] == 10
+
+
+def test_extension_on_the_due_date_is_allowed(c: Cli, n: str) -> None:
+    out = c.ok(
+        "extend", n, "--days", "20", "--approver", "陈主任", "--date", "2026-11-30",
+        "--today", "2026-11-30",
+    )  # fmt: skip
+    assert out["reply_due"] == "2026-12-28"  # 11-30 + 20 working days
+
+
+def test_consultation_pauses_the_clock(c: Cli, n: str) -> None:
+    sent = c.ok("consult", "send", n, "--date", "2026-11-20", "--party", "某企业")
+    # Paused to the 15-working-day limit (11-20…12-11); 13 days were used before 11-20.
+    assert sent["reply_due"] == "2026-12-22"
+    assert sent["state"] == "paused"
+    answered = c.ok("consult", "answer", n, "--date", "2026-11-25", "--party", "某企业")
+    # 11-20…11-25 paused (sending day included, practice): 4 working days later than 11-30.
+    assert answered["reply_due"] == "2026-12-04"
+    assert answered["state"] == "running"
+
+
+def test_correction_restarts_the_period(c: Cli, n: str) -> None:
+    asked = c.ok("correction", "request", n, "--date", "2026-11-04")
+    assert asked["reply_due"] is None
+    assert asked["state"] == "awaiting_correction"
+    got = c.ok("correction", "receive", n, "--date", "2026-11-18")
+    assert got["reply_due"] == "2026-12-16"  # 20 working days from the corrected application
+
+
+def test_fee_notice_pauses_until_paid(c: Cli, n: str) -> None:
+    sent = c.ok("fee-notice", n, "--date", "2026-11-19", "--amount", "100")
+    assert sent["state"] == "paused"
+    paid = c.ok("fee-paid", n, "--date", "2026-11-20")
+    assert paid["reply_due"] == "2026-12-02"  # 11-19 and 11-20 not counted: 11-30 + 2
+
+
+def test_art35_deadline_replaces_the_statutory_one(c: Cli, n: str) -> None:
+    out = c.ok("defer", n, "--date", "2026-11-20", "--due", "2026-12-31")
+    assert out["reply_due"] == "2026-12-31"
+
+
+def test_withdraw_and_abandon_close_with_their_outcome(c: Cli, n: str) -> None:
+    other = c.register("2026-11-02")["number"]
+    out = c.ok("withdraw", n, "--date", "2026-11-10")
+    assert (out["outcome"], out["stage"], out["state"]) == ("6.3", "replied", "closed_on_time")
+    c.ok("correction", "request", other, "--date", "2026-11-03")
+    # The 15-working-day correction period from 11-03 runs to 11-24.
+    gone = c.ok("abandon", other, "--date", "2026-11-25", "--reason", "correction")
+    assert gone["outcome"] == "6.1"
+
+
+def test_abandon_for_fee_after_the_payment_period(c: Cli) -> None:
+    n = c.register("2026-10-09")["number"]
+    c.ok("fee-notice", n, "--date", "2026-10-12", "--amount", "100")
+    # 20 working days counted from the day after the notice (Fees art. 7) run to Mon 11-09.
+    line = c.fails("abandon", n, "--date", "2026-11-09", "--reason", "fee", "--today", TODAY)
+    assert "--date:" in line
+    out = c.ok("abandon", n, "--date", "2026-11-10", "--reason", "fee")
+    assert out["outcome"] == "6.2"
+
+
+def test_confirm_receipt_of_an_online_arrival(engine: Engine, office: Office, c: Cli) -> None:
+    with transaction(engine) as s:
+        app = svc.register_application(
+            s,
+            office=office,
+            data=ApplicationCreate(
+                channel="online",
+                arrived_on=date(2026, 11, 13),
+                applicant_name="丙",
+                applicant_type="other",
+                content="z",
+            ),
+            today=date(2026, 11, 27),
+            actor="t",
+            now=NOW,
+        )
+        assert app.reply_due is None and app.received_on is None
+    assert c.list()[0]["state"] == "unconfirmed"
+    line = c.fails("confirm", app.number, "--date", "2026-11-12")
+    assert "--date:" in line  # confirmation cannot precede the arrival
+    out = c.ok("confirm", app.number, "--date", "2026-11-16")
+    assert out["reply_due"] == "2026-12-14"
+    assert "NUMBER:" in c.fails("confirm", app.number, "--date", "2026-11-16", "--today", TODAY)
+
+
+def test_assign_sets_lead_and_cooperating(c: Cli, n: str) -> None:
+    out = c.ok("assign", n, "--department", "hbc", "--cooperating", "zcfg")
+    assert out["department"] == "hbc"
+    shown = c.show(n)
+    assert shown["cooperating"] == ["zcfg"]
+    assert shown["timeline"][-1]["kind"] == "assigned"
+
+
+def test_every_outcome_code_closes_the_application(engine: Engine, office: Office) -> None:
+    day = date(2026, 11, 27)
+    data = ApplicationCreate(
+        channel="in_person",
+        received_on=date(2026, 11, 2),
+        applicant_name="丁",
+        applicant_type="research",
+        content="w",
+    )
+    with transaction(engine) as s:
+        numbers = {
+            code: svc.register_application(
+                s, office=office, data=data, today=day, actor="t", now=NOW
+            ).number
+            for code in OUTCOMES
+        }
+    late = date(2026, 12, 1)
+    for code, number in numbers.items():
+        on = late if code == "2" else day
+        with transaction(engine) as s:
+            app = svc.reply(
+                s, office=office, number=number, outcome=code, on=on, today=late, actor="t", now=NOW
+            )
+            assert (app.outcome, app.stage, app.is_open) == (code, "replied", False)
+            assert app.closed_on_time is (code != "2")  # 12-01 is after the 11-30 due date
+    assert len(numbers) == 21  # 1, 2, 3.1–3.8, 4.1–4.3, 5.1–5.5, 6.1–6.3
+
+
+@pytest.mark.parametrize("code", ["1", "3.8", "5.5", "6.3"])
+def test_reply_command(c: Cli, n: str, code: str) -> None:
+    out = c.ok("reply", n, "--outcome", code, "--date", "2026-11-26")
+    assert (out["outcome"], out["state"]) == (code, "closed_on_time")
+    assert c.show(n)["outcome_label"] == OUTCOMES[code].label
+
+
+BAD_EVENTS = [
+    # (setup commands, failing command, option named, exit code)
+    ([], ["reply", "{n}", "--outcome", "7", "--date", "2026-11-20"], "--outcome", 2),
+    ([], ["reply", "{n}", "--outcome", "3.9", "--date", "2026-11-20"], "--outcome", 2),
+    (
+        [["reply", "{n}", "--outcome", "1", "--date", "2026-11-20"]],
+        ["reply", "{n}", "--outcome", "2", "--date", "2026-11-21"],
+        "--outcome",
+        5,
+    ),
+    ([], ["reply", "{n}", "--outcome", "1", "--date", "2026-10-30"], "--date", 2),  # before receipt
+    ([], ["reply", "{n}", "--outcome", "1", "--date", "2026-11-31"], "--date", 2),  # impossible
+    ([], ["reply", "{n}", "--outcome", "1", "--date", "2026-11-28"], "--date", 2),  # future
+    (
+        [],
+        ["extend", "{n}", "--days", "21", "--approver", "陈", "--date", "2026-11-20"],
+        "--days",
+        2,
+    ),
+    ([], ["extend", "{n}", "--days", "0", "--approver", "陈", "--date", "2026-11-20"], "--days", 2),
+    (
+        [],
+        ["extend", "{n}", "--days", "5", "--approver", " ", "--date", "2026-11-20"],
+        "--approver",
+        2,
+    ),
+    (
+        [],
+        [
+            "extend",
+            "{n}",
+            "--days",
+            "5",
+            "--approver",
+            "陈",
+            "--date",
+            "2026-12-01",
+            "--today",
+            "2026-12-01",
+        ],
+        "--date",  # after the due date 11-30
+        2,
+    ),
+    (
+        [["extend", "{n}", "--days", "5", "--approver", "陈", "--date", "2026-11-20"]],
+        ["extend", "{n}", "--days", "5", "--approver", "陈", "--date", "2026-11-23"],
+        "--date",  # only one extension
+        2,
+    ),
+    ([], ["correction", "receive", "{n}", "--date", "2026-11-05"], "--date", 2),
+    (
+        [["correction", "request", "{n}", "--date", "2026-11-05"]],
+        ["correction", "receive", "{n}", "--date", "2026-11-04"],  # before it was requested
+        "--date",
+        2,
+    ),
+    (
+        [["correction", "request", "{n}", "--date", "2026-11-05"]],
+        ["correction", "request", "{n}", "--date", "2026-11-06"],  # asked once, listing all
+        "--date",
+        2,
+    ),
+    ([], ["consult", "answer", "{n}", "--date", "2026-11-05"], "--date", 2),
+    ([], ["fee-paid", "{n}", "--date", "2026-11-05"], "--date", 2),
+    ([], ["fee-notice", "{n}", "--date", "2026-11-05", "--amount", "0"], "--amount", 2),
+    ([], ["defer", "{n}", "--date", "2026-11-05", "--due", "2026-11-05"], "--due", 2),
+    ([], ["abandon", "{n}", "--date", "2026-11-20", "--reason", "correction"], "--reason", 5),
+    ([], ["abandon", "{n}", "--date", "2026-11-20", "--reason", "fee"], "--reason", 5),
+    ([], ["abandon", "{n}", "--date", "2026-11-20", "--reason", "bored"], "--reason", 2),
+    (
+        [["reply", "{n}", "--outcome", "1", "--date", "2026-11-20"]],
+        ["extend", "{n}", "--days", "5", "--approver", "陈", "--date", "2026-11-21"],
+        "NUMBER",  # closed: nothing more can be recorded
+        5,
+    ),
+    (
+        [["extend", "{n}", "--days", "5", "--approver", "陈", "--date", "2026-11-20"]],
+        ["reply", "{n}", "--outcome", "1", "--date", "2026-11-19"],  # reply before a later event
+        "--date",
+        5,
+    ),
+    ([], ["reply", "2026-99999", "--outcome", "1", "--date", "2026-11-20"], "NUMBER", 4),
+    ([], ["assign", "{n}", "--department", "nope"], "--department", 2),
+    ([], ["assign", "{n}", "--department", "hbc", "--cooperating", "nope"], "--cooperating", 2),
+    ([], ["confirm", "{n}", "--date", "2026-11-02"], "NUMBER", 5),
+]
+
+
+@pytest.mark.parametrize(
+    ("setup", "bad", "field", "code"),
+    BAD_EVENTS,
+    ids=[
+        "outcome-7", "outcome-3.9", "second-reply", "reply-before-receipt", "impossible-date",
+        "future-date", "extension-21", "extension-0", "no-approver", "extension-after-due",
+        "second-extension", "correction-received-unasked", "correction-received-before-request",
+        "correction-asked-twice", "answer-without-consultation", "paid-without-notice",
+        "zero-fee", "art35-not-later", "abandon-not-awaiting-correction",
+        "abandon-no-fee-notice", "abandon-bad-reason", "event-after-reply",
+        "reply-before-earlier-event", "unknown-number", "assign-unknown", "cooperating-unknown",
+        "confirm-twice",
+    ],
+)  # fmt: skip
+def test_bad_event_writes_nothing(
+    c: Cli, n: str, unchanged, setup: list[list[str]], bad: list[str], field: str, code: int
+) -> None:  # type: ignore[no-untyped-def]
+    for cmd in setup:
+        c.ok(*[a.format(n=n) for a in cmd], "--today", TODAY)
+    args = [a.format(n=n) for a in bad]
+    if "--today" not in args:
+        args += ["--today", TODAY]
+    with unchanged():
+        line = c.fails(*args, code=code)
+    assert line.startswith("错误 / error: ")
+    assert f" {field}:" in line, line
+
+
+def test_missing_approver_is_a_usage_error(cli, n: str, unchanged) -> None:  # type: ignore[no-untyped-def]
+    with unchanged():
+        r = cli("extend", n, "--days", "5", "--date", "2026-11-20", "--today", TODAY)
+    assert r.exit_code == 2
+    assert "--approver" in r.stderr
+
+
+def test_service_errors_are_named(engine: Engine, office: Office, c: Cli, n: str) -> None:
+    day = date(2026, 11, 27)
+    with pytest.raises(InvalidInput) as bad, transaction(engine) as s:
+        svc.record_event(
+            s, office=office, number=n, event=svc.EventInput("extension_granted", day, days=5),
+            today=day, actor="t", now=NOW,
+        )  # fmt: skip
+    assert bad.value.field == "--approver"
+    with transaction(engine) as s:
+        svc.reply(s, office=office, number=n, outcome="1", on=day, today=day, actor="t", now=NOW)
+    with pytest.raises(Conflict), transaction(engine) as s:
+        svc.reply(s, office=office, number=n, outcome="1", on=day, today=day, actor="t", now=NOW)

@@ -1,0 +1,180 @@
+"""`disclosure calendar load FILE` / `calendar show YEAR` (`services.calendar_years`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from disclosure.calendar_source import builtin_notices
+from disclosure.services.calendar_years import notice_toml
+from rules.schedule import parse_notices
+from tests.register.conftest import Cli
+
+pytestmark = pytest.mark.usefixtures("engine")
+
+# TEST DATA — a FICTIONAL schedule for 2027, made up for this test. It is NOT the State
+# Council's notice (which does not exist at the time of writing). Its only purpose: 元旦 takes
+# Mon 2027-01-04 off as well, which no provisional (statutory-only) schedule has.
+FICTIONAL_2027 = """
+[[notice]]
+year = 2027
+title = "测试数据（虚构）：国务院办公厅关于2027年部分节假日安排的通知"
+number = "测试〔2026〕1号"
+published = 2026-11-20
+days_off = [
+  { name = "元旦", start = 2027-01-01, end = 2027-01-04 },
+  { name = "春节", start = 2027-02-05, end = 2027-02-12 },
+  { name = "国庆节", start = 2027-10-01, end = 2027-10-07 },
+]
+working_weekend_days = [
+  { date = 2027-02-20, name = "春节" },
+  { date = 2027-10-09, name = "国庆节" },
+]
+"""
+
+
+@pytest.fixture
+def notice_file(tmp_path: Path) -> Path:
+    path = tmp_path / "notice-2027-TEST-DATA.toml"
+    path.write_text(FICTIONAL_2027, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def apps(c: Cli) -> dict[str, str]:
+    """One open application reaching into 2027, one that does not, one closed."""
+    into = c.register("2026-12-15", today="2026-12-15")
+    inside = c.register("2026-11-02", today="2026-12-15")
+    closed = c.register("2026-12-14", today="2026-12-15")
+    c.ok(
+        "reply", closed["number"], "--outcome", "1", "--date", "2026-12-15", "--today", "2026-12-15"
+    )
+    # Provisional 2027: only 1/1 is off. 12-16…18, 21…25, 28…31 (12 days), 1-04…08 (17),
+    # 1-11…13 (20).
+    assert (into["reply_due"], into["provisional"]) == ("2027-01-13", True)
+    assert inside["provisional"] is False
+    return {"into": into["number"], "inside": inside["number"], "closed": closed["number"]}
+
+
+def test_load_recomputes_open_applications(c: Cli, apps: dict[str, str], notice_file: Path) -> None:
+    result = c.ok("calendar", "load", str(notice_file), "--today", "2026-12-15")
+    assert result["years"] == [2027]
+    assert result["recomputed"] == 2  # the two open ones; the replied one is left alone
+    # With 1-04 off too, day 20 moves from Wed 1-13 to Thu 1-14.
+    assert result["moved"] == [
+        {"number": apps["into"], "old": "2027-01-13", "new": "2027-01-14", "was_provisional": True}
+    ]
+    listed = {i["number"]: i for i in c.list(today="2026-12-15")}
+    assert listed[apps["into"]]["reply_due"] == "2027-01-14"
+    assert listed[apps["into"]]["provisional"] is False
+    assert listed[apps["closed"]]["reply_due"] == "2027-01-12"  # not recomputed when closed
+    # A new registration uses the loaded year at once.
+    again = c.register("2026-12-15", today="2026-12-15")
+    assert (again["reply_due"], again["provisional"]) == ("2027-01-14", False)
+
+
+def test_load_prints_the_moved_deadlines(cli, apps: dict[str, str], notice_file: Path) -> None:  # type: ignore[no-untyped-def]
+    r = cli("calendar", "load", str(notice_file), "--today", "2026-12-15")
+    assert r.exit_code == 0, r.stderr
+    assert "2027" in r.stdout and "期限变动" in r.stdout
+    assert apps["into"] in r.stdout and "2027-01-14" in r.stdout
+    assert apps["inside"] not in r.stdout
+
+
+def test_show_year_before_and_after_loading(c: Cli, notice_file: Path) -> None:
+    before = c.ok("calendar", "show", "2027")
+    assert before["provisional"] is True and before["sources"] == []
+    assert [d["date"] for d in before["days_off"]][:1] == ["2027-01-01"]
+    c.ok("calendar", "load", str(notice_file))
+    after = c.ok("calendar", "show", "2027")
+    assert after["provisional"] is False
+    assert after["sources"] == [
+        "测试数据（虚构）：国务院办公厅关于2027年部分节假日安排的通知（测试〔2026〕1号）"
+    ]
+    assert {"date": "2027-01-04", "name": "元旦"} in after["days_off"]
+    assert [d["date"] for d in after["working_weekend_days"]] == ["2027-02-20", "2027-10-09"]
+    assert after["working_days"] < before["working_days"]
+
+
+def test_each_notice_is_stored_once(c: Cli, engine: Engine, tmp_path: Path) -> None:
+    two = tmp_path / "two.toml"
+    two.write_text(
+        FICTIONAL_2027
+        + "\n[[notice]]\nyear = 2028\ntitle = '测试数据（虚构）2028'\n"
+        + "days_off = [{ name = '元旦', start = 2028-01-01, end = 2028-01-01 }]\n",
+        encoding="utf-8",
+    )
+    assert c.ok("calendar", "load", str(two))["years"] == [2027, 2028]
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT year, source_text FROM calendar_notice ORDER BY year"))
+        stored = [(year, parse_notices(src)) for year, src in rows]
+    assert [(y, [n.year for n in ns]) for y, ns in stored] == [(2027, [2027]), (2028, [2028])]
+
+
+def test_notice_toml_round_trips_the_builtin_data() -> None:
+    for n in builtin_notices():
+        assert parse_notices(notice_toml(n)) == [n]
+
+
+@pytest.mark.parametrize(
+    ("content", "field"),
+    [
+        ("not toml [[[", "notice-bad.toml"),
+        ("[[notice]]\ntitle = 'x'\n", "notice-bad.toml"),  # no year
+        (
+            "[[notice]]\nyear = 2027\ntitle = 'x'\nworking_weekend_days = [2027-01-06]\n",
+            "working_weekend_days",  # a Wednesday is not a weekend day
+        ),
+        (
+            "[[notice]]\nyear = 2027\ntitle = 'x'\n"
+            + "days_off = [{ start = 2027-01-05, end = 2027-01-04 }]\n",
+            "days_off",
+        ),
+    ],
+    ids=["invalid-toml", "no-year", "weekday-makeup", "end-before-start"],
+)
+def test_bad_notice_file_writes_nothing(
+    c: Cli, unchanged, tmp_path: Path, content: str, field: str
+) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "notice-bad.toml"
+    bad.write_text(content, encoding="utf-8")
+    with unchanged():
+        line = c.fails("calendar", "load", str(bad), code=2)
+    assert field in line
+
+
+def test_missing_file(c: Cli, tmp_path: Path) -> None:
+    assert "FILE:" in c.fails("calendar", "load", str(tmp_path / "none.toml"))
+
+
+def test_load_refused_when_an_open_application_cannot_be_recomputed(
+    c: Cli, unchanged, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """An extension granted on the provisional due date would fall after the official one."""
+    n = c.register("2026-12-15", today="2026-12-15")["number"]
+    c.ok(
+        "extend", n, "--days", "5", "--approver", "陈主任", "--date", "2027-01-13",
+        "--today", "2027-01-13",
+    )  # fmt: skip
+    path = tmp_path / "notice-2027-TEST-DATA.toml"
+    path.write_text(FICTIONAL_2027.replace("2027-01-04 }", "2027-01-04 }"), encoding="utf-8")
+    # With 1-04 off, the due date is 1-14 and the extension on 1-13 is still in time: loads.
+    assert c.ok("calendar", "load", str(path), "--today", "2027-01-13")["recomputed"] == 1
+    m = c.register("2026-12-15", today="2026-12-15")["number"]
+    c.ok(
+        "extend", m, "--days", "5", "--approver", "陈主任", "--date", "2027-01-14",
+        "--today", "2027-01-14",
+    )  # fmt: skip
+    # A (fictional) later notice making Sat 1-09 a working day puts m's due date on 1-13,
+    # before its extension: the load is refused naming the application, and nothing changes.
+    fix = tmp_path / "correction-TEST-DATA.toml"
+    fix.write_text(
+        "[[notice]]\nyear = 2027\ntitle = '测试数据（虚构）补充'\npublished = 2026-12-01\n"
+        "working_weekend_days = [2027-01-09]\n",
+        encoding="utf-8",
+    )
+    with unchanged():
+        line = c.fails("calendar", "load", str(fix), "--today", "2027-01-14", code=5)
+    assert m in line and "--date" not in line.split(m)[0]

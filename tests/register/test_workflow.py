@@ -1,0 +1,74 @@
+"""`services.workflow`: the allowed transitions (Reg. Art. 45 ledger), and `disclosure stage`."""
+
+from __future__ import annotations
+
+import pytest
+
+from disclosure.errors import Conflict
+from disclosure.models import Stage
+from disclosure.services.workflow import TRANSITIONS, advanced, check_transition
+from tests.register.conftest import Cli
+
+R, V, H, P, A = (
+    Stage.REGISTERED,
+    Stage.REVIEW,
+    Stage.HANDLING,
+    Stage.REPLIED,
+    Stage.ARCHIVED,
+)
+ALLOWED = {(R, V), (R, H), (R, P), (V, H), (V, P), (H, P), (P, A)}
+
+
+@pytest.mark.parametrize("current", list(Stage))
+@pytest.mark.parametrize("target", list(Stage))
+def test_transitions(current: Stage, target: Stage) -> None:
+    if (current, target) in ALLOWED:
+        check_transition(current, target)
+    else:
+        with pytest.raises(Conflict):
+            check_transition(current, target)
+
+
+def test_transition_table_is_forward_only() -> None:
+    order = list(Stage)
+    for current, targets in TRANSITIONS.items():
+        assert all(order.index(t) > order.index(current) for t in targets)
+
+
+@pytest.mark.parametrize(
+    ("current", "kind", "expected"),
+    [
+        (R, "correction_requested", V),  # asking for corrections is part of the review
+        (R, "extension_granted", H),
+        (V, "consultation_sent", H),
+        (H, "correction_received", H),  # never moves backwards
+        (R, "note", R),  # events outside the workflow leave it alone
+        (H, "replied", P),
+        (R, "withdrawn", P),
+    ],
+)
+def test_events_advance_the_stage(current: Stage, kind: str, expected: Stage) -> None:
+    assert advanced(current, kind) is expected
+
+
+def test_closed_application_cannot_go_back() -> None:
+    assert advanced(A, "extension_granted") is A  # the stage never moves backwards …
+    with pytest.raises(Conflict):
+        check_transition(A, P)  # … and an archived application is final
+
+
+@pytest.mark.usefixtures("engine")
+def test_stage_commands(c: Cli) -> None:
+    n = c.register("2026-11-02")["number"]
+    assert c.ok("stage", n, "review")["stage"] == "review"
+    assert c.ok("stage", n, "handling")["stage"] == "handling"
+    assert "stage:" in c.fails("stage", n, "review", code=5)  # backwards
+    assert "stage:" in c.fails("stage", n, "replied", code=5)  # only through `reply`
+    assert "stage:" in c.fails("archive", n, code=5)  # not replied yet
+    assert "STAGE:" in c.fails("stage", n, "flying", code=2)
+    c.ok("reply", n, "--outcome", "1", "--date", "2026-11-20")
+    assert c.ok("archive", n)["stage"] == "archived"
+    assert "stage:" in c.fails("archive", n, code=5)
+    # The timeline is in date order: the reply is dated 11-20, the stage moves 11-27.
+    kinds = [e["kind"] for e in c.show(n)["timeline"]]
+    assert kinds[-4:] == ["replied", "stage:review", "stage:handling", "stage:archived"]

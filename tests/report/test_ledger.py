@@ -1,0 +1,210 @@
+"""Ledger export → import round trip, and rejected files that leave the database untouched."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+
+from disclosure.report.ledger_columns import COLUMNS
+
+LIST_TODAY = "2026-03-02"
+HEADERS = [c.header for c in COLUMNS]
+
+
+@pytest.fixture
+def varied_register(reg):  # type: ignore[no-untyped-def]
+    """Applications exercising every ledger column that carries history."""
+    a = reg.app("natural", "2025-03-03", id_number="110101199001011234", department="zcfg",
+                cooperating=["hbc"], phone="13800000000", email="a@example.com")  # fmt: skip
+    reg.event(a, "extension_granted", "2025-03-20", days=10, approver="李四")
+    reg.reply(a, "3.1", "2025-04-10")
+    b = reg.app("business", "2025-04-01", department="hbc")
+    reg.event(b, "correction_requested", "2025-04-03")
+    reg.event(b, "correction_received", "2025-04-10")
+    reg.event(b, "fee_notice_sent", "2025-04-15", amount_yuan=300)
+    reg.event(b, "fee_paid", "2025-04-22")
+    reg.reply(b, "2", "2025-05-20")
+    c = reg.app("research", "2025-05-06")
+    reg.event(c, "correction_requested", "2025-05-08")
+    reg.reply(c, "6.1", "2025-06-30")
+    reg.app("other", None, arrived="2025-12-30", channel="online")  # unconfirmed
+    reg.app("legal_services", "2026-01-05")  # open
+    d = reg.app("public_interest", "2025-06-02")
+    reg.reply(d, "6.3", "2025-06-05")
+
+
+def _use(monkeypatch, url: str) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DISCLOSURE_DATABASE__URL", url)
+
+
+def _register_view(cli) -> list[dict]:  # type: ignore[no-untyped-def]
+    r = cli("list", "--today", LIST_TODAY, "--json")
+    assert r.exit_code == 0, r.stderr
+    return sorted(json.loads(r.stdout), key=lambda x: x["number"])
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_export_import_round_trip(cli, varied_register, fresh_url, monkeypatch, tmp_path, suffix):  # type: ignore[no-untyped-def]
+    path = tmp_path / f"ledger{suffix}"
+    r = cli("export", "--out", str(path), "--admin", "--today", LIST_TODAY)
+    assert r.exit_code == 0, r.stderr
+    before = _register_view(cli)
+    details_before = [
+        json.loads(cli("show", x["number"], "--json", "--today", LIST_TODAY).stdout)[
+            "id_number_masked"
+        ]
+        for x in before
+    ]
+    _use(monkeypatch, fresh_url)
+    assert _register_view(cli) == []
+    r = cli("import", str(path), "--dry-run", "--today", LIST_TODAY)
+    assert r.exit_code == 0, r.stdout
+    assert _register_view(cli) == []  # dry run wrote nothing
+    r = cli("import", str(path), "--today", LIST_TODAY)
+    assert r.exit_code == 0, r.stdout
+    after = _register_view(cli)
+    assert len(after) == 6
+    assert after == before
+    assert [
+        json.loads(cli("show", x["number"], "--json", "--today", LIST_TODAY).stdout)[
+            "id_number_masked"
+        ]
+        for x in after
+    ] == details_before
+    again = tmp_path / f"again{suffix}"
+    assert cli("export", "--out", str(again), "--admin", "--today", LIST_TODAY).exit_code == 0
+    if suffix == ".csv":
+        assert again.read_text(encoding="utf-8-sig") == path.read_text(encoding="utf-8-sig")
+    # The counter moved past the imported numbers: the next 2025 number is new.
+    r = cli("register", "--channel", "in_person", "--received", "2025-12-31", "--applicant",
+            "新", "--applicant-type", "natural", "--content", "x", "--today", LIST_TODAY,
+            "--json")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["number"] == "2025-00006"
+
+
+def test_xlsx_is_ready_to_print(cli, varied_register, tmp_path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "ledger.xlsx"
+    assert cli("export", "--out", str(path), "--today", LIST_TODAY).exit_code == 0
+    wb = openpyxl.load_workbook(path)
+    try:
+        ws = wb.active
+        header = [c.value for c in ws[1]]
+        assert "证件号码" not in header  # only in an admin export
+        assert header[:4] == ["登记编号", "提交方式", "送达日期", "收到日期"]
+        assert ws.freeze_panes == "B2"
+        assert ws.print_title_rows == "$1:$1"
+        assert ws.page_setup.orientation == "landscape"
+        content_col = get_column_letter(header.index("申请内容") + 1)
+        assert ws.column_dimensions[content_col].width == 40
+        received = ws.cell(2, header.index("收到日期") + 1)
+        assert received.is_date and received.number_format == "yyyy-mm-dd"
+        assert received.value.date().isoformat() == "2025-03-03"
+        row = {h: ws.cell(2, i + 1).value for i, h in enumerate(header)}
+        assert (row["主办部门"], row["协办部门"]) == ("政策法规处", "环境保护处")
+        assert (row["结果代码"], row["是否按期"], row["延期工作日数"]) == ("3.1", "是", 10)
+        assert not any("110101199001011234" in str(c.value) for r in ws.iter_rows() for c in r)
+    finally:
+        wb.close()
+    admin = tmp_path / "admin.csv"
+    assert cli("export", "--out", str(admin), "--admin", "--today", LIST_TODAY).exit_code == 0
+    assert "110101199001011234" in admin.read_text(encoding="utf-8-sig")
+
+
+def _row(**values: str) -> list[str]:
+    base = {
+        "登记编号": "2025-00001",
+        "提交方式": "当面提交",
+        "收到日期": "2025-03-03",
+        "申请人": "张三",
+        "申请人类型": "自然人",
+        "申请内容": "请公开",
+    }
+    base.update(values)
+    return [base.get(h, "") for h in HEADERS]
+
+
+def _write_csv(path: Path, rows: list[list[str]], headers: list[str] = HEADERS) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(headers)
+        w.writerows(rows)
+    return path
+
+
+def _errors(cli, path: Path) -> set[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    r = cli("import", str(path), "--json", "--today", LIST_TODAY)
+    assert r.exit_code != 0
+    report = json.loads(r.stdout)
+    assert report["imported"] == 0
+    assert _register_view(cli) == []  # nothing written, not even the good rows
+    return {(e["row"], e["column"]) for e in report["errors"]}
+
+
+def test_wrong_headers_rejected(cli, tmp_path):  # type: ignore[no-untyped-def]
+    headers = [h for h in HEADERS if h != "申请内容"] + ["备注栏"]
+    path = _write_csv(tmp_path / "h.csv", [_row()], headers)
+    assert _errors(cli, path) == {(1, "申请内容"), (1, "备注栏")}
+
+
+def test_bad_rows_named_and_nothing_written(cli, tmp_path):  # type: ignore[no-untyped-def]
+    rows = [
+        _row(),  # row 2: good
+        _row(**{"登记编号": "2025-00002", "收到日期": "2025-13-01"}),  # row 3: bad date
+        _row(),  # row 4: duplicate of row 2
+        _row(**{"登记编号": "2025-00003", "办结日期": "2025-03-10", "结果代码": "7.1"}),  # row 5
+        _row(**{"登记编号": "2025-00004", "申请人类型": "外国人"}),  # row 6
+        _row(**{"登记编号": "2024-00005"}),  # row 7: year does not match the receipt date
+        # row 8: extension after the reply was due (service-level check)
+        _row(
+            **{
+                "登记编号": "2025-00006",
+                "延期日期": "2025-05-30",
+                "延期工作日数": "5",
+                "延期批准人": "李四",
+            }
+        ),
+        _row(**{"登记编号": "2025-00007", "主办部门": "不存在处"}),  # row 9
+    ]
+    path = _write_csv(tmp_path / "bad.csv", rows)
+    assert _errors(cli, path) == {
+        (3, "收到日期"),
+        (4, "登记编号"),
+        (5, "结果代码"),
+        (6, "申请人类型"),
+        (7, "登记编号"),
+        (8, "延期日期"),
+        (9, "主办部门"),
+    }
+
+
+def test_bad_xlsx_date_and_existing_number(cli, reg, tmp_path):  # type: ignore[no-untyped-def]
+    existing = reg.app("natural", "2025-03-03")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    ws.append(_row(**{"登记编号": existing}))
+    ws.append(_row(**{"登记编号": "2025-00009", "收到日期": "三月三日"}))
+    path = tmp_path / "bad.xlsx"
+    wb.save(path)
+    wb.close()
+    r = cli("import", str(path), "--json", "--today", LIST_TODAY)
+    assert r.exit_code != 0
+    errors = {(e["row"], e["column"]) for e in json.loads(r.stdout)["errors"]}
+    assert errors == {(2, "登记编号"), (3, "收到日期")}
+    assert [x["number"] for x in _register_view(cli)] == [existing]
+
+
+def test_imported_numbers_advance_counter(cli, tmp_path):  # type: ignore[no-untyped-def]
+    path = _write_csv(tmp_path / "one.csv", [_row(**{"登记编号": "2025-00041"})])
+    r = cli("import", str(path), "--today", LIST_TODAY)
+    assert r.exit_code == 0, r.stdout
+    r = cli("register", "--channel", "in_person", "--received", "2025-04-01", "--applicant",
+            "李", "--applicant-type", "natural", "--content", "x", "--today", LIST_TODAY,
+            "--json")  # fmt: skip
+    assert json.loads(r.stdout)["number"] == "2025-00042"

@@ -1,0 +1,152 @@
+"""End to end in a real browser: Playwright driving Debian's chromium against uvicorn.
+
+Without /usr/bin/chromium these tests skip with the reason, unless
+DISCLOSURE_REQUIRE_BROWSER=1 (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import PASSWORD, TODAY
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.browser
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def server(web_app) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    import uvicorn
+
+    port = _free_port()
+    config = uvicorn.Config(web_app, host="127.0.0.1", port=port, log_level="warning")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(server: str):  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} not installed (apt-get install -y chromium)"
+        if os.environ.get("DISCLOSURE_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        context = browser.new_context(base_url=server, accept_downloads=True, locale="zh-CN")
+        pg = context.new_page()
+        pg.set_default_timeout(15000)
+        yield pg
+        context.close()
+        browser.close()
+
+
+def _login(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    assert "/login" in page.url
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_url("**/")
+
+
+def test_clerk_registers_finds_and_extends(page, tmp_path):  # type: ignore[no-untyped-def]
+    _login(page, "clerk")
+    page.click("nav >> text=登记申请")
+    page.select_option("select[name=channel]", "in_person")
+    page.fill("input[name=received]", "2026-03-02")
+    page.fill("input[name=applicant]", "张三")
+    page.select_option("select[name=applicant_type]", "natural")
+    page.fill("textarea[name=content]", "2025年某河道水质监测报告")
+    page.select_option("select[name=department]", "zcfg")
+    page.click("button:has-text('登记')")
+    page.wait_for_url("**/applications/2026-*")
+    number = page.url.rsplit("/", 1)[1]
+    assert "答复期限 2026-03-30" in page.inner_text(".flash")
+
+    page.click("nav >> text=申请列表")
+    row = page.locator("table.apps tr", has=page.locator(f"a:text-is('{number}')"))
+    assert row.locator("td.due").inner_text().strip() == "2026-03-30"
+    assert row.locator("td.num").inner_text().strip() == "17"  # 03-06 … 03-30
+
+    row.locator(f"a:text-is('{number}')").click()
+    page.click("summary:has-text('延期答复')")
+    form = page.locator("#action-extend form")
+    form.locator("input[name=approver]").fill("王主任")
+    form.locator("button").click()
+    page.wait_for_load_state()
+    assert "已记录：延期答复" in page.inner_text(".flash")
+    assert "2026-04-28" in page.inner_text(".deadlines")
+
+    from disclosure.web import integrations
+
+    if integrations.letters_available():
+        page.click("summary:has-text('出具文书')")
+        letter = page.locator("#action-letter form")
+        letter.locator("select[name=kind]").select_option("extension")
+        with page.expect_download() as info:
+            letter.locator("button").click()
+        saved = tmp_path / "letter.docx"
+        info.value.save_as(saved)
+        from docx import Document
+
+        doc = Document(str(saved))
+        assert any("张三" in p.text for p in doc.paragraphs)
+
+    page.click("nav >> text=工作台")
+    shot = tmp_path / "dashboard.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    keep = os.environ.get("DISCLOSURE_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(keep) / "dashboard.png"), full_page=True)
+    assert TODAY.isoformat() in page.inner_text("footer")
+
+
+def test_script_typed_in_the_browser_stays_text(page):  # type: ignore[no-untyped-def]
+    _login(page, "clerk")
+    page.goto("/applications/new")
+    evil = "<img src=x onerror=\"document.title='pwned'\">"
+    page.fill("input[name=received]", "2026-03-02")
+    page.fill("input[name=applicant]", evil)
+    page.select_option("select[name=applicant_type]", "natural")
+    page.fill("textarea[name=content]", "x")
+    page.click("button:has-text('登记')")
+    page.wait_for_url("**/applications/2026-*")
+    assert page.title() != "pwned"
+    assert evil in page.inner_text("dl.facts")

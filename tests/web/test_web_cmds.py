@@ -1,0 +1,73 @@
+"""`disclosure user add/list` and the first admin made by `disclosure office`."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from disclosure.db import transaction
+from disclosure.models import User
+from disclosure.services.users import authenticate
+
+
+def test_user_add_with_password_and_list(cli, engine):
+    r = cli(
+        "user",
+        "add",
+        "--username",
+        "li",
+        "--role",
+        "department",
+        "--department",
+        "hbc",
+        "--password",
+        "a-long-password",
+    )
+    assert r.exit_code == 0, r.stderr
+    r = cli("user", "list")
+    assert "li" in r.stdout and "环境保护处" in r.stdout
+    with transaction(engine) as session:
+        assert authenticate(session, username="li", password="a-long-password") is not None
+        assert authenticate(session, username="li", password="wrong-password") is None
+
+
+def test_user_add_generates_and_prints_a_password(cli, engine):
+    r = cli("user", "add", "--username", "boss", "--role", "admin")
+    assert r.exit_code == 0, r.stderr
+    shown = re.search(r"密码：(\S+)（只显示这一次）", r.stdout)
+    assert shown
+    with transaction(engine) as session:
+        assert authenticate(session, username="boss", password=shown.group(1)) is not None
+
+
+def test_user_add_refuses_bad_input_and_writes_nothing(cli, engine):
+    r = cli("user", "add", "--username", "x", "--role", "department", "--password", "12345678")
+    assert r.exit_code == 2
+    assert "--department" in r.stderr
+    r = cli("user", "add", "--username", "y", "--role", "chief", "--password", "12345678")
+    assert r.exit_code == 2 and "--role" in r.stderr
+    r = cli("user", "add", "--username", "z", "--role", "clerk", "--password", "short")
+    assert r.exit_code == 2 and "--password" in r.stderr
+    with transaction(engine, write=False) as session:
+        assert session.exec(select(User)).all() == []
+
+
+def test_office_creates_the_first_admin_once(cli, engine, monkeypatch):
+    from disclosure.cli import web_cmds
+
+    runs: list[tuple[str, int]] = []
+    monkeypatch.setattr(web_cmds, "_run", lambda st, host, port: runs.append((host, port)))
+    monkeypatch.setattr(web_cmds, "_start_scheduler", lambda st: None)
+    monkeypatch.setenv("DISCLOSURE_ADMIN_PASSWORD", "from-the-environment")
+    r = cli("office")
+    assert r.exit_code == 0, r.stderr
+    assert "用户名 admin" in r.stdout
+    assert "http://127.0.0.1:8000/" in r.stdout
+    assert "outbox" in r.stdout  # no SMTP host: where the mail goes
+    assert "from-the-environment" not in r.stdout
+    assert runs == [("127.0.0.1", 8000)]
+    with transaction(engine) as session:
+        assert authenticate(session, username="admin", password="from-the-environment")
+    r = cli("office")
+    assert "用户名 admin" not in r.stdout  # not created twice
