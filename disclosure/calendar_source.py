@@ -45,9 +45,16 @@ def _cached(notices: tuple[Notice, ...], closures: tuple[Closure, ...]) -> Worki
 def make_calendar(settings: Settings, stored: Iterable[Notice] = ()) -> WorkingCalendar:
     """Built-in notices, then config `extra_files`, then years loaded into the database.
 
-    Later sources win for the same days. Closures from `[calendar] closures` are added.
+    A notice with the same year and title as an earlier one replaces it whole (a corrected,
+    reissued notice), so days it no longer lists stop being days off. Different notices of
+    one year (e.g. 2020's Spring Festival extension) add up, later ones winning day by day.
+    Closures from `[calendar] closures` are added.
     """
-    notices = (*builtin_notices(), *config_notices(settings), *stored)
+    latest: dict[tuple[int, str], Notice] = {}
+    for n in (*builtin_notices(), *config_notices(settings), *stored):
+        latest.pop((n.year, n.title), None)  # re-insert so order follows the newest copy
+        latest[(n.year, n.title)] = n
+    notices = tuple(latest.values())
     closures = tuple(Closure(c.date, c.reason) for c in settings.calendar.closures)
     try:
         return _cached(notices, closures)

@@ -110,7 +110,8 @@ class LetterSettings(BaseModel):
     delivery: str = "邮寄"
     # How to pay the information-processing fee (Fees art. 7), printed in fee notices.
     payment_method: str = (
-        "请持本通知书到本机关政府信息公开工作机构办理缴费手续，或按本机关告知的非税收入缴款方式缴纳。"
+        "请持本通知书到本机关政府信息公开工作机构办理缴费手续，"
+        "或按本机关告知的非税收入缴款方式缴纳。"
     )
 
 

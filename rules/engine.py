@@ -314,7 +314,7 @@ def _extend(run: _Run, ev: Event, calendar: WorkingCalendar, policy: Policy) -> 
     due = _reply_due(run, calendar, policy)
     if due is None:
         raise ExtensionError("等待补正期间不能延期 / no running reply period", field="extension")
-    if ev.on > due:
+    if ev.on > due and not ev.trusted:
         raise ExtensionError(
             f"延期须在答复期限 {due.isoformat()} 届满前作出 / extension after the due date",
             field="extension",

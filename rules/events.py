@@ -59,3 +59,7 @@ class Event:
     party: str | None = None
     approver: str | None = None
     note: str = ""
+    # True for an event recorded earlier and checked then: checks that depend on the calendar
+    # (an extension on or before the due date) are not repeated when a new calendar moves
+    # dates, so loading next year's notice never invalidates history.
+    trusted: bool = False

@@ -148,7 +148,7 @@ def record_event(
     if app.received_on is None and event.kind != "confirmed":
         raise Conflict("尚未确认收到申请，请先确认 / confirm receipt first", field="NUMBER")
     new_stage = advanced(Stage(app.stage), event.kind)
-    _append(
+    record = _append(
         session,
         app,
         event.kind,
@@ -169,7 +169,7 @@ def record_event(
         app.outcome = event.outcome
     app.stage = new_stage.value
     app.updated_at = now
-    recompute(session, app, office)
+    recompute(session, app, office, new_event_id=record.id)
     return app
 
 

@@ -59,6 +59,12 @@ def load_text(
     except CalendarDataError as exc:
         raise InvalidInput(exc.message, field=exc.field or "FILE") from exc
     for n in notices:
+        for old in session.exec(
+            select(CalendarNotice).where(
+                CalendarNotice.year == n.year, CalendarNotice.title == n.title
+            )
+        ).all():
+            session.delete(old)  # a reissued notice replaces the earlier copy
         session.add(
             CalendarNotice(
                 year=n.year,

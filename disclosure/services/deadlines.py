@@ -45,7 +45,8 @@ def option_for(exc: RulesError) -> str:
     return OPTION_FOR_FIELD.get(exc.field, exc.field or "--date")
 
 
-def to_rule_event(rec: EventRecord) -> Event | None:
+def to_rule_event(rec: EventRecord, *, trusted: bool = True) -> Event | None:
+    """The engine's event for a logged record; logged records were checked when recorded."""
     if rec.kind not in ENGINE_KINDS:
         return None
     return Event(
@@ -57,6 +58,7 @@ def to_rule_event(rec: EventRecord) -> Event | None:
         party=rec.party,
         approver=rec.approver,
         note=rec.note,
+        trusted=trusted,
     )
 
 
@@ -80,9 +82,23 @@ def compute_events(case_type: str, events: Iterable[Event], office: Office) -> D
         raise InvalidInput(exc.message, field=option_for(exc)) from exc
 
 
-def compute_for(app: Application, records: list[EventRecord], office: Office) -> Deadlines | None:
-    """The engine's view of `app`; None while the arrival is unconfirmed (no receipt yet)."""
-    events = (e for e in (to_rule_event(r) for r in records) if e is not None)
+def compute_for(
+    app: Application,
+    records: list[EventRecord],
+    office: Office,
+    *,
+    new_event_id: int | None = None,
+) -> Deadlines | None:
+    """The engine's view of `app`; None while the arrival is unconfirmed (no receipt yet).
+
+    `new_event_id` names the record being added now: only it is checked against
+    calendar-dependent rules (see `rules.events.Event.trusted`).
+    """
+    events = (
+        e
+        for e in (to_rule_event(r, trusted=r.id != new_event_id) for r in records)
+        if e is not None
+    )
     return compute_events(app.case_type, events, office)
 
 
@@ -122,9 +138,11 @@ def store(app: Application, d: Deadlines | None) -> None:
             setattr(app, name, value)
 
 
-def recompute(session: Session, app: Application, office: Office) -> Deadlines | None:
+def recompute(
+    session: Session, app: Application, office: Office, *, new_event_id: int | None = None
+) -> Deadlines | None:
     """Recompute and store `app`'s deadlines from its whole event log."""
-    d = compute_for(app, events_of(session, app), office)
+    d = compute_for(app, events_of(session, app), office, new_event_id=new_event_id)
     store(app, d)
     session.add(app)
     return d

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, true
+from sqlalchemy import Row, func, true
 from sqlmodel import Session, col, select
 
 from disclosure.models import Application, Department, EventRecord, Stage
@@ -29,17 +29,52 @@ class ListFilter:
 SORTABLE = {"reply_due", "received_on", "number", "next_action_due", "applicant_name"}
 
 
+# What a list row shows (and what `deadline_state` / `working_days_left` read).
+LIST_COLUMNS = (
+    Application.id,
+    Application.number,
+    Application.applicant_name,
+    Application.content,
+    Application.lead_department_id,
+    Application.stage,
+    Application.is_open,
+    Application.received_on,
+    Application.reply_due,
+    Application.provisional,
+    Application.paused_from,
+    Application.paused_until,
+    Application.awaiting_correction,
+    Application.closed_on_time,
+)
+
+
 def list_applications(
     session: Session, *, office: Office, today: date, flt: ListFilter
 ) -> list[Application]:
-    stmt = select(Application)
-    stmt = _where(stmt, office, today, flt)
+    stmt = _page(_where(select(Application), office, today, flt), flt)
+    return list(session.exec(stmt).all())
+
+
+def list_application_rows(
+    session: Session, *, office: Office, today: date, flt: ListFilter
+) -> list[Row]:
+    """As `list_applications`, but only `LIST_COLUMNS` as plain rows (attribute access).
+
+    For list pages: no ORM objects are built, which is most of the cost of a 50-row page.
+    The rows can be passed to `deadline_state` and `working_days_left`.
+    """
+    stmt = _page(_where(select(*LIST_COLUMNS), office, today, flt), flt)
+    return list(session.exec(stmt).all())
+
+
+def _page(stmt, flt: ListFilter):  # type: ignore[no-untyped-def]
+    """Order by the chosen column (NULLs last), then id; served by (…, reply_due, id) indexes."""
     order_col = getattr(Application, flt.order if flt.order in SORTABLE else "reply_due")
     ordering = col(order_col).desc() if flt.descending else col(order_col).asc()
     stmt = stmt.order_by(ordering.nulls_last(), col(Application.id))
     if flt.limit is not None:
         stmt = stmt.limit(flt.limit).offset(flt.offset)
-    return list(session.exec(stmt).all())
+    return stmt
 
 
 def count_applications(session: Session, *, office: Office, today: date, flt: ListFilter) -> int:

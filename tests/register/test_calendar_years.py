@@ -149,32 +149,62 @@ def test_missing_file(c: Cli, tmp_path: Path) -> None:
     assert "FILE:" in c.fails("calendar", "load", str(tmp_path / "none.toml"))
 
 
-def test_load_refused_when_an_open_application_cannot_be_recomputed(
-    c: Cli, unchanged, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
-    """An extension granted on the provisional due date would fall after the official one."""
-    n = c.register("2026-12-15", today="2026-12-15")["number"]
-    c.ok(
-        "extend", n, "--days", "5", "--approver", "陈主任", "--date", "2027-01-13",
-        "--today", "2027-01-13",
-    )  # fmt: skip
+def test_history_stays_valid_when_a_new_calendar_moves_a_due_date_earlier(
+    c: Cli, tmp_path: Path
+) -> None:
+    """An extension granted on the provisional due date stays valid after a notice that makes
+    the official due date earlier: history checked when it was recorded is not re-judged."""
     path = tmp_path / "notice-2027-TEST-DATA.toml"
-    path.write_text(FICTIONAL_2027.replace("2027-01-04 }", "2027-01-04 }"), encoding="utf-8")
-    # With 1-04 off, the due date is 1-14 and the extension on 1-13 is still in time: loads.
-    assert c.ok("calendar", "load", str(path), "--today", "2027-01-13")["recomputed"] == 1
+    path.write_text(FICTIONAL_2027, encoding="utf-8")
+    assert c.ok("calendar", "load", str(path), "--today", "2026-12-15")["years"] == [2027]
     m = c.register("2026-12-15", today="2026-12-15")["number"]
     c.ok(
         "extend", m, "--days", "5", "--approver", "陈主任", "--date", "2027-01-14",
         "--today", "2027-01-14",
     )  # fmt: skip
-    # A (fictional) later notice making Sat 1-09 a working day puts m's due date on 1-13,
-    # before its extension: the load is refused naming the application, and nothing changes.
+    before = c.ok("show", m, "--today", "2027-01-14")["reply_due"]
+    # A (fictional) later notice making Sat 1-09 a working day puts the unextended due date
+    # on 1-13, before the extension of 1-14: the load still succeeds and the date moves.
     fix = tmp_path / "correction-TEST-DATA.toml"
     fix.write_text(
         "[[notice]]\nyear = 2027\ntitle = '测试数据（虚构）补充'\npublished = 2026-12-01\n"
         "working_weekend_days = [2027-01-09]\n",
         encoding="utf-8",
     )
-    with unchanged():
-        line = c.fails("calendar", "load", str(fix), "--today", "2027-01-14", code=5)
-    assert m in line and "--date" not in line.split(m)[0]
+    result = c.ok("calendar", "load", str(fix), "--today", "2027-01-14")
+    moved = {x["number"]: x for x in result["moved"]}
+    assert moved[m]["old"] == before
+    assert moved[m]["new"] < before
+    # A new extension dated after the (new) due date is still refused.
+    n = c.register("2026-12-15", today="2026-12-15")["number"]
+    due = c.ok("show", n, "--today", "2027-01-20")["reply_due"]
+    assert due < "2027-01-20"
+    line = c.fails(
+        "extend", n, "--days", "5", "--approver", "陈主任", "--date", "2027-01-20",
+        "--today", "2027-01-20",
+    )  # fmt: skip
+    assert "--date" in line
+
+
+REISSUED = """
+[[notice]]
+year = 2027
+title = "国务院办公厅关于2027年部分节假日安排的通知（测试数据，虚构）"
+days_off = [{{ name = "元旦", start = 2027-01-01, end = 2027-01-03 }},
+            {{ name = "测试", start = {start}, end = 2027-01-15 }}]
+working_weekend_days = []
+"""
+
+
+def test_reissued_notice_replaces_the_earlier_copy(c: Cli, tmp_path: Path) -> None:
+    """A corrected notice with the same title drops a day off that the first copy had."""
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    first.write_text(REISSUED.format(start="2027-01-14"), encoding="utf-8")
+    second.write_text(REISSUED.format(start="2027-01-15"), encoding="utf-8")
+    c.ok("calendar", "load", str(first), "--today", "2026-11-27")
+    off = {d["date"] for d in c.ok("calendar", "show", "2027")["days_off"]}
+    assert {"2027-01-14", "2027-01-15"} <= off
+    c.ok("calendar", "load", str(second), "--today", "2026-11-27")
+    off = {d["date"] for d in c.ok("calendar", "show", "2027")["days_off"]}
+    assert "2027-01-14" not in off
+    assert "2027-01-15" in off
