@@ -2,6 +2,6 @@
 # Sets up the environment and runs lint plus the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh test
 .venv/bin/ruff check .
 .venv/bin/python -m pytest "$@"
