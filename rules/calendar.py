@@ -173,6 +173,14 @@ class WorkingCalendar:
         day); the period ends on day N. Example: add_working_days(Mon 2026-03-02, 20)
         → Mon 2026-03-30. With n == 0 the answer is `start` itself.
         """
+        if not pauses and n > 0 and self.first_day <= start <= self.last_day:
+            # The common case, kept to one bisect (this is the engine's hot path).
+            i = bisect_right(self._ords, start.toordinal()) + n - 1
+            if i < len(self._ords):
+                return date.fromordinal(self._ords[i])
+        return self._add_with_pauses(start, n, pauses)
+
+    def _add_with_pauses(self, start: date, n: int, pauses: Iterable[Pause]) -> date:
         self._check(start)
         if n < 0:
             raise ValueError("n must be >= 0")
