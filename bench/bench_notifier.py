@@ -2,16 +2,23 @@
 
     python bench/bench_notifier.py                 # N = 10,000 and 100,000 on SQLite
     python bench/bench_notifier.py --n 100000 --db-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+    python bench/bench_notifier.py --n 10000 --profile /tmp/scan.prof   # cProfile of the scan
 
-Rows are inserted with bulk Core inserts (not through the services). The scan runs in a child
-process so that its peak RSS (ru_maxrss) is its own; `collect_rss_mb` is the RSS right after
-the queueing phase (which reads the applications), `peak_rss_mb` includes rendering digests.
+Data (see `realistic_dates`): receipts spread over the last 60 working days, reply dues from
+5 working days overdue to 19 ahead, 30 departments each with a contact address, two office
+recipients and one leader. Rows are inserted with bulk Core inserts (not through the
+services). The SMTP server is aiosmtpd on 127.0.0.1 with a 25 MB message limit, as common
+servers have. The scan runs in a child process so that its peak RSS (ru_maxrss) is its own;
+`collect_rss_mb` is the RSS right after the queueing phase (which reads the applications),
+`peak_rss_mb` includes rendering and sending the digests; `*_cpu_s` is the child's CPU time
+(the wall time depends on what else the machine runs).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import resource
 import subprocess
 import sys
@@ -26,6 +33,36 @@ DEPTS = [
     {"code": f"d{i:02d}", "name": f"第{i}处", "email": f"d{i:02d}@example.gov.cn"}
     for i in range(30)
 ]
+OFFICE = ["office@example.gov.cn", "office-head@example.gov.cn"]
+LEADERS = [{"name": "分管局领导", "email": "leader@example.gov.cn"}]
+SMTP_SIZE_LIMIT = 25 * 1024 * 1024  # what common servers accept (Postfix 10 MB .. Gmail 25 MB)
+CONTENTS = [  # realistic lengths: 20 to 90 characters
+    "申请公开第{i}号建设项目的环境影响评价文件及批复",
+    "请求公开本市2025年度第{i}批次城市更新项目征收补偿方案、补偿标准及资金拨付情况的相关文件",
+    "某河段水质监测数据（2025年1月至12月，编号{i}）",
+    "申请公开关于某街道第{i}号地块控制性详细规划调整的论证报告、专家意见、公示材料及审批文件，"
+    "以及该地块土地出让合同",
+]
+
+
+def realistic_dates(cal, rng: random.Random) -> tuple[date, date]:  # type: ignore[no-untyped-def]
+    """(received, reply due) of one open application on TODAY, as in a busy office.
+
+    80 % were received in the last 20 working days (reply due 0..19 working days ahead); 16 %
+    were received 21..60 working days ago and are extended (Reg. art. 33) or paused for a
+    correction, so their reply is due 0..19 working days ahead; 4 % are overdue by 1..5
+    working days. Internal target: 5 working days before the reply is due.
+    """
+    r = rng.random()
+    if r < 0.80:
+        rec = cal.subtract_working_days(TODAY, rng.randint(1, 20))
+        return rec, cal.add_working_days(rec, 20)
+    if r < 0.96:
+        rec = cal.subtract_working_days(TODAY, rng.randint(21, 60))
+        left = rng.randint(0, 19)
+        return rec, cal.add_working_days(TODAY, left) if left else TODAY
+    rec = cal.subtract_working_days(TODAY, rng.randint(21, 25))
+    return rec, cal.add_working_days(rec, 20)
 
 
 def settings_for(url: str, port: int, out: Path):  # type: ignore[no-untyped-def]
@@ -36,7 +73,7 @@ def settings_for(url: str, port: int, out: Path):  # type: ignore[no-untyped-def
         database={"url": url},
         departments=DEPTS,
         smtp={"host": "127.0.0.1", "port": port, "security": "none"},
-        notifier={"office_recipients": ["office@example.gov.cn"], "outbox_dir": str(out)},
+        notifier={"office_recipients": OFFICE, "leaders": LEADERS, "outbox_dir": str(out)},
     )
 
 
@@ -56,15 +93,12 @@ def populate(url: str, n: int, out: Path) -> float:
         with transaction(engine) as s:
             cal = load_office(s, settings).calendar
             dep_ids = [d.id for d in s.exec(select(Department)).scalars()]  # type: ignore[call-overload]
-        # Receipts spread over the 30 working days before today: due dates from 10 working
-        # days overdue to 20 ahead, as in a busy office.
-        days = [cal.subtract_working_days(TODAY, k) for k in range(30, 0, -1)]
+        rng = random.Random(4)
         batch = 10_000
         for start in range(0, n, batch):
             apps, events = [], []
             for i in range(start, min(start + batch, n)):
-                rec = days[i % len(days)]
-                due = cal.add_working_days(rec, 20)
+                rec, due = realistic_dates(cal, rng)
                 notice = cal.add_working_days(rec, 7)
                 target = cal.subtract_working_days(due, 5)
                 apps.append(
@@ -73,7 +107,7 @@ def populate(url: str, n: int, out: Path) -> float:
                         "channel": "in_person", "arrived_on": rec, "received_on": rec,
                         "applicant_name": "张三", "applicant_type": "natural",
                         "email": "", "phone": "13800138000", "address": "某路1号",
-                        "id_number": "", "content": f"申请公开第{i}号项目的环境影响评价文件",
+                        "id_number": "", "content": CONTENTS[i % len(CONTENTS)].format(i=i),
                         "form_wanted": "", "case_type": "", "cooperating": [],
                         "lead_department_id": dep_ids[i % len(dep_ids)], "stage": "handling",
                         "is_open": True, "reply_due": due, "internal_target": target,
@@ -95,9 +129,12 @@ def populate(url: str, n: int, out: Path) -> float:
     return time.perf_counter() - t0
 
 
-def scan_child(url: str, port: int, out: Path) -> None:
-    from disclosure.db import make_engine
+def scan_child(url: str, port: int, out: Path, profile: str | None) -> None:
+    from sqlalchemy import func, select
+
+    from disclosure.db import make_engine, transaction
     from notifier import scan
+    from notifier.models import OutboxItem
 
     settings = settings_for(url, port, out)
     engine = make_engine(settings)
@@ -105,24 +142,47 @@ def scan_child(url: str, port: int, out: Path) -> None:
     real_collect = scan.collect
 
     def collect(*a, **kw):  # type: ignore[no-untyped-def]
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         n = real_collect(*a, **kw)
         marks["collect_s"] = time.perf_counter() - t
+        marks["collect_cpu_s"] = time.process_time() - c
         marks["collect_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return n
 
     scan.collect = collect  # type: ignore[assignment]
-    t0 = time.perf_counter()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         result = scan.run_once(engine, settings, now=NOW, today=TODAY)
+        total = time.perf_counter() - t0
+        cpu = time.process_time() - c0
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(profile)
+        with transaction(engine, write=False) as s:
+            per = dict(
+                s.execute(
+                    select(OutboxItem.recipient, func.count()).group_by(OutboxItem.recipient)  # type: ignore[arg-type]
+                ).all()
+            )
     finally:
         engine.dispose()
-    total = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"scan_s": round(total, 2), "peak_rss_mb": round(peak, 1),
+    dept = [v for k, v in per.items() if k not in OFFICE and k != LEADERS[0]["email"]]
+    print(json.dumps({"scan_s": round(total, 2), "scan_cpu_s": round(cpu, 2),
+                      "peak_rss_mb": round(peak, 1),
                       **{k: round(v, 2) for k, v in marks.items()},
                       "queued": result.queued, "sent": result.sent,
-                      "messages": result.messages, "failed": result.failed}))  # fmt: skip
+                      "messages": result.messages, "failed": result.failed,
+                      "items_office": per.get(OFFICE[0], 0),
+                      "items_leader": per.get(LEADERS[0]["email"], 0),
+                      "items_per_department": [min(dept, default=0), max(dept, default=0)],
+                      }))  # fmt: skip
 
 
 class CountingHandler:
@@ -138,7 +198,7 @@ class CountingHandler:
         return "250 OK"
 
 
-def run(n: int, db_url: str | None) -> dict:
+def run(n: int, db_url: str | None, profile: str | None = None) -> dict:
     import socket
 
     from aiosmtpd.controller import Controller
@@ -150,11 +210,14 @@ def run(n: int, db_url: str | None) -> dict:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         handler = CountingHandler()
-        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller = Controller(
+            handler, hostname="127.0.0.1", port=port, data_size_limit=SMTP_SIZE_LIMIT
+        )
         controller.start()
         try:
             child = subprocess.run(
-                [sys.executable, __file__, "--child", url, "--port", str(port), "--out", tmp],
+                [sys.executable, __file__, "--child", url, "--port", str(port), "--out", tmp]
+                + (["--profile", profile] if profile else []),
                 capture_output=True, text=True, check=True,
             )  # fmt: skip
         finally:
@@ -171,12 +234,13 @@ def main() -> None:
     p.add_argument("--child")
     p.add_argument("--port", type=int)
     p.add_argument("--out")
+    p.add_argument("--profile", help="write a cProfile of the scan to this file")
     a = p.parse_args()
     if a.child:
-        scan_child(a.child, a.port, Path(a.out) / "out")
+        scan_child(a.child, a.port, Path(a.out) / "out", a.profile)
         return
     for n in a.n or [10_000, 100_000]:
-        print(json.dumps(run(n, a.db_url), ensure_ascii=False), flush=True)
+        print(json.dumps(run(n, a.db_url, a.profile), ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

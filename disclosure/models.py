@@ -61,6 +61,9 @@ class Application(SQLModel, table=True):
         Index("ix_application_open_reply_due", "is_open", "reply_due"),
         Index("ix_application_open_next_due", "is_open", "next_action_due"),
         Index("ix_application_dept_open_due", "lead_department_id", "is_open", "reply_due"),
+        # The list pages order by (reply_due, id): these serve ORDER BY … LIMIT from the index.
+        Index("ix_application_open_due_id", "is_open", "reply_due", "id"),
+        Index("ix_application_due_id", "reply_due", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

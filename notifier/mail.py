@@ -79,8 +79,10 @@ def build_message(digest: Digest, sender: str) -> EmailMessage:
     msg["To"] = digest.recipient
     msg["Date"] = format_datetime(datetime.now(UTC))
     msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
-    msg.set_content(digest.text, charset="utf-8")
-    msg.add_alternative(digest.html, subtype="html", charset="utf-8")
+    # base64 explicitly: the library's guess looks at the first lines only and picks
+    # quoted-printable for the HTML part (its head is ASCII), which triples Chinese text.
+    msg.set_content(digest.text, charset="utf-8", cte="base64")
+    msg.add_alternative(digest.html, subtype="html", charset="utf-8", cte="base64")
     return msg
 
 

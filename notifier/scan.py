@@ -2,7 +2,7 @@
 
 Memory stays flat in the number of applications: open applications are read in pages of
 `PAGE` by primary key (keyset pagination), only those with a clock inside the warning horizon
-(`is_open` and `next_action_due <= horizon`: the stored minimum over every open clock), and
+(`is_open` and `next_action_due < horizon`: the stored minimum over every open clock), and
 each page is queued in its own short write transaction. Digests are then built per recipient
 from the outbox rows claimed for that recipient.
 """
@@ -13,8 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func
@@ -28,6 +28,7 @@ from disclosure.services.office import Office, load_office
 from disclosure.services.views import summarise
 from disclosure.settings import Settings
 from notifier import outbox
+from notifier.digest import SUMMARY_CHARS, build, render_bounded
 from notifier.mail import (
     EmlSender,
     PermanentFailure,
@@ -35,14 +36,10 @@ from notifier.mail import (
     TemporaryFailure,
     build_message,
     make_sender,
-    render_digest,
     template_env,
 )
 from notifier.models import OFFICE_WIDE, OutboxStatus
 from notifier.policy import (
-    CALENDAR_COVERAGE,
-    CLOCK_LABELS,
-    ESCALATE,
     UNCONFIRMED_ARRIVAL,
     Hit,
     Thresholds,
@@ -52,7 +49,7 @@ from notifier.policy import (
 from rules.calendar import Pause, WorkingCalendar
 from rules.engine import Deadlines
 
-PAGE = 1000
+PAGE = 10_000  # applications per read; their reminders are queued in one write transaction
 STORED_CLOCKS = {"reply_due", "internal_target"}  # no event query needed at all
 
 
@@ -115,27 +112,33 @@ def collect(engine: Engine, office: Office, *, today: date, now: datetime) -> in
     settings = office.settings
     th = Thresholds.from_settings(settings.notifier)
     wanted = set(settings.notifier.clocks)
-    horizon = office.calendar.add_working_days(today, th.horizon)
+    # The first day with more working days left than the earliest warning: a due date on or
+    # after it fires nothing (also when it falls on a weekend after the last warning day).
+    horizon = office.calendar.add_working_days(today, th.horizon + 1)
     with transaction(engine, write=False) as s:
         departments = {d.id: d for d in s.exec(select(Department)).all()}
     queued = 0
     warn = coverage_warning(office.calendar, today, settings.notifier.calendar_warning_days)
     if warn is not None:
-        rows = _rows(None, warn, settings.notifier.office_recipients, "", today, now)
+        rows = _rows(None, warn, _unique(settings.notifier.office_recipients), "", today, now)
         with transaction(engine) as s:
             queued += outbox.insert_if_absent(s, rows)
     need_events = bool(wanted - STORED_CLOCKS)
+    office_to = _unique(settings.notifier.office_recipients)
+    leaders = _unique([ld.email for ld in settings.notifier.leaders])
+    to_by_dep = {i: _unique([*office_to, d.email]) for i, d in departments.items()}
     for apps, computed in _pages(engine, office, horizon, today, need_events=need_events):
-        rows = []
+        rows: list[dict[str, Any]] = []
         for app in apps:
             dep = departments.get(app.lead_department_id) if app.lead_department_id else None
-            recipients = list(settings.notifier.office_recipients)
-            if dep is not None and dep.email:
-                recipients.append(dep.email)
-            leaders = [ld.email for ld in settings.notifier.leaders]
-            for hit in _app_hits(app, computed, today, office.calendar, th, wanted):
+            recipients = to_by_dep[dep.id] if dep is not None else office_to  # type: ignore[index]
+            for hit in _app_hits(app, computed, today, office.calendar, th, wanted, horizon):
                 to = leaders if hit.escalation else recipients
                 rows.extend(_rows(app, hit, to, dep.name if dep else "", today, now))
+        # One write transaction per page; the rows go in as multi-row INSERTs, grouped by
+        # recipient so that each recipient's rows share table pages (its claim and its
+        # "sent" UPDATE then rewrite a fraction of the table, not all of it).
+        rows.sort(key=itemgetter("recipient"))
         with transaction(engine) as s:
             queued += outbox.insert_if_absent(s, rows)
     return queued
@@ -162,12 +165,12 @@ APP_COLUMNS = (
 def _pages(
     engine: Engine, office: Office, horizon: date, today: date, *, need_events: bool
 ) -> Iterator[tuple[list[Any], dict[int, Deadlines | None]]]:
-    """Open applications with a clock up to `horizon` or an unconfirmed arrival, by id.
+    """Open applications with a clock before `horizon` or an unconfirmed arrival, by id.
 
     Yields plain rows (only the columns a reminder needs) and, for the few applications whose
     event log starts other clocks, the engine's full view.
     """
-    due_soon = col(Application.next_action_due) <= horizon
+    due_soon = col(Application.next_action_due) < horizon
     unconfirmed = col(Application.received_on).is_(None) & (col(Application.arrived_on) < today)
     last = 0
     while True:
@@ -224,6 +227,7 @@ def _app_hits(
     cal: WorkingCalendar,
     th: Thresholds,
     wanted: set[str],
+    horizon: date,
 ) -> list[Hit]:
     if app.received_on is None:
         if UNCONFIRMED_ARRIVAL in wanted and app.arrived_on is not None:
@@ -245,7 +249,22 @@ def _app_hits(
     for clock, due in clocks.items():
         if due is None or clock not in wanted:
             continue
-        out.extend(hits(clock, due, today, cal, th, pauses if clock == "reply_due" else ()))
+        paused = pauses if clock == "reply_due" else ()
+        if due >= horizon and not paused:
+            continue  # more working days left than the earliest warning: nothing fires
+        out.extend(hits(clock, due, today, cal, th, paused))
+    return out
+
+
+def _unique(addresses: list[str]) -> list[str]:
+    """Stripped, non-empty, without case-insensitive repeats, in order."""
+    seen: set[str] = set()
+    out = []
+    for a in addresses:
+        a = a.strip()
+        if a and a.lower() not in seen:
+            seen.add(a.lower())
+            out.append(a)
     return out
 
 
@@ -257,35 +276,25 @@ def _rows(
     today: date,
     now: datetime,
 ) -> list[dict[str, Any]]:
-    """Outbox rows for one hit. Only the number, a content summary and the department are
-    copied: never the applicant's ID number, phone or address."""
-    seen: set[str] = set()
-    rows = []
-    for r in recipients:
-        r = r.strip()
-        if not r or r.lower() in seen:
-            continue
-        seen.add(r.lower())
-        rows.append(
-            {
-                "application_id": app.id if app else OFFICE_WIDE,
-                "clock": hit.clock,
-                "threshold": hit.threshold,
-                "due_on": hit.due,
-                "recipient": r,
-                "number": app.number if app else "",
-                "summary": summarise(app.content) if app else "",
-                "department": department,
-                "days_left": hit.days_left,
-                "queued_on": today,
-                "status": OutboxStatus.PENDING.value,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "last_error": "",
-                "created_at": now,
-            }
-        )
-    return rows
+    """Outbox rows for one hit (`recipients` already `_unique`). Only the number, a content
+    summary and the department are copied: never the applicant's ID number, phone or address."""
+    base = {
+        "application_id": app.id if app else OFFICE_WIDE,
+        "clock": hit.clock,
+        "threshold": hit.threshold,
+        "due_on": hit.due,
+        "number": app.number if app else "",
+        "summary": summarise(app.content, SUMMARY_CHARS) if app else "",
+        "department": department,
+        "days_left": hit.days_left,
+        "queued_on": today,
+        "status": OutboxStatus.PENDING.value,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "",
+        "created_at": now,
+    }
+    return [{**base, "recipient": r} for r in recipients]
 
 
 # -- delivering ---------------------------------------------------------------------------
@@ -298,6 +307,8 @@ def deliver(
     now: datetime,
     result: ScanResult,
 ) -> None:
+    """One digest per recipient: claim its due rows (one UPDATE), stream them into a bounded
+    digest, render it once, send it, and mark the claim sent (one UPDATE)."""
     settings = office.settings
     env = template_env(settings)
     unreachable_error = ""
@@ -305,11 +316,10 @@ def deliver(
         token = outbox.claim(engine, recipient, now)
         if token is None:
             continue  # another notifier process took them
-        rows = outbox.claimed_rows(engine, token)
         try:
             if getattr(sender, "unreachable", False):  # the server is down: back off everyone
                 raise TemporaryFailure(unreachable_error)
-            digest = render_digest(env, recipient, digest_context(rows, office, today))
+            digest = render_bounded(env, recipient, build(engine, token, office, today))
             sender.send(build_message(digest, settings.smtp.sender), recipient)
         except TemporaryFailure as exc:
             retry, failed = outbox.mark_retry(
@@ -325,71 +335,3 @@ def deliver(
         else:
             result.sent += outbox.mark_sent(engine, token, now)
             result.messages += 1
-
-
-def status_text(days_left: int) -> str:
-    if days_left > 0:
-        return f"剩余 {days_left} 个工作日"
-    if days_left == 0:
-        return "今日到期"
-    return f"已超期 {-days_left} 个工作日"
-
-
-@dataclass(frozen=True, slots=True)
-class DigestItem:
-    number: str
-    summary: str
-    department: str
-    clock: str
-    clock_label: str
-    due_on: str
-    days_left: int
-    status_text: str
-    escalation: bool
-    link: str
-
-
-def digest_context(rows: list[Any], office: Office, today: date) -> dict[str, Any]:
-    settings = office.settings
-    base = settings.office.web_base_url.rstrip("/")
-    items: list[DigestItem] = []
-    notices: list[dict[str, Any]] = []
-    for r in rows:
-        if r.clock == CALENDAR_COVERAGE:
-            left = (r.due_on - today).days
-            notices.append(
-                {
-                    "text": f"系统已载入的国务院节假日安排只到 {r.due_on.year} 年底"
-                    f"（还剩 {left} 天），请尽快载入 {r.due_on.year + 1} 年的节假日安排通知"
-                    "（disclosure calendar load）。"
-                }
-            )
-            continue
-        left = r.days_left
-        if r.queued_on != today:  # a retry from an earlier day: count again
-            left = office.calendar.working_days_left(today, r.due_on)
-        items.append(
-            DigestItem(
-                number=r.number,
-                summary=r.summary,
-                department=r.department,
-                clock=r.clock,
-                clock_label=CLOCK_LABELS.get(r.clock, r.clock),
-                due_on=r.due_on.isoformat(),
-                days_left=left,
-                status_text=status_text(left),
-                escalation=r.threshold == ESCALATE,
-                link=f"{base}/applications/{quote(r.number)}" if base else "",
-            )
-        )
-    items.sort(key=lambda it: (it.days_left, it.number, it.clock))
-    return {
-        "agency_name": settings.office.agency_name,
-        "office_name": settings.office.office_name,
-        "today": today,
-        "items": items,
-        "notices": notices,
-        "overdue": sum(1 for it in items if it.days_left < 0),
-        "escalations": any(it.escalation for it in items),
-        "escalate_after": settings.notifier.escalate_after,
-    }

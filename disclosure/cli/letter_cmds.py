@@ -1,14 +1,16 @@
-"""`disclosure letter NUMBER --kind KIND` and `disclosure letter kinds`.
+"""`disclosure letter NUMBER... --kind KIND` and `disclosure letter kinds`.
 
-One command: NUMBER may be the literal word `kinds`, which lists the kinds. The work happens in
-`disclosure.letters.service` (recording, numbering, context) and `disclosure.letters.render`.
+One command: NUMBER may be the literal word `kinds`, which lists the kinds. Several NUMBERs make
+a batch: the same kind and options for each, all issued in one transaction (all or none), each
+written to its default file. The work happens in `disclosure.letters.service` (recording,
+numbering, context) and `disclosure.letters.render`.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,7 +21,13 @@ from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.letters.kinds import KINDS
 from disclosure.letters.render import to_pdf
-from disclosure.letters.service import LetterOptions, issue_letter
+from disclosure.letters.service import (
+    IssuedLetter,
+    LetterOptions,
+    LetterRequest,
+    issue_letter,
+    issue_many,
+)
 from disclosure.services.office import load_office
 
 LIST_WORD = "kinds"
@@ -32,7 +40,10 @@ def register(app: typer.Typer) -> None:
 
 def letter(
     ctx: typer.Context,
-    number: Annotated[str, typer.Argument(help="登记编号；写 kinds 列出文书种类")],
+    numbers: Annotated[
+        list[str],
+        typer.Argument(help="登记编号，可多个（同一事务批量出具）；写 kinds 列出文书种类"),
+    ],
     kind: Annotated[str | None, typer.Option("--kind", help="文书种类（见 letter kinds）")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="输出 .docx 文件")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要 LibreOffice）")] = False,
@@ -69,11 +80,16 @@ def letter(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """出具文书：登记回执、各类告知书、征求意见书、收费通知书、答复书（.docx，可选 PDF）。"""
-    if number == LIST_WORD:
+    if numbers == [LIST_WORD]:
         _list_kinds(as_json)
         return
     if not kind:
         raise InvalidInput("须指定文书种类 --kind（见 disclosure letter kinds）", field="--kind")
+    if len(numbers) > 1 and out is not None:
+        raise InvalidInput(
+            "批量出具时不能指定 --out（各自写入默认文件）/ --out with one NUMBER only",
+            field="--out",
+        )
     if agency and kind == "consultation":
         kind = "consultation_agency"
     from disclosure.cli.main import state
@@ -100,21 +116,37 @@ def letter(
     )
     with transaction(st.engine) as session:
         office = load_office(session, st.settings)
-        issued = issue_letter(
-            session,
-            office=office,
-            number=number,
-            kind=kind,
-            options=options,
-            today=day,
-            actor=st.actor,
-            now=now_utc(),
-        )
-        content = issued.render()  # inside the transaction: a template error writes nothing
-    path = out or Path(LETTERS_DIR) / _default_name(number, kind, issued.letter.variant)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
-    result = {
+        common = {"office": office, "today": day, "actor": st.actor, "now": now_utc()}
+        if len(numbers) == 1:
+            issued_all = [
+                issue_letter(session, number=numbers[0], kind=kind, options=options, **common)
+            ]
+        else:
+            requests = [LetterRequest(n, kind, options) for n in numbers]
+            issued_all = issue_many(session, requests=requests, **common)
+        # inside the transaction: a template error writes nothing
+        contents = [issued.render() for issued in issued_all]
+    results = []
+    for number, issued, content in zip(numbers, issued_all, contents, strict=True):
+        path = out or Path(LETTERS_DIR) / _default_name(number, kind, issued.letter.variant)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        results.append(_result(number, issued, path))
+    if pdf:
+        for result in results:
+            result["pdf"] = str(to_pdf(Path(result["docx"])))
+    if as_json:
+        emit_json(results[0] if len(numbers) == 1 else results)
+        return
+    for result in results:
+        again = "" if result["new"] else "（重新生成，文号不变）"
+        typer.echo(f"已出具{result['name']}{again}：{result['reference']}，文件 {result['docx']}")
+        if result["pdf"]:
+            typer.echo(f"PDF：{result['pdf']}")
+
+
+def _result(number: str, issued: IssuedLetter, path: Path) -> dict[str, Any]:
+    return {
         "number": number,
         "kind": issued.info.kind.value,
         "name": issued.info.name,
@@ -124,15 +156,6 @@ def letter(
         "docx": str(path),
         "pdf": None,
     }
-    if pdf:
-        result["pdf"] = str(to_pdf(path))
-    if as_json:
-        emit_json(result)
-        return
-    again = "" if issued.new else "（重新生成，文号不变）"
-    typer.echo(f"已出具{issued.info.name}{again}：{issued.letter.reference}，文件 {path}")
-    if result["pdf"]:
-        typer.echo(f"PDF：{result['pdf']}")
 
 
 def _default_name(number: str, kind: str, variant: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,6 +14,7 @@ from disclosure.db import transaction
 from disclosure.models import Role
 from disclosure.services import users as user_svc
 from disclosure.services.departments import list_departments
+from disclosure.settings import CONFIG_ENV
 
 ADMIN_PASSWORD_ENV = "DISCLOSURE_ADMIN_PASSWORD"
 
@@ -31,9 +33,24 @@ def _state(ctx: typer.Context):  # type: ignore[no-untyped-def]
     return state(ctx)
 
 
-def _run(st, host: str, port: int) -> None:  # type: ignore[no-untyped-def]
+def _run(st, host: str, port: int, workers: int = 1) -> None:  # type: ignore[no-untyped-def]
     import uvicorn
 
+    if workers > 1:
+        # Worker processes import the app themselves: pass the config by environment.
+        st.engine.dispose()  # migrated already; the workers open their own connections
+        if st.config is not None:
+            os.environ[CONFIG_ENV] = str(Path(st.config).resolve())
+        uvicorn.run(
+            "disclosure.web.app:create_app_from_env",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=False,
+        )
+        return
     from disclosure.web.app import create_app
 
     web_app = create_app(st.settings, st.engine)
@@ -44,12 +61,16 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str | None, typer.Option("--host", help="监听地址（默认见配置）")] = None,
     port: Annotated[int | None, typer.Option("--port", help="端口（默认见配置）")] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=32, help="工作进程数（默认 1；可设为 CPU 核数）")
+    ] = 1,
 ) -> None:
     """启动网页界面。"""
     st = _state(ctx)
     h, p = host or st.settings.web.host, port or st.settings.web.port
-    typer.echo(f"网页界面：http://{h}:{p}/  （按 Ctrl+C 停止）")
-    _run(st, h, p)
+    shown = f"，{workers} 个工作进程" if workers > 1 else ""
+    typer.echo(f"网页界面：http://{h}:{p}/{shown}  （按 Ctrl+C 停止）")
+    _run(st, h, p, workers)
 
 
 def _ensure_admin(st) -> str | None:  # type: ignore[no-untyped-def]

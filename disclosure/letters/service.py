@@ -6,19 +6,22 @@ in which case the letter uses the recorded dates), assigns the 文号 with
 `disclosure.services.numbering.next_number` (gapless per series and year), and returns the
 template context built from the ledger and the deadline engine. Issuing the same letter again
 keeps its number and date. Bad input raises before anything is written; the caller's
-transaction rolls back every other failure.
+transaction rolls back every other failure. `issue_many` issues a batch in the caller's one
+transaction, reading the applications, their events and letters with a few queries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlmodel import Session, col, select
 
-from disclosure.errors import ConfigError, Conflict, InvalidInput
+from disclosure.errors import ConfigError, Conflict, InvalidInput, NotFound
 from disclosure.letters.context import Facts, build_context
 from disclosure.letters.kinds import KindInfo, LetterKind, kind_info
 from disclosure.letters.models import Letter
@@ -87,6 +90,94 @@ def issue_letter(
     """Record (or find) the letter of `kind` for application `number`; see the module doc."""
     info = kind_info(kind)
     app = apps.get_application(session, number)
+    _check_request(app, info, options)
+    records = events_of(session, app)
+    variant = _variant(info, options, records)
+    letter = session.exec(
+        select(Letter).where(
+            Letter.application_id == app.id,
+            Letter.kind == info.kind.value,
+            Letter.variant == variant,
+        )
+    ).first()
+    ctx = _Issue(office, today, actor, now)
+    return _issue(session, ctx, app, info, options, variant, records, letter)
+
+
+@dataclass(frozen=True)
+class LetterRequest:
+    """One letter of a batch (see `issue_many`)."""
+
+    number: str
+    kind: str
+    options: LetterOptions = LetterOptions()
+
+
+BATCH_CHUNK = 500  # numbers per IN (...) when a batch reads its applications
+
+
+def issue_many(
+    session: Session,
+    *,
+    office: Office,
+    requests: Sequence[LetterRequest],
+    today: date,
+    actor: str,
+    now: datetime,
+) -> list[IssuedLetter]:
+    """Issue a batch of letters in the caller's transaction: all of them, or (on any error)
+    none, as the caller rolls back. Each letter is what `issue_letter` gives for it, in order;
+    a batch naming an application twice sees its own earlier letters. The applications, their
+    events and their letters are read with a few queries for the whole batch.
+    """
+    infos = [kind_info(r.kind) for r in requests]  # an unknown kind fails before any work
+    numbers = list(dict.fromkeys(r.number for r in requests))
+    found: dict[str, Application] = {}
+    for i in range(0, len(numbers), BATCH_CHUNK):
+        chunk = numbers[i : i + BATCH_CHUNK]
+        rows = session.exec(select(Application).where(col(Application.number).in_(chunk)))
+        found.update((a.number, a) for a in rows)
+    ids = [a.id for a in found.values()]
+    events: dict[int, list[EventRecord]] = {i: [] for i in ids}  # type: ignore[misc]
+    letters: dict[tuple[int, str, str], Letter] = {}
+    for i in range(0, len(ids), BATCH_CHUNK):
+        chunk_ids = ids[i : i + BATCH_CHUNK]
+        stmt = select(EventRecord).where(col(EventRecord.application_id).in_(chunk_ids))
+        for rec in session.exec(stmt.order_by(EventRecord.on, EventRecord.id)):
+            events[rec.application_id].append(rec)
+        for row in session.exec(select(Letter).where(col(Letter.application_id).in_(chunk_ids))):
+            letters[(row.application_id, row.kind, row.variant)] = row
+    ctx = _Issue(office, today, actor, now)
+    seen: set[int] = set()
+    out = []
+    for req, info in zip(requests, infos, strict=True):
+        app = found.get(req.number)
+        if app is None:
+            raise NotFound(f"没有编号为 {req.number} 的申请 / no such application", field="NUMBER")
+        assert app.id is not None
+        _check_request(app, info, req.options)
+        # an application met again: read its log afresh (this batch has added to it)
+        records = events_of(session, app) if app.id in seen else events[app.id]
+        seen.add(app.id)
+        variant = _variant(info, req.options, records)
+        key = (app.id, info.kind.value, variant)
+        issued = _issue(session, ctx, app, info, req.options, variant, records, letters.get(key))
+        letters[key] = issued.letter
+        out.append(issued)
+    return out
+
+
+@dataclass(frozen=True)
+class _Issue:
+    """The parts of a request shared by every letter of a batch."""
+
+    office: Office
+    today: date
+    actor: str
+    now: datetime
+
+
+def _check_request(app: Application, info: KindInfo, options: LetterOptions) -> None:
     if app.received_on is None:
         raise Conflict("尚未确认收到申请，请先确认 / confirm receipt first", field="NUMBER")
     _check_options(info, options)
@@ -99,23 +190,27 @@ def issue_letter(
             f"已记录的答复结果为 {app.outcome}，与 {options.outcome} 不符 / outcome differs",
             field="--outcome",
         )
-    records = events_of(session, app)
-    variant = _variant(info, options, records)
-    letter = session.exec(
-        select(Letter).where(
-            Letter.application_id == app.id,
-            Letter.kind == info.kind.value,
-            Letter.variant == variant,
-        )
-    ).first()
+
+
+def _issue(
+    session: Session,
+    ctx: _Issue,
+    app: Application,
+    info: KindInfo,
+    options: LetterOptions,
+    variant: str,
+    records: list[EventRecord],
+    letter: Letter | None,
+) -> IssuedLetter:
+    """The letter for `app` given its event log `records` and its existing `letter`, if any."""
+    office, today = ctx.office, ctx.today
     event: EventRecord | None
     if letter is not None:
         event = session.get(EventRecord, letter.event_id) if letter.event_id else None
     else:
         event = _find_event(info, records, variant)
         if event is None and info.event is not None:
-            event = _record(session, office, app, info, options, variant, today, actor, now)
-            records = events_of(session, app)  # now with the step just recorded
+            event, records = _record(session, ctx, app, info, options, variant, records)
         if event is None:
             _needs(info, records)
     stored = dict(letter.data) if letter else {}
@@ -127,9 +222,9 @@ def issue_letter(
             raise InvalidInput(
                 f"日期 {issued_on} 晚于今天 {today} / date in the future", field="--date"
             )
-        letter = _new_letter(session, office, app, info, variant, issued_on, event, actor, now)
+        letter = _new_letter(session, ctx, app, info, variant, issued_on, event)
     letter.data = stored
-    letter.updated_at = now
+    letter.updated_at = ctx.now
     session.add(letter)
     session.flush()
     deadlines = compute_for(app, records, office)
@@ -270,43 +365,57 @@ def _event_input(info: KindInfo, o: LetterOptions, variant: str, on: date) -> ap
 
 def _record(
     session: Session,
-    office: Office,
+    ctx: _Issue,
     app: Application,
     info: KindInfo,
     o: LetterOptions,
     variant: str,
-    today: date,
-    actor: str,
-    now: datetime,
-) -> EventRecord:
-    """Record the step through the service layer; returns the appended event."""
-    on = o.on or today
-    common = {"office": office, "number": app.number, "today": today, "actor": actor, "now": now}
-    if info.kind is LetterKind.REPLY:
-        if not o.outcome:
-            raise InvalidInput(
-                "尚未记录答复结果：请先执行 disclosure reply，或提供 --outcome / no outcome",
-                field="--outcome",
-            )
-        apps.reply(session, outcome=o.outcome, on=on, note=o.note, **common)
-    elif info.kind is LetterKind.ABANDONED:
-        if not o.reason:
-            raise InvalidInput(
-                "尚未记录视为放弃申请：请提供 --reason correction|fee / reason required",
-                field="--reason",
-            )
-        apps.abandon(session, on=on, reason=o.reason, note=o.note, **common)
-    else:
-        apps.record_event(session, event=_event_input(info, o, variant, on), **common)
+    records: list[EventRecord],
+) -> tuple[EventRecord, list[EventRecord]]:
+    """Record the step through the service layer; returns the appended event and the event log
+    with it (and anything else the service appended), in `events_of` order."""
+    on = o.on or ctx.today
+    common = {
+        "office": ctx.office,
+        "number": app.number,
+        "today": ctx.today,
+        "actor": ctx.actor,
+        "now": ctx.now,
+    }
+    added: list[EventRecord] = []
+
+    def collect(_session: Session, instance: object) -> None:
+        if isinstance(instance, EventRecord) and instance.application_id == app.id:
+            added.append(instance)
+
+    sa_event.listen(session, "pending_to_persistent", collect)
+    try:
+        if info.kind is LetterKind.REPLY:
+            if not o.outcome:
+                raise InvalidInput(
+                    "尚未记录答复结果：请先执行 disclosure reply，或提供 --outcome / no outcome",
+                    field="--outcome",
+                )
+            apps.reply(session, outcome=o.outcome, on=on, note=o.note, **common)
+        elif info.kind is LetterKind.ABANDONED:
+            if not o.reason:
+                raise InvalidInput(
+                    "尚未记录视为放弃申请：请提供 --reason correction|fee / reason required",
+                    field="--reason",
+                )
+            apps.abandon(session, on=on, reason=o.reason, note=o.note, **common)
+        else:
+            apps.record_event(session, event=_event_input(info, o, variant, on), **common)
+        session.flush()
+    finally:
+        sa_event.remove(session, "pending_to_persistent", collect)
     wanted = info.event.value if info.event else ""
-    stmt = (
-        select(EventRecord)
-        .where(EventRecord.application_id == app.id, EventRecord.kind == wanted)
-        .order_by(col(EventRecord.id).desc())
-    )
-    rec = session.exec(stmt).first()
-    assert rec is not None
-    return rec
+    rec = max((r for r in added if r.kind == wanted), key=lambda r: r.id or 0, default=None)
+    if rec is None:  # not seen by the listener: read the log
+        records = events_of(session, app)
+        rec = max((r for r in records if r.kind == wanted), key=lambda r: r.id or 0)
+        return rec, records
+    return rec, sorted([*records, *added], key=lambda r: (r.on, r.id or 0))
 
 
 def _reference(office: Office, info: KindInfo, year: int, n: int) -> str:
@@ -332,18 +441,16 @@ def _reference(office: Office, info: KindInfo, year: int, n: int) -> str:
 
 def _new_letter(
     session: Session,
-    office: Office,
+    ctx: _Issue,
     app: Application,
     info: KindInfo,
     variant: str,
     issued_on: date,
     event: EventRecord | None,
-    actor: str,
-    now: datetime,
 ) -> Letter:
-    year = issued_on.year
+    year, actor, now = issued_on.year, ctx.actor, ctx.now
     n = next_number(session, series=f"letter:{info.series}", year=year)
-    reference = _reference(office, info, year, n)
+    reference = _reference(ctx.office, info, year, n)
     letter = Letter(
         application_id=app.id,  # type: ignore[arg-type]
         kind=info.kind.value,
@@ -391,4 +498,11 @@ def _extras(o: LetterOptions) -> dict[str, Any]:
     return out
 
 
-__all__ = ["IssuedLetter", "LetterOptions", "issue_letter", "letters_of"]
+__all__ = [
+    "IssuedLetter",
+    "LetterOptions",
+    "LetterRequest",
+    "issue_letter",
+    "issue_many",
+    "letters_of",
+]

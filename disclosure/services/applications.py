@@ -27,6 +27,7 @@ from disclosure.services.registration import (
     register_many,
 )
 from disclosure.services.workflow import advanced, check_transition
+from rules.engine import Deadlines
 from rules.errors import ReceiptDateError
 from rules.events import EventKind
 from rules.receipt import check_receipt
@@ -124,6 +125,17 @@ class EventInput:
     data: dict | None = None
 
 
+def check_event(event: EventInput, *, today: date, received_on: date | None) -> None:
+    """The checks of one event that need no database (the engine checks the sequence)."""
+    not_future(event.on, today, "--date")
+    if event.kind == EventKind.EXTENSION_GRANTED and not (event.approver or "").strip():
+        raise InvalidInput(
+            "延期须记录批准人（条例第三十三条）/ approver required", field="--approver"
+        )
+    if received_on is None and event.kind != "confirmed":
+        raise Conflict("尚未确认收到申请，请先确认 / confirm receipt first", field="NUMBER")
+
+
 def record_event(
     session: Session,
     *,
@@ -136,17 +148,11 @@ def record_event(
 ) -> Application:
     """Append one event and recompute; impossible sequences raise and nothing is written."""
     app = get_application(session, number, lock=True)
-    not_future(event.on, today, "--date")
-    if event.kind == EventKind.EXTENSION_GRANTED and not (event.approver or "").strip():
-        raise InvalidInput(
-            "延期须记录批准人（条例第三十三条）/ approver required", field="--approver"
-        )
+    check_event(event, today=today, received_on=app.received_on)
     if event.kind != "note" and app.stage in (Stage.REPLIED, Stage.ARCHIVED):
         raise Conflict(
             f"申请已办结（{app.closed_on}），不能再记录 / already closed", field="NUMBER"
         )
-    if app.received_on is None and event.kind != "confirmed":
-        raise Conflict("尚未确认收到申请，请先确认 / confirm receipt first", field="NUMBER")
     new_stage = advanced(Stage(app.stage), event.kind)
     record = _append(
         session,
@@ -269,13 +275,28 @@ def abandon(
     note: str = "",
 ) -> Application:
     """Deemed abandoned (视为放弃): no correction (Reg. Art. 30) or no payment (Fees art. 7)."""
-    codes = {"correction": ABANDONED_CORRECTION, "fee": ABANDONED_FEE}
-    if reason not in codes:
+    if reason not in ABANDON_CODES:
         raise InvalidInput(
             "原因须为 correction 或 fee / reason must be correction or fee", field="--reason"
         )
     app = get_application(session, number, lock=True)
-    d = compute_for(app, events_of(session, app), office)
+    check_abandon(compute_for(app, events_of(session, app), office), reason=reason, on=on)
+    return record_event(
+        session,
+        office=office,
+        number=number,
+        event=EventInput(EventKind.ABANDONED.value, on, outcome=ABANDON_CODES[reason], note=note),
+        today=today,
+        actor=actor,
+        now=now,
+    )
+
+
+ABANDON_CODES = {"correction": ABANDONED_CORRECTION, "fee": ABANDONED_FEE}
+
+
+def check_abandon(d: Deadlines | None, *, reason: str, on: date) -> None:
+    """Deemed abandoned only once the applicant's period has run out (`d`: before it)."""
     if d is not None and not d.closed:
         if reason == "correction":
             lapse = d.correction_deadline
@@ -293,15 +314,6 @@ def abandon(
                 f"{lapse.isoformat()}",
                 field="--date",
             )
-    return record_event(
-        session,
-        office=office,
-        number=number,
-        event=EventInput(EventKind.ABANDONED.value, on, outcome=codes[reason], note=note),
-        today=today,
-        actor=actor,
-        now=now,
-    )
 
 
 def move_stage(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from disclosure.calendar_source import make_calendar
 from disclosure.models import CalendarNotice
@@ -24,11 +24,28 @@ class Office:
         return engine_policy(self.settings, case_type or None)
 
 
+# Parsed notices by their stored text. Several databases can share a process (tests, a
+# migration next to the server), so the text itself is the key, never a row id.
+_PARSED: dict[str, tuple[Notice, ...]] = {}
+_PARSED_MAX = 256
+
+
 def stored_notices(session: Session) -> list[Notice]:
-    rows = session.exec(select(CalendarNotice).order_by(CalendarNotice.id)).all()
+    """The notices loaded into the database, in load order.
+
+    Every request needs them (for the calendar) but they change about once a year, so each
+    distinct text is parsed once per process; a request only reads the rows' text.
+    """
+    stmt = select(CalendarNotice.id, CalendarNotice.source_text)
     out: list[Notice] = []
-    for row in rows:
-        out.extend(parse_notices(row.source_text, where=f"calendar_notice[{row.id}]"))
+    for row_id, text in session.exec(stmt.order_by(col(CalendarNotice.id))):
+        notices = _PARSED.get(text)
+        if notices is None:
+            notices = tuple(parse_notices(text, where=f"calendar_notice[{row_id}]"))
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.clear()
+            _PARSED[text] = notices
+        out.extend(notices)
     return out
 
 

@@ -52,6 +52,32 @@ def format_number(office: Office, year: int, seq: int) -> str:
         ) from exc
 
 
+def check_dates(office: Office, data: ApplicationCreate, today: date) -> date:
+    """The checks of a registration that need no database (receipt rules of Reg. Art. 31,
+    case type, calendar range); returns the basis date (receipt, or arrival if unconfirmed)."""
+    if data.received_on is None and data.arrived_on is None:
+        raise InvalidInput(
+            "须填写收到日期或送达日期 / received or arrived date required", field="--received"
+        )
+    not_future(data.received_on, today, "--received")
+    not_future(data.arrived_on, today, "--arrived")
+    if data.received_on is not None:
+        try:
+            check_receipt(data.channel, data.received_on, data.arrived_on)
+        except ReceiptDateError as exc:
+            raise InvalidInput(exc.message, field="--received") from exc
+    if data.case_type:
+        office.policy(data.case_type)  # raises for an unknown case type
+    basis = data.received_on or data.arrived_on
+    assert basis is not None
+    try:
+        office.calendar.describe(basis)  # dates outside the calendar data are refused
+    except RulesError as exc:
+        field = "--received" if data.received_on else "--arrived"
+        raise InvalidInput(exc.message, field=field) from exc
+    return basis
+
+
 @cache
 def _defaults(model: type[SQLModel]) -> dict[str, tuple[Any, Any]]:
     """(default, factory) per column of a table model, so Core inserts follow the model."""
@@ -66,7 +92,8 @@ def _defaults(model: type[SQLModel]) -> dict[str, tuple[Any, Any]]:
     return out
 
 
-def _row_defaults(model: type[SQLModel]) -> dict[str, Any]:
+def row_defaults(model: type[SQLModel]) -> dict[str, Any]:
+    """A fresh dict of `model`'s column defaults, for Core inserts that follow the model."""
     return {k: (factory() if factory else v) for k, (v, factory) in _defaults(model).items()}
 
 
@@ -86,17 +113,7 @@ def _prepare(
     departments: dict[str, Department],
 ) -> _Prepared:
     """Every check of one registration; raises before anything is written."""
-    if data.received_on is None and data.arrived_on is None:
-        raise InvalidInput(
-            "须填写收到日期或送达日期 / received or arrived date required", field="--received"
-        )
-    not_future(data.received_on, today, "--received")
-    not_future(data.arrived_on, today, "--arrived")
-    if data.received_on is not None:
-        try:
-            check_receipt(data.channel, data.received_on, data.arrived_on)
-        except ReceiptDateError as exc:
-            raise InvalidInput(exc.message, field="--received") from exc
+    basis = check_dates(office, data, today)
     lead = None
     if data.department:
         lead = departments.get(data.department) or find_department(session, data.department)
@@ -105,15 +122,7 @@ def _prepare(
         if code not in departments:
             departments[code] = find_department(session, code, field="--cooperating")
     # (`departments` lives in session.info: one lookup per code and transaction.)
-    if data.case_type:
-        office.policy(data.case_type)  # raises for an unknown case type
-    basis = data.received_on or data.arrived_on
-    assert basis is not None
     field = "--received" if data.received_on else "--arrived"
-    try:
-        office.calendar.describe(basis)  # dates outside the calendar data are refused
-    except RulesError as exc:
-        raise InvalidInput(exc.message, field=field) from exc
     events = [Event(EventKind.RECEIVED, data.received_on)] if data.received_on else []
     try:
         deadlines = compute_events(data.case_type, events, office)
@@ -127,7 +136,7 @@ def _application_row(
     p: _Prepared, number: str, seq: int, actor: str, now: datetime
 ) -> dict[str, Any]:
     d = p.data
-    row = _row_defaults(Application)
+    row = row_defaults(Application)
     row.update(
         number=number,
         year=p.basis.year,
@@ -155,7 +164,7 @@ def _application_row(
 
 
 def _event_rows(p: _Prepared, app_id: int, actor: str, now: datetime) -> list[dict[str, Any]]:
-    base = _row_defaults(EventRecord)
+    base = row_defaults(EventRecord)
     base.update(application_id=app_id, actor=actor, recorded_at=now)
     rows = [{**base, "kind": REGISTERED, "on": p.basis, "note": p.data.note}]
     if p.data.received_on is not None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -57,6 +58,7 @@ def create_app(
         engine = make_engine(settings)
         ensure_database(engine, settings)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.auto_reload = False  # compile each template once, no stat() per request
     filters.install(templates.env)
     state = WebState(
         settings=settings,
@@ -69,6 +71,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        _limit_threads(engine)
         yield
         if state.owns_engine:
             state.engine.dispose()
@@ -97,3 +100,28 @@ def create_app(
     for module in (auth, dashboard, applications, exports, admin):
         app.include_router(module.router)
     return app
+
+
+def _limit_threads(engine: Engine) -> None:
+    """Run at most as many sync routes at once as the engine keeps pooled connections.
+
+    Sync routes and dependencies run in AnyIO's thread pool (40 threads by default). More
+    threads than pooled connections only open and close overflow connections (on SQLite each
+    new connection repeats its PRAGMAs) and contend for the GIL; requests beyond the limit
+    wait for a thread instead, which is cheaper.
+    """
+    size = getattr(engine.pool, "size", None)
+    if callable(size):
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(2, min(limiter.total_tokens, int(size())))
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` (several worker processes: `disclosure serve --workers`).
+
+    Each worker process calls it once: settings from $DISCLOSURE_CONFIG (or ./config.toml),
+    its own engine. The database is already migrated by the parent `serve` command.
+    """
+    from disclosure.settings import load_settings
+
+    return create_app(load_settings())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from jinja2 import Environment
 
 from disclosure.models import ApplicantType
@@ -30,10 +33,15 @@ APPLICANT_TYPE_LABELS = {
 ROLE_LABELS = {"admin": "系统管理员", "clerk": "公开办经办人", "department": "部门经办人"}
 
 
-def row_class(row: dict) -> str:
-    """CSS class for a list row by deadline state (colour by urgency)."""
-    state = row.get("state")
-    left = row.get("working_days_left")
+def row_class(row: Any) -> str:
+    """CSS class for a list row by deadline state (colour by urgency).
+
+    `row` is a `views.summary` dictionary or a `listing.ListItem`.
+    """
+    if isinstance(row, Mapping):
+        state, left = row.get("state"), row.get("working_days_left")
+    else:
+        state, left = row.state, row.working_days_left
     if state == "overdue":
         return "st-overdue"
     if state in ("paused", "awaiting_correction", "unconfirmed"):

@@ -101,3 +101,23 @@ def test_pdf_text(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert "本机关于2026年3月2日收到您提出的政府信息公开申请" in flat
     assert "某市市场监督管理局" in flat
     assert "某市人民政府申请行政复议" in flat
+
+
+def test_several_numbers_one_transaction(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli(*REGISTER)
+    cli(*REGISTER)
+    two = ("2026-00001", "2026-00002")
+    r = cli("letter", *two, "--kind", "receipt", "--out", "x.docx", "--today", "2026-03-05")
+    assert r.exit_code == 2 and "--out" in r.stderr
+    r = cli("letter", *two, "2026-09999", "--kind", "correction", "--today", "2026-03-05")
+    assert r.exit_code == 4 and "2026-09999" in r.stderr
+    assert not (tmp_path / "letters").exists()
+    show = json.loads(cli("show", "2026-00001", "--today", "2026-03-05", "--json").stdout)
+    assert "correction_requested" not in [e["kind"] for e in show["timeline"]]
+    r = cli("letter", *two, "--kind", "receipt", "--today", "2026-03-05", "--json")
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert [o["reference"] for o in out] == ["某环依申告〔2026〕1号", "某环依申告〔2026〕2号"]
+    for number in two:
+        text = docx_text((tmp_path / "letters" / f"{number}-receipt.docx").read_bytes())
+        assert f"登记编号：{number}" in text

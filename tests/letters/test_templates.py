@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -59,4 +60,53 @@ def test_missing_template_folder_is_a_config_error(desk: Desk, tmp_path: Path) -
     with pytest.raises(ConfigError) as err:
         desk.issue(number, "receipt")
     assert err.value.field == "letters.template_dir"
+    assert desk.letters() == []
+
+
+def _own_receipt(desk: Desk, tmp_path: Path) -> tuple[Path, Document]:
+    own = tmp_path / "own"
+    own.mkdir(exist_ok=True)
+    desk.settings.letters.template_dir = str(own)
+    return own / "receipt.docx", Document(str(SHIPPED / "receipt.docx"))
+
+
+def test_edited_template_is_read_again(desk: Desk, tmp_path: Path) -> None:
+    path, doc = _own_receipt(desk, tmp_path)
+    doc.paragraphs[0].runs[0].text = "{{ agency_name }}（旧信笺）"
+    doc.save(str(path))
+    number = desk.register()
+    assert desk.issue(number, "receipt")[1].splitlines()[0] == "广州市应急管理局（旧信笺）"
+    doc.paragraphs[0].runs[0].text = "{{ agency_name }}（新信笺，内容更长）"
+    doc.save(str(path))  # a new size: a new version of the file, whatever the clock says
+    assert (
+        desk.issue(number, "receipt")[1].splitlines()[0] == "广州市应急管理局（新信笺，内容更长）"
+    )
+
+
+def test_header_footer_and_properties_are_filled_in(desk: Desk, tmp_path: Path) -> None:
+    path, doc = _own_receipt(desk, tmp_path)
+    doc.sections[0].header.paragraphs[0].text = "{{ agency_name }} 文号 {{ reference }}"
+    doc.sections[0].footer.paragraphs[0].text = "{{ applicant }}"
+    doc.save(str(path))
+    issued, _ = desk.issue(desk.register(), "receipt")
+    out = Document(BytesIO(issued.render()))
+    header = out.sections[0].header.paragraphs[0].text
+    assert header == f"广州市应急管理局 文号 {issued.letter.reference}"
+    assert out.sections[0].footer.paragraphs[0].text == "A<B & C公司"
+    # placeholders in the document properties take docxtpl's own path, with the same result
+    doc.core_properties.title = "{{ title }}"
+    doc.save(str(path))
+    issued, _ = desk.issue(desk.register(), "receipt")
+    out = Document(BytesIO(issued.render()))
+    assert out.core_properties.title == "政府信息公开申请登记回执"
+    assert out.sections[0].header.paragraphs[0].text.endswith(issued.letter.reference)
+
+
+def test_a_file_that_is_not_a_word_document_is_a_config_error(desk: Desk, tmp_path: Path) -> None:
+    path, _ = _own_receipt(desk, tmp_path)
+    path.write_bytes(b"not a zip")
+    number = desk.register()
+    with pytest.raises(ConfigError) as err:
+        desk.issue(number, "receipt")
+    assert err.value.field == "template"
     assert desk.letters() == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -136,3 +137,25 @@ def html_of(msg: EmailMessage) -> str:
     part = msg.get_body(("html",))
     assert part is not None
     return part.get_content()
+
+
+SECTION = re.compile(r"^【(.+?)】\d+ 项")
+DATE = re.compile(r"^\d{4}-\d\d-\d\d$")
+
+
+def digest_lines(text: str) -> list[str]:
+    """The items of a plain-text digest as "<number>　<clock>：<due>（<days left>）" lines.
+
+    The digest lists items under one heading per clock, one row each:
+    "<number>　<due>　<days left>　<department>　<summary>".
+    """
+    out: list[str] = []
+    label = ""
+    for line in text.splitlines():
+        if m := SECTION.match(line):
+            label = m.group(1)
+            continue
+        parts = line.split("　")
+        if label and len(parts) == 5 and DATE.match(parts[1]):
+            out.append(f"{parts[0]}　{label}：{parts[1]}（{parts[2]}）")
+    return out

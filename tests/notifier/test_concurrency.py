@@ -18,9 +18,9 @@ from disclosure.db import make_engine
 from disclosure.services.setup import ensure_database
 from notifier.models import OutboxItem
 from tests.conftest import base_settings
-from tests.notifier.conftest import register, text_of
+from tests.notifier.conftest import digest_lines, register, text_of
 
-LINE = re.compile(r"^\d+\. (\S+)　(\S+)：", re.MULTILINE)
+LINE = re.compile(r"^(\S+)　(\S+)：")
 
 
 def test_two_processes_send_each_reminder_once(tmp_path: Path, db_url, smtp_server):
@@ -63,7 +63,8 @@ def test_two_processes_send_each_reminder_once(tmp_path: Path, db_url, smtp_serv
     assert sum(o["queued"] for o in outs) == 160
     seen = Counter()
     for msg in smtp_server.handler.messages:
-        for number, clock in LINE.findall(text_of(msg)):
+        for line in digest_lines(text_of(msg)):
+            number, clock = LINE.match(line).groups()  # type: ignore[union-attr]
             seen[(str(msg["To"]), number, clock)] += 1
     assert len(seen) == 160 and set(seen.values()) == {1}
     engine = make_engine(settings)

@@ -17,7 +17,7 @@ from disclosure.services.office import load_office
 from disclosure.services.setup import ensure_database
 from notifier.scheduler import job
 from tests.conftest import base_settings
-from tests.notifier.conftest import register, text_of
+from tests.notifier.conftest import digest_lines, register, text_of
 
 EXPECTED = {
     date(2026, 9, 29): "剩余 5 个工作日",  # 9/30, 10/8, 10/9, 10/10, 10/12
@@ -60,4 +60,4 @@ def test_reminders_across_national_day(tmp_path: Path, db_url, smtp_server):
     assert sorted(sent_on) == sorted(EXPECTED)
     for day, expected in EXPECTED.items():
         assert len(sent_on[day]) == 1, day
-        assert f"{number}　答复期限：2026-10-12（{expected}）" in sent_on[day][0], day
+        assert f"{number}　答复期限：2026-10-12（{expected}）" in digest_lines(sent_on[day][0]), day

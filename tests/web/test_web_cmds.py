@@ -71,3 +71,29 @@ def test_office_creates_the_first_admin_once(cli, engine, monkeypatch):
         assert authenticate(session, username="admin", password="from-the-environment")
     r = cli("office")
     assert "用户名 admin" not in r.stdout  # not created twice
+
+
+def test_serve_offers_worker_processes(cli):
+    r = cli("serve", "--help")
+    assert r.exit_code == 0, r.stderr
+    assert "--workers" in r.stdout
+
+
+def test_worker_factory_reads_the_config_named_in_the_environment(
+    cli, tmp_path, monkeypatch, db_url
+):
+    """`serve --workers N` hands the config to each worker through $DISCLOSURE_CONFIG."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy.engine import make_url
+
+    from disclosure.web.app import create_app_from_env
+
+    config = tmp_path / "config.toml"
+    assert cli("user", "list").exit_code == 0  # the database exists and is migrated
+    monkeypatch.setenv("DISCLOSURE_CONFIG", str(config))
+    app = create_app_from_env()
+    assert app.state.web.engine.url.database == make_url(db_url).database
+    with TestClient(app) as client:
+        page = client.get("/login")
+    assert page.status_code == 200
+    assert "登录" in page.text

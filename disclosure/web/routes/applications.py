@@ -21,13 +21,14 @@ from disclosure.services.queries import (
     ListFilter,
     count_applications,
     department_names,
-    list_applications,
+    list_application_rows,
 )
-from disclosure.services.views import detail, summary
+from disclosure.services.views import detail
 from disclosure.web import integrations
 from disclosure.web.actions import ACTIONS, Call, lookup
 from disclosure.web.deps import AuthorizedNumber, CurrentUser, OfficeUser, department_scope, web
 from disclosure.web.forms import Form, optional_date, optional_int, text, values
+from disclosure.web.listing import list_item
 from disclosure.web.render import flash, render
 
 router = APIRouter(prefix="/applications")
@@ -77,10 +78,10 @@ def list_page(request: Request, user: CurrentUser) -> Response:
         total = count_applications(session, office=office, today=today, flt=flt)
         deps = department_names(session)
         rows = [
-            summary(a, office, today, deps)
-            for a in list_applications(session, office=office, today=today, flt=flt)
+            list_item(row, office, today, deps)
+            for row in list_application_rows(session, office=office, today=today, flt=flt)
         ]
-        departments = list_departments(session) if scope is None else []
+        departments = sorted(deps.values(), key=lambda d: d.code) if scope is None else []
     return render(
         request,
         "list.html",

@@ -1,0 +1,232 @@
+"""One recipient's digest: its claimed outbox rows turned into a compact, bounded e-mail.
+
+Every item is listed as one short row (number, summary cut to 30 characters, department, due
+date, days left), grouped by clock, in HTML without per-row styling plus plain text, both
+base64. A digest stays one e-mail that ordinary mail servers accept (Postfix's default limit
+is 10,240,000 bytes). Choice, for very large offices only: when a recipient has more than
+`LISTED_MAX` items, or listing them all would make the message bigger than
+`MAX_MESSAGE_BYTES` (estimated after encoding), the most urgent items (earliest due first)
+are listed in full and the rest are counted per department (how many, how many overdue,
+earliest due date), each count with a link to that department's list in the web interface.
+The first `LISTED_MAX` rows are streamed and the rest counted by the database, so memory is
+bounded however many rows a claim has. With 100,000 open applications only the office-wide
+and the leaders' digests reach the limit (~86,000 items); a department's digest lists all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import jinja2
+from sqlalchemy import Engine
+
+from disclosure.services.office import Office
+from notifier import outbox
+from notifier.mail import Digest, render_digest
+from notifier.policy import CALENDAR_COVERAGE, CLOCK_LABELS, ESCALATE
+
+LISTED_MAX = 15_000  # items listed one by one in one digest, at most (~7 MB)
+MAX_MESSAGE_BYTES = 9_000_000  # estimated size on the wire; margin below 10,240,000
+BASE64 = 1.37  # 4/3 for base64, plus a line break every 76 characters
+SUMMARY_CHARS = 30  # characters of the content summary shown per item
+
+
+def status_text(days_left: int) -> str:
+    if days_left > 0:
+        return f"剩余 {days_left} 个工作日"
+    if days_left == 0:
+        return "今日到期"
+    return f"已超期 {-days_left} 个工作日"
+
+
+def short(text: str, limit: int = SUMMARY_CHARS) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    number: str
+    summary: str
+    department: str
+    clock: str
+    clock_label: str
+    due_on: str
+    days_left: int
+    status_text: str
+    escalation: bool
+    link: str
+
+
+@dataclass(slots=True)
+class Remainder:
+    """Items of one department that were counted, not listed."""
+
+    department: str
+    count: int
+    overdue: int
+    first_due: str
+    link: str
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    clock: str
+    label: str
+    items: list[DigestItem]
+
+
+class DigestBuilder:
+    """Takes rows most urgent first; lists up to `listed_max`, counts the rest."""
+
+    def __init__(self, office: Office, today: date, listed_max: int | None = None) -> None:
+        self.office = office
+        self.today = today
+        self.listed_max = LISTED_MAX if listed_max is None else listed_max
+        self.base = office.settings.office.web_base_url.rstrip("/")
+        self.items: list[DigestItem] = []
+        self.notices: list[dict[str, str]] = []
+        self.rest: dict[str, Remainder] = {}
+        self.rows = 0  # rows taken by `add_rows`
+        self.total = 0
+        self.overdue = 0
+        self.escalations = False
+
+    def add_rows(self, rows: Iterable[Any]) -> DigestBuilder:
+        for r in rows:
+            self.rows += 1
+            self.add(r)
+        return self
+
+    def add(self, r: Any) -> None:
+        if r.clock == CALENDAR_COVERAGE:
+            self.notices.append({"text": _coverage_text(r.due_on, self.today)})
+            return
+        left = r.days_left
+        if r.queued_on != self.today:  # a retry from an earlier day: count again
+            left = self.office.calendar.working_days_left(self.today, r.due_on)
+        self.total += 1
+        self.overdue += left < 0
+        self.escalations |= r.threshold == ESCALATE
+        if len(self.items) >= self.listed_max:
+            self._count(r.department, 1, left < 0, r.due_on.isoformat())
+            return
+        self.items.append(
+            DigestItem(
+                number=r.number,
+                summary=short(r.summary),
+                department=r.department,
+                clock=r.clock,
+                clock_label=CLOCK_LABELS.get(r.clock, r.clock),
+                due_on=r.due_on.isoformat(),
+                days_left=left,
+                status_text=status_text(left),
+                escalation=r.threshold == ESCALATE,
+                link=f"{self.base}/applications/{quote(r.number)}" if self.base else "",
+            )
+        )
+
+    def add_rest(self, counts: Iterable[Any]) -> None:
+        """Counts of the rows not streamed: (department, count, overdue, first due date)."""
+        for department, n, overdue, first_due in counts:
+            self.total += n
+            self.overdue += overdue
+            self._count(department, n, overdue, first_due.isoformat())
+
+    def _count(self, department: str, n: int, overdue: int, due_on: str) -> None:
+        rem = self.rest.get(department)
+        if rem is None:
+            query = urlencode({"department": department}) if department else ""
+            link = f"{self.base}/applications?{query}" if self.base else ""
+            rem = self.rest[department] = Remainder(department, 0, 0, due_on, link)
+        rem.count += n
+        rem.overdue += overdue
+        rem.first_due = min(rem.first_due, due_on)
+
+    def shrink(self, keep: int) -> None:
+        """List only the `keep` most urgent items; count the others."""
+        self.items.sort(key=_urgency)
+        for it in self.items[keep:]:
+            self._count(it.department, 1, it.days_left < 0, it.due_on)
+        del self.items[keep:]
+
+    def context(self) -> dict[str, Any]:
+        settings = self.office.settings
+        self.items.sort(key=_urgency)
+        by_clock: dict[str, list[DigestItem]] = {}
+        for it in self.items:
+            by_clock.setdefault(it.clock, []).append(it)
+        order = {clock: i for i, clock in enumerate(CLOCK_LABELS)}
+        groups = [
+            Group(clock, CLOCK_LABELS.get(clock, clock), items)
+            for clock, items in sorted(by_clock.items(), key=lambda kv: order.get(kv[0], 99))
+        ]
+        rest = sorted(self.rest.values(), key=lambda r: (r.first_due, r.department))
+        return {
+            "agency_name": settings.office.agency_name,
+            "office_name": settings.office.office_name,
+            "today": self.today,
+            "items": self.items,
+            "groups": groups,
+            "notices": self.notices,
+            "total": self.total,
+            "overdue": self.overdue,
+            "remainder": rest,
+            "remainder_total": sum(r.count for r in rest),
+            "link_pattern": f"{self.base}/applications/<登记编号>" if self.base else "",
+            "escalations": self.escalations,
+            "escalate_after": settings.notifier.escalate_after,
+        }
+
+
+def build(engine: Engine, token: str, office: Office, today: date) -> DigestBuilder:
+    """The digest of one claim: the most urgent `LISTED_MAX` rows streamed and listed, the
+    others (if any) counted per department by the database."""
+    builder = DigestBuilder(office, today)
+    builder.add_rows(outbox.claimed_rows(engine, token, limit=builder.listed_max))
+    if builder.rows >= builder.listed_max:
+        builder.add_rest(outbox.claimed_rest(engine, token, builder.rows, today))
+    return builder
+
+
+def _urgency(it: DigestItem) -> tuple[int, str, str]:
+    return (it.days_left, it.number, it.clock)
+
+
+def _coverage_text(end: date, today: date) -> str:
+    left = (end - today).days
+    return (
+        f"系统已载入的国务院节假日安排只到 {end.year} 年底（还剩 {left} 天），"
+        f"请尽快载入 {end.year + 1} 年的节假日安排通知（disclosure calendar load）。"
+    )
+
+
+def estimated_bytes(digest: Digest) -> int:
+    """The message's size on the wire: both parts base64-encoded, plus headers."""
+    body = len(digest.text.encode("utf-8")) + len(digest.html.encode("utf-8"))
+    return int(body * BASE64) + 2048
+
+
+def render_bounded(
+    env: jinja2.Environment,
+    recipient: str,
+    builder: DigestBuilder,
+    max_bytes: int | None = None,
+) -> Digest:
+    """Render; if the result would be too big, list fewer items (most urgent kept) and
+    re-render. The size per item is taken from the first rendering (templates can be
+    overridden, so it is measured, not assumed)."""
+    max_bytes = MAX_MESSAGE_BYTES if max_bytes is None else max_bytes
+    digest = render_digest(env, recipient, builder.context())
+    for _ in range(5):
+        size = estimated_bytes(digest)
+        if size <= max_bytes or not builder.items:
+            return digest
+        keep = int(len(builder.items) * max_bytes / size * 0.95)
+        builder.shrink(keep)
+        digest = render_digest(env, recipient, builder.context())
+    return digest

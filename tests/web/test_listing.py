@@ -1,0 +1,89 @@
+"""The list page's fast path: its indexes, its rows, and the cached calendar notices."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import inspect
+
+from disclosure.db import transaction
+from disclosure.services.calendar_years import load_text
+from disclosure.services.office import load_office
+from disclosure.services.queries import (
+    ListFilter,
+    department_names,
+    list_application_rows,
+    list_applications,
+)
+from disclosure.services.views import summary
+from disclosure.web.listing import list_item
+from tests.conftest import NOW
+from tests.web.conftest import TODAY, post_form, register
+from tests.web.test_admin import NOTICE_2027
+
+LIST_INDEXES = {
+    "ix_application_open_due_id": ["is_open", "reply_due", "id"],
+    "ix_application_due_id": ["reply_due", "id"],
+}
+
+
+def test_migration_creates_the_list_indexes(engine):
+    found = {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("application")}
+    for name, columns in LIST_INDEXES.items():
+        assert found.get(name) == columns, f"{name}: {found.get(name)}"
+
+
+def test_list_rows_show_what_the_summaries_show(client_for, engine, settings):
+    clerk = client_for("clerk")
+    register(clerk, department="zcfg", applicant="甲<b>")
+    register(clerk, department="hbc", received="2026-01-05")  # overdue on 2026-03-05
+    closed = register(clerk, applicant="乙")
+    r = post_form(
+        clerk,
+        f"/applications/{closed}",
+        f"/applications/{closed}/actions/reply",
+        {"date": "2026-03-05", "outcome": "1"},
+    )
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    flt = ListFilter(limit=50)
+    with transaction(engine, write=False) as session:
+        office = load_office(session, settings)
+        deps = department_names(session)
+        full = [
+            summary(a, office, TODAY, deps)
+            for a in list_applications(session, office=office, today=TODAY, flt=flt)
+        ]
+        fast = [
+            list_item(row, office, TODAY, deps)
+            for row in list_application_rows(session, office=office, today=TODAY, flt=flt)
+        ]
+    assert len(full) == len(fast) == 3
+    assert {s["state"] for s in full} == {"running", "overdue", "closed_on_time"}
+    for s, item in zip(full, fast, strict=True):
+        for name in item.__slots__:
+            assert getattr(item, name) == s[name], (s["number"], name)
+
+
+def test_reloaded_notice_changes_the_calendar(engine, settings):
+    """Parsed notices are cached per text: a reissued notice is seen at once."""
+    moved = NOTICE_2027.replace("end = 2027-01-03", "end = 2027-01-04")
+
+    def load(text: str) -> None:
+        with transaction(engine) as session:
+            load_text(
+                session,
+                settings=settings,
+                text=text,
+                source="test",
+                actor="admin",
+                now=NOW,
+                today=TODAY,
+            )
+
+    monday = date(2027, 1, 4)
+    load(NOTICE_2027)
+    with transaction(engine, write=False) as session:
+        assert load_office(session, settings).calendar.is_working_day(monday)
+    load(moved)
+    with transaction(engine, write=False) as session:
+        assert not load_office(session, settings).calendar.is_working_day(monday)
