@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
 from disclosure.errors import InvalidInput
-from disclosure.models import Application, Department, EventRecord, Stage
+from disclosure.models import Application, Department, EventRecord
 from disclosure.outcomes import OUTCOMES
 from disclosure.report.labels import APPLICANT_LABELS, CHANNEL_LABELS
 from disclosure.report.ledger_columns import Column, export_columns
@@ -29,8 +29,9 @@ from disclosure.services.departments import find_department
 from disclosure.services.workflow import STAGE_LABELS
 from rules.events import EventKind
 
-DATE_FORMAT = "yyyy-mm-dd"
+DATE_FORMAT = "yyyy-mm-dd"  # openpyxl's own format for a `date` value
 SHEET_TITLE = "政府信息公开申请台账"
+_STAGE_LABELS = {s.value: label for s, label in STAGE_LABELS.items()}
 HISTORY_KINDS = (
     EventKind.CORRECTION_REQUESTED.value,
     EventKind.CORRECTION_RECEIVED.value,
@@ -40,7 +41,7 @@ HISTORY_KINDS = (
 )
 
 
-def _on_time(app: Application, today: date) -> str:
+def _on_time(app: Any, today: date) -> str:
     if app.closed_on is not None:
         return "是" if app.closed_on_time else "否"
     if app.reply_due is not None and today > app.reply_due:
@@ -48,31 +49,43 @@ def _on_time(app: Application, today: date) -> str:
     return "办理中" if app.received_on is not None else "待确认"
 
 
-def _history(session: Session, ids: list[int]) -> dict[int, dict[str, Any]]:
-    """The dated steps the ledger shows, per application id (first of each kind)."""
+def _history(session: Session, ids: set[int] | None) -> dict[int, dict[str, Any]]:
+    """The dated steps the ledger shows, per application id (first of each kind);
+    `ids=None` for every application."""
+    e = EventRecord
     out: dict[int, dict[str, Any]] = {}
     stmt = (
-        select(EventRecord)
-        .where(col(EventRecord.kind).in_(HISTORY_KINDS))
-        .order_by(col(EventRecord.application_id), col(EventRecord.on), col(EventRecord.id))
+        select(e.application_id, e.kind, e.on, e.amount_yuan, e.days, e.approver)
+        .where(col(e.kind).in_(HISTORY_KINDS))
+        .order_by(col(e.application_id), col(e.on), col(e.id))
     )
-    wanted = set(ids)
-    for ev in session.exec(stmt):
-        if ev.application_id not in wanted:
+    for app_id, kind, on, amount, days, approver in session.execute(stmt):
+        if ids is not None and app_id not in ids:
             continue
-        h = out.setdefault(ev.application_id, {})
-        if ev.kind == EventKind.CORRECTION_REQUESTED:
-            h.setdefault("correction_requested_on", ev.on)
-        elif ev.kind == EventKind.CORRECTION_RECEIVED:
-            h.setdefault("correction_received_on", ev.on)
-        elif ev.kind == EventKind.FEE_NOTICE_SENT:
-            h.setdefault("fee_notice_on", ev.on)
-            h.setdefault("fee_amount", ev.amount_yuan)
-        elif ev.kind == EventKind.FEE_PAID:
-            h.setdefault("fee_paid_on", ev.on)
-        elif ev.kind == EventKind.EXTENSION_GRANTED and "extension_on" not in h:
-            h.update(extension_on=ev.on, extension_days=ev.days, extension_approver=ev.approver)
+        h = out.setdefault(app_id, {})
+        if kind == EventKind.CORRECTION_REQUESTED:
+            h.setdefault("correction_requested_on", on)
+        elif kind == EventKind.CORRECTION_RECEIVED:
+            h.setdefault("correction_received_on", on)
+        elif kind == EventKind.FEE_NOTICE_SENT:
+            h.setdefault("fee_notice_on", on)
+            h.setdefault("fee_amount", amount)
+        elif kind == EventKind.FEE_PAID:
+            h.setdefault("fee_paid_on", on)
+        elif kind == EventKind.EXTENSION_GRANTED and "extension_on" not in h:
+            h.update(extension_on=on, extension_days=days, extension_approver=approver)
     return out
+
+
+# The application columns the ledger reads: plain rows, not ORM objects (a large ledger
+# would spend most of its time building objects it only reads once).
+_A = Application
+_FIELDS = (
+    _A.id, _A.number, _A.channel, _A.arrived_on, _A.received_on, _A.applicant_name,
+    _A.applicant_type, _A.id_number, _A.phone, _A.email, _A.address, _A.content,
+    _A.form_wanted, _A.case_type, _A.lead_department_id, _A.cooperating, _A.reply_due,
+    _A.closed_on, _A.closed_on_time, _A.outcome, _A.stage,
+)  # fmt: skip
 
 
 def ledger_records(
@@ -82,21 +95,19 @@ def ledger_records(
 
     The query runs now (an unknown department raises here); rows are built lazily.
     """
-    stmt = select(Application).order_by(
-        col(Application.year), col(Application.seq), col(Application.id)
-    )
+    stmt = select(*_FIELDS).order_by(col(_A.year), col(_A.seq), col(_A.id))
     if department:
         dep = find_department(session, department)
-        stmt = stmt.where(Application.lead_department_id == dep.id)
-    apps = list(session.exec(stmt))
+        stmt = stmt.where(_A.lead_department_id == dep.id)
+    apps = list(session.execute(stmt))
     deps = {d.id: d for d in session.exec(select(Department))}
     by_code = {d.code: d.name for d in deps.values()}
-    history = _history(session, [a.id for a in apps if a.id is not None])
+    history = _history(session, {a.id for a in apps} if department else None)
     return (_record(a, deps, by_code, history, today) for a in apps)
 
 
 def _record(
-    a: Application,
+    a: Any,  # a row of `_FIELDS`
     deps: dict[int | None, Department],
     by_code: dict[str, str],
     history: dict[int, dict[str, Any]],
@@ -124,9 +135,9 @@ def _record(
         "outcome": a.outcome or "",
         "outcome_label": OUTCOMES[a.outcome].label if a.outcome in OUTCOMES else "",
         "on_time": _on_time(a, today),
-        "stage": STAGE_LABELS[Stage(a.stage)],
+        "stage": _STAGE_LABELS[a.stage],
     }
-    rec.update(history.get(a.id or 0, {}))
+    rec.update(history.get(a.id, ()))
     return rec
 
 
@@ -154,18 +165,11 @@ def write_xlsx(records: Iterator[dict[str, Any]], columns: list[Column], path: P
         cell.font, cell.alignment = bold, wrap
         header.append(cell)
     ws.append(header)
+    # A `date` value gets openpyxl's DATE_FORMAT by itself; blank cells are left out (None).
+    keys = [c.key for c in columns]
     n = 0
     for rec in records:
-        row: list[Any] = []
-        for c in columns:
-            value = rec.get(c.key)
-            if c.kind == "date" and value is not None:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = DATE_FORMAT
-                row.append(cell)
-            else:
-                row.append(_cell_value(value))
-        ws.append(row)
+        ws.append([None if (v := rec.get(k)) == "" else v for k in keys])
         n += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
     wb.save(path)

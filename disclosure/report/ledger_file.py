@@ -44,15 +44,19 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
 
 
 def _read_xlsx(path: Path) -> list[list[Any]]:
-    from openpyxl import load_workbook
+    """The first sheet's cells from A1 (calamine: about ten times openpyxl's read_only speed,
+    which matters for a 100k-row migration). Blank cells come back as "", numbers as float,
+    date cells as `date`/`datetime`; `text`, `to_date` and `to_int` accept all of them."""
+    from python_calamine import CalamineWorkbook
 
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile/openpyxl raise many types for a damaged file
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises several types for a damaged file
         raise InvalidInput(f"无法读取 Excel 文件：{exc} / unreadable xlsx", field="FILE") from exc
     try:
-        ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
+        return wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:
+        raise InvalidInput(f"无法读取 Excel 文件：{exc} / unreadable xlsx", field="FILE") from exc
     finally:
         wb.close()
 
