@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from sqlmodel import Session
 
 from disclosure.cli.options import parse_date, require_date
 from disclosure.cli.output import console, emit_json, table
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput
-from disclosure.models import Stage
+from disclosure.models import Application, Stage
 from disclosure.services import applications as svc
 from disclosure.services import calendar_years
 from disclosure.services.departments import find_department, list_departments
-from disclosure.services.office import load_office
+from disclosure.services.office import Office, load_office
 from disclosure.services.queries import ListFilter, department_names, list_applications
 from disclosure.services.views import STATE_LABELS, detail, summary
 from rules.events import EventKind
@@ -258,21 +260,28 @@ def _record(
     as_json: bool,
     done: str,
 ) -> None:
+    out = _mutate(
+        ctx, today, lambda s, o, c: svc.record_event(s, office=o, number=number, event=event, **c)
+    )
+    _done(out, as_json, done)
+
+
+def _mutate(
+    ctx: typer.Context,
+    today: str | None,
+    call: Callable[[Session, Office, dict[str, Any]], Application],
+) -> dict[str, Any]:
+    """One transaction: load the office, apply `call`, and summarise the application.
+
+    `call(session, office, common)` gets `common` = the keyword arguments every mutating
+    service takes (today, actor, now).
+    """
     st = _state(ctx)
     day = st.today(today)
     with transaction(st.engine) as session:
         office = load_office(session, st.settings)
-        app = svc.record_event(
-            session,
-            office=office,
-            number=number,
-            event=event,
-            today=day,
-            actor=st.actor,
-            now=now_utc(),
-        )
-        out = summary(app, office, day, department_names(session))
-    _done(out, as_json, done)
+        app = call(session, office, {"today": day, "actor": st.actor, "now": now_utc()})
+        return summary(app, office, day, department_names(session))
 
 
 def _done(out: dict, as_json: bool, done: str) -> None:
@@ -435,20 +444,10 @@ def confirm(
     as_json: JsonOpt = False,
 ) -> None:
     """确认收到（网上、传真、平信申请的双方确认之日）。"""
-    st = _state(ctx)
-    day = st.today(today)
-    with transaction(st.engine) as session:
-        office = load_office(session, st.settings)
-        app = svc.confirm_receipt(
-            session,
-            office=office,
-            number=number,
-            on=require_date(date, "--date"),
-            today=day,
-            actor=st.actor,
-            now=now_utc(),
-        )
-        out = summary(app, office, day, department_names(session))
+    on = require_date(date, "--date")
+    out = _mutate(
+        ctx, today, lambda s, o, c: svc.confirm_receipt(s, office=o, number=number, on=on, **c)
+    )
     _done(out, as_json, "已确认收到")
 
 
@@ -496,21 +495,12 @@ def withdraw(
     as_json: JsonOpt = False,
 ) -> None:
     """记录申请人撤回申请。"""
-    st = _state(ctx)
-    day = st.today(today)
-    with transaction(st.engine) as session:
-        office = load_office(session, st.settings)
-        app = svc.withdraw(
-            session,
-            office=office,
-            number=number,
-            on=require_date(date, "--date"),
-            today=day,
-            actor=st.actor,
-            now=now_utc(),
-            note=note,
-        )
-        out = summary(app, office, day, department_names(session))
+    on = require_date(date, "--date")
+    out = _mutate(
+        ctx,
+        today,
+        lambda s, o, c: svc.withdraw(s, office=o, number=number, on=on, note=note, **c),
+    )
     _done(out, as_json, "已记录撤回")
 
 
@@ -526,22 +516,14 @@ def abandon(
     as_json: JsonOpt = False,
 ) -> None:
     """记录视为放弃申请。"""
-    st = _state(ctx)
-    day = st.today(today)
-    with transaction(st.engine) as session:
-        office = load_office(session, st.settings)
-        app = svc.abandon(
-            session,
-            office=office,
-            number=number,
-            on=require_date(date, "--date"),
-            reason=reason,
-            today=day,
-            actor=st.actor,
-            now=now_utc(),
-            note=note,
-        )
-        out = summary(app, office, day, department_names(session))
+    on = require_date(date, "--date")
+    out = _mutate(
+        ctx,
+        today,
+        lambda s, o, c: svc.abandon(
+            s, office=o, number=number, on=on, reason=reason, note=note, **c
+        ),
+    )
     _done(out, as_json, "已记录视为放弃申请")
 
 
@@ -554,18 +536,15 @@ def stage(
     as_json: JsonOpt = False,
 ) -> None:
     """将申请转入下一阶段（审核、办理、归档）。"""
-    st = _state(ctx)
     try:
         target = Stage(to)
     except ValueError as exc:
         raise InvalidInput(f"未知阶段 {to!r} / unknown stage", field="STAGE") from exc
-    day = st.today(today)
-    with transaction(st.engine) as session:
-        office = load_office(session, st.settings)
-        app = svc.move_stage(
-            session, number=number, to=target, today=day, actor=st.actor, now=now_utc(), note=note
-        )
-        out = summary(app, office, day, department_names(session))
+    out = _mutate(
+        ctx,
+        today,
+        lambda s, _o, c: svc.move_stage(s, number=number, to=target, note=note, **c),
+    )
     _done(out, as_json, f"已转入{out['stage_label']}阶段")
 
 
@@ -589,20 +568,13 @@ def assign(
     as_json: JsonOpt = False,
 ) -> None:
     """分办：指定主办部门和协办部门。"""
-    st = _state(ctx)
-    day = st.today(today)
-    with transaction(st.engine) as session:
-        office = load_office(session, st.settings)
-        app = svc.assign(
-            session,
-            number=number,
-            department=department,
-            cooperating=cooperating or [],
-            today=day,
-            actor=st.actor,
-            now=now_utc(),
-        )
-        out = summary(app, office, day, department_names(session))
+    out = _mutate(
+        ctx,
+        today,
+        lambda s, _o, c: svc.assign(
+            s, number=number, department=department, cooperating=cooperating or [], **c
+        ),
+    )
     _done(out, as_json, f"已分办至{out['department_name']}")
 
 
