@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from disclosure.errors import DisclosureError
-from disclosure.models import Application, EventRecord, Stage
+from disclosure.models import EventRecord, Stage
 from disclosure.outcomes import ABANDONED_CORRECTION, ABANDONED_FEE, WITHDRAWN
 from disclosure.report.ledger_columns import BY_KEY
 from disclosure.report.ledger_rows import Row
@@ -29,6 +29,7 @@ from disclosure.services.registration import (
     format_number,
     row_defaults,
 )
+from disclosure.services.registration import application_row as registration_row
 from disclosure.services.workflow import ORDER, STAGE_LABELS, advanced, check_transition
 from rules.engine import Deadlines, Policy, compute
 from rules.errors import RulesError
@@ -227,32 +228,11 @@ def _move_stage(target: Stage | None, current: Stage, d: Deadlines | None) -> bo
 
 
 def application_row(p: Planned, *, actor: str, now: datetime) -> dict[str, Any]:
-    d = p.data
-    row = row_defaults(Application)
-    row.update(
-        number=p.number,
-        year=p.basis.year,
-        seq=p.seq,
-        channel=d.channel.value,
-        arrived_on=d.arrived_on or d.received_on,
-        received_on=d.received_on,
-        applicant_name=d.applicant_name,
-        applicant_type=d.applicant_type.value,
-        email=d.email,
-        phone=d.phone,
-        address=d.address,
-        id_number=d.id_number,
-        content=d.content,
-        form_wanted=d.form_wanted,
-        case_type=d.case_type,
-        lead_department_id=p.lead_id,
-        cooperating=list(d.cooperating),
-        stage=p.stage.value,
-        outcome=p.outcome,
-        created_at=now,
-        updated_at=now,
-        created_by=actor,
-    )
+    row = registration_row(
+        p.data, number=p.number, basis=p.basis, seq=p.seq, lead_id=p.lead_id, actor=actor,
+        now=now,
+    )  # fmt: skip
+    row.update(stage=p.stage.value, outcome=p.outcome)
     row.update(p.deadlines)
     return row
 

@@ -132,14 +132,24 @@ def _prepare(
     return _Prepared(data, basis, lead.id if lead else None, columns(deadlines))
 
 
-def _application_row(
-    p: _Prepared, number: str, seq: int, actor: str, now: datetime
+def application_row(
+    d: ApplicationCreate,
+    *,
+    number: str,
+    basis: date,
+    seq: int,
+    lead_id: int | None,
+    actor: str,
+    now: datetime,
 ) -> dict[str, Any]:
-    d = p.data
+    """The `application` row (Core insert values) for a validated registration.
+
+    Shared by `register_many` and the ledger import so both write the same columns.
+    """
     row = row_defaults(Application)
     row.update(
         number=number,
-        year=p.basis.year,
+        year=basis.year,
         seq=seq,
         channel=d.channel.value,
         arrived_on=d.arrived_on or d.received_on,
@@ -153,11 +163,20 @@ def _application_row(
         content=d.content,
         form_wanted=d.form_wanted,
         case_type=d.case_type,
-        lead_department_id=p.lead_id,
+        lead_department_id=lead_id,
         cooperating=list(d.cooperating),
         created_at=now,
         updated_at=now,
         created_by=actor,
+    )
+    return row
+
+
+def _application_row(
+    p: _Prepared, number: str, seq: int, actor: str, now: datetime
+) -> dict[str, Any]:
+    row = application_row(
+        p.data, number=number, basis=p.basis, seq=seq, lead_id=p.lead_id, actor=actor, now=now
     )
     row.update(p.deadline_columns)
     return row
