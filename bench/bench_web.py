@@ -33,7 +33,10 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import httpx
+try:  # the test extra installs httpx2 (what Starlette's TestClient uses)
+    import httpx2 as httpx
+except ImportError:  # pragma: no cover
+    import httpx
 from sqlalchemy import create_engine
 
 from disclosure.calendar_source import make_calendar

@@ -183,13 +183,13 @@ class DigestBuilder:
         }
 
 
-def build(engine: Engine, token: str, office: Office, today: date) -> DigestBuilder:
+def build(engine: Engine, claim: outbox.Claim, office: Office, today: date) -> DigestBuilder:
     """The digest of one claim: the most urgent `LISTED_MAX` rows streamed and listed, the
     others (if any) counted per department by the database."""
     builder = DigestBuilder(office, today)
-    builder.add_rows(outbox.claimed_rows(engine, token, limit=builder.listed_max))
+    builder.add_rows(outbox.claimed_rows(engine, claim, limit=builder.listed_max))
     if builder.rows >= builder.listed_max:
-        builder.add_rest(outbox.claimed_rest(engine, token, builder.rows, today))
+        builder.add_rest(outbox.claimed_rest(engine, claim, builder.rows, today))
     return builder
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
 class OutboxStatus(StrEnum):
     PENDING = "pending"  # queued, or waiting for a retry after a temporary failure
-    SENDING = "sending"  # claimed by one notifier process (claim_token), not yet confirmed
+    # Not stored since migration 0006 (a claim sets only `claim_token`); `counts()` reports
+    # pending rows under a claim as "sending".
+    SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"  # permanent failure (5xx, bad address) or attempts exhausted
 
@@ -33,8 +35,15 @@ class OutboxItem(SQLModel, table=True):
         CheckConstraint(
             "status IN ('pending', 'sending', 'sent', 'failed')", name="ck_outbox_status"
         ),
-        Index("ix_outbox_status_recipient", "status", "recipient", "next_attempt_at"),
-        Index("ix_outbox_claim", "claim_token"),
+        # Only what is still to be sent: claims, digests and "sent" UPDATEs find a
+        # recipient's rows here, and sent history never grows it (migration 0006).
+        Index(
+            "ix_outbox_pending",
+            "recipient",
+            "next_attempt_at",
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

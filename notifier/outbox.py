@@ -1,11 +1,18 @@
 """Outbox operations: insert-if-absent, atomic claims, and recording each delivery's result.
 
 Exactly once: a reminder row is created at most once (UNIQUE key, `ON CONFLICT DO NOTHING`),
-and a row is sent only by the process whose claim moved it from `pending` to `sending`. The
-claim is one UPDATE: on PostgreSQL its sub-select takes row locks with `FOR UPDATE SKIP
-LOCKED`, so a second process skips rows being claimed; on SQLite the write transaction
-(BEGIN IMMEDIATE) serializes claims. A claim left by a crashed process expires after
-`CLAIM_LEASE` and the rows become claimable again.
+and a row is sent only by the process whose claim put its token on the row. The claim is one
+UPDATE of `claim_token`/`claimed_at` only (the row stays `pending` until it is sent, so the
+claim touches no indexed column: SQLite rewrites the row alone, PostgreSQL can update it in
+place, HOT). On PostgreSQL the claim's sub-select takes row locks with `FOR UPDATE SKIP
+LOCKED` and re-checks the claim condition on rows another process changed meanwhile, so a
+second process skips rows being claimed; on SQLite the write transaction (BEGIN IMMEDIATE)
+serializes claims. A claim left by a crashed process expires after `CLAIM_LEASE` and the
+rows become claimable again.
+
+Every query of a claim names the recipient as well as the token: the partial index
+`ix_outbox_pending (recipient, next_attempt_at) WHERE status = 'pending'` finds the rows, and
+it holds only what is still to be sent (sent history never slows a scan down).
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, and_, case, func, or_, select, update
 from sqlmodel import Session
@@ -120,11 +127,28 @@ def _insert_sql(n: int) -> str:
     return sql
 
 
+class Claim(NamedTuple):
+    """One process's claim on one recipient's due rows."""
+
+    recipient: str
+    token: str
+
+
+PENDING = OutboxStatus.PENDING.value
+
+
 def _claimable(now: datetime):  # type: ignore[no-untyped-def]
-    return or_(
-        and_(T.c.status == OutboxStatus.PENDING.value, T.c.next_attempt_at <= now),
-        and_(T.c.status == OutboxStatus.SENDING.value, T.c.claimed_at < now - CLAIM_LEASE),
+    """Pending rows whose time has come and that nobody holds (or whose claim expired)."""
+    return and_(
+        T.c.status == PENDING,
+        T.c.next_attempt_at <= now,
+        or_(T.c.claim_token.is_(None), T.c.claimed_at < now - CLAIM_LEASE),
     )
+
+
+def _held(c: Claim):  # type: ignore[no-untyped-def]
+    """The rows of claim `c` (the recipient and status lead the query to the partial index)."""
+    return and_(T.c.status == PENDING, T.c.recipient == c.recipient, T.c.claim_token == c.token)
 
 
 def recipients_due(engine: Engine, now: datetime) -> list[str]:
@@ -133,56 +157,47 @@ def recipients_due(engine: Engine, now: datetime) -> list[str]:
         return [r for (r,) in s.execute(stmt)]
 
 
-def claim(engine: Engine, recipient: str, now: datetime) -> str | None:
-    """Atomically claim every due row of `recipient`; the claim token, or None if none left."""
-    token = uuid.uuid4().hex
+def claim(engine: Engine, recipient: str, now: datetime) -> Claim | None:
+    """Atomically claim every due row of `recipient`; None if none is left to claim."""
+    c = Claim(recipient, uuid.uuid4().hex)
     with transaction(engine) as s:
         ids = (
             select(T.c.id)
             .where(T.c.recipient == recipient, _claimable(now))
             .with_for_update(skip_locked=True)
         )
-        stmt = (
-            update(T)
-            .where(T.c.id.in_(ids))
-            .values(status=OutboxStatus.SENDING.value, claim_token=token, claimed_at=now)
-        )
+        stmt = update(T).where(T.c.id.in_(ids)).values(claim_token=c.token, claimed_at=now)
         claimed = s.execute(stmt).rowcount
-    return token if claimed else None
+    return c if claimed else None
 
 
 DIGEST_COLUMNS = ("clock", "threshold", "due_on", "number", "summary", "department",
                   "days_left", "queued_on")  # fmt: skip
 
 
-def _digest_order(token: str) -> tuple[Any, list[Any]]:
+def _digest_order() -> list[Any]:
     """Rows of one claim, most urgent first: notices (office-wide), then by due date. A total
     order (number, clock, threshold and due date are unique within one recipient's claim), so
     `claimed_rows(limit=n)` and `claimed_rest(offset=n)` split the claim exactly."""
     notice_first = case((T.c.clock == CALENDAR_COVERAGE, 0), else_=1)
-    return (
-        T.c.claim_token == token,
-        [notice_first, T.c.due_on, T.c.days_left, T.c.number, T.c.clock, T.c.threshold],
-    )
+    return [notice_first, T.c.due_on, T.c.days_left, T.c.number, T.c.clock, T.c.threshold]
 
 
-def claimed_rows(engine: Engine, token: str, limit: int | None = None) -> Iterator[Any]:
+def claimed_rows(engine: Engine, c: Claim, limit: int | None = None) -> Iterator[Any]:
     """The first `limit` claimed rows as plain named tuples (only what a digest shows), most
     urgent first, streamed in batches (a server-side cursor on PostgreSQL)."""
-    where, order = _digest_order(token)
-    stmt = select(*(T.c[name] for name in DIGEST_COLUMNS)).where(where).order_by(*order)
+    stmt = select(*(T.c[name] for name in DIGEST_COLUMNS)).where(_held(c)).order_by(*_digest_order())
     if limit is not None:
         stmt = stmt.limit(limit)
     with transaction(engine, write=False) as s:
         yield from s.execute(stmt.execution_options(yield_per=2000))
 
 
-def claimed_rest(engine: Engine, token: str, offset: int, today: date) -> list[Any]:
+def claimed_rest(engine: Engine, c: Claim, offset: int, today: date) -> list[Any]:
     """Counts per department of the claimed rows after the first `offset`: (department,
     count, overdue, first due date). Overdue means due before `today` (a working day)."""
-    where, order = _digest_order(token)
-    rest = select(T.c.department, T.c.due_on).where(where).order_by(*order).offset(offset)
-    sub = rest.subquery()
+    rest = select(T.c.department, T.c.due_on).where(_held(c)).order_by(*_digest_order())
+    sub = rest.offset(offset).subquery()
     stmt = select(
         sub.c.department,
         func.count(),
@@ -193,21 +208,21 @@ def claimed_rest(engine: Engine, token: str, offset: int, today: date) -> list[A
         return list(s.execute(stmt))
 
 
-def mark_sent(engine: Engine, token: str, now: datetime) -> int:
+def mark_sent(engine: Engine, c: Claim, now: datetime) -> int:
     with transaction(engine) as s:
         stmt = (
             update(T)
-            .where(T.c.claim_token == token, T.c.status == OutboxStatus.SENDING.value)
+            .where(_held(c))
             .values(status=OutboxStatus.SENT.value, sent_at=now, attempts=T.c.attempts + 1)
         )
         return s.execute(stmt).rowcount
 
 
-def mark_failed(engine: Engine, token: str, now: datetime, error: str) -> int:
+def mark_failed(engine: Engine, c: Claim, now: datetime, error: str) -> int:
     with transaction(engine) as s:
         stmt = (
             update(T)
-            .where(T.c.claim_token == token, T.c.status == OutboxStatus.SENDING.value)
+            .where(_held(c))
             .values(
                 status=OutboxStatus.FAILED.value,
                 attempts=T.c.attempts + 1,
@@ -224,7 +239,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def mark_retry(
-    engine: Engine, token: str, now: datetime, error: str, max_attempts: int
+    engine: Engine, c: Claim, now: datetime, error: str, max_attempts: int
 ) -> tuple[int, int]:
     """Release a claim after a temporary failure. Returns (to retry, given up).
 
@@ -232,7 +247,7 @@ def mark_retry(
     depends on it), not one ORM object per row.
     """
     retry = failed = 0
-    base = and_(T.c.claim_token == token, T.c.status == OutboxStatus.SENDING.value)
+    base = _held(c)
     with transaction(engine) as s:
         done = [a for (a,) in s.execute(select(T.c.attempts).where(base).distinct())]
         for attempts in done:
@@ -241,7 +256,6 @@ def mark_retry(
             if n >= max_attempts:
                 values["status"] = OutboxStatus.FAILED.value
             else:
-                values["status"] = OutboxStatus.PENDING.value
                 values["next_attempt_at"] = now + backoff(n)
             changed = s.execute(update(T).where(base, T.c.attempts == attempts).values(**values))
             if n >= max_attempts:
@@ -252,10 +266,14 @@ def mark_retry(
 
 
 def counts(engine: Engine) -> dict[str, int]:
+    """Rows per status; `sending` = pending rows that a process holds a claim on."""
+    held = T.c.claim_token.is_not(None)
     with transaction(engine, write=False) as s:
-        stmt = select(T.c.status, func.count()).group_by(T.c.status)
+        stmt = select(T.c.status, held, func.count()).group_by(T.c.status, held)
         out = {st.value: 0 for st in OutboxStatus}
-        out.update({status: int(n) for status, n in s.execute(stmt)})
+        for status, claimed, n in s.execute(stmt):
+            key = OutboxStatus.SENDING.value if status == PENDING and claimed else status
+            out[key] += int(n)
         return out
 
 

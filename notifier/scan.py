@@ -313,25 +313,25 @@ def deliver(
     env = template_env(settings)
     unreachable_error = ""
     for recipient in outbox.recipients_due(engine, now):
-        token = outbox.claim(engine, recipient, now)
-        if token is None:
+        claim = outbox.claim(engine, recipient, now)
+        if claim is None:
             continue  # another notifier process took them
         try:
             if getattr(sender, "unreachable", False):  # the server is down: back off everyone
                 raise TemporaryFailure(unreachable_error)
-            digest = render_bounded(env, recipient, build(engine, token, office, today))
+            digest = render_bounded(env, recipient, build(engine, claim, office, today))
             sender.send(build_message(digest, settings.smtp.sender), recipient)
         except TemporaryFailure as exc:
             retry, failed = outbox.mark_retry(
-                engine, token, now, str(exc), settings.notifier.max_attempts
+                engine, claim, now, str(exc), settings.notifier.max_attempts
             )
             result.retry += retry
             result.failed += failed
             result.errors.append(f"{recipient}: {exc}")
             unreachable_error = str(exc)
         except PermanentFailure as exc:
-            result.failed += outbox.mark_failed(engine, token, now, str(exc))
+            result.failed += outbox.mark_failed(engine, claim, now, str(exc))
             result.errors.append(f"{recipient}: {exc}")
         else:
-            result.sent += outbox.mark_sent(engine, token, now)
+            result.sent += outbox.mark_sent(engine, claim, now)
             result.messages += 1
