@@ -92,12 +92,13 @@ def run_once(
         result.working_day = False
         result.pending = outbox.counts(engine)[OutboxStatus.PENDING.value]
         return result
-    result.queued = collect(engine, office, today=today, now=now)
+    token = outbox.new_token()  # this run's claim: stamped on the rows it queues
+    result.queued = collect(engine, office, today=today, now=now, token=token)
     own_sender = sender is None
     sender = sender or make_sender(settings)
     result.transport = sender.describe()
     try:
-        deliver(engine, office, sender, today=today, now=now, result=result)
+        deliver(engine, office, sender, today=today, now=now, result=result, token=token)
     finally:
         if own_sender:
             sender.close()
@@ -108,7 +109,10 @@ def run_once(
 
 
 # -- collecting ---------------------------------------------------------------------------
-def collect(engine: Engine, office: Office, *, today: date, now: datetime) -> int:
+def collect(
+    engine: Engine, office: Office, *, today: date, now: datetime, token: str | None = None
+) -> int:
+    """Queue today's reminders; new rows are pre-claimed with `token` (None: unclaimed)."""
     settings = office.settings
     th = Thresholds.from_settings(settings.notifier)
     wanted = set(settings.notifier.clocks)
@@ -120,7 +124,9 @@ def collect(engine: Engine, office: Office, *, today: date, now: datetime) -> in
     queued = 0
     warn = coverage_warning(office.calendar, today, settings.notifier.calendar_warning_days)
     if warn is not None:
-        rows = _rows(None, warn, _unique(settings.notifier.office_recipients), "", today, now)
+        rows = _rows(
+            None, warn, _unique(settings.notifier.office_recipients), "", today, now, token
+        )
         with transaction(engine) as s:
             queued += outbox.insert_if_absent(s, rows)
     need_events = bool(wanted - STORED_CLOCKS)
@@ -134,7 +140,7 @@ def collect(engine: Engine, office: Office, *, today: date, now: datetime) -> in
             recipients = to_by_dep[dep.id] if dep is not None else office_to  # type: ignore[index]
             for hit in _app_hits(app, computed, today, office.calendar, th, wanted, horizon):
                 to = leaders if hit.escalation else recipients
-                rows.extend(_rows(app, hit, to, dep.name if dep else "", today, now))
+                rows.extend(_rows(app, hit, to, dep.name if dep else "", today, now, token))
         # One write transaction per page; the rows go in as multi-row INSERTs, grouped by
         # recipient so that each recipient's rows share table pages (its claim and its
         # "sent" UPDATE then rewrite a fraction of the table, not all of it).
@@ -275,6 +281,7 @@ def _rows(
     department: str,
     today: date,
     now: datetime,
+    token: str | None = None,
 ) -> list[dict[str, Any]]:
     """Outbox rows for one hit (`recipients` already `_unique`). Only the number, a content
     summary and the department are copied: never the applicant's ID number, phone or address."""
@@ -291,6 +298,8 @@ def _rows(
         "status": OutboxStatus.PENDING.value,
         "attempts": 0,
         "next_attempt_at": now,
+        "claim_token": token,
+        "claimed_at": now if token else None,
         "last_error": "",
         "created_at": now,
     }
@@ -306,14 +315,16 @@ def deliver(
     today: date,
     now: datetime,
     result: ScanResult,
+    token: str | None = None,
 ) -> None:
-    """One digest per recipient: claim its due rows (one UPDATE), stream them into a bounded
-    digest, render it once, send it, and mark the claim sent (one UPDATE)."""
+    """One digest per recipient: claim its due rows that nobody holds (one UPDATE; the rows
+    this run queued carry `token` already), stream them into a bounded digest, render it
+    once, send it, and mark the claim sent (one UPDATE)."""
     settings = office.settings
     env = template_env(settings)
     unreachable_error = ""
-    for recipient in outbox.recipients_due(engine, now):
-        claim = outbox.claim(engine, recipient, now)
+    for recipient in outbox.recipients_due(engine, now, token):
+        claim = outbox.claim(engine, recipient, now, token)
         if claim is None:
             continue  # another notifier process took them
         try:

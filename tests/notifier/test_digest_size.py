@@ -36,7 +36,8 @@ def queue(engine, n: int, **extra: Any) -> dict[str, int]:  # type: ignore[no-un
              "due_on": TODAY + timedelta(days=left), "recipient": OFFICE, "number": number,
              "summary": f"申请公开第{i}号项目的环境影响评价文件", "department": DEPARTMENTS[i % 3],
              "days_left": left, "queued_on": TODAY, "status": "pending", "attempts": 0,
-             "next_attempt_at": NOW, "last_error": "", "created_at": NOW, **extra}
+             "next_attempt_at": NOW, "claim_token": None, "claimed_at": None, "last_error": "",
+             "created_at": NOW, **extra}
         )  # fmt: skip
     with transaction(engine) as s:
         assert outbox.insert_if_absent(s, rows) == n
