@@ -167,18 +167,24 @@ def _login(base: str) -> str:
         return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
 
-async def _fetch(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes) -> int:
-    """One keep-alive GET; returns the status code once the whole body is read."""
+async def _fetch(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, raw: bytes
+) -> tuple[int, bool]:
+    """One keep-alive GET; (status, server closes) once the whole body is read."""
     writer.write(raw)
     await writer.drain()
     head = await reader.readuntil(b"\r\n\r\n")
     status = int(head[9:12])
     length = 0
+    closes = False
     for line in head.split(b"\r\n")[1:]:
-        if line[:15].lower() == b"content-length:":
+        low = line.lower()
+        if low[:15] == b"content-length:":
             length = int(line[15:])
+        elif low.startswith(b"connection:") and b"close" in low:
+            closes = True
     await reader.readexactly(length)
-    return status
+    return status, closes
 
 
 async def _user(
@@ -194,7 +200,11 @@ async def _user(
         while budget[0] > 0 and time.perf_counter() < stop:
             budget[0] -= 1
             t = time.perf_counter()
-            status = await _fetch(reader, writer, raw)
+            status, closes = await _fetch(reader, writer, raw)
+            if closes:  # as a browser does: reconnect for the next request (timed with it)
+                writer.close()
+                await writer.wait_closed()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
             out.append((time.perf_counter() - t) * 1000)
             if status != 200:
                 raise RuntimeError(f"{path}: HTTP {status}")

@@ -156,6 +156,9 @@ class WebSettings(BaseModel):
     page_size: int = 50
     login_attempts: int = 5
     login_window_seconds: int = 300
+    # Answer every N-th request on one connection with "Connection: close" so that browsers
+    # reconnect and several worker processes share the users (0 = never).
+    keepalive_requests: int = Field(default=20, ge=0)
 
 
 class Settings(BaseSettings):

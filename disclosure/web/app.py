@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from disclosure.clock import today_in
 from disclosure.settings import Settings
 from disclosure.web import errors, filters
 from disclosure.web.deps import csrf_guard
+from disclosure.web.keepalive import KeepAliveLimit
 from disclosure.web.security import LoginThrottle, secret_key
 
 HERE = Path(__file__).parent
@@ -72,6 +74,11 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         _limit_threads(engine)
+        # Everything built so far (modules, compiled templates, SQL caches) lives as long as
+        # the process: keep it out of the cyclic collector's full passes, which otherwise
+        # walk it all and stall every request in flight (CPython's gc.freeze).
+        gc.collect()
+        gc.freeze()
         yield
         if state.owns_engine:
             state.engine.dispose()
@@ -92,6 +99,7 @@ def create_app(
         max_age=SESSION_MAX_AGE,
         same_site="lax",
     )
+    app.add_middleware(KeepAliveLimit, limit=settings.web.keepalive_requests)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)
 

@@ -51,7 +51,13 @@ async def csrf_guard(request: Request) -> AsyncIterator[None]:
         await form.close()
 
 
-def current_user(request: Request) -> User:
+async def current_user(request: Request) -> User:
+    """The signed-in, active user of this session (else `LoginRequired`).
+
+    Runs on the event loop, not in the thread pool: it is one primary-key read, cheaper than
+    the hop to a worker thread and back, which every request would otherwise pay (measured
+    in docs/bench-notes/web.md).
+    """
     uid = request.session.get("uid")
     if not isinstance(uid, int):
         raise LoginRequired
@@ -70,7 +76,7 @@ CurrentUser = Annotated[User, Depends(current_user)]
 def require(*roles: Role):  # type: ignore[no-untyped-def]
     allowed = {r.value for r in roles}
 
-    def check(user: CurrentUser) -> User:
+    async def check(user: CurrentUser) -> User:  # no I/O: no thread hop
         if user.role not in allowed:
             raise PermissionDenied("您的账号无权进行此操作 / not allowed", field="role")
         return user

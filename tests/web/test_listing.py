@@ -87,3 +87,51 @@ def test_reloaded_notice_changes_the_calendar(engine, settings):
     load(moved)
     with transaction(engine, write=False) as session:
         assert not load_office(session, settings).calendar.is_working_day(monday)
+
+
+def test_a_listed_row_changes_when_its_application_changes(client_for):
+    """Rows are kept rendered by their values: a change shows at once, never a stale row."""
+    clerk = client_for("clerk")
+    number = register(clerk, department="zcfg")
+    before = clerk.get("/applications").text
+    assert number in before and "政策法规处" in before
+    r = post_form(
+        clerk,
+        f"/applications/{number}",
+        f"/applications/{number}/actions/reply",
+        {"date": "2026-03-05", "outcome": "1"},
+    )
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    assert number not in clerk.get("/applications").text  # closed: not in the open list
+    row = _row_of(clerk.get("/applications?status=all").text, number)
+    assert "st-closed" in row and "按期办结" in row
+
+
+def test_search_and_other_orders_are_served_too(client_for):
+    """Searches and other orders take the thread-pool path: same page, same rows."""
+    clerk = client_for("clerk")
+    first = register(clerk, applicant="王五", received="2026-03-02")
+    second = register(clerk, applicant="赵六", received="2026-03-03")
+    found = clerk.get("/applications?q=王五").text
+    assert _link(first) in found and _link(second) not in found
+    page = clerk.get("/applications?order=received_on&desc=1").text
+    assert page.index(_link(second)) < page.index(_link(first))
+
+
+def _link(number: str) -> str:
+    return f'href="/applications/{number}"'
+
+
+def _row_of(html: str, number: str) -> str:
+    start = html.rindex("<tr", 0, html.index(_link(number)))
+    return html[start : html.index("</tr>", start)]
+
+
+def test_every_nth_answer_on_a_connection_asks_the_client_to_reconnect(client_for, settings):
+    limit = settings.web.keepalive_requests
+    assert limit > 1
+    anonymous = client_for(None)  # one TestClient = one client address, like one connection
+    closes = [
+        anonymous.get("/login").headers.get("connection") == "close" for _ in range(2 * limit)
+    ]
+    assert closes == ([False] * (limit - 1) + [True]) * 2

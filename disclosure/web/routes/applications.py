@@ -8,11 +8,12 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput, PermissionDenied
-from disclosure.models import Role, Stage
+from disclosure.models import Role, Stage, User
 from disclosure.services import applications as svc
 from disclosure.services.departments import find_department, list_departments
 from disclosure.services.office import load_office
@@ -67,7 +68,19 @@ def _filter(
 
 
 @router.get("")
-def list_page(request: Request, user: CurrentUser) -> Response:
+async def list_page(request: Request, user: CurrentUser) -> Response:
+    """The list ordered by reply deadline without a text search runs on the event loop: its
+    work is bounded by the indexes (one page of rows, one indexed count, no writes and so no
+    lock waits), a few milliseconds, less than the round trip through the thread pool costs
+    under load (docs/bench-notes/web.md). A search or another order reads or sorts every
+    row: that goes to the thread pool, like every page that can take long."""
+    p = request.query_params
+    if p.get("q", "").strip() or p.get("order", "reply_due") != "reply_due":
+        return await run_in_threadpool(_list_page, request, user)
+    return _list_page(request, user)
+
+
+def _list_page(request: Request, user: User) -> Response:
     st = web(request)
     today = st.today()
     scope = department_scope(user)
