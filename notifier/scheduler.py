@@ -2,13 +2,16 @@
 
 Cron knows nothing about holidays: `run_once` itself does nothing on a non-working day.
 Missed runs are coalesced into one (`coalesce=True`, `misfire_grace_time=None`); the outbox's
-unique key, not the scheduler, prevents duplicates when two processes run the job.
+unique key, not the scheduler, prevents duplicates when two processes run the job. A service
+started after one of today's run times (a restart, or the first start of the day at 10:00)
+also runs once a few seconds after starting: the runs it missed while it was down, coalesced
+into one; what was sent before the restart is not sent again.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -29,14 +32,28 @@ def job(settings: Settings, engine: Engine) -> None:
     log.info("notifier run: %s", result.as_dict())
 
 
+CATCH_UP_DELAY = timedelta(seconds=5)
+
+
 def build_scheduler(
-    settings: Settings, engine: Engine, *, background: bool = False
+    settings: Settings, engine: Engine, *, background: bool = False, now: datetime | None = None
 ) -> BaseScheduler:
     tz = ZoneInfo(settings.office.timezone)
     cls = BackgroundScheduler if background else BlockingScheduler
     scheduler = cls(timezone=tz)
-    for value in settings.notifier.run_times:
-        at = time.fromisoformat(value)
+    started = (now or now_utc()).astimezone(tz)
+    times = [time.fromisoformat(value) for value in settings.notifier.run_times]
+    if any(at <= started.time().replace(tzinfo=None) for at in times):
+        scheduler.add_job(
+            job,
+            "date",
+            run_date=started + CATCH_UP_DELAY,
+            args=[settings, engine],
+            id="notify-catch-up",
+            name="期限提醒（启动时补做今天已过时点的检查）",
+            misfire_grace_time=None,
+        )
+    for at in times:
         scheduler.add_job(
             job,
             CronTrigger(hour=at.hour, minute=at.minute, timezone=tz),

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from disclosure.db import make_engine
-from notifier.scheduler import build_scheduler
+from notifier.scheduler import CATCH_UP_DELAY, build_scheduler
 from tests.conftest import base_settings
 
 
@@ -23,7 +23,8 @@ def test_jobs_at_run_times_in_shanghai(tmp_path: Path):
     )
     engine = make_engine(settings)
     try:
-        scheduler = build_scheduler(settings, engine, background=True)
+        early = datetime(2026, 3, 23, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai: nothing to catch up
+        scheduler = build_scheduler(settings, engine, background=True, now=early)
         scheduler.start(paused=True)
         try:
             jobs = sorted(scheduler.get_jobs(), key=lambda j: j.id)
@@ -59,3 +60,24 @@ def test_daemon_stops_cleanly_on_sigterm(tmp_path: Path):
             proc.communicate()
     assert proc.returncode == 0, err.decode()
     assert "期限提醒已停止" in (line + out).decode()
+
+
+def test_a_service_started_after_a_run_time_catches_up_once(tmp_path: Path):
+    settings = base_settings(
+        tmp_path, f"sqlite:///{tmp_path / 'x.db'}", notifier={"run_times": ["08:30", "16:00"]}
+    )
+    engine = make_engine(settings)
+    try:
+        for utc_hour, expect_catch_up in ((0, False), (1, True), (9, True)):  # 08:00/09:00/17:00
+            now = datetime(2026, 3, 23, utc_hour, 0, tzinfo=UTC)
+            scheduler = build_scheduler(settings, engine, background=True, now=now)
+            scheduler.start(paused=True)
+            try:
+                job = scheduler.get_job("notify-catch-up")
+                assert (job is not None) == expect_catch_up, utc_hour
+                if job is not None:
+                    assert job.next_run_time.astimezone(UTC) == now + CATCH_UP_DELAY
+            finally:
+                scheduler.shutdown(wait=False)
+    finally:
+        engine.dispose()
