@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Row
-
 from disclosure.models import Department
 from disclosure.services.office import Office
-from disclosure.services.queries import deadline_state, working_days_left
+from disclosure.services.queries import ListRow, deadline_state, working_days_left
 from disclosure.services.views import STATE_LABELS, summarise
 from disclosure.services.workflow import STAGE_LABELS
 
@@ -36,7 +34,7 @@ class ListItem:
 
 
 def list_item(
-    row: Row, office: Office, today: date, departments: dict[int, Department]
+    row: ListRow, office: Office, today: date, departments: dict[int, Department]
 ) -> ListItem:
     """One row of `queries.list_application_rows` as the list shows it."""
     dep = departments.get(row.lead_department_id) if row.lead_department_id else None
