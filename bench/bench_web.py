@@ -231,6 +231,25 @@ def run_load(
     return out, asyncio.run(main())
 
 
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the server process and its workers.
+
+    Unlike latency this does not depend on what else the machine runs, so it is the figure
+    to compare between runs: CPU ms per request = Δcpu / requests."""
+    total, todo = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        todo.extend(int(c) for c in children)
+    return total
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
@@ -292,15 +311,20 @@ def main() -> None:
                 f"{args.users} users, {args.workers} worker(s), think {args.think} s, "
                 f"≤{args.requests} requests or {args.max_seconds:.0f} s per scenario (ms):"
             )
-            print(f"{'scenario':34} {'n':>5} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>7}  load")
+            print(
+                f"{'scenario':34} {'n':>5} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>7}"
+                f" {'cpu ms/req':>10}  load"
+            )
             for name, path in chosen:
+                cpu = server_cpu(proc.pid)
                 lat, secs = run_load(
                     port, cookies, path, args.requests, args.think, args.max_seconds
                 )
+                per_request = (server_cpu(proc.pid) - cpu) * 1000 / len(lat)
                 load = os.getloadavg()[0]
                 print(
                     f"{name:34} {len(lat):5d} {statistics.median(lat):7.1f} {pct(lat, 95):7.1f} "
-                    f"{pct(lat, 99):7.1f} {len(lat) / secs:7.1f}  {load:.2f}"
+                    f"{pct(lat, 99):7.1f} {len(lat) / secs:7.1f} {per_request:10.2f}  {load:.2f}"
                 )
         finally:
             proc.terminate()
