@@ -19,6 +19,7 @@ from sqlmodel import Session, create_engine
 from disclosure.settings import Settings
 
 IMMEDIATE = "disclosure_sqlite_immediate"
+PG_CONNECT_TIMEOUT = 10  # seconds
 
 
 def database_url(settings: Settings) -> str:
@@ -46,7 +47,10 @@ def make_engine(settings: Settings) -> Engine:
         return engine
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    return create_engine(url, echo=settings.database.echo, pool_pre_ping=True)
+    # A server that does not answer fails the request after 10 s instead of hanging it (the
+    # web list reads on the event loop); a connect_timeout in the URL wins.
+    args = {} if "connect_timeout" in url.query else {"connect_timeout": PG_CONNECT_TIMEOUT}
+    return create_engine(url, echo=settings.database.echo, pool_pre_ping=True, connect_args=args)
 
 
 def _configure_sqlite(engine: Engine) -> None:

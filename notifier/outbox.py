@@ -228,6 +228,17 @@ def claimed_rest(engine: Engine, c: Claim, offset: int, today: date) -> list[Any
         return list(s.execute(stmt))
 
 
+def release(engine: Engine, token: str) -> int:
+    """Give back every row still held by `token` (a run that stops before delivering them)."""
+    with transaction(engine) as s:
+        stmt = (
+            update(T)
+            .where(T.c.status == PENDING, T.c.claim_token == token)
+            .values(claim_token=None, claimed_at=None)
+        )
+        return s.execute(stmt).rowcount
+
+
 def mark_sent(engine: Engine, c: Claim, now: datetime) -> int:
     with transaction(engine) as s:
         stmt = (

@@ -93,15 +93,21 @@ def run_once(
         result.pending = outbox.counts(engine)[OutboxStatus.PENDING.value]
         return result
     token = outbox.new_token()  # this run's claim: stamped on the rows it queues
-    result.queued = collect(engine, office, today=today, now=now, token=token)
     own_sender = sender is None
-    sender = sender or make_sender(settings)
-    result.transport = sender.describe()
     try:
-        deliver(engine, office, sender, today=today, now=now, result=result, token=token)
-    finally:
-        if own_sender:
-            sender.close()
+        result.queued = collect(engine, office, today=today, now=now, token=token)
+        sender = sender or make_sender(settings)
+        result.transport = sender.describe()
+        try:
+            deliver(engine, office, sender, today=today, now=now, result=result, token=token)
+        finally:
+            if own_sender:
+                sender.close()
+    except BaseException:
+        # Whatever this run could not deliver goes back to the pool at once, for the next
+        # run, instead of waiting for the claim lease (a killed process's rows do wait).
+        outbox.release(engine, token)
+        raise
     if isinstance(sender, EmlSender):
         result.outbox_dir = str(sender.folder)
     result.pending = outbox.counts(engine)[OutboxStatus.PENDING.value]
@@ -330,7 +336,10 @@ def deliver(
         try:
             if getattr(sender, "unreachable", False):  # the server is down: back off everyone
                 raise TemporaryFailure(unreachable_error)
-            digest = render_bounded(env, recipient, build(engine, claim, office, today))
+            built = build(engine, claim, office, today)
+            if built.rows == 0:
+                continue  # the claim lost its rows (an expired lease taken over): no e-mail
+            digest = render_bounded(env, recipient, built)
             sender.send(build_message(digest, settings.smtp.sender), recipient)
         except TemporaryFailure as exc:
             retry, failed = outbox.mark_retry(

@@ -4,8 +4,10 @@ Cron knows nothing about holidays: `run_once` itself does nothing on a non-worki
 Missed runs are coalesced into one (`coalesce=True`, `misfire_grace_time=None`); the outbox's
 unique key, not the scheduler, prevents duplicates when two processes run the job. A service
 started after one of today's run times (a restart, or the first start of the day at 10:00)
-also runs once a few seconds after starting: the runs it missed while it was down, coalesced
-into one; what was sent before the restart is not sent again.
+also runs once a few seconds after starting (unless a run time is only seconds away): the
+runs it missed while it was down, coalesced into one; what was sent before the restart is
+not sent again. It runs once more when the claim lease has passed, for reminders still held
+by a run that was killed with the previous process.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import Engine
 
 from disclosure.clock import now_utc
 from disclosure.settings import Settings
+from notifier.outbox import CLAIM_LEASE
 from notifier.scan import run_once
 
 log = logging.getLogger("notifier")
@@ -43,16 +46,21 @@ def build_scheduler(
     scheduler = cls(timezone=tz)
     started = (now or now_utc()).astimezone(tz)
     times = [time.fromisoformat(value) for value in settings.notifier.run_times]
-    if any(at <= started.time().replace(tzinfo=None) for at in times):
-        scheduler.add_job(
-            job,
-            "date",
-            run_date=started + CATCH_UP_DELAY,
-            args=[settings, engine],
-            id="notify-catch-up",
-            name="期限提醒（启动时补做今天已过时点的检查）",
-            misfire_grace_time=None,
-        )
+    clock = started.time().replace(tzinfo=None)
+    soon = (started + 2 * CATCH_UP_DELAY).time().replace(tzinfo=None)
+    if any(at <= clock for at in times) and not any(clock < at <= soon for at in times):
+        # Now, and once more after the claim lease: reminders held by a run that was killed
+        # with the previous process (they are free again only when its lease ends).
+        for n, delay in enumerate((CATCH_UP_DELAY, CLAIM_LEASE + timedelta(minutes=1))):
+            scheduler.add_job(
+                job,
+                "date",
+                run_date=started + delay,
+                args=[settings, engine],
+                id="notify-catch-up" if n == 0 else "notify-catch-up-lease",
+                name="期限提醒（启动时补做今天已过时点的检查）",
+                misfire_grace_time=None,
+            )
     for at in times:
         scheduler.add_job(
             job,

@@ -267,3 +267,34 @@ def test_unused_port_is_a_temporary_failure(tmp_path: Path, db_url):
     finally:
         engine.dispose()
     assert result.failed == 0 and result.retry == 4 and result.pending == 4
+
+
+def test_a_run_that_fails_after_queueing_gives_its_reminders_back(
+    smtp_settings, smtp_server, monkeypatch
+):  # type: ignore[no-untyped-def]
+    """A run that stops after queueing (here: its sender cannot be built) must not keep the
+    rows it pre-claimed: the next run, a minute later, sends them."""
+    import notifier.scan as scan
+
+    engine = make_engine(smtp_settings)
+    try:
+        ensure_database(engine, smtp_settings)
+        two_cases(engine, smtp_settings)
+
+        def broken(_settings):  # type: ignore[no-untyped-def]
+            raise RuntimeError("SMTP 配置错误")
+
+        with monkeypatch.context() as m:
+            m.setattr(scan, "make_sender", broken)
+            try:
+                run_once(engine, smtp_settings, now=NOW, today=MON_0323)
+            except RuntimeError:
+                pass
+            else:
+                raise AssertionError("the broken sender was not used")
+        assert smtp_server.handler.messages == []
+        again = run_once(engine, smtp_settings, now=NOW + timedelta(minutes=1), today=MON_0323)
+        assert again.queued == 0 and again.sent > 0 and again.pending == 0
+        assert len(smtp_server.handler.messages) == again.messages
+    finally:
+        engine.dispose()

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from disclosure.db import make_engine
+from notifier.outbox import CLAIM_LEASE
 from notifier.scheduler import CATCH_UP_DELAY, build_scheduler
 from tests.conftest import base_settings
 
@@ -68,15 +69,22 @@ def test_a_service_started_after_a_run_time_catches_up_once(tmp_path: Path):
     )
     engine = make_engine(settings)
     try:
-        for utc_hour, expect_catch_up in ((0, False), (1, True), (9, True)):  # 08:00/09:00/17:00
-            now = datetime(2026, 3, 23, utc_hour, 0, tzinfo=UTC)
+        cases = (
+            (datetime(2026, 3, 23, 0, 0, tzinfo=UTC), False),  # 08:00 in Shanghai
+            (datetime(2026, 3, 23, 1, 0, tzinfo=UTC), True),  # 09:00
+            (datetime(2026, 3, 23, 9, 0, tzinfo=UTC), True),  # 17:00
+            (datetime(2026, 3, 23, 7, 59, 57, tzinfo=UTC), False),  # 16:00 is 3 s away
+        )
+        for now, expect_catch_up in cases:
             scheduler = build_scheduler(settings, engine, background=True, now=now)
             scheduler.start(paused=True)
             try:
                 job = scheduler.get_job("notify-catch-up")
-                assert (job is not None) == expect_catch_up, utc_hour
-                if job is not None:
+                later = scheduler.get_job("notify-catch-up-lease")
+                assert (job is not None) == (later is not None) == expect_catch_up, now
+                if job is not None and later is not None:
                     assert job.next_run_time.astimezone(UTC) == now + CATCH_UP_DELAY
+                    assert later.next_run_time.astimezone(UTC) > now + CLAIM_LEASE
             finally:
                 scheduler.shutdown(wait=False)
     finally:

@@ -8,6 +8,10 @@ helped by a fillfactor that leaves room on each page). The two indexes
 recipient, and sent rows leave the index. Rows left in `sending` by an older version become
 `pending` with their claim kept (the lease still protects them).
 
+Upgrading: stop every notifier process first (`disclosure notify`, `disclosure office`). A
+process of the older version treats every `pending` row as free and would send rows that a
+new-version run has already claimed.
+
 Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30
