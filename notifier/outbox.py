@@ -39,7 +39,7 @@ KEY = ("application_id", "clock", "threshold", "due_on", "recipient")
 T = OutboxItem.__table__  # type: ignore[attr-defined]
 
 
-INSERT_CHUNK = 500  # rows per INSERT statement (15 columns: 7,500 parameters)
+INSERT_CHUNK = 500  # rows per INSERT statement on SQLite (17 columns: 8,500 parameters)
 INSERT_COLUMNS = ("application_id", "clock", "threshold", "due_on", "recipient", "number",
                   "summary", "department", "days_left", "queued_on", "status", "attempts",
                   "next_attempt_at", "claim_token", "claimed_at", "last_error",

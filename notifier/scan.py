@@ -147,9 +147,9 @@ def collect(
             for hit in _app_hits(app, computed, today, office.calendar, th, wanted, horizon):
                 to = leaders if hit.escalation else recipients
                 rows.extend(_rows(app, hit, to, dep.name if dep else "", today, now, token))
-        # One write transaction per page; the rows go in as multi-row INSERTs, grouped by
-        # recipient so that each recipient's rows share table pages (its claim and its
-        # "sent" UPDATE then rewrite a fraction of the table, not all of it).
+        # One write transaction per page; the rows go in grouped by recipient so that each
+        # recipient's rows share table pages (its "sent" UPDATE then rewrites a fraction of
+        # the table, not all of it).
         rows.sort(key=itemgetter("recipient"))
         with transaction(engine) as s:
             queued += outbox.insert_if_absent(s, rows)

@@ -71,12 +71,14 @@ def app_row(env: Environment, row: Any) -> Markup:
     """
     if isinstance(row, Hashable):
         return _cached_row(env, row)
+    return _render_row(env, row)
+
+
+def _render_row(env: Environment, row: Any) -> Markup:
     return Markup(env.get_template(ROW_TEMPLATE).render(r=row))
 
 
-@lru_cache(maxsize=4096)
-def _cached_row(env: Environment, row: Hashable) -> Markup:
-    return Markup(env.get_template(ROW_TEMPLATE).render(r=row))
+_cached_row = lru_cache(maxsize=4096)(_render_row)
 
 
 def install(env: Environment) -> None:
