@@ -97,3 +97,15 @@ def test_worker_factory_reads_the_config_named_in_the_environment(
         page = client.get("/login")
     assert page.status_code == 200
     assert "登录" in page.text
+
+
+def test_serve_refuses_a_negative_keepalive_limit_before_starting(cli, monkeypatch):
+    from disclosure.cli import web_cmds
+
+    runs: list[object] = []
+    monkeypatch.setattr(web_cmds, "_run", lambda *a, **kw: runs.append(a))
+    monkeypatch.setenv("DISCLOSURE_WEB__KEEPALIVE_REQUESTS", "-1")
+    r = cli("serve")
+    assert r.exit_code != 0
+    assert "web.keepalive_requests" in r.stderr
+    assert runs == []  # nothing served
