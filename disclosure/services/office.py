@@ -15,7 +15,7 @@ from rules.engine import Policy
 from rules.schedule import Notice, parse_notices
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity (see OfficeCache)
 class Office:
     settings: Settings
     calendar: WorkingCalendar
@@ -36,9 +36,19 @@ def stored_notices(session: Session) -> list[Notice]:
     Every request needs them (for the calendar) but they change about once a year, so each
     distinct text is parsed once per process; a request only reads the rows' text.
     """
+    return _parse(_notice_rows(session))
+
+
+def _notice_rows(session: Session) -> tuple[tuple[int, str], ...]:
     stmt = select(CalendarNotice.id, CalendarNotice.source_text)
+    return tuple(
+        (row_id, text) for row_id, text in session.exec(stmt.order_by(col(CalendarNotice.id)))
+    )
+
+
+def _parse(rows: tuple[tuple[int, str], ...]) -> list[Notice]:
     out: list[Notice] = []
-    for row_id, text in session.exec(stmt.order_by(col(CalendarNotice.id))):
+    for row_id, text in rows:
         notices = _PARSED.get(text)
         if notices is None:
             notices = tuple(parse_notices(text, where=f"calendar_notice[{row_id}]"))
@@ -51,3 +61,25 @@ def stored_notices(session: Session) -> list[Notice]:
 
 def load_office(session: Session, settings: Settings) -> Office:
     return Office(settings, make_calendar(settings, stored_notices(session)))
+
+
+class OfficeCache:
+    """The `Office` of one settings object, rebuilt only when the stored notices change.
+
+    Each `load` still reads the notice rows, so a year loaded by another process or worker
+    counts from the next request on; while they are unchanged the same `Office` object is
+    returned, which caches keyed by it (the list rows, `web.listing`) rely on.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._last: tuple[tuple[tuple[int, str], ...], Office] | None = None
+
+    def load(self, session: Session) -> Office:
+        rows = _notice_rows(session)
+        last = self._last  # one read: another thread may replace it meanwhile
+        if last is not None and last[0] == rows:
+            return last[1]
+        office = Office(self.settings, make_calendar(self.settings, _parse(rows)))
+        self._last = (rows, office)
+        return office

@@ -30,22 +30,30 @@ class ListFilter:
 SORTABLE = {"reply_due", "received_on", "number", "next_action_due", "applicant_name"}
 
 
+# The table's columns: filters and list queries are built from them (Core), not from the
+# ORM attributes, so a list query runs without the ORM's compile and loading steps (about
+# a third of fetching a 50-row page).
+_T = Application.__table__.c  # type: ignore[attr-defined]
+
 # What a list row shows (and what `deadline_state` / `working_days_left` read).
-LIST_COLUMNS = (
-    Application.id,
-    Application.number,
-    Application.applicant_name,
-    Application.content,
-    Application.lead_department_id,
-    Application.stage,
-    Application.is_open,
-    Application.received_on,
-    Application.reply_due,
-    Application.provisional,
-    Application.paused_from,
-    Application.paused_until,
-    Application.awaiting_correction,
-    Application.closed_on_time,
+LIST_COLUMNS = tuple(
+    _T[name]
+    for name in (
+        "id",
+        "number",
+        "applicant_name",
+        "content",
+        "lead_department_id",
+        "stage",
+        "is_open",
+        "received_on",
+        "reply_due",
+        "provisional",
+        "paused_from",
+        "paused_until",
+        "awaiting_correction",
+        "closed_on_time",
+    )
 )
 # One list row: a named tuple reads its fields ~10× faster than a SQLAlchemy Row by name.
 ListRow = namedtuple("ListRow", [c.key for c in LIST_COLUMNS])  # type: ignore[misc]
@@ -72,38 +80,36 @@ def list_application_rows(
 
 def _page(stmt, flt: ListFilter):  # type: ignore[no-untyped-def]
     """Order by the chosen column (NULLs last), then id; served by (…, reply_due, id) indexes."""
-    order_col = getattr(Application, flt.order if flt.order in SORTABLE else "reply_due")
-    ordering = col(order_col).desc() if flt.descending else col(order_col).asc()
-    stmt = stmt.order_by(ordering.nulls_last(), col(Application.id))
+    order_col = _T[flt.order if flt.order in SORTABLE else "reply_due"]
+    ordering = order_col.desc() if flt.descending else order_col.asc()
+    stmt = stmt.order_by(ordering.nulls_last(), _T.id)
     if flt.limit is not None:
         stmt = stmt.limit(flt.limit).offset(flt.offset)
     return stmt
 
 
 def count_applications(session: Session, *, office: Office, today: date, flt: ListFilter) -> int:
-    stmt = _where(select(func.count()).select_from(Application), office, today, flt)
-    return int(session.exec(stmt).one())
+    stmt = _where(select(func.count()).select_from(Application.__table__), office, today, flt)
+    return int(session.execute(stmt).scalar_one())
 
 
 def _where(stmt, office: Office, today: date, flt: ListFilter):  # type: ignore[no-untyped-def]
     if flt.overdue or flt.due_within is not None or flt.open_only:
         # `= true`, not `IS TRUE`: PostgreSQL can use the (is_open, reply_due) index only so.
-        stmt = stmt.where(col(Application.is_open) == true())
+        stmt = stmt.where(_T.is_open == true())
     if flt.overdue:
-        stmt = stmt.where(col(Application.reply_due) < today)
+        stmt = stmt.where(_T.reply_due < today)
     if flt.due_within is not None:
         limit = office.calendar.add_working_days(today, flt.due_within)
-        stmt = stmt.where(col(Application.reply_due) >= today, col(Application.reply_due) <= limit)
+        stmt = stmt.where(_T.reply_due >= today, _T.reply_due <= limit)
     if flt.department_id is not None:
-        stmt = stmt.where(Application.lead_department_id == flt.department_id)
+        stmt = stmt.where(_T.lead_department_id == flt.department_id)
     if flt.stage is not None:
-        stmt = stmt.where(Application.stage == flt.stage.value)
+        stmt = stmt.where(_T.stage == flt.stage.value)
     if flt.search:
         like = f"%{flt.search}%"
         stmt = stmt.where(
-            col(Application.number).like(like)
-            | col(Application.applicant_name).like(like)
-            | col(Application.content).like(like)
+            _T.number.like(like) | _T.applicant_name.like(like) | _T.content.like(like)
         )
     return stmt
 

@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from disclosure.clock import today_in
+from disclosure.services.office import OfficeCache
 from disclosure.settings import Settings
 from disclosure.web import errors, filters
 from disclosure.web.deps import csrf_guard
@@ -37,6 +38,7 @@ class WebState:
     throttle: LoginThrottle
     clock: Callable[[], date]
     owns_engine: bool
+    offices: OfficeCache
 
     def today(self) -> date:
         return self.clock()
@@ -69,6 +71,7 @@ def create_app(
         throttle=LoginThrottle(settings.web.login_attempts, settings.web.login_window_seconds),
         clock=today or (lambda: today_in(settings.office.timezone)),
         owns_engine=owns,
+        offices=OfficeCache(settings),
     )
 
     @asynccontextmanager

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from disclosure.db import transaction
 from disclosure.errors import NotFound, PermissionDenied
@@ -58,14 +58,27 @@ async def current_user(request: Request) -> User:
     the hop to a worker thread and back, which every request would otherwise pay (measured
     in docs/bench-notes/web.md).
     """
-    uid = request.session.get("uid")
-    if not isinstance(uid, int):
+    if not isinstance(request.session.get("uid"), int):
         raise LoginRequired
     with transaction(web(request).engine, write=False) as session:
-        user = session.get(User, uid)
+        return signed_in(request, session)
+
+
+def signed_in(request: Request, session: Session) -> User:
+    """`current_user` inside a transaction the caller already holds.
+
+    For the pages that every clerk loads all day (the list): one transaction per request
+    instead of two, which on PostgreSQL is one connection check-out and three round trips
+    fewer.
+    """
+    uid = request.session.get("uid")
+    user = session.get(User, uid) if isinstance(uid, int) else None
     if user is None or not user.active or user.username != request.session.get("username"):
         request.session.clear()
         raise LoginRequired
+    # Detached: a rollback of the page's transaction (bad input) must not expire the user,
+    # whom the error page still shows.
+    session.expunge(user)
     request.state.user = user
     return user
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from disclosure.models import Department
 from disclosure.services.office import Office
@@ -36,14 +37,25 @@ class ListItem:
 def list_item(
     row: ListRow, office: Office, today: date, departments: dict[int, Department]
 ) -> ListItem:
-    """One row of `queries.list_application_rows` as the list shows it."""
+    """One row of `queries.list_application_rows` as the list shows it.
+
+    Kept by value: the same stored row, department name, day and office (calendar and
+    settings: one `Office` object while they are unchanged, `OfficeCache`) always give the
+    same item, so rows a list has shown before cost a dictionary lookup. Any change to the
+    row, its department's name, the day or the calendar makes a new key.
+    """
     dep = departments.get(row.lead_department_id) if row.lead_department_id else None
+    return _item(row, dep.name if dep else None, today, office)
+
+
+@lru_cache(maxsize=8192)
+def _item(row: ListRow, department_name: str | None, today: date, office: Office) -> ListItem:
     state = deadline_state(row, today)  # type: ignore[arg-type]
     return ListItem(
         number=row.number,
         applicant=row.applicant_name,
         content_summary=summarise(row.content),
-        department_name=dep.name if dep else None,
+        department_name=department_name,
         stage_label=_STAGE_LABELS[row.stage],
         reply_due=row.reply_due.isoformat() if row.reply_due else None,
         provisional=row.provisional,

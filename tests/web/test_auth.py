@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.web.conftest import PASSWORD, csrf_of
 
 
@@ -123,16 +125,19 @@ def test_logout_ends_the_session(client_for):
     assert clerk.get("/").status_code == 303
 
 
-def test_disabled_user_is_signed_out(client_for, engine):
+@pytest.mark.parametrize("page", ["/", "/applications", "/applications?q=x"])
+def test_disabled_user_is_signed_out(client_for, engine, page):
+    """Also on the list, which checks the user inside its own transaction."""
     from sqlmodel import select
 
     from disclosure.db import transaction
     from disclosure.models import User
 
     clerk = client_for("clerk")
-    assert clerk.get("/").status_code == 200
+    assert clerk.get(page).status_code == 200
     with transaction(engine) as session:
         user = session.exec(select(User).where(User.username == "clerk")).one()
         user.active = False
         session.add(user)
-    assert clerk.get("/").status_code == 303
+    r = clerk.get(page)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")

@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from disclosure.db import transaction
 from disclosure.services.calendar_years import load_text
-from disclosure.services.office import load_office
+from disclosure.services.office import OfficeCache, load_office
 from disclosure.services.queries import (
     ListFilter,
     department_names,
@@ -81,6 +81,31 @@ def test_reloaded_notice_changes_the_calendar(engine, settings):
     load(moved)
     with transaction(engine, write=False) as session:
         assert not load_office(session, settings).calendar.is_working_day(monday)
+
+
+def test_office_cache_rebuilds_only_when_the_notices_change(engine, settings):
+    """The web keeps one `Office` while the stored notices are unchanged (list rows are
+    cached by it); a notice loaded meanwhile, by any process, gives a new one at once."""
+    cache = OfficeCache(settings)
+    monday = date(2027, 1, 4)
+    with transaction(engine, write=False) as session:
+        first = cache.load(session)
+        assert cache.load(session) is first
+    with transaction(engine) as session:
+        load_text(
+            session,
+            settings=settings,
+            text=NOTICE_2027.replace("end = 2027-01-03", "end = 2027-01-04"),
+            source="test",
+            actor="admin",
+            now=NOW,
+            today=TODAY,
+        )
+    with transaction(engine, write=False) as session:
+        second = cache.load(session)
+        assert cache.load(session) is second
+    assert second is not first
+    assert first.calendar.is_working_day(monday) and not second.calendar.is_working_day(monday)
 
 
 def test_a_listed_row_changes_when_its_application_changes(client_for):

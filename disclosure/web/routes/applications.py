@@ -13,10 +13,9 @@ from starlette.concurrency import run_in_threadpool
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput, PermissionDenied
-from disclosure.models import Role, Stage, User
+from disclosure.models import Role, Stage
 from disclosure.services import applications as svc
 from disclosure.services.departments import find_department, list_departments
-from disclosure.services.office import load_office
 from disclosure.services.queries import (
     SORTABLE,
     ListFilter,
@@ -27,7 +26,14 @@ from disclosure.services.queries import (
 from disclosure.services.views import detail
 from disclosure.web import integrations
 from disclosure.web.actions import ACTIONS, Call, lookup
-from disclosure.web.deps import AuthorizedNumber, CurrentUser, OfficeUser, department_scope, web
+from disclosure.web.deps import (
+    AuthorizedNumber,
+    CurrentUser,
+    OfficeUser,
+    department_scope,
+    signed_in,
+    web,
+)
 from disclosure.web.forms import Form, optional_date, optional_int, text, values
 from disclosure.web.listing import list_item
 from disclosure.web.render import flash, render
@@ -68,25 +74,27 @@ def _filter(
 
 
 @router.get("")
-async def list_page(request: Request, user: CurrentUser) -> Response:
+async def list_page(request: Request) -> Response:
     """The list ordered by reply deadline without a text search runs on the event loop: its
     work is bounded by the indexes (one page of rows, one indexed count, no writes and so no
     lock waits), a few milliseconds, less than the round trip through the thread pool costs
     under load (docs/bench-notes/web.md). A search or another order reads or sorts every
-    row: that goes to the thread pool, like every page that can take long."""
+    row: that goes to the thread pool, like every page that can take long.
+
+    The sign-in check (`deps.signed_in`) runs in the page's own transaction."""
     p = request.query_params
     if p.get("q", "").strip() or p.get("order", "reply_due") != "reply_due":
-        return await run_in_threadpool(_list_page, request, user)
-    return _list_page(request, user)
+        return await run_in_threadpool(_list_page, request)
+    return _list_page(request)
 
 
-def _list_page(request: Request, user: User) -> Response:
+def _list_page(request: Request) -> Response:
     st = web(request)
     today = st.today()
-    scope = department_scope(user)
     size = st.settings.web.page_size
     with transaction(st.engine, write=False) as session:
-        office = load_office(session, st.settings)
+        scope = department_scope(signed_in(request, session))
+        office = st.offices.load(session)
         flt, page, chosen = _filter(session, request, scope, size)
         total = count_applications(session, office=office, today=today, flt=flt)
         deps = department_names(session)
@@ -159,7 +167,7 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
         }
     )
     with transaction(st.engine) as session:
-        office = load_office(session, st.settings)
+        office = st.offices.load(session)
         app = svc.register_application(
             session, office=office, data=data, today=st.today(), actor=user.username, now=now_utc()
         )
@@ -175,7 +183,7 @@ def _detail_page(
     st = web(request)
     today = st.today()
     with transaction(st.engine, write=False) as session:
-        office = load_office(session, st.settings)
+        office = st.offices.load(session)
         app = svc.get_application(session, number)
         info = detail(session, app, office, today, department_names(session))
         departments = list_departments(session)
@@ -220,7 +228,7 @@ def act(
         request, user, number, errors, action, shown, status
     )
     with transaction(st.engine) as session:
-        office = load_office(session, st.settings)
+        office = st.offices.load(session)
         chosen.run(Call(session, office, number, form, st.today(), user.username, now_utc()))
     flash(request, f"已记录：{chosen.label}")
     return RedirectResponse(f"/applications/{number}", status_code=303)
@@ -237,7 +245,7 @@ def issue_letter(
         request, user, number, errors, "letter", shown, status
     )
     with transaction(st.engine) as session:
-        office = load_office(session, st.settings)
+        office = st.offices.load(session)
         name, content = integrations.issue_letter_docx(
             session,
             office=office,

@@ -7,7 +7,6 @@ from fastapi.responses import Response
 
 from disclosure.db import transaction
 from disclosure.services import dashboard as dash
-from disclosure.services.office import load_office
 from disclosure.services.queries import ListFilter, department_names, list_applications
 from disclosure.services.views import summary
 from disclosure.web.charts import due_chart, monthly_chart
@@ -24,7 +23,7 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
     today = st.today()
     scope = department_scope(user)
     with transaction(st.engine, write=False) as session:
-        office = load_office(session, st.settings)
+        office = st.offices.load(session)
         deps = department_names(session)
         counts = dash.counts(session, office=office, today=today, department_id=scope)
         series = dash.due_series(session, office=office, today=today, department_id=scope)
