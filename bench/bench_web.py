@@ -12,7 +12,9 @@ Each scenario is bounded by `--requests` and `--max-seconds`.
     python bench/bench_web.py [--rows 100000] [--users 20] [--requests 2000] [--workers 2]
         [--think 0] [--postgres] [--scenarios default,overdue,page50,all200]
 
-Prints p50/p95/p99 latency (ms), requests per second and the load average per scenario.
+Prints p50/p95/p99 latency (ms), requests per second, the server's CPU ms per request (the
+uvicorn processes; with `--postgres` also PostgreSQL's own processes, `db ms/req`) and the
+load average per scenario.
 """
 
 from __future__ import annotations
@@ -250,6 +252,22 @@ def server_cpu(pid: int) -> float:
     return total
 
 
+def postgres_cpu() -> float:
+    """CPU seconds used so far by every PostgreSQL server process on this machine (their
+    per-request share is the `db ms/req` column; 0 where no such process is readable)."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, rest = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.endswith("(postgres"):
+            fields = rest.split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
@@ -313,18 +331,20 @@ def main() -> None:
             )
             print(
                 f"{'scenario':34} {'n':>5} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>7}"
-                f" {'cpu ms/req':>10}  load"
+                f" {'cpu ms/req':>10} {'db ms/req':>9}  load"
             )
             for name, path in chosen:
-                cpu = server_cpu(proc.pid)
+                cpu, db = server_cpu(proc.pid), postgres_cpu()
                 lat, secs = run_load(
                     port, cookies, path, args.requests, args.think, args.max_seconds
                 )
                 per_request = (server_cpu(proc.pid) - cpu) * 1000 / len(lat)
+                db_per_request = (postgres_cpu() - db) * 1000 / len(lat) if url else 0.0
                 load = os.getloadavg()[0]
                 print(
                     f"{name:34} {len(lat):5d} {statistics.median(lat):7.1f} {pct(lat, 95):7.1f} "
-                    f"{pct(lat, 99):7.1f} {len(lat) / secs:7.1f} {per_request:10.2f}  {load:.2f}"
+                    f"{pct(lat, 99):7.1f} {len(lat) / secs:7.1f} {per_request:10.2f} "
+                    f"{db_per_request:9.2f}  {load:.2f}"
                 )
         finally:
             proc.terminate()
