@@ -15,7 +15,7 @@ from disclosure.calendar_source import make_calendar
 from disclosure.errors import Conflict, DisclosureError, InvalidInput
 from disclosure.models import Application, CalendarNotice
 from disclosure.services.deadlines import recompute
-from disclosure.services.office import Office, stored_notices
+from disclosure.services.office import load_office, stored_notices
 from disclosure.settings import Settings
 from rules.errors import CalendarDataError
 from rules.schedule import Notice, parse_notices
@@ -75,7 +75,7 @@ def load_text(
             )
         )
     session.flush()
-    office = Office(settings, make_calendar(settings, stored_notices(session)))
+    office = load_office(session, settings)
     result = LoadResult(years=sorted({n.year for n in notices}))
     apps = session.exec(
         select(Application).where(col(Application.is_open) == true()).order_by(Application.id)

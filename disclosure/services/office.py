@@ -60,7 +60,11 @@ def _parse(rows: tuple[tuple[int, str], ...]) -> list[Notice]:
 
 
 def load_office(session: Session, settings: Settings) -> Office:
-    return Office(settings, make_calendar(settings, stored_notices(session)))
+    return _office(settings, _notice_rows(session))
+
+
+def _office(settings: Settings, rows: tuple[tuple[int, str], ...]) -> Office:
+    return Office(settings, make_calendar(settings, _parse(rows)))
 
 
 class OfficeCache:
@@ -80,6 +84,6 @@ class OfficeCache:
         last = self._last  # one read: another thread may replace it meanwhile
         if last is not None and last[0] == rows:
             return last[1]
-        office = Office(self.settings, make_calendar(self.settings, _parse(rows)))
+        office = _office(self.settings, rows)
         self._last = (rows, office)
         return office
