@@ -13,28 +13,19 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from rules.events import Channel
+from disclosure.vocabulary import ApplicantType, Channel, Role, Stage
 
-
-class ApplicantType(StrEnum):
-    """Annual-report table 三 columns (AR, 国办公开办函〔2021〕30号)."""
-
-    NATURAL = "natural"  # 自然人
-    BUSINESS = "business"  # 商业企业
-    RESEARCH = "research"  # 科研机构
-    PUBLIC_INTEREST = "public_interest"  # 社会公益组织
-    LEGAL_SERVICES = "legal_services"  # 法律服务机构
-    OTHER = "other"  # 其他
-
-
-class Stage(StrEnum):
-    """Workflow stages (Reg. Art. 45 ledger): 登记 → 审核 → 办理 → 答复 → 归档."""
-
-    REGISTERED = "registered"
-    REVIEW = "review"
-    HANDLING = "handling"
-    REPLIED = "replied"
-    ARCHIVED = "archived"
+__all__ = [
+    "ApplicantType",
+    "Application",
+    "CalendarNotice",
+    "Counter",
+    "Department",
+    "EventRecord",
+    "Role",
+    "Stage",
+    "User",
+]
 
 
 def _check(column: str, values: type[StrEnum]) -> CheckConstraint:
@@ -142,12 +133,6 @@ class CalendarNotice(SQLModel, table=True):
     source_text: str  # the notice as TOML, parsed by rules.schedule
     loaded_at: datetime
     loaded_by: str = Field(default="", max_length=100)
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    CLERK = "clerk"
-    DEPARTMENT = "department"
 
 
 class User(SQLModel, table=True):
