@@ -161,6 +161,11 @@ class WebSettings(BaseModel):
     keepalive_requests: int = Field(default=20, ge=0)
 
 
+class DocumentSettings(BaseModel):
+    dir: str = "data/documents"  # the content-addressed file store (disclosure.storage)
+    max_mb: int = Field(default=50, ge=1, le=2048)  # largest file accepted
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DISCLOSURE_", env_nested_delimiter="__", extra="forbid"
@@ -178,6 +183,7 @@ class Settings(BaseSettings):
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    documents: DocumentSettings = Field(default_factory=DocumentSettings)
     config_path: str = ""  # where the settings came from ("" = built-in defaults)
 
     @classmethod
