@@ -25,6 +25,7 @@ from disclosure.db import make_engine, transaction
 from disclosure.report.ledger_columns import COLUMNS
 from disclosure.report.ledger_export import export_ledger
 from disclosure.report.ledger_import import import_ledger
+from disclosure.services.context import Context
 from disclosure.services.office import load_office
 from disclosure.services.setup import ensure_database
 from disclosure.settings import load_settings
@@ -100,9 +101,7 @@ def run_import(url: str, src: Path, rows: int, *, export_to: Path | None) -> Non
         today, now = date(2026, 3, 2), datetime.now(UTC)
         t = time.perf_counter()
         with transaction(engine) as s:
-            rep = import_ledger(
-                s, office=load_office(s, settings), path=src, today=today, actor="b", now=now
-            )
+            rep = import_ledger(s, path=src, ctx=Context(load_office(s, settings), today, "b", now))
         dt = time.perf_counter() - t
         assert rep.ok and rep.imported == rows, rep.errors[:3]
         label = f"import {src.suffix[1:]}"

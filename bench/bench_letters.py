@@ -33,8 +33,9 @@ from sqlalchemy import make_url
 
 from disclosure.db import make_engine, transaction
 from disclosure.letters.service import LetterOptions, LetterRequest, issue_letter, issue_many
-from disclosure.services import applications as apps
+from disclosure.services.context import Context
 from disclosure.services.office import load_office
+from disclosure.services.registration import parse_create, register_application
 from disclosure.services.setup import ensure_database
 from disclosure.settings import load_settings
 
@@ -87,7 +88,7 @@ def _load() -> str:
 
 
 def run(engine, settings, n: int, out_dir: Path, url: str) -> None:  # type: ignore[no-untyped-def]
-    data = apps.parse_create(
+    data = parse_create(
         {
             "channel": "in_person",
             "received_on": RECEIVED,
@@ -99,9 +100,7 @@ def run(engine, settings, n: int, out_dir: Path, url: str) -> None:  # type: ign
     with transaction(engine) as s:
         office = load_office(s, settings)
         numbers = [
-            apps.register_application(
-                s, office=office, data=data, today=RECEIVED, actor="bench", now=NOW
-            ).number
+            register_application(s, data=data, ctx=Context(office, RECEIVED, "bench", NOW)).number
             for _ in range(2 * n)
         ]
     singles, batch = numbers[:n], numbers[n:]
@@ -117,13 +116,10 @@ def run(engine, settings, n: int, out_dir: Path, url: str) -> None:  # type: ign
         with transaction(engine) as s:
             issued = issue_letter(
                 s,
-                office=office,
                 number=number,
                 kind=kind,
                 options=options,
-                today=TODAY,
-                actor="bench",
-                now=NOW,
+                ctx=Context(office, TODAY, "bench", NOW),
             )
             content = issued.render()
         write(number, kind, content)
@@ -140,9 +136,7 @@ def run(engine, settings, n: int, out_dir: Path, url: str) -> None:  # type: ign
     requests = [LetterRequest(number, *KINDS[i % len(KINDS)]) for i, number in enumerate(batch)]
     start, cpu = time.perf_counter(), time.process_time()
     with transaction(engine) as s:
-        issued_all = issue_many(
-            s, office=office, requests=requests, today=TODAY, actor="bench", now=NOW
-        )
+        issued_all = issue_many(s, requests=requests, ctx=Context(office, TODAY, "bench", NOW))
         contents = [issued.render() for issued in issued_all]
     for req, content in zip(requests, contents, strict=True):
         write(req.number, req.kind, content)

@@ -20,7 +20,7 @@
 
    Rows are bulk-inserted with Core inserts into a throwaway database (a temp file, or a
    database created on the local PostgreSQL and dropped afterwards). Times
-   `list_applications(ListFilter(due_within=3))` as the list command runs it (every match),
+   `list_application_rows(ListFilter(due_within=3))` as the list command runs it (every match),
    the first page of 50, and `count_applications`; prints the query plan (EXPLAIN).
 
 Times are wall clock and process CPU; the machine may be shared, so both are printed.
@@ -48,11 +48,16 @@ from sqlmodel import col
 from disclosure.db import make_engine, transaction
 from disclosure.models import Application
 from disclosure.schemas import ApplicationCreate
-from disclosure.services.applications import register_application, register_many
+from disclosure.services.context import Context
 from disclosure.services.numbering import peek_last
 from disclosure.services.office import Office, load_office
-from disclosure.services.queries import ListFilter, _where, count_applications, list_applications
-from disclosure.services.registration import APPLICATION_SERIES
+from disclosure.services.queries import (
+    ListFilter,
+    _where,
+    count_applications,
+    list_application_rows,
+)
+from disclosure.services.registration import APPLICATION_SERIES, register_application, register_many
 from disclosure.services.setup import ensure_database
 from disclosure.settings import Settings, load_settings
 
@@ -141,9 +146,7 @@ def run_per_tx(engine: Engine, settings: Settings, items: list[ApplicationCreate
     for data in items:
         with transaction(engine) as session:
             office = load_office(session, settings)
-            register_application(
-                session, office=office, data=data, today=TODAY, actor="bench", now=NOW
-            )
+            register_application(session, data=data, ctx=Context(office, TODAY, "bench", NOW))
 
 
 def run_loop(
@@ -153,9 +156,7 @@ def run_loop(
         with transaction(engine) as session:
             office = load_office(session, settings)
             for data in items[start : start + batch]:
-                register_application(
-                    session, office=office, data=data, today=TODAY, actor="bench", now=NOW
-                )
+                register_application(session, data=data, ctx=Context(office, TODAY, "bench", NOW))
 
 
 def run_many(
@@ -166,11 +167,8 @@ def run_many(
             office = load_office(session, settings)
             register_many(
                 session,
-                office=office,
                 items=items[start : start + batch],
-                today=TODAY,
-                actor="bench",
-                now=NOW,
+                ctx=Context(office, TODAY, "bench", NOW),
             )
 
 
@@ -335,8 +333,7 @@ def bench_query(args: argparse.Namespace) -> None:
                 with transaction(engine, write=False) as session:
 
                     def run(flt: ListFilter = flt, session: Any = session) -> int:
-                        found = list_applications(session, office=office, today=TODAY, flt=flt)
-                        session.expunge_all()
+                        found = list_application_rows(session, office=office, today=TODAY, flt=flt)
                         return len(found)
 
                     med, best, p95, found = timed(run, args.repeat)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from disclosure.models import ApplicantType
-from disclosure.outcomes import OUTCOMES
-from rules.events import Channel
+from disclosure.errors import InvalidInput
+from disclosure.vocabulary import ApplicantType, Channel
 
 
 class ApplicationCreate(BaseModel):
@@ -34,33 +34,36 @@ class ApplicationCreate(BaseModel):
     @classmethod
     def _email(cls, v: str) -> str:
         if v and ("@" not in v or v.startswith("@") or v.endswith("@") or " " in v):
-            raise ValueError("电子邮箱格式不正确 / invalid e-mail")
+            raise ValueError("电子邮箱格式不正确")
         return v
 
 
-class ReplyCreate(BaseModel):
-    outcome: str
-    on: date
-    note: str = ""
-
-    @field_validator("outcome")
-    @classmethod
-    def _outcome(cls, v: str) -> str:
-        if v not in OUTCOMES:
-            raise ValueError(f"未知的答复结果代码 {v}；可用：{', '.join(OUTCOMES)}")
-        return v
-
-
-FIELD_LABELS = {
-    "channel": "--channel",
-    "received_on": "--received",
-    "arrived_on": "--arrived",
-    "applicant_name": "--applicant",
-    "applicant_type": "--applicant-type",
-    "content": "--content",
-    "email": "--email",
-    "phone": "--phone",
-    "id_number": "--id-number",
-    "department": "--department",
-    "outcome": "--outcome",
+# The domain's names for the fields whose attribute names differ (errors name the domain
+# field; each edge maps it to its own name: CLI option, form field, ledger column).
+DOMAIN_NAMES = {
+    "received_on": "received",
+    "arrived_on": "arrived",
+    "applicant_name": "applicant",
+    "form_wanted": "form",
 }
+
+
+def _message(error: Any) -> str:
+    """A Chinese message for one pydantic error."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "enum":
+        return f"取值应为 {ctx.get('expected', '')}"
+    if kind == "string_too_short":
+        return "不能为空"
+    if kind == "string_too_long":
+        return f"过长，最多 {ctx.get('max_length')} 个字符"
+    if kind == "missing":
+        return "必须填写"
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
+def validation_error(exc: ValidationError) -> InvalidInput:
+    """The first pydantic error as an `InvalidInput` naming the domain field."""
+    first = exc.errors()[0]
+    key = str(first["loc"][0]) if first["loc"] else ""
+    return InvalidInput(_message(first), field=DOMAIN_NAMES.get(key, key))

@@ -25,7 +25,7 @@ from disclosure.errors import DisclosureError
 from disclosure.models import Application, Department, EventRecord
 from disclosure.services.deadlines import compute_for
 from disclosure.services.office import Office, load_office
-from disclosure.services.views import summarise
+from disclosure.services.read_model import summarise
 from disclosure.settings import Settings
 from notifier import outbox
 from notifier.digest import SUMMARY_CHARS, build, render_bounded

@@ -11,6 +11,7 @@ import typer
 
 from disclosure.calendar_source import make_calendar
 from disclosure.cli.options import parse_date, parse_pause, require_date
+from disclosure.cli.state import state
 from disclosure.errors import InvalidInput
 from rules.engine import Deadlines, compute
 from rules.errors import RulesError
@@ -53,8 +54,6 @@ def deadline(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """计算答复期限（条例第三十条、第三十三条）。"""
-    from disclosure.cli.main import state
-
     settings = state(ctx).settings
     rec = require_date(received, "--received")
     events = [Event(EventKind.RECEIVED, rec)]

@@ -16,6 +16,7 @@ import typer
 
 from disclosure.cli.options import parse_date
 from disclosure.cli.output import emit_json, table
+from disclosure.cli.state import state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput
@@ -28,6 +29,7 @@ from disclosure.letters.service import (
     issue_letter,
     issue_many,
 )
+from disclosure.services.context import Context
 from disclosure.services.office import load_office
 
 LIST_WORD = "kinds"
@@ -92,8 +94,6 @@ def letter(
         )
     if agency and kind == "consultation":
         kind = "consultation_agency"
-    from disclosure.cli.main import state
-
     st = state(ctx)
     day = st.today(today)
     options = LetterOptions(
@@ -116,14 +116,14 @@ def letter(
     )
     with transaction(st.engine) as session:
         office = load_office(session, st.settings)
-        common = {"office": office, "today": day, "actor": st.actor, "now": now_utc()}
+        ctx_ = Context(office, day, st.actor, now_utc())
         if len(numbers) == 1:
             issued_all = [
-                issue_letter(session, number=numbers[0], kind=kind, options=options, **common)
+                issue_letter(session, ctx=ctx_, number=numbers[0], kind=kind, options=options)
             ]
         else:
             requests = [LetterRequest(n, kind, options) for n in numbers]
-            issued_all = issue_many(session, requests=requests, **common)
+            issued_all = issue_many(session, ctx=ctx_, requests=requests)
         # inside the transaction: a template error writes nothing
         contents = [issued.render() for issued in issued_all]
     results = []

@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-import getpass
-import os
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import click
 import typer
-from sqlalchemy import Engine
 from typer.core import TyperGroup
 
-from disclosure.clock import today_in
+from disclosure.cli import (
+    applications_cmds,
+    calc,
+    department_cmds,
+    letter_cmds,
+    notify_cmds,
+    register_cmds,
+    report_cmds,
+    steps_cmds,
+    web_cmds,
+)
+from disclosure.cli.fields import cli_name
+from disclosure.cli.state import AppState
 from disclosure.errors import DisclosureError
-from disclosure.settings import Settings, SettingsError, load_settings
+from disclosure.settings import SettingsError
 from rules.errors import RulesError
 
 SETTINGS_ERROR_EXIT = 3
@@ -28,11 +36,16 @@ class _ErrorMappingGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except DisclosureError as exc:
-            _fail(str(exc), exc.exit_code)
+            _fail(_message(exc.message, exc.field), exc.exit_code)
         except RulesError as exc:
-            _fail(str(exc), 2)
+            _fail(_message(exc.message, exc.field), 2)
         except SettingsError as exc:
             _fail(str(exc), SETTINGS_ERROR_EXIT)
+
+
+def _message(message: str, field: str) -> str:
+    name = cli_name(field)
+    return f"{name}: {message}" if name else message
 
 
 def _fail(message: str, code: int) -> None:
@@ -49,47 +62,6 @@ app = typer.Typer(
 )
 
 
-class AppState:
-    """Per-invocation state: settings and engine are made on first use, never at import time."""
-
-    def __init__(self, config: Path | None) -> None:
-        self.config = config
-        self._settings: Settings | None = None
-        self._engine: Engine | None = None
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = load_settings(self.config)
-        return self._settings
-
-    @property
-    def engine(self) -> Engine:
-        """The database, created or migrated on first use (SQLite under ./data by default)."""
-        if self._engine is None:
-            from disclosure.db import make_engine
-            from disclosure.services.setup import ensure_database
-
-            self._engine = make_engine(self.settings)
-            ensure_database(self._engine, self.settings)
-        return self._engine
-
-    def today(self, override: str | None = None) -> date:
-        from disclosure.cli.options import parse_date
-
-        given = parse_date(override, "--today")
-        return given or today_in(self.settings.office.timezone)
-
-    def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
-
-    @property
-    def actor(self) -> str:
-        return os.environ.get("DISCLOSURE_ACTOR") or getpass.getuser()
-
-
 @app.callback()
 def _root(
     ctx: typer.Context,
@@ -102,24 +74,15 @@ def _root(
     ctx.call_on_close(ctx.obj.close)
 
 
-def state(ctx: typer.Context) -> AppState:
-    obj = ctx.find_root().obj
-    assert isinstance(obj, AppState)
-    return obj
-
-
-def _register_commands() -> None:
-    from disclosure.cli import calc
-
-    calc.register(app)
-    for name in ("register_cmds", "notify_cmds", "letter_cmds", "report_cmds", "web_cmds"):
-        try:
-            module = __import__(f"disclosure.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as exc:
-            if exc.name != f"disclosure.cli.{name}":
-                raise
-            continue
-        module.register(app)
-
-
-_register_commands()
+for _module in (
+    calc,
+    applications_cmds,
+    steps_cmds,
+    register_cmds,
+    department_cmds,
+    notify_cmds,
+    letter_cmds,
+    report_cmds,
+    web_cmds,
+):
+    _module.register(app)

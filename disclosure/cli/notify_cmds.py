@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from disclosure.cli.output import emit_json, table
+from disclosure.cli.state import state
 from disclosure.clock import now_utc
 
 notify_app = typer.Typer(
@@ -17,12 +18,6 @@ notify_app = typer.Typer(
 
 def register(app: typer.Typer) -> None:
     app.add_typer(notify_app, name="notify")
-
-
-def _state(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    from disclosure.cli.main import state
-
-    return state(ctx)
 
 
 @notify_app.callback()
@@ -37,7 +32,7 @@ def notify(
     """运行期限提醒：默认按 [notifier] run_times 每日定时发送；--once 立即扫描一次。"""
     if ctx.invoked_subcommand is not None:
         return
-    st = _state(ctx)
+    st = state(ctx)
     if once:
         from notifier.scan import run_once
 
@@ -98,7 +93,7 @@ def status(
     from notifier import outbox
     from notifier.policy import CLOCK_LABELS, coverage_end
 
-    st = _state(ctx)
+    st = state(ctx)
     engine = st.engine
     with transaction(engine, write=False) as s:
         office = load_office(s, st.settings)

@@ -1,22 +1,30 @@
-"""Parsers for option values shared by several commands (dates, pauses)."""
+"""Option types and value parsers shared by the commands (dates, pauses)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
+
+import typer
 
 from disclosure.errors import InvalidInput
 from rules.calendar import Pause
 
+JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
+TodayOpt = Annotated[str | None, typer.Option("--today", help="以该日为今天（YYYY-MM-DD）")]
+DateOpt = Annotated[str, typer.Option("--date", help="日期 YYYY-MM-DD")]
+NoteOpt = Annotated[str, typer.Option("--note", help="备注")]
+Number = Annotated[str, typer.Argument(help="登记编号")]
+
 
 def parse_date(value: str | None, field: str) -> date | None:
+    """A date written YYYY-MM-DD; `InvalidInput` naming `field` (a domain name) otherwise."""
     if value is None:
         return None
     try:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
-        raise InvalidInput(
-            f"日期格式应为 YYYY-MM-DD，收到 {value!r} / bad date", field=field
-        ) from exc
+        raise InvalidInput(f"日期格式应为 YYYY-MM-DD，收到 {value!r}", field=field) from exc
 
 
 def require_date(value: str, field: str) -> date:
@@ -26,15 +34,11 @@ def require_date(value: str, field: str) -> date:
 
 
 def parse_pause(value: str) -> Pause:
-    """START:END, both dates included (domain.md §2)."""
+    """START:END, both dates included (rulebook §2)."""
     start, sep, end = value.partition(":")
     if not sep:
-        raise InvalidInput(
-            f"暂停区间应为 START:END，收到 {value!r} / expected START:END", field="--pause"
-        )
-    s, e = require_date(start, "--pause"), require_date(end, "--pause")
+        raise InvalidInput(f"暂停区间应为 START:END，收到 {value!r}", field="pause")
+    s, e = require_date(start, "pause"), require_date(end, "pause")
     if e < s:
-        raise InvalidInput(
-            f"暂停结束日期早于开始日期：{value} / pause ends before it starts", field="--pause"
-        )
+        raise InvalidInput(f"暂停结束日期早于开始日期：{value}", field="pause")
     return Pause(s, e, "暂停")

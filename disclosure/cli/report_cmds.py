@@ -10,6 +10,7 @@ import typer
 
 from disclosure.cli.options import parse_date, require_date
 from disclosure.cli.output import emit_json, table
+from disclosure.cli.state import state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput
@@ -18,6 +19,7 @@ from disclosure.report.annual import compute_annual
 from disclosure.report.annual_xlsx import render_markdown, write_xlsx
 from disclosure.report.ledger_export import export_ledger
 from disclosure.report.ledger_import import ImportReport, import_ledger
+from disclosure.services.context import Context
 from disclosure.services.office import load_office
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
@@ -35,12 +37,6 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_cmd)
 
 
-def _state(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    from disclosure.cli.main import state
-
-    return state(ctx)
-
-
 @report_app.command("annual")
 def annual(
     ctx: typer.Context,
@@ -51,7 +47,7 @@ def annual(
     out: Annotated[Path | None, typer.Option("--out", help="输出文件")] = None,
 ) -> None:
     """生成年度报告表三（收到和处理申请情况）和表四（行政复议、行政诉讼情况）。"""
-    st = _state(ctx)
+    st = state(ctx)
     if fmt is None:
         fmt = {".json": "json", ".xlsx": "xlsx"}.get(out.suffix.lower(), "md") if out else "md"
     if fmt not in ("json", "xlsx", "md"):
@@ -95,7 +91,7 @@ def export_cmd(
     today: TodayOpt = None,
 ) -> None:
     """导出政府信息公开申请台账（每件申请的日期、期限、部门、结果及是否按期）。"""
-    st = _state(ctx)
+    st = state(ctx)
     day = st.today(today)
     with transaction(st.engine, write=False) as session:
         n = export_ledger(session, path=out, today=day, admin=admin, department=department)
@@ -114,7 +110,7 @@ def import_cmd(
     """导入已有台账：逐行校验，全部成功才写入；列出每个错误的行、列和问题。"""
     from rich.progress import Progress
 
-    st = _state(ctx)
+    st = state(ctx)
     day = st.today(today)
     progress = Progress(console=console_err(), transient=True)
     task = None
@@ -134,11 +130,8 @@ def import_cmd(
             office = load_office(session, st.settings)
             result = import_ledger(
                 session,
-                office=office,
+                ctx=Context(office, day, st.actor, now_utc()),
                 path=file,
-                today=day,
-                actor=st.actor,
-                now=now_utc(),
                 dry_run=dry_run,
                 on_start=on_start,
                 on_row=on_row,
@@ -193,7 +186,7 @@ def review_add(
     as_json: JsonOpt = False,
 ) -> None:
     """记录一件行政复议或行政诉讼案件。"""
-    st = _state(ctx)
+    st = state(ctx)
     day = st.today(today)
     with transaction(st.engine) as session:
         case = reviews.add_case(
@@ -224,7 +217,7 @@ def review_decide(
     today: TodayOpt = None,
 ) -> None:
     """记录复议决定或判决结果。"""
-    st = _state(ctx)
+    st = state(ctx)
     day = st.today(today)
     with transaction(st.engine) as session:
         reviews.decide_case(
@@ -244,7 +237,7 @@ def review_list(
     as_json: JsonOpt = False,
 ) -> None:
     """列出行政复议、行政诉讼案件。"""
-    st = _state(ctx)
+    st = state(ctx)
     with transaction(st.engine, write=False) as session:
         rows = reviews.list_cases(session, number=number)
     if as_json:

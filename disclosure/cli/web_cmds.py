@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from disclosure.cli.state import state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.models import Role
@@ -25,12 +26,6 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.command("office")(office)
     app.add_typer(user_app, name="user")
-
-
-def _state(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    from disclosure.cli.main import state
-
-    return state(ctx)
 
 
 def _run(st, host: str, port: int, workers: int = 1) -> None:  # type: ignore[no-untyped-def]
@@ -66,7 +61,7 @@ def serve(
     ] = 1,
 ) -> None:
     """启动网页界面。"""
-    st = _state(ctx)
+    st = state(ctx)
     h, p = host or st.settings.web.host, port or st.settings.web.port
     shown = f"，{workers} 个工作进程" if workers > 1 else ""
     typer.echo(f"网页界面：http://{h}:{p}/{shown}  （按 Ctrl+C 停止）")
@@ -107,7 +102,7 @@ def _start_scheduler(st):  # type: ignore[no-untyped-def]
 
 def office(ctx: typer.Context) -> None:
     """一键启动：准备数据库、首个管理员账号、期限提醒和网页界面。"""
-    st = _state(ctx)
+    st = state(ctx)
     engine = st.engine  # creates or migrates the database
     typer.echo(f"数据库：{engine.url.render_as_string(hide_password=True)}")
     password = _ensure_admin(st)
@@ -150,7 +145,7 @@ def user_add(
     generate: Annotated[bool, typer.Option("--generate", help="自动生成密码")] = False,
 ) -> None:
     """新增网页账号（包括第一个管理员）。"""
-    st = _state(ctx)
+    st = state(ctx)
     shown = None
     if password is None:
         if generate or not os.isatty(0):
@@ -180,7 +175,7 @@ def user_list(ctx: typer.Context) -> None:
     """列出网页账号。"""
     from disclosure.cli.output import table
 
-    st = _state(ctx)
+    st = state(ctx)
     with transaction(st.engine, write=False) as session:
         names = {d.id: d.name for d in list_departments(session)}
         rows = [

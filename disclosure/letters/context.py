@@ -16,7 +16,8 @@ from disclosure.letters.models import Letter
 from disclosure.letters.replies import ReplyFacts, decision_paragraphs
 from disclosure.models import Application, EventRecord
 from disclosure.services.office import Office
-from disclosure.services.views import summarise
+from disclosure.services.read_model import summarise
+from disclosure.vocabulary import Channel
 from rules import fees, periods
 from rules.engine import Clock, Count, Deadlines
 from rules.events import EventKind
@@ -24,13 +25,6 @@ from rules.explain import cn_date
 
 REQUEST_SUMMARY_CHARS = 120
 
-CHANNEL_LABELS = {
-    "in_person": "当面提交",
-    "post_signed": "邮寄（挂号信、快递）",
-    "post_unsigned": "邮寄（平信）",
-    "online": "网上申请",
-    "fax": "传真",
-}
 
 DEFAULT_CORRECTION_ITEM = "请明确您所需政府信息的名称、文号或者便于本机关查询的其他特征性描述。"
 DEFAULT_EXTENSION_REASON = "您申请获取的政府信息需要调取、核实的内容较多"
@@ -144,7 +138,7 @@ def build_context(facts: Facts) -> dict[str, Any]:
 
 
 def _receipt(f: Facts) -> dict[str, Any]:
-    return {"channel_label": CHANNEL_LABELS.get(f.app.channel, f.app.channel)}
+    return {"channel_label": Channel(f.app.channel).label}
 
 
 def _correction(f: Facts) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Issuing letters: the ledger event, the serial number and the letter row in one transaction.
 
 `issue_letter` is the caller's unit of work's business: it records the step the letter
-announces through `disclosure.services.applications` (unless that step is already recorded,
-in which case the letter uses the recorded dates), assigns the 文号 with
+announces through the catalogue of steps (`disclosure.services.steps`; unless that step is
+already recorded, in which case the letter uses the recorded dates), assigns the 文号 with
 `disclosure.services.numbering.next_number` (gapless per series and year), and returns the
 template context built from the ledger and the deadline engine. Issuing the same letter again
 keeps its number and date. Bad input raises before anything is written; the caller's
@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event as sa_event
 from sqlmodel import Session, col, select
 
 from disclosure.errors import ConfigError, Conflict, InvalidInput, NotFound
@@ -27,16 +26,18 @@ from disclosure.letters.kinds import KindInfo, LetterKind, kind_info
 from disclosure.letters.models import Letter
 from disclosure.letters.render import render_docx, template_path
 from disclosure.models import Application, EventRecord
-from disclosure.services import applications as apps
+from disclosure.services import steps
+from disclosure.services.context import Context
 from disclosure.services.deadlines import compute_for, events_of
+from disclosure.services.lookup import get_application
 from disclosure.services.numbering import next_number
 from disclosure.services.office import Office
+from disclosure.vocabulary import CLOSING_KINDS, EventKind, PartyKind
 from rules import fees
 from rules.errors import FeeInputError
-from rules.events import ConsultationParty, EventKind
 
-LETTER_EVENT = "letter_issued"  # the ledger line of every first issue (台账, Reg. Art. 45)
-CLOSING = (EventKind.REPLIED.value, EventKind.WITHDRAWN.value, EventKind.ABANDONED.value)
+LETTER_EVENT = EventKind.LETTER_ISSUED.value  # the ledger line of every first issue (台账)
+CLOSING = tuple(k.value for k in CLOSING_KINDS)
 
 
 @dataclass(frozen=True)
@@ -77,19 +78,11 @@ class IssuedLetter:
 
 
 def issue_letter(
-    session: Session,
-    *,
-    office: Office,
-    number: str,
-    kind: str,
-    options: LetterOptions,
-    today: date,
-    actor: str,
-    now: datetime,
+    session: Session, *, ctx: Context, number: str, kind: str, options: LetterOptions
 ) -> IssuedLetter:
     """Record (or find) the letter of `kind` for application `number`; see the module doc."""
     info = kind_info(kind)
-    app = apps.get_application(session, number)
+    app = get_application(session, number)
     _check_request(app, info, options)
     records = events_of(session, app)
     variant = _variant(info, options, records)
@@ -100,7 +93,6 @@ def issue_letter(
             Letter.variant == variant,
         )
     ).first()
-    ctx = _Issue(office, today, actor, now)
     return _issue(session, ctx, app, info, options, variant, records, letter)
 
 
@@ -117,13 +109,7 @@ BATCH_CHUNK = 500  # numbers per IN (...) when a batch reads its applications
 
 
 def issue_many(
-    session: Session,
-    *,
-    office: Office,
-    requests: Sequence[LetterRequest],
-    today: date,
-    actor: str,
-    now: datetime,
+    session: Session, *, ctx: Context, requests: Sequence[LetterRequest]
 ) -> list[IssuedLetter]:
     """Issue a batch of letters in the caller's transaction: all of them, or (on any error)
     none, as the caller rolls back. Each letter is what `issue_letter` gives for it, in order;
@@ -147,7 +133,6 @@ def issue_many(
             events[rec.application_id].append(rec)
         for row in session.exec(select(Letter).where(col(Letter.application_id).in_(chunk_ids))):
             letters[(row.application_id, row.kind, row.variant)] = row
-    ctx = _Issue(office, today, actor, now)
     seen: set[int] = set()
     out = []
     for req, info in zip(requests, infos, strict=True):
@@ -167,16 +152,6 @@ def issue_many(
     return out
 
 
-@dataclass(frozen=True)
-class _Issue:
-    """The parts of a request shared by every letter of a batch."""
-
-    office: Office
-    today: date
-    actor: str
-    now: datetime
-
-
 def _check_request(app: Application, info: KindInfo, options: LetterOptions) -> None:
     if app.received_on is None:
         raise Conflict("尚未确认收到申请，请先确认 / confirm receipt first", field="NUMBER")
@@ -194,7 +169,7 @@ def _check_request(app: Application, info: KindInfo, options: LetterOptions) -> 
 
 def _issue(
     session: Session,
-    ctx: _Issue,
+    ctx: Context,
     app: Application,
     info: KindInfo,
     options: LetterOptions,
@@ -210,7 +185,8 @@ def _issue(
     else:
         event = _find_event(info, records, variant)
         if event is None and info.event is not None:
-            event, records = _record(session, ctx, app, info, options, variant, records)
+            event = _record(session, ctx, app, info, options, variant)
+            records = events_of(session, app)
         if event is None:
             _needs(info, records)
     stored = dict(letter.data) if letter else {}
@@ -240,7 +216,7 @@ def _issue(
 
 
 def letters_of(session: Session, number: str) -> list[Letter]:
-    app = apps.get_application(session, number)
+    app = get_application(session, number)
     stmt = select(Letter).where(Letter.application_id == app.id).order_by(col(Letter.id))
     return list(session.exec(stmt).all())
 
@@ -262,8 +238,8 @@ def _check_options(info: KindInfo, o: LetterOptions) -> None:
 
 def _party_kind(info: KindInfo) -> str:
     if info.kind is LetterKind.CONSULTATION_AGENCY:
-        return ConsultationParty.AGENCY.value
-    return ConsultationParty.THIRD_PARTY.value
+        return PartyKind.AGENCY.value
+    return PartyKind.THIRD_PARTY.value
 
 
 def _consultations(info: KindInfo, records: list[EventRecord]) -> list[EventRecord]:
@@ -272,7 +248,7 @@ def _consultations(info: KindInfo, records: list[EventRecord]) -> list[EventReco
         r
         for r in records
         if r.kind == EventKind.CONSULTATION_SENT.value
-        and (r.data or {}).get("party_kind", ConsultationParty.THIRD_PARTY.value) == want
+        and (r.data or {}).get("party_kind", PartyKind.THIRD_PARTY.value) == want
     ]
 
 
@@ -336,86 +312,51 @@ def _fee(o: LetterOptions) -> tuple[int, dict[str, Any]]:
     return amount, data
 
 
-def _event_input(info: KindInfo, o: LetterOptions, variant: str, on: date) -> apps.EventInput:
+def _step(info: KindInfo, o: LetterOptions, variant: str, on: date) -> steps.Step:
+    """The step a letter of kind `info` announces, from the clerk's options."""
     k = info.kind
     if k is LetterKind.CORRECTION:
-        return apps.EventInput(EventKind.CORRECTION_REQUESTED.value, on, note="；".join(o.items))
+        return steps.CorrectionRequested(on=on, note="；".join(o.items))
     if k is LetterKind.EXTENSION:
         if o.days is None:
-            raise InvalidInput("须指定延长的工作日数 / --days required", field="--days")
-        return apps.EventInput(
-            EventKind.EXTENSION_GRANTED.value, on, days=o.days, approver=o.approver, note=o.note
-        )
+            raise InvalidInput("须指定延长的工作日数", field="--days")
+        return steps.Extension(on=on, days=o.days, approver=o.approver or "", note=o.note)
     if k in (LetterKind.CONSULTATION, LetterKind.CONSULTATION_AGENCY):
-        return apps.EventInput(
-            EventKind.CONSULTATION_SENT.value,
-            on,
-            party=variant,
-            data={"party_kind": _party_kind(info)},
-        )
+        return steps.ConsultationSent(on=on, party=variant, party_kind=PartyKind(_party_kind(info)))
     if k is LetterKind.FEE:
         amount, data = _fee(o)
-        return apps.EventInput(EventKind.FEE_NOTICE_SENT.value, on, amount_yuan=amount, data=data)
+        return steps.FeeNotice(on=on, amount=amount, basis=data)
     if k is LetterKind.DEFERRED:
         if o.due is None:
-            raise InvalidInput("须指定确定的答复期限 / --due required", field="--due")
-        return apps.EventInput(EventKind.DEFERRED.value, on, due_on=o.due, note=o.note)
+            raise InvalidInput("须指定确定的答复期限", field="--due")
+        return steps.Deferral(on=on, due=o.due, note=o.note)
+    if k is LetterKind.REPLY:
+        if not o.outcome:
+            raise InvalidInput(
+                "尚未记录答复结果：请先记录答复（disclosure reply），或提供 --outcome",
+                field="--outcome",
+            )
+        return steps.Reply(on=on, code=o.outcome, note=o.note)
+    if k is LetterKind.ABANDONED:
+        if not o.reason:
+            raise InvalidInput(
+                "尚未记录视为放弃申请：请提供 --reason correction|fee", field="--reason"
+            )
+        return steps.Abandonment(on=on, reason=steps.parse_reason(o.reason), note=o.note)
     raise AssertionError(k)
 
 
 def _record(
     session: Session,
-    ctx: _Issue,
+    ctx: Context,
     app: Application,
     info: KindInfo,
     o: LetterOptions,
     variant: str,
-    records: list[EventRecord],
-) -> tuple[EventRecord, list[EventRecord]]:
-    """Record the step through the service layer; returns the appended event and the event log
-    with it (and anything else the service appended), in `events_of` order."""
-    on = o.on or ctx.today
-    common = {
-        "office": ctx.office,
-        "number": app.number,
-        "today": ctx.today,
-        "actor": ctx.actor,
-        "now": ctx.now,
-    }
-    added: list[EventRecord] = []
-
-    def collect(_session: Session, instance: object) -> None:
-        if isinstance(instance, EventRecord) and instance.application_id == app.id:
-            added.append(instance)
-
-    sa_event.listen(session, "pending_to_persistent", collect)
-    try:
-        if info.kind is LetterKind.REPLY:
-            if not o.outcome:
-                raise InvalidInput(
-                    "尚未记录答复结果：请先执行 disclosure reply，或提供 --outcome / no outcome",
-                    field="--outcome",
-                )
-            apps.reply(session, outcome=o.outcome, on=on, note=o.note, **common)
-        elif info.kind is LetterKind.ABANDONED:
-            if not o.reason:
-                raise InvalidInput(
-                    "尚未记录视为放弃申请：请提供 --reason correction|fee / reason required",
-                    field="--reason",
-                )
-            apps.abandon(session, on=on, reason=o.reason, note=o.note, **common)
-        else:
-            apps.record_event(session, event=_event_input(info, o, variant, on), **common)
-        session.flush()
-    finally:
-        sa_event.remove(session, "pending_to_persistent", collect)
-    wanted = info.event.value if info.event else ""
-    rec = max((r for r in added if r.kind == wanted), key=lambda r: r.id or 0, default=None)
-    if rec is None:  # not seen by the listener: read the log
-        records = events_of(session, app)
-        rec = max((r for r in records if r.kind == wanted), key=lambda r: r.id or 0)
-        return rec, records
-    return rec, sorted([*records, *added], key=lambda r: (r.on, r.id or 0))
+) -> EventRecord:
+    """Record the step the letter announces; returns the appended event."""
+    step = _step(info, o, variant, o.on or ctx.today)
+    return step.record(session, ctx, app.number).event
 
 
 def _reference(office: Office, info: KindInfo, year: int, n: int) -> str:
@@ -441,7 +382,7 @@ def _reference(office: Office, info: KindInfo, year: int, n: int) -> str:
 
 def _new_letter(
     session: Session,
-    ctx: _Issue,
+    ctx: Context,
     app: Application,
     info: KindInfo,
     variant: str,

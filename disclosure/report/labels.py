@@ -6,10 +6,9 @@ renderings so the office sees the same text everywhere.
 
 from __future__ import annotations
 
-from disclosure.models import ApplicantType
 from disclosure.outcomes import OUTCOMES
 from disclosure.report.models import ReviewKind, ReviewResult
-from rules.events import Channel
+from disclosure.vocabulary import ApplicantType
 
 # Table 三 columns, in the form's order (the last is the row total).
 APPLICANT_COLUMNS: tuple[ApplicantType, ...] = (
@@ -20,16 +19,8 @@ APPLICANT_COLUMNS: tuple[ApplicantType, ...] = (
     ApplicantType.LEGAL_SERVICES,
     ApplicantType.OTHER,
 )
-APPLICANT_LABELS: dict[str, str] = {
-    ApplicantType.NATURAL.value: "自然人",
-    ApplicantType.BUSINESS.value: "商业企业",
-    ApplicantType.RESEARCH.value: "科研机构",
-    ApplicantType.PUBLIC_INTEREST.value: "社会公益组织",
-    ApplicantType.LEGAL_SERVICES.value: "法律服务机构",
-    ApplicantType.OTHER.value: "其他",
-}
 TOTAL_LABEL = "总计"
-COLUMN_NAMES: list[str] = [APPLICANT_LABELS[t.value] for t in APPLICANT_COLUMNS] + [TOTAL_LABEL]
+COLUMN_NAMES: list[str] = [t.label for t in APPLICANT_COLUMNS] + [TOTAL_LABEL]
 
 TABLE3_TITLE = "三、收到和处理政府信息公开申请情况"
 TABLE4_TITLE = "四、政府信息公开行政复议、行政诉讼情况"
@@ -64,11 +55,3 @@ REVIEW_RESULT_LABELS = {
     ReviewResult.PENDING.value: "尚未审结",
 }
 REVIEW_COLUMNS: list[str] = [*REVIEW_RESULT_LABELS.values(), TOTAL_LABEL]
-
-CHANNEL_LABELS = {
-    Channel.IN_PERSON.value: "当面提交",
-    Channel.POST_SIGNED.value: "邮寄（需签收）",
-    Channel.POST_UNSIGNED.value: "平信",
-    Channel.ONLINE.value: "网络",
-    Channel.FAX.value: "传真",
-}

@@ -23,15 +23,12 @@ from sqlmodel import Session, col, select
 from disclosure.errors import InvalidInput
 from disclosure.models import Application, Department, EventRecord
 from disclosure.outcomes import OUTCOMES
-from disclosure.report.labels import APPLICANT_LABELS, CHANNEL_LABELS
 from disclosure.report.ledger_columns import Column, export_columns
 from disclosure.services.departments import find_department
-from disclosure.services.workflow import STAGE_LABELS
-from rules.events import EventKind
+from disclosure.vocabulary import ApplicantType, Channel, EventKind, Stage
 
 DATE_FORMAT = "yyyy-mm-dd"  # openpyxl's own format for a `date` value
 SHEET_TITLE = "政府信息公开申请台账"
-_STAGE_LABELS = {s.value: label for s, label in STAGE_LABELS.items()}
 HISTORY_KINDS = (
     EventKind.CORRECTION_REQUESTED.value,
     EventKind.CORRECTION_RECEIVED.value,
@@ -116,11 +113,11 @@ def _record(
     lead = deps.get(a.lead_department_id) if a.lead_department_id else None
     rec: dict[str, Any] = {
         "number": a.number,
-        "channel": CHANNEL_LABELS.get(a.channel, a.channel),
+        "channel": Channel(a.channel).label,
         "arrived_on": a.arrived_on,
         "received_on": a.received_on,
         "applicant_name": a.applicant_name,
-        "applicant_type": APPLICANT_LABELS.get(a.applicant_type, a.applicant_type),
+        "applicant_type": ApplicantType(a.applicant_type).label,
         "id_number": a.id_number,
         "phone": a.phone,
         "email": a.email,
@@ -135,7 +132,7 @@ def _record(
         "outcome": a.outcome or "",
         "outcome_label": OUTCOMES[a.outcome].label if a.outcome in OUTCOMES else "",
         "on_time": _on_time(a, today),
-        "stage": _STAGE_LABELS[a.stage],
+        "stage": Stage(a.stage).label,
     }
     rec.update(history.get(a.id, ()))
     return rec

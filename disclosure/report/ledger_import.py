@@ -28,7 +28,7 @@ from disclosure.errors import Conflict
 from disclosure.models import Application, Department, EventRecord
 from disclosure.report import ledger_file as lf
 from disclosure.report.ledger_plan import (
-    Context,
+    ImportContext,
     Planned,
     RowFailure,
     application_row,
@@ -36,7 +36,7 @@ from disclosure.report.ledger_plan import (
     plan,
 )
 from disclosure.report.ledger_rows import Parser, RowError, check_header, number_parser
-from disclosure.services.office import Office
+from disclosure.services.context import Context
 from disclosure.services.registration import APPLICATION_SERIES
 
 __all__ = ["ImportReport", "RowError", "import_ledger"]
@@ -68,16 +68,14 @@ class ImportReport:
 def import_ledger(
     session: Session,
     *,
-    office: Office,
+    ctx: Context,
     path: Path,
-    today: date,
-    actor: str,
-    now: datetime,
     dry_run: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_row: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Validate and import `path`; returns the report (nothing written if it has errors)."""
+    office, today, actor, now = ctx.office, ctx.today, ctx.actor, ctx.now
     header, rows = lf.read_table(path)
     report = ImportReport(rows=len(rows), dry_run=dry_run)
     report.errors = check_header(header)
@@ -86,7 +84,7 @@ def import_ledger(
     deps = list(session.execute(select(Department.id, Department.code, Department.name)))
     refs = {ref: code for _id, code, name in deps for ref in (name, code)}
     parser = Parser(header, refs, number_parser(office.settings.registration.number_pattern))
-    ctx = Context(office, today, {code: dep_id for dep_id, code, _ in deps}, {})
+    ictx = ImportContext(ctx, {code: dep_id for dep_id, code, _ in deps})
     taken = _taken(session)
     if on_start:
         on_start(len(rows))
@@ -94,10 +92,10 @@ def import_ledger(
     for number, cells in rows:
         row, errors = parser.parse(number, cells)
         if row is not None and (row.number in taken[0] or (row.year, row.seq) in taken[1]):
-            errors = [RowError(number, "登记编号", f"编号 {row.number} 已存在 / number exists")]
+            errors = [RowError(number, "登记编号", f"编号 {row.number} 已存在")]
         elif row is not None:
             try:
-                planned.append(plan(row, ctx))
+                planned.append(plan(row, ictx))
             except RowFailure as exc:
                 errors = [RowError(number, exc.column, exc.problem)]
         report.errors.extend(errors)

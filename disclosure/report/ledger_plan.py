@@ -1,11 +1,10 @@
 """One ledger row → the rows to insert, with every check of the services, and no database.
 
-The checks are the services' own (`parse_create`, `registration.check_dates`,
-`applications.check_event`, `check_abandon`, `workflow.advanced`/`check_transition`), and the
-deadlines come from the engine (`rules.engine.compute`) run once over the row's whole event
-list, exactly the list the event log will hold. Recording the same history event by event
-through the services gives the same stored columns: the engine walks the events in date order,
-so each event is judged against the events before it either way.
+A row's registration is checked as `registration.check_dates` checks it, and its dated
+history (corrections, fees, extension, closing) as the steps it records: each history cell
+becomes a step of `services.steps`, planned in date order against the case as it stands
+(`steps.plan`, the same checks and the same engine computation as `Step.record`), so
+importing a history gives exactly what recording it step by step would.
 """
 
 from __future__ import annotations
@@ -15,70 +14,52 @@ from datetime import date, datetime
 from typing import Any
 
 from disclosure.errors import DisclosureError
-from disclosure.models import EventRecord, Stage
+from disclosure.models import EventRecord
 from disclosure.outcomes import ABANDONED_CORRECTION, ABANDONED_FEE, WITHDRAWN
 from disclosure.report.ledger_columns import BY_KEY
 from disclosure.report.ledger_rows import Row
 from disclosure.schemas import ApplicationCreate
-from disclosure.services import applications as svc
+from disclosure.services import steps
+from disclosure.services.context import Context
 from disclosure.services.deadlines import columns
-from disclosure.services.office import Office
+from disclosure.services.registration import application_row as registration_row
 from disclosure.services.registration import (
-    REGISTERED,
     check_dates,
     format_number,
+    parse_create,
     row_defaults,
 )
-from disclosure.services.registration import application_row as registration_row
-from disclosure.services.workflow import ORDER, STAGE_LABELS, advanced, check_transition
-from rules.engine import Deadlines, Policy, compute
-from rules.errors import RulesError
-from rules.events import Event, EventKind
+from disclosure.services.steps.base import Line
+from disclosure.services.workflow import ORDER
+from disclosure.vocabulary import AbandonReason, EventKind, Stage
+from rules.engine import Deadlines
+from rules.events import Event
+from rules.events import EventKind as RuleKind
 
-# Service error fields (CLI option names) → ledger column headers.
-FIELD_COLUMNS = {
-    "--channel": "提交方式",
-    "--received": "收到日期",
-    "--arrived": "送达日期",
-    "--applicant": "申请人",
-    "--applicant-type": "申请人类型",
-    "--content": "申请内容",
-    "--email": "电子邮箱",
-    "--phone": "联系电话",
-    "--id-number": "证件号码",
-    "--department": "主办部门",
-    "--cooperating": "协办部门",
-    "--case-type": "案件类型",
-    "case_type": "案件类型",
-    "--outcome": "结果代码",
-    "--approver": "延期批准人",
-    "--days": "延期工作日数",
-    "stage": "阶段",
-}
-# Engine error fields (an input name or an event kind) → ledger column headers.
-ENGINE_COLUMNS = {
+# The ledger's column for each domain field (the one map of this edge). The date of a step
+# (`on`) is the column the step was read from.
+LEDGER_COLUMNS = {
+    "channel": "提交方式",
     "received": "收到日期",
-    "correction_requested": "补正告知日期",
-    "correction_received": "收到补正日期",
-    "fee_notice": "收费通知日期",
-    "fee_notice_sent": "收费通知日期",
-    "fee_paid": "缴费日期",
-    "extension": "延期日期",
-    "extension_granted": "延期日期",
-    "extend": "延期工作日数",
-    "replied": "办结日期",
-    "withdrawn": "办结日期",
-    "abandoned": "办结日期",
+    "arrived": "送达日期",
+    "applicant": "申请人",
+    "applicant_type": "申请人类型",
+    "content": "申请内容",
+    "email": "电子邮箱",
+    "phone": "联系电话",
+    "address": "通讯地址",
+    "id_number": "证件号码",
+    "form": "获取方式",
+    "department": "主办部门",
+    "cooperating": "协办部门",
+    "case_type": "案件类型",
+    "outcome": "结果代码",
+    "approver": "延期批准人",
+    "days": "延期工作日数",
+    "amount": "收费金额（元）",
+    "to": "阶段",
 }
-# The dated history columns, in the order of same-day events.
-_STEPS = (
-    ("correction_requested_on", EventKind.CORRECTION_REQUESTED),
-    ("correction_received_on", EventKind.CORRECTION_RECEIVED),
-    ("fee_notice_on", EventKind.FEE_NOTICE_SENT),
-    ("fee_paid_on", EventKind.FEE_PAID),
-    ("extension_on", EventKind.EXTENSION_GRANTED),
-)
-_ABANDON_REASON = {ABANDONED_CORRECTION: "correction", ABANDONED_FEE: "fee"}
+_ABANDON_REASON = {ABANDONED_CORRECTION: AbandonReason.CORRECTION, ABANDONED_FEE: AbandonReason.FEE}
 
 
 class RowFailure(Exception):
@@ -87,8 +68,9 @@ class RowFailure(Exception):
         self.column, self.problem = column, problem
 
 
-def _fail(exc: DisclosureError | RulesError, column: str) -> RowFailure:
-    return RowFailure(FIELD_COLUMNS.get(exc.field, column), exc.message)
+def _fail(exc: DisclosureError, column: str) -> RowFailure:
+    """The failure of a row, in the column the error's field is entered in."""
+    return RowFailure(LEDGER_COLUMNS.get(exc.field, column), exc.message)
 
 
 @dataclass
@@ -100,7 +82,7 @@ class Planned:
     data: ApplicationCreate
     basis: date
     lead_id: int | None
-    steps: list[svc.EventInput]  # in date order, as the event log will hold them
+    lines: list[Line]  # the history's event rows, in date order, as the log will hold them
     stage: Stage
     stage_moved: bool  # the file's 阶段 is further than the events imply (a stage event)
     outcome: str | None
@@ -108,117 +90,111 @@ class Planned:
 
 
 @dataclass(frozen=True)
-class Context:
+class ImportContext:
     """What every row needs, loaded once per import."""
 
-    office: Office
-    today: date
+    ctx: Context
     department_ids: dict[str, int]  # code → id
-    policies: dict[str, Policy]  # case type → engine policy (filled as met)
-
-    def policy(self, case_type: str) -> Policy:
-        p = self.policies.get(case_type)
-        if p is None:
-            p = self.policies[case_type] = self.office.policy(case_type)
-        return p
 
 
-def _history(row: Row) -> list[tuple[date, int, str, svc.EventInput]]:
+def _history(row: Row) -> list[tuple[date, int, str, steps.Step]]:
+    """The row's dated cells as steps, with their column, in date order (same day: the
+    columns' order)."""
     h = row.history
-    steps = []
-    for order, (key, kind) in enumerate(_STEPS):
-        on = h[key]
-        if on is None:
-            continue
-        kw: dict[str, Any] = {}
-        if kind is EventKind.FEE_NOTICE_SENT:
-            kw["amount_yuan"] = h["fee_amount"]
-        elif kind is EventKind.EXTENSION_GRANTED:
-            kw = {"days": h["extension_days"], "approver": h["extension_approver"]}
-        steps.append((on, order, BY_KEY[key].header, svc.EventInput(kind.value, on, **kw)))
-    closed = h["closed_on"]
-    if closed is not None:
-        steps.append((closed, len(_STEPS), "办结日期", _closing(h["outcome"], closed)))
-    steps.sort(key=lambda s: (s[0], s[1]))
-    return steps
+    found: list[tuple[date, int, str, steps.Step]] = []
+
+    def add(key: str, order: int, step: steps.Step) -> None:
+        found.append((step.on, order, BY_KEY[key].header, step))
+
+    if h["correction_requested_on"]:
+        asked = steps.CorrectionRequested(on=h["correction_requested_on"])
+        add("correction_requested_on", 0, asked)
+    if h["correction_received_on"]:
+        got = steps.CorrectionReceived(on=h["correction_received_on"])
+        add("correction_received_on", 1, got)
+    if h["fee_notice_on"]:
+        add("fee_notice_on", 2, steps.FeeNotice(on=h["fee_notice_on"], amount=h["fee_amount"]))
+    if h["fee_paid_on"]:
+        add("fee_paid_on", 3, steps.FeePaid(on=h["fee_paid_on"]))
+    if h["extension_on"]:
+        extension = steps.Extension(
+            on=h["extension_on"],
+            days=h["extension_days"] if h["extension_days"] is not None else 0,
+            approver=h["extension_approver"] or "",
+        )
+        add("extension_on", 4, extension)
+    if h["closed_on"] is not None:
+        add("closed_on", 5, _closing(h["outcome"], h["closed_on"]))
+    found.sort(key=lambda s: (s[0], s[1]))
+    return found
 
 
-def _closing(outcome: str, on: date) -> svc.EventInput:
+def _closing(outcome: str, on: date) -> steps.Step:
     if outcome in _ABANDON_REASON:
-        return svc.EventInput(EventKind.ABANDONED.value, on, outcome=outcome)
+        return steps.Abandonment(on=on, reason=_ABANDON_REASON[outcome])
     if outcome == WITHDRAWN:
-        return svc.EventInput(EventKind.WITHDRAWN.value, on, outcome=WITHDRAWN)
-    return svc.EventInput(EventKind.REPLIED.value, on, outcome=outcome)
+        return steps.Withdrawal(on=on)
+    return steps.Reply(on=on, code=outcome)
 
 
-def _rule_event(ev: svc.EventInput, *, trusted: bool) -> Event:
-    return Event(
-        kind=EventKind(ev.kind),
-        on=ev.on,
-        days=ev.days,
-        due=ev.due_on,
-        end=ev.end_on,
-        party=ev.party,
-        approver=ev.approver,
-        note=ev.note,
-        trusted=trusted,
-    )
-
-
-def _compute(events: list[Event], policy: Policy, ctx: Context, column: str) -> Deadlines:
-    try:
-        return compute(events, ctx.office.calendar, policy)
-    except RulesError as exc:
-        raise RowFailure(ENGINE_COLUMNS.get(exc.field, column), exc.message) from exc
-
-
-def plan(row: Row, ctx: Context) -> Planned:
+def plan(row: Row, ictx: ImportContext) -> Planned:
     """Every check the services make for this row's registration and history; raises
     `RowFailure` naming the column of the first problem."""
+    ctx = ictx.ctx
     try:
-        data = svc.parse_create(row.values)
+        data = parse_create(row.values)
     except DisclosureError as exc:
         raise _fail(exc, "申请内容") from exc
     try:
         basis = check_dates(ctx.office, data, ctx.today)
-    except (DisclosureError, RulesError) as exc:
+    except DisclosureError as exc:
         raise _fail(exc, "收到日期") from exc
     if format_number(ctx.office, basis.year, row.seq) != row.number:
         raise RowFailure("登记编号", f"编号 {row.number} 无法按本机关格式复原")
-    policy = ctx.policy(data.case_type)
-    events = [Event(EventKind.RECEIVED, data.received_on)] if data.received_on else []
-    stage, outcome, steps = Stage.REGISTERED, None, []
-    column = "收到日期"
-    for _on, _order, column, ev in _history(row):
+    received = (Event(RuleKind.RECEIVED, data.received_on),) if data.received_on else ()
+    case = steps.CaseState(
+        number=row.number,
+        channel=data.channel.value,
+        arrived_on=data.arrived_on,
+        received_on=data.received_on,
+        case_type=data.case_type,
+        stage=Stage.REGISTERED,
+        outcome=None,
+        closed_on=None,
+        events=received,
+    )
+    try:
+        deadlines = case.deadlines(ctx)
+    except DisclosureError as exc:
+        raise _fail(exc, "收到日期") from exc
+    lines: list[Line] = []
+    for _on, _order, column, step in _history(row):
         try:
-            svc.check_event(ev, today=ctx.today, received_on=data.received_on)
-            if ev.kind == EventKind.ABANDONED:
-                prior = [events[0], *(_rule_event(e, trusted=True) for e in steps)]
-                before = _compute(prior, policy, ctx, column)
-                svc.check_abandon(before, reason=_ABANDON_REASON[ev.outcome or ""], on=ev.on)
-            stage = advanced(stage, ev.kind)
+            planned = steps.plan(case, step, ctx)
         except DisclosureError as exc:
             raise _fail(exc, column) from exc
-        events.append(_rule_event(ev, trusted=False))
-        steps.append(ev)
-        outcome = ev.outcome or outcome
-    d = _compute(events, policy, ctx, column) if data.received_on else None
-    moved = _move_stage(row.stage, stage, d)
-    lead = ctx.department_ids[data.department] if data.department else None
+        case = case.after(planned)
+        lines.extend(planned.lines)
+        if planned.recompute:
+            deadlines = planned.deadlines
+    moved = _move_stage(row.stage, case, deadlines, ctx)
+    lead = ictx.department_ids[data.department] if data.department else None
     return Planned(
-        row.number, row.seq, data, basis, lead, steps, row.stage if moved else stage,
-        moved, outcome, columns(d),
+        row.number, row.seq, data, basis, lead, lines, row.stage if moved else case.stage,
+        moved, case.outcome, columns(deadlines),
     )  # fmt: skip
 
 
-def _move_stage(target: Stage | None, current: Stage, d: Deadlines | None) -> bool:
-    """Whether the file's stage needs a stage event (as `svc.move_stage` would record)."""
-    if target is None or ORDER.index(target) <= ORDER.index(current):
+def _move_stage(
+    target: Stage | None, case: steps.CaseState, d: Deadlines | None, ctx: Context
+) -> bool:
+    """Whether the file's stage needs a stage event (as `steps.StageMove` would record)."""
+    if target is None or ORDER.index(target) <= ORDER.index(case.stage):
         return False
     if target in (Stage.REPLIED, Stage.ARCHIVED) and (d is None or d.closed_on is None):
-        raise RowFailure("阶段", f"阶段为“{STAGE_LABELS[target]}”但没有办结日期")
+        raise RowFailure("阶段", f"阶段为“{target.label}”但没有办结日期")
     try:
-        check_transition(current, target)
+        steps.plan(case, steps.StageMove(on=ctx.today, to=target), ctx)
     except DisclosureError as exc:
         raise _fail(exc, "阶段") from exc
     return True
@@ -243,26 +219,14 @@ def event_rows(
     """The event log of one imported application, in the order the services write it."""
     base = row_defaults(EventRecord)
     base.update(application_id=app_id, actor=actor, recorded_at=now)
-    rows = [{**base, "kind": REGISTERED, "on": p.basis, "note": p.data.note}]
+    rows = [{**base, "kind": EventKind.REGISTERED.value, "on": p.basis, "note": p.data.note}]
     if p.data.received_on is not None:
         rows.append({**base, "kind": EventKind.RECEIVED.value, "on": p.data.received_on})
-    for ev in p.steps:
+    for line in p.lines:
         rows.append(
-            {
-                **base,
-                "kind": ev.kind,
-                "on": ev.on,
-                "days": ev.days,
-                "due_on": ev.due_on,
-                "end_on": ev.end_on,
-                "party": ev.party,
-                "approver": ev.approver,
-                "outcome": ev.outcome,
-                "amount_yuan": ev.amount_yuan,
-                "note": ev.note,
-                "data": ev.data or {},
-            }
+            {**base, "kind": line.kind.value, "on": line.on, "note": line.note, **line.columns}
         )
     if p.stage_moved:
-        rows.append({**base, "kind": f"stage:{p.stage.value}", "on": today})
+        moved = {"kind": EventKind.STAGE_MOVED.value, "on": today, "data": {"to": p.stage.value}}
+        rows.append({**base, **moved})
     return rows

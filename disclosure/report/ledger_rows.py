@@ -13,20 +13,26 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from disclosure.models import ApplicantType, Stage
 from disclosure.outcomes import OUTCOMES
 from disclosure.report import ledger_file as lf
-from disclosure.report.labels import APPLICANT_LABELS, CHANNEL_LABELS
 from disclosure.report.ledger_columns import BY_HEADER, BY_KEY, COLUMNS, LIST_SEPARATORS
-from disclosure.services.workflow import STAGE_LABELS
-from rules.events import Channel
+from disclosure.vocabulary import ApplicantType, Channel, Stage
 
-_CHANNELS = {**{v: k for k, v in CHANNEL_LABELS.items()}, **{c.value: c.value for c in Channel}}
-_TYPES = {
-    **{v: k for k, v in APPLICANT_LABELS.items()},
-    **{t.value: t.value for t in ApplicantType},
+# Channel labels written by ledgers of earlier versions (before one vocabulary).
+_OLD_CHANNEL_LABELS = {
+    "邮寄（需签收）": Channel.POST_SIGNED.value,
+    "邮寄（需签收：挂号/快递）": Channel.POST_SIGNED.value,
+    "邮寄（平信）": Channel.POST_UNSIGNED.value,
+    "网络": Channel.ONLINE.value,
+    "网上申请": Channel.ONLINE.value,
 }
-_STAGES = {**{v: k for k, v in STAGE_LABELS.items()}, **{s.value: s for s in Stage}}
+_CHANNELS = {
+    **_OLD_CHANNEL_LABELS,
+    **{c.label: c.value for c in Channel},
+    **{c.value: c.value for c in Channel},
+}
+_TYPES = {**{t.label: t.value for t in ApplicantType}, **{t.value: t.value for t in ApplicantType}}
+_STAGES = {**{s.label: s for s in Stage}, **{s.value: s for s in Stage}}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from disclosure.errors import InvalidInput, NotFound
 from disclosure.models import Application
 from disclosure.report.labels import REVIEW_KIND_LABELS, REVIEW_RESULT_LABELS
 from disclosure.report.models import ReviewCase, ReviewKind, ReviewResult
-from disclosure.services.applications import get_application
+from disclosure.services.lookup import get_application
 
 
 def _kind(value: str) -> ReviewKind:

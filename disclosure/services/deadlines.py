@@ -11,38 +11,10 @@ from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application, EventRecord
 from disclosure.services.office import Office
 from rules.engine import Deadlines, compute
-from rules.errors import (
-    EventAfterClosingError,
-    EventBeforeReceiptError,
-    RulesError,
-    SequenceError,
-)
+from rules.errors import EventAfterClosingError, RulesError
 from rules.events import Event, EventKind
 
 ENGINE_KINDS = {k.value for k in EventKind}
-
-# The engine names its inputs after the event; the command line names its options. An error
-# is reported with the option the user typed (the message itself stays the engine's).
-OPTION_FOR_FIELD = {
-    "received": "--received",
-    "extend": "--days",
-    "extension": "--date",
-    "deferred_due": "--due",
-    "correction_requested": "--date",
-    "correction_received": "--date",
-    "consultation_answered": "--date",
-    "fee_notice": "--date",
-    "fee_paid": "--date",
-    "pause": "--date",
-    "date": "--date",
-}
-
-
-def option_for(exc: RulesError) -> str:
-    """The command-line option an engine error is about."""
-    if isinstance(exc, EventBeforeReceiptError | EventAfterClosingError):
-        return "--date"
-    return OPTION_FOR_FIELD.get(exc.field, exc.field or "--date")
 
 
 def to_rule_event(rec: EventRecord, *, trusted: bool = True) -> Event | None:
@@ -68,18 +40,20 @@ def events_of(session: Session, app: Application) -> list[EventRecord]:
 
 
 def compute_events(case_type: str, events: Iterable[Event], office: Office) -> Deadlines | None:
-    """The engine's view of a list of rule events; None while there is no receipt yet."""
+    """The engine's view of a list of rule events; None while there is no receipt yet.
+
+    An engine error becomes `Conflict` (an event after closing) or `InvalidInput`, keeping
+    the engine's field name; the step that caused it names its own field (`Step.field_for`).
+    """
     evs = list(events)
     if not any(e.kind is EventKind.RECEIVED for e in evs):
         return None
     try:
         return compute(evs, office.calendar, office.policy(case_type))
     except EventAfterClosingError as exc:
-        raise Conflict(exc.message, field=option_for(exc)) from exc
-    except SequenceError as exc:
-        raise InvalidInput(exc.message, field=option_for(exc)) from exc
+        raise Conflict(exc.message, field=exc.field) from exc
     except RulesError as exc:
-        raise InvalidInput(exc.message, field=option_for(exc)) from exc
+        raise InvalidInput(exc.message, field=exc.field) from exc
 
 
 def compute_for(

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, Protocol
 
-from sqlalchemy import func, true
-from sqlmodel import Session, col, select
+from sqlalchemy import Select, func, true
+from sqlmodel import Session, select
 
-from disclosure.models import Application, Department, EventRecord, Stage
+from disclosure.models import Application, Department, Stage
 from disclosure.services.office import Office
+from rules.calendar import Pause
 
 
 @dataclass(frozen=True)
@@ -35,50 +37,49 @@ SORTABLE = {"reply_due", "received_on", "number", "next_action_due", "applicant_
 # a third of fetching a 50-row page).
 _T = Application.__table__.c  # type: ignore[attr-defined]
 
-# What a list row shows (and what `deadline_state` / `working_days_left` read).
-LIST_COLUMNS = tuple(
-    _T[name]
-    for name in (
-        "id",
-        "number",
-        "applicant_name",
-        "content",
-        "lead_department_id",
-        "stage",
-        "is_open",
-        "received_on",
-        "reply_due",
-        "provisional",
-        "paused_from",
-        "paused_until",
-        "awaiting_correction",
-        "closed_on_time",
-    )
+# What a list row shows (`read_model.Listed`; also what `deadline_state` and
+# `working_days_left` read).
+LIST_COLUMN_NAMES = (
+    "id",
+    "number",
+    "stage",
+    "channel",
+    "applicant_name",
+    "applicant_type",
+    "content",
+    "lead_department_id",
+    "arrived_on",
+    "received_on",
+    "reply_due",
+    "next_action_due",
+    "internal_target",
+    "provisional",
+    "is_open",
+    "paused_from",
+    "paused_until",
+    "awaiting_correction",
+    "closed_on",
+    "closed_on_time",
+    "outcome",
 )
+LIST_COLUMNS = tuple(_T[name] for name in LIST_COLUMN_NAMES)
 # One list row: a named tuple reads its fields ~10× faster than a SQLAlchemy Row by name.
-ListRow = namedtuple("ListRow", [c.key for c in LIST_COLUMNS])  # type: ignore[misc]
-
-
-def list_applications(
-    session: Session, *, office: Office, today: date, flt: ListFilter
-) -> list[Application]:
-    stmt = _page(_where(select(Application), office, today, flt), flt)
-    return list(session.exec(stmt).all())
+ListRow = namedtuple("ListRow", LIST_COLUMN_NAMES)  # type: ignore[misc]
 
 
 def list_application_rows(
     session: Session, *, office: Office, today: date, flt: ListFilter
 ) -> list[ListRow]:
-    """As `list_applications`, but only `LIST_COLUMNS` as plain rows (attribute access).
+    """The applications `flt` selects, as `LIST_COLUMNS` rows (attribute access).
 
-    For list pages: no ORM objects are built, which is most of the cost of a 50-row page.
-    The rows can be passed to `deadline_state` and `working_days_left`.
+    No ORM objects are built, which is most of the cost of a 50-row page; the rows are
+    what `read_model.listed` takes.
     """
     stmt = _page(_where(select(*LIST_COLUMNS), office, today, flt), flt)
     return [ListRow._make(row) for row in session.execute(stmt)]
 
 
-def _page(stmt, flt: ListFilter):  # type: ignore[no-untyped-def]
+def _page(stmt: Select[Any], flt: ListFilter) -> Select[Any]:
     """Order by the chosen column (NULLs last), then id; served by (…, reply_due, id) indexes."""
     order_col = _T[flt.order if flt.order in SORTABLE else "reply_due"]
     ordering = order_col.desc() if flt.descending else order_col.asc()
@@ -93,7 +94,7 @@ def count_applications(session: Session, *, office: Office, today: date, flt: Li
     return int(session.execute(stmt).scalar_one())
 
 
-def _where(stmt, office: Office, today: date, flt: ListFilter):  # type: ignore[no-untyped-def]
+def _where(stmt: Select[Any], office: Office, today: date, flt: ListFilter) -> Select[Any]:
     if flt.overdue or flt.due_within is not None or flt.open_only:
         # `= true`, not `IS TRUE`: PostgreSQL can use the (is_open, reply_due) index only so.
         stmt = stmt.where(_T.is_open == true())
@@ -114,19 +115,29 @@ def _where(stmt, office: Office, today: date, flt: ListFilter):  # type: ignore[
     return stmt
 
 
-def working_days_left(app: Application, office: Office, today: date) -> int | None:
+class StoredDeadlines(Protocol):
+    """The stored deadline columns of an application (an `Application` or a list row)."""
+
+    received_on: date | None
+    reply_due: date | None
+    is_open: bool
+    paused_from: date | None
+    paused_until: date | None
+    awaiting_correction: bool
+    closed_on_time: bool | None
+
+
+def working_days_left(app: StoredDeadlines, office: Office, today: date) -> int | None:
     """As `WorkingCalendar.working_days_left`, skipping the stored pause."""
     if app.reply_due is None or not app.is_open:
         return None
     pauses = []
     if app.paused_from and app.paused_until:
-        from rules.calendar import Pause
-
         pauses.append(Pause(app.paused_from, app.paused_until))
     return office.calendar.working_days_left(today, app.reply_due, pauses)
 
 
-def deadline_state(app: Application, today: date) -> str:
+def deadline_state(app: StoredDeadlines, today: date) -> str:
     """running / paused / awaiting_correction / overdue / closed_on_time / closed_late."""
     if not app.is_open:
         return "closed_on_time" if app.closed_on_time else "closed_late"
@@ -143,8 +154,3 @@ def deadline_state(app: Application, today: date) -> str:
 
 def department_names(session: Session) -> dict[int, Department]:
     return {d.id: d for d in session.exec(select(Department)).all() if d.id is not None}
-
-
-def events_for(session: Session, app: Application) -> list[EventRecord]:
-    stmt = select(EventRecord).where(EventRecord.application_id == app.id)
-    return list(session.exec(stmt.order_by(col(EventRecord.recorded_at), col(EventRecord.id))))

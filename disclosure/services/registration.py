@@ -1,7 +1,7 @@
 """Registering applications: validate, number (gapless), log the receipt, store deadlines.
 
-`register_many` is the one code path; `register_application` (re-exported by
-`services.applications`) registers a single application through it. Rows are written with
+`register_many` is the one code path; `register_application` registers a single application
+through it. Rows are written with
 Core inserts (one statement for all applications of the call, one for their events) and the
 deadlines are computed in memory from the same events that are logged, by
 `services.deadlines.compute_events` — the event log and the stored columns cannot disagree.
@@ -15,30 +15,35 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+from pydantic import ValidationError
 from pydantic_core import PydanticUndefined
 from sqlalchemy import insert
 from sqlmodel import Session, SQLModel, col, select
 
 from disclosure.errors import ConfigError, DisclosureError, InvalidInput
 from disclosure.models import Application, Department, EventRecord
-from disclosure.schemas import ApplicationCreate
+from disclosure.schemas import ApplicationCreate, validation_error
+from disclosure.services.context import Context
 from disclosure.services.deadlines import columns, compute_events
 from disclosure.services.departments import department_cache, find_department
 from disclosure.services.numbering import next_numbers
 from disclosure.services.office import Office
+from disclosure.services.steps.base import not_future
+from disclosure.vocabulary import EventKind
 from rules.errors import ReceiptDateError, RulesError
-from rules.events import Event, EventKind
+from rules.events import Channel, Event
+from rules.events import EventKind as RuleKind
 from rules.receipt import check_receipt
 
 APPLICATION_SERIES = "application"
-REGISTERED = "registered"  # the ledger's registration step (Reg. Art. 45); not an engine event
 
 
-def not_future(d: date | None, today: date, field: str) -> None:
-    if d is not None and d > today:
-        raise InvalidInput(
-            f"日期 {d.isoformat()} 晚于今天 {today.isoformat()} / date in the future", field=field
-        )
+def parse_create(values: dict[str, Any]) -> ApplicationCreate:
+    """Validate a registration's values (`InvalidInput` naming the domain field)."""
+    try:
+        return ApplicationCreate(**values)
+    except ValidationError as exc:
+        raise validation_error(exc) from exc
 
 
 def format_number(office: Office, year: int, seq: int) -> str:
@@ -47,7 +52,7 @@ def format_number(office: Office, year: int, seq: int) -> str:
         return pattern.format(year=year, seq=seq)
     except (KeyError, IndexError, ValueError) as exc:
         raise ConfigError(
-            f"登记编号格式无效 {pattern!r}（可用 {{year}} {{seq}}）/ bad pattern: {exc}",
+            f"登记编号格式无效 {pattern!r}（可用 {{year}} {{seq}}）：{exc}",
             field="registration.number_pattern",
         ) from exc
 
@@ -56,16 +61,14 @@ def check_dates(office: Office, data: ApplicationCreate, today: date) -> date:
     """The checks of a registration that need no database (receipt rules of Reg. Art. 31,
     case type, calendar range); returns the basis date (receipt, or arrival if unconfirmed)."""
     if data.received_on is None and data.arrived_on is None:
-        raise InvalidInput(
-            "须填写收到日期或送达日期 / received or arrived date required", field="--received"
-        )
-    not_future(data.received_on, today, "--received")
-    not_future(data.arrived_on, today, "--arrived")
+        raise InvalidInput("须填写收到日期，尚未确认收到的须填写送达日期", field="received")
+    not_future(data.received_on, today, "received")
+    not_future(data.arrived_on, today, "arrived")
     if data.received_on is not None:
         try:
-            check_receipt(data.channel, data.received_on, data.arrived_on)
+            check_receipt(Channel(data.channel), data.received_on, data.arrived_on)
         except ReceiptDateError as exc:
-            raise InvalidInput(exc.message, field="--received") from exc
+            raise InvalidInput(exc.message, field="received") from exc
     if data.case_type:
         office.policy(data.case_type)  # raises for an unknown case type
     basis = data.received_on or data.arrived_on
@@ -73,7 +76,7 @@ def check_dates(office: Office, data: ApplicationCreate, today: date) -> date:
     try:
         office.calendar.describe(basis)  # dates outside the calendar data are refused
     except RulesError as exc:
-        field = "--received" if data.received_on else "--arrived"
+        field = "received" if data.received_on else "arrived"
         raise InvalidInput(exc.message, field=field) from exc
     return basis
 
@@ -120,10 +123,10 @@ def _prepare(
         departments[data.department] = lead
     for code in data.cooperating:
         if code not in departments:
-            departments[code] = find_department(session, code, field="--cooperating")
+            departments[code] = find_department(session, code, field="cooperating")
     # (`departments` lives in session.info: one lookup per code and transaction.)
-    field = "--received" if data.received_on else "--arrived"
-    events = [Event(EventKind.RECEIVED, data.received_on)] if data.received_on else []
+    field = "received" if data.received_on else "arrived"
+    events = [Event(RuleKind.RECEIVED, data.received_on)] if data.received_on else []
     try:
         deadlines = compute_events(data.case_type, events, office)
     except DisclosureError as exc:  # only the receipt is known: any error is about it
@@ -185,20 +188,14 @@ def _application_row(
 def _event_rows(p: _Prepared, app_id: int, actor: str, now: datetime) -> list[dict[str, Any]]:
     base = row_defaults(EventRecord)
     base.update(application_id=app_id, actor=actor, recorded_at=now)
-    rows = [{**base, "kind": REGISTERED, "on": p.basis, "note": p.data.note}]
+    rows = [{**base, "kind": EventKind.REGISTERED.value, "on": p.basis, "note": p.data.note}]
     if p.data.received_on is not None:
         rows.append({**base, "kind": EventKind.RECEIVED.value, "on": p.data.received_on})
     return rows
 
 
 def register_many(
-    session: Session,
-    *,
-    office: Office,
-    items: Sequence[ApplicationCreate],
-    today: date,
-    actor: str,
-    now: datetime,
+    session: Session, *, ctx: Context, items: Sequence[ApplicationCreate]
 ) -> list[Application]:
     """Register `items` in the caller's transaction, numbered in the given order.
 
@@ -207,6 +204,7 @@ def register_many(
     """
     if not items:
         return []
+    office, today, actor, now = ctx.office, ctx.today, ctx.actor, ctx.now
     departments = department_cache(session)
     prepared = [_prepare(session, office, d, today, departments) for d in items]
     by_year: dict[int, list[int]] = {}
@@ -235,14 +233,6 @@ def register_many(
     return [by_id[i] for i in ids]
 
 
-def register_application(
-    session: Session,
-    *,
-    office: Office,
-    data: ApplicationCreate,
-    today: date,
-    actor: str,
-    now: datetime,
-) -> Application:
+def register_application(session: Session, *, ctx: Context, data: ApplicationCreate) -> Application:
     """Register a new application: number it, log the receipt, compute its deadlines."""
-    return register_many(session, office=office, items=[data], today=today, actor=actor, now=now)[0]
+    return register_many(session, ctx=ctx, items=[data])[0]

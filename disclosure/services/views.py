@@ -7,88 +7,35 @@ from typing import Any
 
 from sqlmodel import Session
 
-from disclosure.models import Application, Department, Stage
+from disclosure.models import Application, Department, EventRecord
 from disclosure.outcomes import OUTCOMES
 from disclosure.services.deadlines import compute_for, events_of
 from disclosure.services.office import Office
-from disclosure.services.queries import deadline_state, working_days_left
-from disclosure.services.workflow import STAGE_LABELS
+from disclosure.services.read_model import listed
+from disclosure.vocabulary import EventKind, Stage
 from rules.explain import explain
-
-STATE_LABELS = {
-    "running": "计时中",
-    "paused": "暂停计时",
-    "awaiting_correction": "等待补正",
-    "overdue": "已超期",
-    "closed_on_time": "按期办结",
-    "closed_late": "逾期办结",
-    "unconfirmed": "待确认收到",
-}
-
-EVENT_LABELS = {
-    "registered": "登记",
-    "received": "收到申请（法定收到日期）",
-    "confirmed": "确认收到",
-    "correction_requested": "发出补正告知",
-    "correction_received": "收到补正申请",
-    "extension_granted": "延期答复",
-    "consultation_sent": "发出征求意见",
-    "consultation_answered": "收到第三方/机关意见",
-    "fee_notice_sent": "发出收费通知",
-    "fee_paid": "申请人缴费",
-    "deferred": "依第三十五条确定答复期限",
-    "pause": "暂停计算",
-    "replied": "答复",
-    "withdrawn": "申请人撤回申请",
-    "abandoned": "视为放弃申请",
-    "assigned": "分办",
-    "letter_issued": "出具文书",
-    "note": "备注",
-}
 
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def summarise(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def event_label(kind: str) -> str:
-    if kind.startswith("stage:"):
-        return "转入“" + STAGE_LABELS[Stage(kind.split(":", 1)[1])] + "”阶段"
-    return EVENT_LABELS.get(kind, kind)
+def event_label(record: EventRecord) -> str:
+    """The timeline's words for one event (a stage move names its stage)."""
+    try:
+        kind = EventKind(record.kind)
+    except ValueError:
+        return record.kind  # a kind this version does not know (kept as recorded)
+    if kind is EventKind.STAGE_MOVED:
+        return "转入“" + Stage((record.data or {}).get("to", "")).label + "”阶段"
+    return kind.label
 
 
 def summary(
     app: Application, office: Office, today: date, departments: dict[int, Department]
 ) -> dict[str, Any]:
-    dep = departments.get(app.lead_department_id) if app.lead_department_id else None
-    state = deadline_state(app, today)
-    return {
-        "number": app.number,
-        "stage": app.stage,
-        "stage_label": STAGE_LABELS[Stage(app.stage)],
-        "channel": app.channel,
-        "applicant": app.applicant_name,
-        "applicant_type": app.applicant_type,
-        "content_summary": summarise(app.content),
-        "department": dep.code if dep else None,
-        "department_name": dep.name if dep else None,
-        "arrived_on": _iso(app.arrived_on),
-        "received_on": _iso(app.received_on),
-        "reply_due": _iso(app.reply_due),
-        "next_action_due": _iso(app.next_action_due),
-        "internal_target": _iso(app.internal_target),
-        "working_days_left": working_days_left(app, office, today),
-        "provisional": app.provisional,
-        "state": state,
-        "state_label": STATE_LABELS.get(state, state),
-        "outcome": app.outcome,
-        "closed_on": _iso(app.closed_on),
-    }
+    """The read model's JSON of one application (`read_model.Listed.as_dict`)."""
+    return listed(app, office, today, departments).as_dict()
 
 
 def mask_id(value: str) -> str:
@@ -123,7 +70,7 @@ def detail(
             "timeline": [
                 {
                     "kind": r.kind,
-                    "label": event_label(r.kind),
+                    "label": event_label(r),
                     "on": r.on.isoformat(),
                     "end_on": _iso(r.end_on),
                     "due_on": _iso(r.due_on),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from disclosure.errors import Conflict
-from disclosure.models import Stage
+from disclosure.vocabulary import EventKind, Stage
 
 TRANSITIONS: dict[Stage, frozenset[Stage]] = {
     Stage.REGISTERED: frozenset({Stage.REVIEW, Stage.HANDLING, Stage.REPLIED}),
@@ -15,44 +15,32 @@ TRANSITIONS: dict[Stage, frozenset[Stage]] = {
 
 ORDER = list(Stage)
 
-STAGE_LABELS = {
-    Stage.REGISTERED: "登记",
-    Stage.REVIEW: "审核",
-    Stage.HANDLING: "办理",
-    Stage.REPLIED: "答复",
-    Stage.ARCHIVED: "归档",
-}
-
 # Recording an event implies the application has reached at least this stage.
-IMPLIED_STAGE: dict[str, Stage] = {
-    "correction_requested": Stage.REVIEW,
-    "correction_received": Stage.REVIEW,
-    "extension_granted": Stage.HANDLING,
-    "consultation_sent": Stage.HANDLING,
-    "consultation_answered": Stage.HANDLING,
-    "fee_notice_sent": Stage.HANDLING,
-    "fee_paid": Stage.HANDLING,
-    "deferred": Stage.HANDLING,
-    "replied": Stage.REPLIED,
-    "withdrawn": Stage.REPLIED,
-    "abandoned": Stage.REPLIED,
+IMPLIED_STAGE: dict[EventKind, Stage] = {
+    EventKind.CORRECTION_REQUESTED: Stage.REVIEW,
+    EventKind.CORRECTION_RECEIVED: Stage.REVIEW,
+    EventKind.EXTENSION_GRANTED: Stage.HANDLING,
+    EventKind.CONSULTATION_SENT: Stage.HANDLING,
+    EventKind.CONSULTATION_ANSWERED: Stage.HANDLING,
+    EventKind.FEE_NOTICE_SENT: Stage.HANDLING,
+    EventKind.FEE_PAID: Stage.HANDLING,
+    EventKind.DEFERRED: Stage.HANDLING,
+    EventKind.REPLIED: Stage.REPLIED,
+    EventKind.WITHDRAWN: Stage.REPLIED,
+    EventKind.ABANDONED: Stage.REPLIED,
 }
 
 
-def check_transition(current: Stage, target: Stage) -> None:
+def check_transition(current: Stage, target: Stage, *, field: str = "to") -> None:
     if target not in TRANSITIONS[current]:
-        raise Conflict(
-            f"不能从“{STAGE_LABELS[current]}”转到“{STAGE_LABELS[target]}”"
-            f" / cannot move from {current} to {target}",
-            field="stage",
-        )
+        raise Conflict(f"不能从“{current.label}”转到“{target.label}”", field=field)
 
 
-def advanced(current: Stage, kind: str) -> Stage:
+def advanced(current: Stage, kind: EventKind) -> Stage:
     """The stage after recording an event of `kind` (never moves backwards)."""
     implied = IMPLIED_STAGE.get(kind)
     if implied is None or ORDER.index(implied) <= ORDER.index(current):
         return current
     if current is Stage.ARCHIVED or current is Stage.REPLIED:
-        raise Conflict("申请已办结，不能再记录 / application already closed", field="stage")
+        raise Conflict("申请已办结，不能再记录", field="number")
     return implied

@@ -1,216 +1,104 @@
-"""The actions on an application page: each turns its form into one service call."""
+"""The actions on an application page: each turns its form into one step of the catalogue.
+
+An action's `build(form, today)` returns the step (`services.steps`); the route records it
+in one transaction. Form fields are named after the step's domain fields, except the date
+of a step, which is the form field `date` (`web.fields`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from disclosure.errors import InvalidInput, NotFound
-from disclosure.models import Application, Stage
-from disclosure.services import applications as svc
-from disclosure.services.office import Office
+from disclosure.services import steps
+from disclosure.vocabulary import PartyKind, Stage
 from disclosure.web.forms import required_date, required_int, text
-from rules.events import EventKind
 
-
-@dataclass(frozen=True)
-class Call:
-    session: Session
-    office: Office
-    number: str
-    form: FormData
-    today: date
-    actor: str
-    now: datetime
-
-    def record(self, event: svc.EventInput) -> Application:
-        return svc.record_event(
-            self.session,
-            office=self.office,
-            number=self.number,
-            event=event,
-            today=self.today,
-            actor=self.actor,
-            now=self.now,
-        )
-
-    def date(self, name: str = "date") -> date:
-        return required_date(self.form, name)
-
-    def text(self, name: str) -> str:
-        return text(self.form, name)
+Build = Callable[[FormData, date], steps.Step]
 
 
 @dataclass(frozen=True)
 class Action:
     label: str
-    run: Callable[[Call], Application]
+    build: Build
     office_only: bool = False  # department handlers may not do this
 
 
-def _simple(kind: EventKind) -> Callable[[Call], Application]:
-    def run(c: Call) -> Application:
-        return c.record(svc.EventInput(kind.value, c.date(), note=c.text("note")))
-
-    return run
+def _on(form: FormData) -> date:
+    return required_date(form, "date")
 
 
-def _extend(c: Call) -> Application:
-    days = required_int(c.form, "days", minimum=1)
-    return c.record(
-        svc.EventInput(
-            EventKind.EXTENSION_GRANTED.value,
-            c.date(),
-            days=days,
-            approver=c.text("approver"),
-            note=c.text("note"),
-        )
+def _extend(f: FormData, _today: date) -> steps.Step:
+    return steps.Extension(
+        on=_on(f),
+        days=required_int(f, "days", minimum=1),
+        approver=text(f, "approver"),
+        note=text(f, "note"),
     )
 
 
-def _consult_send(c: Call) -> Application:
-    party = c.text("party")
-    if not party:
-        raise InvalidInput("请填写征求意见对象 / party required", field="party")
-    kind = "agency" if c.text("party_kind") == "agency" else "third_party"
-    return c.record(
-        svc.EventInput(
-            EventKind.CONSULTATION_SENT.value,
-            c.date(),
-            party=party,
-            note=c.text("note"),
-            data={"party_kind": kind},
-        )
+def _consult_send(f: FormData, _today: date) -> steps.Step:
+    kind = PartyKind.AGENCY if text(f, "party_kind") == "agency" else PartyKind.THIRD_PARTY
+    return steps.ConsultationSent(
+        on=_on(f), party=text(f, "party"), party_kind=kind, note=text(f, "note")
     )
 
 
-def _consult_answer(c: Call) -> Application:
-    return c.record(
-        svc.EventInput(
-            EventKind.CONSULTATION_ANSWERED.value,
-            c.date(),
-            party=c.text("party") or None,
-            note=c.text("note"),
-        )
-    )
-
-
-def _fee_notice(c: Call) -> Application:
-    amount = required_int(c.form, "amount", minimum=1)
-    return c.record(
-        svc.EventInput(
-            EventKind.FEE_NOTICE_SENT.value, c.date(), amount_yuan=amount, note=c.text("note")
-        )
-    )
-
-
-def _defer(c: Call) -> Application:
-    return c.record(
-        svc.EventInput(
-            EventKind.DEFERRED.value, c.date(), due_on=c.date("due"), note=c.text("note")
-        )
-    )
-
-
-def _confirm(c: Call) -> Application:
-    return svc.confirm_receipt(
-        c.session,
-        office=c.office,
-        number=c.number,
-        on=c.date(),
-        today=c.today,
-        actor=c.actor,
-        now=c.now,
-    )
-
-
-def _reply(c: Call) -> Application:
-    return svc.reply(
-        c.session,
-        office=c.office,
-        number=c.number,
-        outcome=c.text("outcome"),
-        on=c.date(),
-        today=c.today,
-        actor=c.actor,
-        now=c.now,
-        note=c.text("note"),
-    )
-
-
-def _withdraw(c: Call) -> Application:
-    return svc.withdraw(
-        c.session,
-        office=c.office,
-        number=c.number,
-        on=c.date(),
-        today=c.today,
-        actor=c.actor,
-        now=c.now,
-        note=c.text("note"),
-    )
-
-
-def _abandon(c: Call) -> Application:
-    return svc.abandon(
-        c.session,
-        office=c.office,
-        number=c.number,
-        on=c.date(),
-        reason=c.text("reason"),
-        today=c.today,
-        actor=c.actor,
-        now=c.now,
-        note=c.text("note"),
-    )
-
-
-def _stage(c: Call) -> Application:
+def _stage(f: FormData, today: date) -> steps.Step:
     try:
-        target = Stage(c.text("to"))
+        target = Stage(text(f, "to"))
     except ValueError as exc:
-        raise InvalidInput("请选择阶段 / choose a stage", field="to") from exc
-    return svc.move_stage(
-        c.session,
-        number=c.number,
-        to=target,
-        today=c.today,
-        actor=c.actor,
-        now=c.now,
-        note=c.text("note"),
-    )
+        raise InvalidInput("请选择阶段", field="to") from exc
+    return steps.StageMove(on=today, to=target, note=text(f, "note"))
 
 
-def _assign(c: Call) -> Application:
-    cooperating = [v for v in c.form.getlist("cooperating") if isinstance(v, str) and v]
-    return svc.assign(
-        c.session,
-        number=c.number,
-        department=c.text("department"),
-        cooperating=cooperating,
-        today=c.today,
-        actor=c.actor,
-        now=c.now,
-    )
+def _assign(f: FormData, today: date) -> steps.Step:
+    cooperating = tuple(v for v in f.getlist("cooperating") if isinstance(v, str) and v)
+    return steps.Assignment(on=today, department=text(f, "department"), cooperating=cooperating)
 
 
 ACTIONS: dict[str, Action] = {
-    "confirm": Action("确认收到", _confirm, office_only=True),
-    "correction_request": Action("补正告知", _simple(EventKind.CORRECTION_REQUESTED)),
-    "correction_receive": Action("收到补正", _simple(EventKind.CORRECTION_RECEIVED)),
+    "confirm": Action("确认收到", lambda f, _t: steps.Confirmation(on=_on(f)), office_only=True),
+    "correction_request": Action(
+        "补正告知", lambda f, _t: steps.CorrectionRequested(on=_on(f), note=text(f, "note"))
+    ),
+    "correction_receive": Action(
+        "收到补正", lambda f, _t: steps.CorrectionReceived(on=_on(f), note=text(f, "note"))
+    ),
     "extend": Action("延期答复", _extend),
     "consult_send": Action("发出征求意见", _consult_send),
-    "consult_answer": Action("收到意见", _consult_answer),
-    "fee_notice": Action("收费通知", _fee_notice),
-    "fee_paid": Action("缴费", _simple(EventKind.FEE_PAID)),
-    "defer": Action("第三十五条确定期限", _defer),
-    "reply": Action("答复", _reply),
-    "withdraw": Action("撤回", _withdraw),
-    "abandon": Action("视为放弃", _abandon),
+    "consult_answer": Action(
+        "收到意见",
+        lambda f, _t: steps.ConsultationAnswered(
+            on=_on(f), party=text(f, "party") or None, note=text(f, "note")
+        ),
+    ),
+    "fee_notice": Action(
+        "收费通知",
+        lambda f, _t: steps.FeeNotice(
+            on=_on(f), amount=required_int(f, "amount", minimum=1), note=text(f, "note")
+        ),
+    ),
+    "fee_paid": Action("缴费", lambda f, _t: steps.FeePaid(on=_on(f), note=text(f, "note"))),
+    "defer": Action(
+        "第三十五条确定期限",
+        lambda f, _t: steps.Deferral(on=_on(f), due=required_date(f, "due"), note=text(f, "note")),
+    ),
+    "reply": Action(
+        "答复",
+        lambda f, _t: steps.Reply(on=_on(f), code=text(f, "outcome"), note=text(f, "note")),
+    ),
+    "withdraw": Action("撤回", lambda f, _t: steps.Withdrawal(on=_on(f), note=text(f, "note"))),
+    "abandon": Action(
+        "视为放弃",
+        lambda f, _t: steps.Abandonment(
+            on=_on(f), reason=steps.parse_reason(text(f, "reason")), note=text(f, "note")
+        ),
+    ),
     "stage": Action("转入阶段", _stage),
     "assign": Action("分办", _assign, office_only=True),
 }
@@ -219,5 +107,5 @@ ACTIONS: dict[str, Action] = {
 def lookup(name: str) -> Action:
     action = ACTIONS.get(name)
     if action is None:
-        raise NotFound(f"没有该操作：{name} / unknown action", field="action")
+        raise NotFound(f"没有该操作：{name}", field="action")
     return action

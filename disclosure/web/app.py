@@ -22,6 +22,7 @@ from disclosure.settings import Settings
 from disclosure.web import errors, filters
 from disclosure.web.deps import csrf_guard
 from disclosure.web.keepalive import KeepAliveLimit
+from disclosure.web.listing import ListedCache
 from disclosure.web.security import LoginThrottle, secret_key
 
 HERE = Path(__file__).parent
@@ -39,6 +40,7 @@ class WebState:
     clock: Callable[[], date]
     owns_engine: bool
     offices: OfficeCache
+    rows: ListedCache
 
     def today(self) -> date:
         return self.clock()
@@ -72,6 +74,7 @@ def create_app(
         clock=today or (lambda: today_in(settings.office.timezone)),
         owns_engine=owns,
         offices=OfficeCache(settings),
+        rows=ListedCache(),
     )
 
     @asynccontextmanager

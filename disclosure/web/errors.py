@@ -20,23 +20,21 @@ from disclosure.web.deps import LoginRequired
 from disclosure.web.render import render
 from rules.errors import RulesError
 
-# Field names used by services (CLI option names) that differ from the form's input names.
-FIELD_ALIASES = {
-    "extension": "days",
-    "extend": "days",
-    "deferred_due": "due",
-    "NUMBER": "",
-    "FILE": "file",
-    "stage": "to",
-}
+# The web's names for the domain's fields where the form input is named differently (the
+# one map of this edge): the date of a step is the input `date`; the application number is
+# the page itself (shown at the top of the form).
+WEB_FIELDS = {"on": "date", "number": "", "NUMBER": "", "FILE": "file"}
 
 TITLES = {400: "输入有误", 403: "无权访问", 404: "未找到", 409: "操作冲突", 500: "系统配置错误"}
 
 
 def form_field(field: str) -> str:
-    """`--applicant-type` → `applicant_type`; names without a form input map to ''."""
-    if field in FIELD_ALIASES:
-        return FIELD_ALIASES[field]
+    """The form input a domain field is entered in ('' for the whole form).
+
+    Names still in CLI form (`--applicant-type`) are read as their domain name.
+    """
+    if field in WEB_FIELDS:
+        return WEB_FIELDS[field]
     return field.lstrip("-").replace("-", "_")
 
 
@@ -75,7 +73,7 @@ def install(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()))
-        return error_page(request, 400, f"参数 {where} 无效 / invalid parameter")
+        return error_page(request, 400, f"参数 {where} 无效")
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

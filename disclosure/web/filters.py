@@ -2,43 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, pass_environment
 from markupsafe import Markup
 
-from disclosure.models import ApplicantType
 from disclosure.outcomes import OUTCOMES
-from disclosure.services.views import STATE_LABELS
-from disclosure.services.workflow import STAGE_LABELS
-from rules.events import Channel
-
-CHANNEL_LABELS = {
-    Channel.IN_PERSON.value: "当面提交",
-    Channel.POST_SIGNED.value: "邮寄（需签收：挂号/快递）",
-    Channel.POST_UNSIGNED.value: "平信",
-    Channel.ONLINE.value: "网络（在线平台、电子邮件）",
-    Channel.FAX.value: "传真",
-}
-
-APPLICANT_TYPE_LABELS = {
-    ApplicantType.NATURAL.value: "自然人",
-    ApplicantType.BUSINESS.value: "商业企业",
-    ApplicantType.RESEARCH.value: "科研机构",
-    ApplicantType.PUBLIC_INTEREST.value: "社会公益组织",
-    ApplicantType.LEGAL_SERVICES.value: "法律服务机构",
-    ApplicantType.OTHER.value: "其他",
-}
-
-ROLE_LABELS = {"admin": "系统管理员", "clerk": "公开办经办人", "department": "部门经办人"}
+from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, Role, Stage
 
 
 def row_class(row: Any) -> str:
     """CSS class for a list row by deadline state (colour by urgency).
 
-    `row` is a `views.summary` dictionary or a `listing.ListItem`.
+    `row` is a `views.summary` dictionary or a `read_model.Listed`.
     """
     if isinstance(row, Mapping):
         state, left = row.get("state"), row.get("working_days_left")
@@ -60,35 +38,41 @@ def row_class(row: Any) -> str:
 ROW_TEMPLATE = "_app_row.html"
 
 
-@pass_environment
-def app_row(env: Environment, row: Any) -> Markup:
-    """The `<tr>` of one application (template `_app_row.html`).
-
-    A list row (`listing.ListItem`, immutable and hashable: every value it shows is part of
-    its key) is rendered once and kept, so the list pages mostly reuse rows they have shown
-    before; autoescaping 450 values a page was a large share of a request's CPU. Other rows
-    (the dashboard's dictionaries) are rendered each time.
-    """
-    if isinstance(row, Hashable):
-        return _cached_row(env, row)
-    return _render_row(env, row)
+ROWS_KEPT = 4096
 
 
 def _render_row(env: Environment, row: Any) -> Markup:
     return Markup(env.get_template(ROW_TEMPLATE).render(r=row))
 
 
-_cached_row = lru_cache(maxsize=4096)(_render_row)
+def _app_row_filter() -> Callable[[Environment, Any], Markup]:
+    """The `app_row` filter: the `<tr>` of one application (template `_app_row.html`).
+
+    A list row (`read_model.Listed`, immutable and hashable: every value it shows is part of
+    its key) is rendered once and kept, so the list pages mostly reuse rows they have shown
+    before; autoescaping 450 values a page was a large share of a request's CPU. Other rows
+    are rendered each time. The kept rows belong to the environment the filter is installed
+    in (one per web app).
+    """
+    cached = lru_cache(maxsize=ROWS_KEPT)(_render_row)
+
+    @pass_environment
+    def app_row(env: Environment, row: Any) -> Markup:
+        if isinstance(row, Hashable):
+            return cached(env, row)
+        return _render_row(env, row)
+
+    return app_row
 
 
 def install(env: Environment) -> None:
     env.filters["row_class"] = row_class
-    env.filters["app_row"] = app_row
+    env.filters["app_row"] = _app_row_filter()
     env.globals.update(
-        CHANNEL_LABELS=CHANNEL_LABELS,
-        APPLICANT_TYPE_LABELS=APPLICANT_TYPE_LABELS,
-        ROLE_LABELS=ROLE_LABELS,
-        STAGE_LABELS={k.value: v for k, v in STAGE_LABELS.items()},
-        STATE_LABELS=STATE_LABELS,
+        CHANNEL_LABELS=Channel.labels(),
+        APPLICANT_TYPE_LABELS=ApplicantType.labels(),
+        ROLE_LABELS=Role.labels(),
+        STAGE_LABELS=Stage.labels(),
+        STATE_LABELS=DeadlineState.labels(),
         OUTCOMES=OUTCOMES,
     )

@@ -1,54 +1,28 @@
-"""Bridges to the letters (disclosure.letters) and report (disclosure.report) packages.
-
-Everything the web layer needs from them is here, imported lazily, so the interface still
-works (with those features hidden) in an installation without them.
-"""
+"""What the web pages need from the letters and report packages: lists, files, downloads."""
 
 from __future__ import annotations
 
-import importlib
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 from sqlmodel import Session
 
+from disclosure.letters.kinds import KINDS
+from disclosure.letters.service import LetterOptions, issue_letter, letters_of
 from disclosure.models import Application
-from disclosure.services.office import Office
+from disclosure.report.annual import compute_annual
+from disclosure.report.annual_xlsx import write_xlsx
+from disclosure.report.ledger_export import export_ledger
+from disclosure.services.context import Context
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _module(name: str) -> ModuleType | None:
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name and name.startswith(exc.name):
-            return None
-        raise
-
-
-def letters_available() -> bool:
-    return _module("disclosure.letters.service") is not None
-
-
-def report_available() -> bool:
-    return (
-        _module("disclosure.report.ledger_export") is not None
-        and _module("disclosure.report.annual_xlsx") is not None
-    )
-
-
-def letters_for(session: Session, app: Application) -> dict[str, Any] | None:
-    """Kinds that can be issued and letters already issued; None without the letters package."""
-    if not letters_available():
-        return None
-    from disclosure.letters.kinds import KINDS
-    from disclosure.letters.service import letters_of
-
+def letters_for(session: Session, app: Application) -> dict[str, Any]:
+    """Kinds that can be issued and letters already issued."""
     names = {k.value: info.name for k, info in KINDS.items()}
     issued = [
         {
@@ -66,17 +40,12 @@ def letters_for(session: Session, app: Application) -> dict[str, Any] | None:
 def issue_letter_docx(
     session: Session,
     *,
-    office: Office,
+    ctx: Context,
     number: str,
     kind: str,
     fields: dict[str, str],
-    today: date,
-    actor: str,
-    now: datetime,
 ) -> tuple[str, bytes]:
     """Issue (or re-issue: same 文号) a letter and render it; returns (file name, .docx)."""
-    from disclosure.letters.service import LetterOptions, issue_letter
-
     items = tuple(line.strip() for line in fields.get("items", "").splitlines() if line.strip())
     options = LetterOptions(
         party=fields.get("party") or None,
@@ -85,23 +54,12 @@ def issue_letter_docx(
         responsible_agency=fields.get("responsible_agency", ""),
         contact=fields.get("contact", ""),
     )
-    issued = issue_letter(
-        session,
-        office=office,
-        number=number,
-        kind=kind,
-        options=options,
-        today=today,
-        actor=actor,
-        now=now,
-    )
+    issued = issue_letter(session, ctx=ctx, number=number, kind=kind, options=options)
     content = issued.render()  # inside the transaction: a template error writes nothing
     return f"{number}-{issued.info.name}.docx", content
 
 
 def ledger_xlsx(session: Session, *, today: date, admin: bool) -> bytes:
-    from disclosure.report.ledger_export import export_ledger
-
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ledger.xlsx"
         export_ledger(session, path=path, today=today, admin=admin)
@@ -109,9 +67,6 @@ def ledger_xlsx(session: Session, *, today: date, admin: bool) -> bytes:
 
 
 def annual_xlsx(session: Session, *, year: int) -> bytes:
-    from disclosure.report.annual import compute_annual
-    from disclosure.report.annual_xlsx import write_xlsx
-
     report = compute_annual(session, year=year)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "annual.xlsx"

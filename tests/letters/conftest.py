@@ -16,8 +16,11 @@ from disclosure.db import transaction
 from disclosure.letters.models import Letter
 from disclosure.letters.service import IssuedLetter, LetterOptions, issue_letter
 from disclosure.models import EventRecord
-from disclosure.services import applications as apps
+from disclosure.services import steps
+from disclosure.services.context import Context
+from disclosure.services.lookup import get_application
 from disclosure.services.office import load_office
+from disclosure.services.registration import parse_create, register_application
 from disclosure.settings import Settings
 from tests.conftest import NOW, base_settings
 
@@ -51,7 +54,7 @@ class Desk:
     settings: Settings
 
     def register(self, received: date = date(2026, 3, 2), content: str = "2025年度检查记录") -> str:
-        data = apps.parse_create(
+        data = parse_create(
             {
                 "channel": "in_person",
                 "received_on": received,
@@ -62,9 +65,7 @@ class Desk:
         )
         with transaction(self.engine) as s:
             office = load_office(s, self.settings)
-            app = apps.register_application(
-                s, office=office, data=data, today=received, actor="t", now=NOW
-            )
+            app = register_application(s, data=data, ctx=Context(office, received, "t", NOW))
             return app.number
 
     def issue(
@@ -74,27 +75,21 @@ class Desk:
             office = load_office(s, self.settings)
             issued = issue_letter(
                 s,
-                office=office,
+                ctx=Context(office, today, "t", NOW),
                 number=number,
                 kind=kind,
                 options=LetterOptions(**opts),  # type: ignore[arg-type]
-                today=today,
-                actor="t",
-                now=NOW,
             )
             content = issued.render()
         return issued, docx_text(content)
 
-    def record(self, number: str, fn_name: str, today: date, **kw: object) -> None:
+    def record(self, number: str, step: steps.Step, today: date) -> None:
         with transaction(self.engine) as s:
-            office = load_office(s, self.settings)
-            getattr(apps, fn_name)(
-                s, office=office, number=number, today=today, actor="t", now=NOW, **kw
-            )
+            step.record(s, Context(load_office(s, self.settings), today, "t", NOW), number)
 
     def events(self, number: str, kind: str) -> list[EventRecord]:
         with transaction(self.engine, write=False) as s:
-            app = apps.get_application(s, number)
+            app = get_application(s, number)
             stmt = select(EventRecord).where(
                 EventRecord.application_id == app.id, EventRecord.kind == kind
             )
@@ -106,7 +101,7 @@ class Desk:
 
     def app(self, number: str):  # type: ignore[no-untyped-def]
         with transaction(self.engine, write=False) as s:
-            return apps.get_application(s, number)
+            return get_application(s, number)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from disclosure.db import transaction
 from disclosure.errors import NotFound
 from disclosure.letters.service import IssuedLetter, LetterOptions, LetterRequest, issue_many
+from disclosure.services.context import Context
 from disclosure.services.office import load_office
 from tests.conftest import NOW
 from tests.letters.conftest import Desk, docx_text
@@ -19,7 +20,7 @@ TODAY = date(2026, 3, 5)
 def batch(desk: Desk, requests: list[LetterRequest]) -> list[tuple[IssuedLetter, str]]:
     with transaction(desk.engine) as s:
         office = load_office(s, desk.settings)
-        issued = issue_many(s, office=office, requests=requests, today=TODAY, actor="t", now=NOW)
+        issued = issue_many(s, requests=requests, ctx=Context(office, TODAY, "t", NOW))
         return [(i, docx_text(i.render())) for i in issued]
 
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from disclosure.errors import Conflict, InvalidInput
+from disclosure.services import steps
 from disclosure.services.numbering import peek_last
 from tests.letters.conftest import AGENCY, APPLICANT, COURT, RECONSIDERATION, Desk
 
@@ -47,14 +48,7 @@ def test_correction_notice_starts_the_correction_clock(desk: Desk) -> None:
 
 def test_correction_already_recorded_uses_its_date(desk: Desk) -> None:
     number = desk.register()
-    from disclosure.services.applications import EventInput
-
-    desk.record(
-        number,
-        "record_event",
-        date(2026, 3, 3),
-        event=EventInput("correction_requested", date(2026, 3, 3)),
-    )
+    desk.record(number, steps.CorrectionRequested(on=date(2026, 3, 3)), date(2026, 3, 3))
     issued, text = desk.issue(number, "correction", on=date(2026, 3, 5))
     assert len(desk.events(number, "correction_requested")) == 1
     assert issued.letter.issued_on == date(2026, 3, 3)
@@ -85,7 +79,7 @@ def test_extension_without_approver_writes_nothing(desk: Desk) -> None:
     number = desk.register()
     with pytest.raises(InvalidInput) as err:
         desk.issue(number, "extension", days=10)
-    assert err.value.field == "--approver"
+    assert err.value.field == "approver"
     assert desk.events(number, "extension_granted") == []
     assert desk.events(number, "letter_issued") == []
     assert desk.letters() == []

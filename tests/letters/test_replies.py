@@ -9,6 +9,7 @@ import pytest
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.letters.replies import DECISIONS
 from disclosure.outcomes import OUTCOMES
+from disclosure.services import steps
 from tests.letters.conftest import AGENCY, APPLICANT, COURT, RECONSIDERATION, Desk
 
 REPLIED = date(2026, 3, 20)
@@ -46,7 +47,7 @@ def test_every_outcome_has_a_decision() -> None:
 @pytest.mark.parametrize("code", list(OUTCOMES), ids=[f"outcome-{c}" for c in OUTCOMES])
 def test_reply_for_outcome(desk: Desk, code: str) -> None:
     number = desk.register()
-    desk.record(number, "reply", REPLIED, outcome=code, on=REPLIED)
+    desk.record(number, steps.Reply(on=REPLIED, code=code), REPLIED)
     issued, text = desk.issue(number, "reply", today=REPLIED)
     assert issued.letter.reference == "穗应急依申复〔2026〕1号"
     assert issued.letter.issued_on == REPLIED
@@ -65,7 +66,7 @@ def test_reply_for_outcome(desk: Desk, code: str) -> None:
 
 def test_not_ours_names_the_responsible_agency(desk: Desk) -> None:
     number = desk.register()
-    desk.record(number, "reply", REPLIED, outcome="4.1", on=REPLIED)
+    desk.record(number, steps.Reply(on=REPLIED, code="4.1"), REPLIED)
     _, text = desk.issue(
         number,
         "reply",
@@ -85,14 +86,7 @@ def test_not_ours_names_the_responsible_agency(desk: Desk) -> None:
 def test_reply_tells_correction_and_extension_history(desk: Desk) -> None:
     number = desk.register()
     desk.issue(number, "correction", on=date(2026, 3, 4))
-    from disclosure.services.applications import EventInput
-
-    desk.record(
-        number,
-        "record_event",
-        date(2026, 3, 10),
-        event=EventInput("correction_received", date(2026, 3, 10)),
-    )
+    desk.record(number, steps.CorrectionReceived(on=date(2026, 3, 10)), date(2026, 3, 10))
     desk.issue(
         number, "extension", days=5, approver="李主任", on=date(2026, 4, 1), today=date(2026, 4, 1)
     )
@@ -117,13 +111,13 @@ def test_reply_needs_an_outcome(desk: Desk) -> None:
 
 def test_reply_outcome_cannot_contradict_the_ledger(desk: Desk) -> None:
     number = desk.register()
-    desk.record(number, "reply", REPLIED, outcome="1", on=REPLIED)
+    desk.record(number, steps.Reply(on=REPLIED, code="1"), REPLIED)
     with pytest.raises(Conflict):
         desk.issue(number, "reply", outcome="2", today=REPLIED)
 
 
 def test_withdrawn_reply(desk: Desk) -> None:
     number = desk.register()
-    desk.record(number, "withdraw", date(2026, 3, 6), on=date(2026, 3, 6))
+    desk.record(number, steps.Withdrawal(on=date(2026, 3, 6)), date(2026, 3, 6))
     _, text = desk.issue(number, "reply", today=date(2026, 3, 9))
     assert "您于2026年3月6日撤回该政府信息公开申请" in text and "终止办理" in text

@@ -17,8 +17,9 @@ from sqlalchemy import Engine
 
 from disclosure.db import transaction
 from disclosure.schemas import ApplicationCreate
-from disclosure.services.applications import register_application
+from disclosure.services.context import Context
 from disclosure.services.office import load_office
+from disclosure.services.registration import register_application
 from disclosure.settings import Settings
 from tests.conftest import base_settings
 
@@ -121,9 +122,7 @@ def register(
     assert basis is not None
     with transaction(engine) as s:
         office = load_office(s, settings)
-        app = register_application(
-            s, office=office, data=data, today=basis, actor="tester", now=NOW
-        )
+        app = register_application(s, data=data, ctx=Context(office, basis, "tester", NOW))
         return app.number
 
 

@@ -12,7 +12,9 @@ from disclosure.db import transaction
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.outcomes import OUTCOMES
 from disclosure.schemas import ApplicationCreate
-from disclosure.services import applications as svc
+from disclosure.services import registration as svc
+from disclosure.services import steps
+from disclosure.services.context import Context
 from disclosure.services.office import Office
 from tests.conftest import NOW
 from tests.register.conftest import TODAY, Cli
@@ -97,7 +99,6 @@ def test_confirm_receipt_of_an_online_arrival(engine: Engine, office: Office, c:
     with transaction(engine) as s:
         app = svc.register_application(
             s,
-            office=office,
             data=ApplicationCreate(
                 channel="online",
                 arrived_on=date(2026, 11, 13),
@@ -105,9 +106,7 @@ def test_confirm_receipt_of_an_online_arrival(engine: Engine, office: Office, c:
                 applicant_type="other",
                 content="z",
             ),
-            today=date(2026, 11, 27),
-            actor="t",
-            now=NOW,
+            ctx=Context(office, date(2026, 11, 27), "t", NOW),
         )
         assert app.reply_due is None and app.received_on is None
     assert c.list()[0]["state"] == "unconfirmed"
@@ -137,18 +136,15 @@ def test_every_outcome_code_closes_the_application(engine: Engine, office: Offic
     )
     with transaction(engine) as s:
         numbers = {
-            code: svc.register_application(
-                s, office=office, data=data, today=day, actor="t", now=NOW
-            ).number
+            code: svc.register_application(s, data=data, ctx=Context(office, day, "t", NOW)).number
             for code in OUTCOMES
         }
     late = date(2026, 12, 1)
     for code, number in numbers.items():
         on = late if code == "2" else day
         with transaction(engine) as s:
-            app = svc.reply(
-                s, office=office, number=number, outcome=code, on=on, today=late, actor="t", now=NOW
-            )
+            app = steps.Reply(on=on, code=code).record(s, Context(office, late, "t", NOW), number)
+            app = app.application
             assert (app.outcome, app.stage, app.is_open) == (code, "replied", False)
             assert app.closed_on_time is (code != "2")  # 12-01 is after the 11-30 due date
     assert len(numbers) == 21  # 1, 2, 3.1–3.8, 4.1–4.3, 5.1–5.5, 6.1–6.3
@@ -287,12 +283,9 @@ def test_missing_approver_is_a_usage_error(cli, n: str, unchanged) -> None:  # t
 def test_service_errors_are_named(engine: Engine, office: Office, c: Cli, n: str) -> None:
     day = date(2026, 11, 27)
     with pytest.raises(InvalidInput) as bad, transaction(engine) as s:
-        svc.record_event(
-            s, office=office, number=n, event=svc.EventInput("extension_granted", day, days=5),
-            today=day, actor="t", now=NOW,
-        )  # fmt: skip
-    assert bad.value.field == "--approver"
+        steps.Extension(on=day, days=5, approver="").record(s, Context(office, day, "t", NOW), n)
+    assert bad.value.field == "approver"
     with transaction(engine) as s:
-        svc.reply(s, office=office, number=n, outcome="1", on=day, today=day, actor="t", now=NOW)
+        steps.Reply(on=day, code="1").record(s, Context(office, day, "t", NOW), n)
     with pytest.raises(Conflict), transaction(engine) as s:
-        svc.reply(s, office=office, number=n, outcome="1", on=day, today=day, actor="t", now=NOW)
+        steps.Reply(on=day, code="1").record(s, Context(office, day, "t", NOW), n)

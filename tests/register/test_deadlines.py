@@ -1,4 +1,4 @@
-"""`services.deadlines`: engine errors named by option, stored columns, recompute."""
+"""`services.deadlines`: engine errors named by the step's field, stored columns, recompute."""
 
 from __future__ import annotations
 
@@ -9,35 +9,34 @@ from sqlalchemy import Engine
 
 from disclosure.db import transaction
 from disclosure.errors import Conflict, InvalidInput
-from disclosure.services.applications import get_application
-from disclosure.services.deadlines import columns, compute_events, option_for, recompute
+from disclosure.services import steps
+from disclosure.services.deadlines import columns, compute_events, recompute
+from disclosure.services.lookup import get_application
 from disclosure.services.office import Office
-from rules.errors import (
-    CorrectionOrderError,
-    EventAfterClosingError,
-    EventBeforeReceiptError,
-    ExtensionError,
-    PauseOrderError,
-)
 from rules.events import Event, EventKind
 from tests.register.conftest import Cli
 
 RECEIVED = Event(EventKind.RECEIVED, date(2026, 11, 2))
 
 
+DAY = date(2026, 11, 10)
+
+
 @pytest.mark.parametrize(
-    ("error", "option"),
+    ("step", "engine_field", "field"),
     [
-        (EventBeforeReceiptError("x", field="replied"), "--date"),
-        (EventAfterClosingError("x", field="extension_granted"), "--date"),
-        (ExtensionError("x", field="extend"), "--days"),
-        (ExtensionError("x", field="extension"), "--date"),
-        (PauseOrderError("x", field="deferred_due"), "--due"),
-        (CorrectionOrderError("x", field="correction_received"), "--date"),
+        (steps.Reply(on=DAY, code="1"), "replied", "on"),
+        (steps.Extension(on=DAY, days=5, approver="陈"), "extend", "days"),
+        (steps.Extension(on=DAY, days=5, approver="陈"), "extension", "on"),
+        (steps.Deferral(on=DAY, due=date(2026, 12, 31)), "deferred_due", "due"),
+        (steps.CorrectionReceived(on=DAY), "correction_received", "on"),
     ],
+    ids=["reply date", "extension days", "extension date", "Art. 35 deadline", "correction"],
 )
-def test_engine_fields_become_options(error, option: str) -> None:  # type: ignore[no-untyped-def]
-    assert option_for(error) == option
+def test_engine_errors_name_the_steps_field(
+    step: steps.Step, engine_field: str, field: str
+) -> None:
+    assert step.field_for(engine_field) == field
 
 
 def test_compute_events_maps_errors(office: Office) -> None:
@@ -45,11 +44,11 @@ def test_compute_events_maps_errors(office: Office) -> None:
     late = Event(EventKind.EXTENSION_GRANTED, date(2026, 11, 11), days=5, approver="陈")
     with pytest.raises(Conflict) as closed:
         compute_events("", [RECEIVED, closing, late], office)
-    assert closed.value.field == "--date"
+    assert closed.value.field == "extension_granted"  # the engine's name; the step maps it
     too_long = Event(EventKind.EXTENSION_GRANTED, date(2026, 11, 11), days=21, approver="陈")
     with pytest.raises(InvalidInput) as long_:
         compute_events("", [RECEIVED, too_long], office)
-    assert long_.value.field == "--days"
+    assert long_.value.field == "extend"
     assert compute_events("", [], office) is None  # no receipt yet: nothing to compute
 
 

@@ -20,7 +20,9 @@ from sqlalchemy import Engine, text
 from disclosure.db import transaction
 from disclosure.errors import Conflict
 from disclosure.schemas import ApplicationCreate
-from disclosure.services import applications as svc
+from disclosure.services import registration as svc
+from disclosure.services import steps
+from disclosure.services.context import Context
 from disclosure.services.numbering import next_number, next_numbers, peek_last
 from disclosure.services.office import Office
 from tests.conftest import NOW
@@ -99,7 +101,7 @@ def test_concurrent_threads_number_without_gaps(engine: Engine, office: Office) 
         for _ in range(each):
             with transaction(engine) as s:
                 svc.register_application(
-                    s, office=office, data=item(), today=TODAY, actor=f"clerk{i}", now=NOW
+                    s, data=item(), ctx=Context(office, TODAY, f"clerk{i}", NOW)
                 )
 
     assert run_threads(writers, work) == []
@@ -118,7 +120,7 @@ def test_rollbacks_under_concurrency_leave_no_gaps(engine: Engine, office: Offic
             try:
                 with transaction(engine) as s:
                     app = svc.register_application(
-                        s, office=office, data=item(), today=TODAY, actor=f"clerk{i}", now=NOW
+                        s, data=item(), ctx=Context(office, TODAY, f"clerk{i}", NOW)
                     )
                     if (i + k) % 3 == 0:
                         raise Boom(app.number)
@@ -149,7 +151,7 @@ def test_concurrent_first_number_of_a_new_year(engine: Engine, office: Office) -
     def work(i: int) -> None:
         with transaction(engine) as s:
             svc.register_application(
-                s, office=office, data=item(date(2025, 3, 3)), today=TODAY, actor="c", now=NOW
+                s, data=item(date(2025, 3, 3)), ctx=Context(office, TODAY, "c", NOW)
             )
 
     assert run_threads(8, work) == []
@@ -159,21 +161,19 @@ def test_concurrent_first_number_of_a_new_year(engine: Engine, office: Office) -
 def test_two_clerks_replying_at_once_reply_once(engine: Engine, office: Office) -> None:
     with transaction(engine) as s:
         number = svc.register_application(
-            s, office=office, data=item(), today=TODAY, actor="c", now=NOW
+            s, data=item(), ctx=Context(office, TODAY, "c", NOW)
         ).number
 
     def work(i: int) -> None:
         with transaction(engine) as s:
-            svc.reply(
-                s, office=office, number=number, outcome=["1", "2", "3.1", "4.1"][i],
-                on=TODAY, today=TODAY, actor=f"clerk{i}", now=NOW,
-            )  # fmt: skip
+            step = steps.Reply(on=TODAY, code=["1", "2", "3.1", "4.1"][i])
+            step.record(s, Context(office, TODAY, f"clerk{i}", NOW), number)
 
     errors = run_threads(4, work)
     assert len(errors) == 3 and all(isinstance(e, Conflict) for e in errors), errors
     # The losers waited for the winner's row lock and then saw its reply ("already replied"),
     # rather than racing past the check and tripping over the engine afterwards.
-    assert {e.field for e in errors} == {"--outcome"}, errors  # type: ignore[attr-defined]
+    assert {e.field for e in errors} == {"outcome"}, errors  # type: ignore[attr-defined]
     with engine.connect() as conn:
         replies = conn.execute(text("SELECT count(*) FROM event WHERE kind = 'replied'"))
         assert replies.scalar_one() == 1

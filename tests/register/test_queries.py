@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from disclosure.db import transaction
 from disclosure.models import Stage
 from disclosure.services.office import Office
-from disclosure.services.queries import ListFilter, count_applications, list_applications
+from disclosure.services.queries import ListFilter, count_applications, list_application_rows
 from tests.register.conftest import Cli
 
 pytestmark = pytest.mark.usefixtures("engine")
@@ -120,7 +120,7 @@ def test_bad_list_options(c: Cli, args: list[str], field: str) -> None:
 def test_service_filters_and_count(engine: Engine, office: Office, three: dict[str, str]) -> None:
     today = date(2026, 11, 27)
     with transaction(engine, write=False) as s:
-        page = list_applications(
+        page = list_application_rows(
             s, office=office, today=today, flt=ListFilter(open_only=True, limit=2, offset=1)
         )
         assert [a.number for a in page] == [three["soon"], three["later"]]

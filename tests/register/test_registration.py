@@ -10,9 +10,10 @@ from sqlalchemy import Engine, text
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.schemas import ApplicationCreate
-from disclosure.services.applications import register_application, register_many
+from disclosure.services.context import Context
 from disclosure.services.numbering import peek_last
 from disclosure.services.office import Office
+from disclosure.services.registration import register_application, register_many
 from tests.conftest import NOW
 from tests.register.conftest import REGISTER, TODAY, Cli
 
@@ -91,7 +92,9 @@ BAD = [
     pytest.param(["--received", "2018-06-01"], "--received", id="before-calendar"),
     pytest.param(["--received", "2026-11-02", "--email", "no-at-sign"], "--email", id="email"),
     pytest.param(["--received", "2026-11-02", "--cooperating", "nope"], "--cooperating", id="coop"),
-    pytest.param(["--received", "2026-11-02", "--case-type", "nope"], "case_type", id="case-type"),
+    pytest.param(
+        ["--received", "2026-11-02", "--case-type", "nope"], "--case-type", id="case-type"
+    ),
 ]
 
 
@@ -133,22 +136,16 @@ def test_register_many_numbers_in_order_and_rolls_back_as_one(
     with transaction(engine) as s:
         apps = register_many(
             s,
-            office=office,
             items=[item(date(2026, 3, 2)), item(date(2025, 6, 3)), item(date(2026, 3, 3))],
-            today=date(2026, 11, 27),
-            actor="t",
-            now=NOW,
+            ctx=Context(office, date(2026, 11, 27), "t", NOW),
         )
         assert [a.number for a in apps] == ["2026-00001", "2025-00001", "2026-00002"]
         assert apps[0].reply_due == date(2026, 3, 30)
     with pytest.raises(InvalidInput), transaction(engine) as s:
         register_many(
             s,
-            office=office,
             items=[item(date(2026, 3, 4)), item(date(2026, 3, 4), dept="nope")],
-            today=date(2026, 11, 27),
-            actor="t",
-            now=NOW,
+            ctx=Context(office, date(2026, 11, 27), "t", NOW),
         )
     with transaction(engine, write=False) as s:
         assert peek_last(s, series="application", year=2026) == 2
@@ -169,7 +166,7 @@ def test_registration_logs_registered_and_received(engine: Engine, office: Offic
     )
     with transaction(engine) as s:
         app = register_application(
-            s, office=office, data=data, today=date(2026, 11, 27), actor="clerk", now=NOW
+            s, data=data, ctx=Context(office, date(2026, 11, 27), "clerk", NOW)
         )
         rows = s.execute(
             text('SELECT kind, "on", note, actor FROM event WHERE application_id = :i ORDER BY id'),

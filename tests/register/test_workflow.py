@@ -62,13 +62,42 @@ def test_stage_commands(c: Cli) -> None:
     n = c.register("2026-11-02")["number"]
     assert c.ok("stage", n, "review")["stage"] == "review"
     assert c.ok("stage", n, "handling")["stage"] == "handling"
-    assert "stage:" in c.fails("stage", n, "review", code=5)  # backwards
-    assert "stage:" in c.fails("stage", n, "replied", code=5)  # only through `reply`
-    assert "stage:" in c.fails("archive", n, code=5)  # not replied yet
+    assert "STAGE:" in c.fails("stage", n, "review", code=5)  # backwards
+    assert "STAGE:" in c.fails("stage", n, "replied", code=5)  # only through `reply`
+    assert "STAGE:" in c.fails("archive", n, code=5)  # not replied yet
     assert "STAGE:" in c.fails("stage", n, "flying", code=2)
     c.ok("reply", n, "--outcome", "1", "--date", "2026-11-20")
     assert c.ok("archive", n)["stage"] == "archived"
-    assert "stage:" in c.fails("archive", n, code=5)
+    assert "STAGE:" in c.fails("archive", n, code=5)
     # The timeline is in date order: the reply is dated 11-20, the stage moves 11-27.
-    kinds = [e["kind"] for e in c.show(n)["timeline"]]
-    assert kinds[-4:] == ["replied", "stage:review", "stage:handling", "stage:archived"]
+    timeline = c.show(n)["timeline"]
+    assert [e["kind"] for e in timeline][-4:] == ["replied"] + ["stage_moved"] * 3
+    assert [e["label"] for e in timeline][-3:] == [
+        "转入“审核”阶段",
+        "转入“办理”阶段",
+        "转入“归档”阶段",
+    ]
+
+
+@pytest.mark.usefixtures("engine")
+def test_migration_0007_keeps_stage_moves_recorded_before_it(engine, c: Cli) -> None:  # type: ignore[no-untyped-def]
+    from alembic import command
+    from sqlalchemy import text
+
+    from disclosure.db import transaction
+    from disclosure.migrate import alembic_config
+
+    n = c.register("2026-11-02")["number"]
+    c.ok("stage", n, "review", "--note", "转审核")
+    cfg = alembic_config(engine)
+    command.downgrade(cfg, "0006")
+    with transaction(engine, write=False) as s:
+        old = s.execute(text("SELECT kind, note FROM event WHERE kind LIKE 'stage%'")).all()
+    assert [tuple(r) for r in old] == [("stage:review", "转审核")]  # the encoding before 0007
+    command.upgrade(cfg, "head")
+    moved = c.show(n)["timeline"][-1]
+    assert (moved["kind"], moved["label"], moved["note"]) == (
+        "stage_moved",
+        "转入“审核”阶段",
+        "转审核",
+    )

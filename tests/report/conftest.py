@@ -12,9 +12,12 @@ import pytest
 from sqlalchemy import Engine, make_url
 
 from disclosure.db import transaction
-from disclosure.services import applications as svc
+from disclosure.services import steps
+from disclosure.services.context import Context
 from disclosure.services.office import load_office
+from disclosure.services.registration import parse_create, register_application
 from disclosure.settings import Settings
+from disclosure.vocabulary import AbandonReason
 from tests.conftest import PG_URL, _pg_admin
 
 TODAY = date(2026, 3, 2)
@@ -43,9 +46,8 @@ class Register:
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine, self.settings = engine, settings
 
-    def _common(self, session):  # type: ignore[no-untyped-def]
-        office = load_office(session, self.settings)
-        return {"session": session, "office": office, "today": TODAY, "actor": "t", "now": NOW}
+    def _ctx(self, session) -> Context:  # type: ignore[no-untyped-def]
+        return Context(load_office(session, self.settings), TODAY, "t", NOW)
 
     def app(
         self,
@@ -66,26 +68,39 @@ class Register:
             **extra,
         }
         with transaction(self.engine) as session:
-            app = svc.register_application(data=svc.parse_create(values), **self._common(session))
+            app = register_application(session, ctx=self._ctx(session), data=parse_create(values))
             return app.number
 
     def event(self, number: str, kind: str, on: str, **kw: object) -> None:
+        d = date.fromisoformat(on)
+        step: steps.Step
+        if kind == "correction_requested":
+            step = steps.CorrectionRequested(on=d)
+        elif kind == "correction_received":
+            step = steps.CorrectionReceived(on=d)
+        elif kind == "fee_notice_sent":
+            step = steps.FeeNotice(on=d, amount=int(kw["amount_yuan"]))  # type: ignore[call-overload]
+        elif kind == "fee_paid":
+            step = steps.FeePaid(on=d)
+        else:
+            assert kind == "extension_granted", kind
+            step = steps.Extension(on=d, days=int(kw["days"]), approver=str(kw["approver"]))  # type: ignore[call-overload]
         with transaction(self.engine) as session:
-            ev = svc.EventInput(kind, date.fromisoformat(on), **kw)  # type: ignore[arg-type]
-            svc.record_event(number=number, event=ev, **self._common(session))
+            step.record(session, self._ctx(session), number)
 
     def reply(self, number: str, outcome: str, on: str) -> None:
+        d = date.fromisoformat(on)
+        step: steps.Step
+        if outcome == "6.1":
+            step = steps.Abandonment(on=d, reason=AbandonReason.CORRECTION)
+        elif outcome == "6.2":
+            step = steps.Abandonment(on=d, reason=AbandonReason.FEE)
+        elif outcome == "6.3":
+            step = steps.Withdrawal(on=d)
+        else:
+            step = steps.Reply(on=d, code=outcome)
         with transaction(self.engine) as session:
-            common = self._common(session)
-            d = date.fromisoformat(on)
-            if outcome == "6.1":
-                svc.abandon(number=number, on=d, reason="correction", **common)
-            elif outcome == "6.2":
-                svc.abandon(number=number, on=d, reason="fee", **common)
-            elif outcome == "6.3":
-                svc.withdraw(number=number, on=d, **common)
-            else:
-                svc.reply(number=number, outcome=outcome, on=d, **common)
+            step.record(session, self._ctx(session), number)
 
 
 @pytest.fixture

@@ -180,7 +180,8 @@ def test_stage_from_the_file_is_logged(cli, tmp_path):  # type: ignore[no-untype
     view = {x["number"]: x["stage"] for x in _register_view(cli)}
     assert view == {"2025-00001": "archived", "2025-00002": "review"}
     show = json.loads(cli("show", "2025-00001", "--json", "--today", LIST_TODAY).stdout)
-    assert [t["kind"] for t in show["timeline"]][-2:] == ["replied", "stage:archived"]
+    assert [t["kind"] for t in show["timeline"]][-2:] == ["replied", "stage_moved"]
+    assert show["timeline"][-1]["label"] == "转入“归档”阶段"
 
 
 def test_counter_never_moves_back(cli, reg, tmp_path):  # type: ignore[no-untyped-def]

@@ -112,20 +112,17 @@ def test_clerk_registers_finds_and_extends(page, tmp_path):  # type: ignore[no-u
     assert "已记录：延期答复" in page.inner_text(".flash")
     assert "2026-04-28" in page.inner_text(".deadlines")
 
-    from disclosure.web import integrations
+    page.click("summary:has-text('出具文书')")
+    letter = page.locator("#action-letter form")
+    letter.locator("select[name=kind]").select_option("extension")
+    with page.expect_download() as info:
+        letter.locator("button").click()
+    saved = tmp_path / "letter.docx"
+    info.value.save_as(saved)
+    from docx import Document
 
-    if integrations.letters_available():
-        page.click("summary:has-text('出具文书')")
-        letter = page.locator("#action-letter form")
-        letter.locator("select[name=kind]").select_option("extension")
-        with page.expect_download() as info:
-            letter.locator("button").click()
-        saved = tmp_path / "letter.docx"
-        info.value.save_as(saved)
-        from docx import Document
-
-        doc = Document(str(saved))
-        assert any("张三" in p.text for p in doc.paragraphs)
+    doc = Document(str(saved))
+    assert any("张三" in p.text for p in doc.paragraphs)
 
     page.click("nav >> text=工作台")
     shot = tmp_path / "dashboard.png"

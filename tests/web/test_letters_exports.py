@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from docx import Document
 from openpyxl import load_workbook
 
 from disclosure.web import integrations
 from tests.web.conftest import csrf_of, post_form, register
-
-pytestmark = pytest.mark.skipif(
-    not (integrations.letters_available() and integrations.report_available()),
-    reason="disclosure.letters / disclosure.report not installed",
-)
 
 
 def _docx_text(content: bytes) -> str:

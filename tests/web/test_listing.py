@@ -7,16 +7,12 @@ from datetime import date
 from sqlalchemy import inspect
 
 from disclosure.db import transaction
+from disclosure.models import Application
 from disclosure.services.calendar_years import load_text
 from disclosure.services.office import OfficeCache, load_office
-from disclosure.services.queries import (
-    ListFilter,
-    department_names,
-    list_application_rows,
-    list_applications,
-)
-from disclosure.services.views import summary
-from disclosure.web.listing import list_item
+from disclosure.services.queries import ListFilter, department_names, list_application_rows
+from disclosure.services.read_model import listed
+from disclosure.web.listing import ListedCache
 from tests.conftest import NOW
 from tests.web.conftest import TODAY, post_form, register
 from tests.web.test_admin import NOTICE_2027
@@ -33,7 +29,7 @@ def test_migration_creates_the_list_indexes(engine):
         assert found.get(name) == columns, f"{name}: {found.get(name)}"
 
 
-def test_list_rows_show_what_the_summaries_show(client_for, engine, settings):
+def test_list_rows_and_applications_give_the_same_read_model(client_for, engine, settings):
     clerk = client_for("clerk")
     register(clerk, department="zcfg", applicant="甲<b>")
     register(clerk, department="hbc", received="2026-01-05")  # overdue on 2026-03-05
@@ -43,19 +39,16 @@ def test_list_rows_show_what_the_summaries_show(client_for, engine, settings):
     with transaction(engine, write=False) as session:
         office = load_office(session, settings)
         deps = department_names(session)
+        rows = list_application_rows(session, office=office, today=TODAY, flt=flt)
+        fast = [ListedCache().item(row, office, TODAY, deps) for row in rows]
         full = [
-            summary(a, office, TODAY, deps)
-            for a in list_applications(session, office=office, today=TODAY, flt=flt)
-        ]
-        fast = [
-            list_item(row, office, TODAY, deps)
-            for row in list_application_rows(session, office=office, today=TODAY, flt=flt)
+            listed(session.get(Application, row.id), office, TODAY, deps)  # type: ignore[arg-type]
+            for row in rows
         ]
     assert len(full) == len(fast) == 3
-    assert {s["state"] for s in full} == {"running", "overdue", "closed_on_time"}
-    for s, item in zip(full, fast, strict=True):
-        for name in item.__slots__:
-            assert getattr(item, name) == s[name], (s["number"], name)
+    assert {s.state for s in full} == {"running", "overdue", "closed_on_time"}
+    assert fast == full
+    assert {s.department for s in fast} == {"zcfg", "hbc", None}
 
 
 def test_reloaded_notice_changes_the_calendar(engine, settings):

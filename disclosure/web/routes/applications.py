@@ -14,8 +14,9 @@ from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput, PermissionDenied
 from disclosure.models import Role, Stage
-from disclosure.services import applications as svc
+from disclosure.services.context import Context
 from disclosure.services.departments import find_department, list_departments
+from disclosure.services.lookup import get_application
 from disclosure.services.queries import (
     SORTABLE,
     ListFilter,
@@ -23,9 +24,10 @@ from disclosure.services.queries import (
     department_names,
     list_application_rows,
 )
+from disclosure.services.registration import parse_create, register_application
 from disclosure.services.views import detail
 from disclosure.web import integrations
-from disclosure.web.actions import ACTIONS, Call, lookup
+from disclosure.web.actions import ACTIONS, lookup
 from disclosure.web.deps import (
     AuthorizedNumber,
     CurrentUser,
@@ -35,7 +37,6 @@ from disclosure.web.deps import (
     web,
 )
 from disclosure.web.forms import Form, optional_date, optional_int, text, values
-from disclosure.web.listing import list_item
 from disclosure.web.render import flash, render
 
 router = APIRouter(prefix="/applications")
@@ -53,7 +54,7 @@ def _filter(
     try:
         stage = Stage(chosen["stage"]) if chosen["stage"] else None
     except ValueError as exc:
-        raise InvalidInput(f"未知阶段 {chosen['stage']!r} / unknown stage", field="stage") from exc
+        raise InvalidInput(f"未知阶段 {chosen['stage']!r}", field="stage") from exc
     department_id = scope
     if scope is None and chosen["department"]:
         department_id = find_department(session, chosen["department"], field="department").id
@@ -99,7 +100,7 @@ def _list_page(request: Request) -> Response:
         total = count_applications(session, office=office, today=today, flt=flt)
         deps = department_names(session)
         rows = [
-            list_item(row, office, today, deps)
+            st.rows.item(row, office, today, deps)
             for row in list_application_rows(session, office=office, today=today, flt=flt)
         ]
         departments = sorted(deps.values(), key=lambda d: d.code) if scope is None else []
@@ -147,7 +148,7 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
     st = web(request)
     shown = values(form)
     request.state.rerender = lambda errors, status: _register_page(request, shown, errors, status)
-    data = svc.parse_create(
+    data = parse_create(
         {
             "channel": text(form, "channel"),
             "received_on": optional_date(form, "received"),
@@ -168,9 +169,8 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
     )
     with transaction(st.engine) as session:
         office = st.offices.load(session)
-        app = svc.register_application(
-            session, office=office, data=data, today=st.today(), actor=user.username, now=now_utc()
-        )
+        ctx = Context(office, st.today(), user.username, now_utc())
+        app = register_application(session, ctx=ctx, data=data)
         number, due, provisional = app.number, app.reply_due, app.provisional
     due_text = f"，答复期限 {due.isoformat()}{'（临时）' if provisional else ''}" if due else ""
     flash(request, f"已登记：{number}{due_text}")
@@ -184,7 +184,7 @@ def _detail_page(
     today = st.today()
     with transaction(st.engine, write=False) as session:
         office = st.offices.load(session)
-        app = svc.get_application(session, number)
+        app = get_application(session, number)
         info = detail(session, app, office, today, department_names(session))
         departments = list_departments(session)
         letters = integrations.letters_for(session, app)
@@ -222,14 +222,16 @@ def act(
     st = web(request)
     chosen = lookup(action)
     if chosen.office_only and user.role == Role.DEPARTMENT.value:
-        raise PermissionDenied("部门经办人不能进行此操作 / not allowed", field="role")
+        raise PermissionDenied("部门经办人不能进行此操作", field="role")
     shown = values(form)
     request.state.rerender = lambda errors, status: _detail_page(
         request, user, number, errors, action, shown, status
     )
+    today = st.today()
+    step = chosen.build(form, today)
     with transaction(st.engine) as session:
         office = st.offices.load(session)
-        chosen.run(Call(session, office, number, form, st.today(), user.username, now_utc()))
+        step.record(session, Context(office, today, user.username, now_utc()), number)
     flash(request, f"已记录：{chosen.label}")
     return RedirectResponse(f"/applications/{number}", status_code=303)
 
@@ -248,13 +250,10 @@ def issue_letter(
         office = st.offices.load(session)
         name, content = integrations.issue_letter_docx(
             session,
-            office=office,
+            ctx=Context(office, st.today(), user.username, now_utc()),
             number=number,
             kind=text(form, "kind"),
             fields=shown,
-            today=st.today(),
-            actor=user.username,
-            now=now_utc(),
         )
     return Response(
         content,

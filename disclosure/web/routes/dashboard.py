@@ -7,8 +7,8 @@ from fastapi.responses import Response
 
 from disclosure.db import transaction
 from disclosure.services import dashboard as dash
-from disclosure.services.queries import ListFilter, department_names, list_applications
-from disclosure.services.views import summary
+from disclosure.services.queries import ListFilter, department_names, list_application_rows
+from disclosure.services.read_model import listed
 from disclosure.web.charts import due_chart, monthly_chart
 from disclosure.web.deps import CurrentUser, department_scope, web
 from disclosure.web.render import render
@@ -29,8 +29,8 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
         series = dash.due_series(session, office=office, today=today, department_id=scope)
         monthly = dash.monthly(session, today=today, department_id=scope)
         urgent = [
-            summary(a, office, today, deps)
-            for a in list_applications(
+            listed(a, office, today, deps)
+            for a in list_application_rows(
                 session,
                 office=office,
                 today=today,

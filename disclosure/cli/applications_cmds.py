@@ -1,0 +1,202 @@
+"""Application commands: init, register, list, show."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from disclosure.cli.options import JsonOpt, NoteOpt, Number, TodayOpt, parse_date
+from disclosure.cli.output import console, emit_json, table
+from disclosure.cli.state import state
+from disclosure.errors import InvalidInput
+from disclosure.services.departments import find_department
+from disclosure.services.lookup import get_application
+from disclosure.services.queries import ListFilter, department_names, list_application_rows
+from disclosure.services.read_model import listed
+from disclosure.services.registration import parse_create, register_application
+from disclosure.services.views import detail, summary
+from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, Stage
+
+
+def register(app: typer.Typer) -> None:
+    for name, fn in (
+        ("init", init),
+        ("register", register_cmd),
+        ("list", list_cmd),
+        ("show", show),
+    ):
+        app.command(name)(fn)
+
+
+def init(ctx: typer.Context) -> None:
+    """创建或升级数据库（可重复执行）。"""
+    engine = state(ctx).engine
+    typer.echo(f"数据库已就绪：{engine.url.render_as_string(hide_password=True)}")
+
+
+def register_cmd(
+    ctx: typer.Context,
+    channel: Annotated[str, typer.Option("--channel", help=Channel.choices())],
+    applicant: Annotated[str, typer.Option("--applicant", help="申请人姓名或名称")],
+    applicant_type: Annotated[str, typer.Option("--applicant-type", help=ApplicantType.choices())],
+    content: Annotated[str, typer.Option("--content", help="申请内容")],
+    received: Annotated[
+        str | None,
+        typer.Option("--received", help="法定收到日期（条例第三十一条）；尚未确认时不填"),
+    ] = None,
+    arrived: Annotated[str | None, typer.Option("--arrived", help="送达日期")] = None,
+    email: Annotated[str, typer.Option("--email", help="电子邮箱")] = "",
+    phone: Annotated[str, typer.Option("--phone", help="联系电话")] = "",
+    address: Annotated[str, typer.Option("--address", help="通讯地址")] = "",
+    id_number: Annotated[str, typer.Option("--id-number", help="身份证件号码")] = "",
+    department: Annotated[str | None, typer.Option("--department", help="主办部门")] = None,
+    cooperating: Annotated[
+        list[str] | None, typer.Option("--cooperating", help="协办部门，可多次")
+    ] = None,
+    form_wanted: Annotated[str, typer.Option("--form", help="获取信息的方式")] = "",
+    case_type: Annotated[str, typer.Option("--case-type", help="案件类型（内部时限）")] = "",
+    today: TodayOpt = None,
+    note: NoteOpt = "",
+    as_json: JsonOpt = False,
+) -> None:
+    """登记一件政府信息公开申请。"""
+    st = state(ctx)
+    data = parse_create(
+        {
+            "channel": channel,
+            "received_on": parse_date(received, "received"),
+            "arrived_on": parse_date(arrived, "arrived"),
+            "applicant_name": applicant,
+            "applicant_type": applicant_type,
+            "content": content,
+            "email": email,
+            "phone": phone,
+            "address": address,
+            "id_number": id_number,
+            "department": department,
+            "cooperating": cooperating or [],
+            "form_wanted": form_wanted,
+            "case_type": case_type,
+            "note": note,
+        }
+    )
+    with st.context(today) as (session, c):
+        app = register_application(session, ctx=c, data=data)
+        out = summary(app, c.office, c.today, department_names(session))
+    if as_json:
+        emit_json(out)
+        return
+    if out["reply_due"] is None:
+        typer.echo(f"已登记：{out['number']}，尚待确认收到（确认后开始计算答复期限）")
+        return
+    typer.echo(
+        f"已登记：{out['number']}，答复期限 {out['reply_due']}"
+        + ("（临时）" if out["provisional"] else "")
+    )
+
+
+def list_cmd(
+    ctx: typer.Context,
+    overdue: Annotated[bool, typer.Option("--overdue", help="仅显示已超期")] = False,
+    due_within: Annotated[int | None, typer.Option("--due-within", help="N 个工作日内到期")] = None,
+    department: Annotated[str | None, typer.Option("--department", help="主办部门")] = None,
+    stage_: Annotated[str | None, typer.Option("--stage", help=Stage.choices())] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="仅显示未办结")] = False,
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """列出申请（按答复期限排序）。"""
+    st = state(ctx)
+    if due_within is not None and due_within < 0:
+        raise InvalidInput("必须为非负整数", field="due_within")
+    try:
+        stage_value = Stage(stage_) if stage_ else None
+    except ValueError as exc:
+        raise InvalidInput(f"未知阶段 {stage_!r}；可用：{Stage.choices()}", field="stage") from exc
+    with st.context(today, write=False) as (session, c):
+        dep_id = find_department(session, department).id if department else None
+        flt = ListFilter(
+            overdue=overdue,
+            due_within=due_within,
+            department_id=dep_id,
+            stage=stage_value,
+            open_only=open_only,
+        )
+        deps = department_names(session)
+        rows = [
+            listed(r, c.office, c.today, deps)
+            for r in list_application_rows(session, office=c.office, today=c.today, flt=flt)
+        ]
+        day = c.today
+    if as_json:
+        emit_json([r.as_dict() for r in rows])
+        return
+    table(
+        f"申请列表（{day.isoformat()}，共 {len(rows)} 件）",
+        ["编号", "申请人", "部门", "阶段", "答复期限", "剩余工作日", "状态"],
+        [
+            [
+                r.number,
+                r.applicant,
+                r.department_name or "",
+                r.stage_label,
+                (r.reply_due or "—") + ("（临时）" if r.provisional else ""),
+                r.working_days_left,
+                r.state_label,
+            ]
+            for r in rows
+        ],
+    )
+
+
+def show(
+    ctx: typer.Context, number: Number, today: TodayOpt = None, as_json: JsonOpt = False
+) -> None:
+    """显示申请详情、办理经过和每个期限的计算说明。"""
+    st = state(ctx)
+    with st.context(today, write=False) as (session, c):
+        app = get_application(session, number)
+        out = detail(session, app, c.office, c.today, department_names(session))
+    if as_json:
+        emit_json(out)
+        return
+    out_console = console()
+    out_console.print(
+        f"[bold]{out['number']}[/bold]  {out['applicant']}  "
+        f"阶段：{out['stage_label']}  状态：{DeadlineState(out['state']).label}"
+    )
+    out_console.print(f"申请内容：{out['content']}")
+    if out["reply_due"]:
+        left = out["working_days_left"]
+        out_console.print(
+            f"答复期限：{out['reply_due']}{'（临时）' if out['provisional'] else ''}"
+            + (f"，剩余 {left} 个工作日" if left is not None else "")
+        )
+    table(
+        "办理经过",
+        ["日期", "事项", "说明", "记录人"],
+        [[e["on"], e["label"], _event_note(e), e["actor"]] for e in out["timeline"]],
+    )
+    out_console.print("[bold]期限计算说明[/bold]")
+    for line in out["explanation"]:
+        out_console.print("  " + line)
+
+
+def _event_note(e: dict[str, object]) -> str:
+    bits = []
+    if e["days"]:
+        bits.append(f"{e['days']} 个工作日")
+    if e["party"]:
+        bits.append(str(e["party"]))
+    if e["approver"]:
+        bits.append(f"批准人：{e['approver']}")
+    if e["due_on"]:
+        bits.append(f"期限：{e['due_on']}")
+    if e["outcome"]:
+        bits.append(f"结果：{e['outcome']}")
+    if e["amount_yuan"] is not None:
+        bits.append(f"{e['amount_yuan']} 元")
+    if e["note"]:
+        bits.append(str(e["note"]))
+    return "；".join(bits)

@@ -1,0 +1,28 @@
+"""The CLI's names for the domain's fields: the one map used when an error is printed.
+
+Services name the field an error is about in domain terms (`on`, `days`, `applicant`); the
+CLI shows the option the user typed. A field without an entry is shown as `--` + its name
+with `_` → `-` (`id_number` → `--id-number`); anything that is not a snake_case name (an
+option, an argument, a place in a file) passes unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DOMAIN_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+CLI_FIELDS = {
+    "on": "--date",
+    "number": "NUMBER",
+    "to": "STAGE",
+    "file": "FILE",
+    "kind": "--kind",
+    "year": "--year",
+}
+
+
+def cli_name(field: str) -> str:
+    if not _DOMAIN_NAME.fullmatch(field):
+        return field  # already an option, an argument, or a place in a file
+    return CLI_FIELDS.get(field, "--" + field.replace("_", "-"))

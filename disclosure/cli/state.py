@@ -1,0 +1,85 @@
+"""Per-invocation state of the CLI: settings, engine, today, the actor, and one transaction.
+
+Command modules import `state` from here (never from `cli.main`, which imports them).
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+import typer
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from disclosure.cli.options import parse_date
+from disclosure.clock import now_utc, today_in
+from disclosure.db import make_engine, transaction
+from disclosure.services.context import Context
+from disclosure.services.office import load_office
+from disclosure.services.setup import ensure_database
+from disclosure.settings import Settings, load_settings
+
+T = TypeVar("T")
+
+
+class AppState:
+    """Settings and engine are made on first use, never at import time."""
+
+    def __init__(self, config: Path | None) -> None:
+        self.config = config
+        self._settings: Settings | None = None
+        self._engine: Engine | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config)
+        return self._settings
+
+    @property
+    def engine(self) -> Engine:
+        """The database, created or migrated on first use (SQLite under ./data by default)."""
+        if self._engine is None:
+            self._engine = make_engine(self.settings)
+            ensure_database(self._engine, self.settings)
+        return self._engine
+
+    def today(self, override: str | None = None) -> date:
+        given = parse_date(override, "today")
+        return given or today_in(self.settings.office.timezone)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    @property
+    def actor(self) -> str:
+        return os.environ.get("DISCLOSURE_ACTOR") or getpass.getuser()
+
+    @contextmanager
+    def context(
+        self, today: str | None = None, *, write: bool = True
+    ) -> Iterator[tuple[Session, Context]]:
+        """One transaction and the context of the command (office, today, actor, now)."""
+        day = self.today(today)
+        with transaction(self.engine, write=write) as session:
+            office = load_office(session, self.settings)
+            yield session, Context(office, day, self.actor, now_utc())
+
+    def run(self, today: str | None, work: Callable[[Session, Context], T]) -> T:
+        """`work(session, ctx)` in one write transaction."""
+        with self.context(today) as (session, ctx):
+            return work(session, ctx)
+
+
+def state(ctx: typer.Context) -> AppState:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, AppState)
+    return obj

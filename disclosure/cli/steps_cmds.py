@@ -1,0 +1,303 @@
+"""One command per step of an application (the catalogue in `services.steps`).
+
+Each command builds its step from its options and records it in one transaction; the
+output is the application's read model (`--json`) or one line.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from disclosure.cli.options import DateOpt, JsonOpt, NoteOpt, Number, TodayOpt, require_date
+from disclosure.cli.output import emit_json
+from disclosure.cli.state import state
+from disclosure.errors import InvalidInput
+from disclosure.services import steps
+from disclosure.services.queries import department_names
+from disclosure.services.views import summary
+from disclosure.vocabulary import AbandonReason, PartyKind, Stage
+
+correction_app = typer.Typer(help="补正（条例第三十条）", no_args_is_help=True)
+consult_app = typer.Typer(help="征求意见（条例第三十二条、第三十四条）", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    for name, fn in (
+        ("confirm", confirm),
+        ("extend", extend),
+        ("fee-notice", fee_notice),
+        ("fee-paid", fee_paid),
+        ("defer", defer),
+        ("reply", reply),
+        ("withdraw", withdraw),
+        ("abandon", abandon),
+        ("stage", stage),
+        ("archive", archive),
+        ("assign", assign),
+        ("note", note_cmd),
+    ):
+        app.command(name)(fn)
+    app.add_typer(correction_app, name="correction")
+    app.add_typer(consult_app, name="consult")
+
+
+def _record(
+    ctx: typer.Context, number: str, step: steps.Step, today: str | None
+) -> dict[str, object]:
+    """Record `step` on `number` in one transaction; the application's read model after."""
+    with state(ctx).context(today) as (session, c):
+        recorded = step.record(session, c, number)
+        return summary(recorded.application, c.office, c.today, department_names(session))
+
+
+def _done(out: dict[str, object], as_json: bool, done: str) -> None:
+    if as_json:
+        emit_json(out)
+        return
+    due = out["reply_due"] or "—（等待补正）"
+    typer.echo(
+        f"{out['number']}：{done}。答复期限 {due}" + ("（临时）" if out["provisional"] else "")
+    )
+
+
+@correction_app.command("request")
+def correction_request(
+    ctx: typer.Context,
+    number: Number,
+    date: DateOpt,
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录发出补正告知（一次性告知需要补正的全部内容）。"""
+    step = steps.CorrectionRequested(on=require_date(date, "on"), note=note)
+    _done(_record(ctx, number, step, today), as_json, "已记录补正告知")
+
+
+@correction_app.command("receive")
+def correction_receive(
+    ctx: typer.Context,
+    number: Number,
+    date: DateOpt,
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录收到补正后的申请（答复期限自该日重新计算）。"""
+    step = steps.CorrectionReceived(on=require_date(date, "on"), note=note)
+    _done(_record(ctx, number, step, today), as_json, "已记录收到补正")
+
+
+def extend(
+    ctx: typer.Context,
+    number: Number,
+    days: Annotated[int, typer.Option("--days", help="延长工作日数（不超过20）")],
+    approver: Annotated[str, typer.Option("--approver", help="批准人（工作机构负责人）")],
+    date: DateOpt,
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录延期答复（条例第三十三条第二款）。"""
+    step = steps.Extension(on=require_date(date, "on"), days=days, approver=approver, note=note)
+    _done(_record(ctx, number, step, today), as_json, f"已延期 {days} 个工作日")
+
+
+@consult_app.command("send")
+def consult_send(
+    ctx: typer.Context,
+    number: Number,
+    date: DateOpt,
+    party: Annotated[str, typer.Option("--party", help="被征求意见的第三方或机关")],
+    agency: Annotated[bool, typer.Option("--agency", help="对象为共同制作的行政机关")] = False,
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录发出征求意见（期间不计入答复期限）。"""
+    step = steps.ConsultationSent(
+        on=require_date(date, "on"),
+        party=party,
+        party_kind=PartyKind.AGENCY if agency else PartyKind.THIRD_PARTY,
+        note=note,
+    )
+    _done(_record(ctx, number, step, today), as_json, f"已向{party}征求意见")
+
+
+@consult_app.command("answer")
+def consult_answer(
+    ctx: typer.Context,
+    number: Number,
+    date: DateOpt,
+    party: Annotated[str | None, typer.Option("--party", help="提出意见的第三方或机关")] = None,
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录收到意见。"""
+    step = steps.ConsultationAnswered(on=require_date(date, "on"), party=party, note=note)
+    _done(_record(ctx, number, step, today), as_json, "已记录收到意见")
+
+
+def fee_notice(
+    ctx: typer.Context,
+    number: Number,
+    date: DateOpt,
+    amount: Annotated[int, typer.Option("--amount", help="收费金额（元）")],
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录发出收费通知（缴费期间不计入答复期限）。"""
+    step = steps.FeeNotice(on=require_date(date, "on"), amount=amount, note=note)
+    _done(_record(ctx, number, step, today), as_json, "已记录收费通知")
+
+
+def fee_paid(
+    ctx: typer.Context,
+    number: Number,
+    date: DateOpt,
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录申请人缴费。"""
+    step = steps.FeePaid(on=require_date(date, "on"), note=note)
+    _done(_record(ctx, number, step, today), as_json, "已记录缴费")
+
+
+def defer(
+    ctx: typer.Context,
+    number: Number,
+    date: DateOpt,
+    due: Annotated[str, typer.Option("--due", help="确定的合理答复期限")],
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """依条例第三十五条确定合理的答复期限。"""
+    step = steps.Deferral(on=require_date(date, "on"), due=require_date(due, "due"), note=note)
+    _done(_record(ctx, number, step, today), as_json, "已确定答复期限")
+
+
+def confirm(
+    ctx: typer.Context,
+    number: Number,
+    date: DateOpt,
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """确认收到（网上、传真、平信申请的双方确认之日）。"""
+    step = steps.Confirmation(on=require_date(date, "on"))
+    _done(_record(ctx, number, step, today), as_json, "已确认收到")
+
+
+def reply(
+    ctx: typer.Context,
+    number: Number,
+    outcome: Annotated[
+        str,
+        typer.Option("--outcome", help="答复结果代码：1、2、3.1–3.8、4.1–4.3、5.1–5.5、6.1–6.3"),
+    ],
+    date: DateOpt,
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录答复（签收或交邮之日）及其结果。"""
+    step = steps.Reply(on=require_date(date, "on"), code=outcome, note=note)
+    out = _record(ctx, number, step, today)
+    if as_json:
+        emit_json(out)
+        return
+    late = "按期" if out["state"] == "closed_on_time" else "逾期"
+    typer.echo(f"{out['number']}：已答复（结果 {outcome}），{late}办结")
+
+
+def withdraw(
+    ctx: typer.Context,
+    number: Number,
+    date: DateOpt,
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录申请人撤回申请。"""
+    step = steps.Withdrawal(on=require_date(date, "on"), note=note)
+    _done(_record(ctx, number, step, today), as_json, "已记录撤回")
+
+
+def abandon(
+    ctx: typer.Context,
+    number: Number,
+    date: DateOpt,
+    reason: Annotated[str, typer.Option("--reason", help=AbandonReason.choices())],
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录视为放弃申请。"""
+    step = steps.Abandonment(
+        on=require_date(date, "on"), reason=steps.parse_reason(reason), note=note
+    )
+    _done(_record(ctx, number, step, today), as_json, "已记录视为放弃申请")
+
+
+def stage(
+    ctx: typer.Context,
+    number: Number,
+    to: Annotated[str, typer.Argument(help="review（审核）| handling（办理）| archived（归档）")],
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """将申请转入下一阶段（审核、办理、归档）。"""
+    try:
+        target = Stage(to)
+    except ValueError as exc:
+        raise InvalidInput(f"未知阶段 {to!r}；可用：{Stage.choices()}", field="to") from exc
+    day = state(ctx).today(today)
+    out = _record(ctx, number, steps.StageMove(on=day, to=target, note=note), today)
+    _done(out, as_json, f"已转入{target.label}阶段")
+
+
+def archive(
+    ctx: typer.Context,
+    number: Number,
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """归档已答复的申请。"""
+    stage(ctx, number, Stage.ARCHIVED.value, note, today, as_json)
+
+
+def assign(
+    ctx: typer.Context,
+    number: Number,
+    department: Annotated[str, typer.Option("--department", help="主办部门")],
+    cooperating: Annotated[
+        list[str] | None, typer.Option("--cooperating", help="协办部门，可多次")
+    ] = None,
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """分办：指定主办部门和协办部门。"""
+    day = state(ctx).today(today)
+    step = steps.Assignment(on=day, department=department, cooperating=tuple(cooperating or ()))
+    out = _record(ctx, number, step, today)
+    _done(out, as_json, f"已分办至{out['department_name']}")
+
+
+def note_cmd(
+    ctx: typer.Context,
+    number: Number,
+    text: Annotated[str, typer.Option("--note", help="备注内容")],
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """在办理经过中记录一条备注。"""
+    day = state(ctx).today(today)
+    _done(_record(ctx, number, steps.Note(on=day, note=text), today), as_json, "已记录备注")

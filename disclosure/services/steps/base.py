@@ -1,0 +1,261 @@
+"""What every step has in common: the checks, the plan, and `record`.
+
+A step is one line of an application's event log (rulebook §10: the ledger of Reg. Art. 45).
+Each kind of step is a small frozen dataclass (see `catalogue`) holding the values a person
+gives; `plan(case, step, ctx)` runs every check against the case as it stands — the checks
+that need no database and the engine's own, by computing the deadlines once with the new
+event — and says what recording it changes. `Step.record(session, ctx, number)` is the
+one front door for the CLI, the web, the letters and the ledger import: it plans against
+the stored case, appends the event(s), stores the recomputed deadlines and returns the
+appended event. Nothing is written when a check fails, and the caller's transaction rolls
+back everything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any, ClassVar
+
+from sqlmodel import Session
+
+from disclosure.errors import Conflict, DisclosureError, InvalidInput
+from disclosure.models import Application, EventRecord
+from disclosure.services.context import Context
+from disclosure.services.deadlines import (
+    compute_events,
+    events_of,
+    store,
+    to_rule_event,
+)
+from disclosure.services.lookup import get_application
+from disclosure.services.workflow import advanced
+from disclosure.vocabulary import EventKind, Stage
+from rules.engine import Deadlines
+from rules.events import Event
+
+# Event columns a step may fill (besides kind, on and note); see `models.EventRecord`.
+EVENT_COLUMNS = (
+    "days",
+    "due_on",
+    "end_on",
+    "party",
+    "approver",
+    "outcome",
+    "amount_yuan",
+    "data",
+)
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """An application as the checks see it: its row's facts and its engine events.
+
+    Built from the database (`of`) or, by the ledger import, in memory (`after` adds a
+    planned step), so both run exactly the same checks.
+    """
+
+    number: str
+    channel: str
+    arrived_on: date | None
+    received_on: date | None
+    case_type: str
+    stage: Stage
+    outcome: str | None
+    closed_on: date | None
+    events: tuple[Event, ...]  # the engine's events of the log, in log order
+
+    @classmethod
+    def of(cls, app: Application, records: Sequence[EventRecord]) -> CaseState:
+        events = tuple(e for e in map(to_rule_event, records) if e is not None)
+        return cls(
+            number=app.number,
+            channel=app.channel,
+            arrived_on=app.arrived_on,
+            received_on=app.received_on,
+            case_type=app.case_type,
+            stage=Stage(app.stage),
+            outcome=app.outcome,
+            closed_on=app.closed_on,
+            events=events,
+        )
+
+    @property
+    def closed(self) -> bool:
+        return self.stage in (Stage.REPLIED, Stage.ARCHIVED)
+
+    def deadlines(self, ctx: Context) -> Deadlines | None:
+        """The case's deadlines as recorded so far (None while the arrival is unconfirmed)."""
+        return compute_events(self.case_type, self.events, ctx.office)
+
+    def after(self, planned: Planned) -> CaseState:
+        """The case once `planned` is recorded (for checking a history step by step)."""
+        events = self.events
+        for line in planned.lines:
+            if line.rule_event is not None:
+                events = (*events, replace(line.rule_event, trusted=True))
+        return replace(
+            self,
+            received_on=planned.received_on,
+            stage=planned.stage,
+            outcome=planned.outcome,
+            closed_on=planned.deadlines.closed_on if planned.deadlines else self.closed_on,
+            events=events,
+        )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One event row a step appends."""
+
+    kind: EventKind
+    on: date
+    note: str
+    columns: dict[str, Any]
+    rule_event: Event | None  # what the engine sees of it (None: moves no deadline)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What recording a step changes; produced by `plan` when every check has passed."""
+
+    step: Step
+    lines: tuple[Line, ...]
+    stage: Stage
+    outcome: str | None
+    received_on: date | None
+    deadlines: Deadlines | None  # after the step (None: no receipt yet)
+    recompute: bool  # whether the stored deadline columns change
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The result of `Step.record`: the application, the appended event, its deadlines."""
+
+    application: Application
+    event: EventRecord
+    deadlines: Deadlines | None
+
+
+# Engine error fields (named after the engine's inputs) → the step's own field names.
+_ENGINE_FIELDS = {"extend": "days", "deferred_due": "due"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    """One kind of step: subclasses set `kind` and add their values and checks."""
+
+    kind: ClassVar[EventKind]
+    needs_receipt: ClassVar[bool] = True  # refused while the arrival is unconfirmed
+    when_closed: ClassVar[bool] = False  # allowed once the application is closed
+
+    on: date
+    note: str = ""
+
+    def check(self, case: CaseState, ctx: Context) -> None:
+        """The step's own checks of its values against the case (no database)."""
+
+    def columns(self) -> dict[str, Any]:
+        """The event columns besides kind, on and note (`EVENT_COLUMNS`)."""
+        return {}
+
+    def rule_event(self) -> Event | None:
+        """The engine's event for this step (None: the step moves no deadline)."""
+        return None
+
+    def lines(self) -> tuple[Line, ...]:
+        return (Line(self.kind, self.on, self.note, self.columns(), self.rule_event()),)
+
+    def stage_after(self, case: CaseState) -> Stage:
+        """The stage once the step is recorded (steps imply stages; never backwards)."""
+        return advanced(case.stage, self.kind)
+
+    def outcome(self, case: CaseState) -> str | None:
+        """The application's outcome once the step is recorded."""
+        return case.outcome
+
+    def apply(self, session: Session, app: Application) -> None:
+        """Changes to the application row other than stage, outcome and deadlines."""
+
+    def field_for(self, engine_field: str) -> str:
+        """The field of this step that an engine error is about (default: its date)."""
+        return _ENGINE_FIELDS.get(engine_field, "on")
+
+    def prepare(self, session: Session, ctx: Context) -> Step:
+        """Resolve what needs the database (e.g. a department code); returns the step."""
+        return self
+
+    def record(self, session: Session, ctx: Context, number: str) -> Recorded:
+        """Check and record this step on application `number` (the module docstring)."""
+        return record(session, ctx, number, self)
+
+
+def not_future(d: date | None, today: date, field: str) -> None:
+    if d is not None and d > today:
+        raise InvalidInput(f"日期 {d.isoformat()} 晚于今天 {today.isoformat()}", field=field)
+
+
+def plan(case: CaseState, step: Step, ctx: Context) -> Planned:
+    """Every check of `step` on `case`, and what recording it changes (see module doc)."""
+    not_future(step.on, ctx.today, "on")
+    if step.needs_receipt and case.received_on is None:
+        raise Conflict("尚未确认收到申请，请先确认收到", field="number")
+    step.check(case, ctx)
+    if case.closed and not step.when_closed:
+        raise Conflict(f"申请已办结（{case.closed_on}），不能再记录", field="number")
+    stage = step.stage_after(case)
+    lines = step.lines()
+    new_events = [line.rule_event for line in lines if line.rule_event is not None]
+    received_on = case.received_on
+    for line in lines:
+        if line.kind is EventKind.RECEIVED:
+            received_on = line.on
+    deadlines = None
+    if new_events:
+        events = [*case.events, *new_events]
+        try:
+            deadlines = compute_events(case.case_type, events, ctx.office)
+        except DisclosureError as exc:
+            exc.field = step.field_for(exc.field)
+            raise
+    return Planned(
+        step=step,
+        lines=lines,
+        stage=stage,
+        outcome=step.outcome(case),
+        received_on=received_on,
+        deadlines=deadlines,
+        recompute=bool(new_events),
+    )
+
+
+def record(session: Session, ctx: Context, number: str, step: Step) -> Recorded:
+    """Lock the application, plan the step against its log, and write what it changes."""
+    app = get_application(session, number, lock=True)
+    step = step.prepare(session, ctx)
+    case = CaseState.of(app, events_of(session, app))
+    planned = plan(case, step, ctx)
+    appended = [
+        EventRecord(
+            application_id=app.id,
+            kind=line.kind.value,
+            on=line.on,
+            note=line.note,
+            actor=ctx.actor,
+            recorded_at=ctx.now,
+            **{"data": {}, **line.columns},
+        )
+        for line in planned.lines
+    ]
+    session.add_all(appended)
+    step.apply(session, app)
+    app.received_on = planned.received_on
+    app.stage = planned.stage.value
+    app.outcome = planned.outcome
+    app.updated_at = ctx.now
+    if planned.recompute:
+        store(app, planned.deadlines)
+    session.add(app)
+    session.flush()
+    return Recorded(app, appended[0], planned.deadlines)

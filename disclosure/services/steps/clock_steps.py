@@ -1,0 +1,158 @@
+"""The steps that move a deadline: corrections, extension, consultation, fees, Art. 35."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from disclosure.errors import InvalidInput
+from disclosure.services.context import Context
+from disclosure.services.steps.base import CaseState, Step
+from disclosure.vocabulary import EventKind, PartyKind
+from rules import periods
+from rules.events import Event
+from rules.events import EventKind as RuleKind
+
+# Largest fee amount a notice may state (CNY): far above any scale's result, it only keeps
+# a typing slip from becoming an absurd record.
+MAX_FEE_YUAN = 10_000_000
+
+
+def _text(value: str, field: str, what: str) -> str:
+    value = value.strip()
+    if not value:
+        raise InvalidInput(f"请填写{what}", field=field)
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectionRequested(Step):
+    """The office asks once for everything to correct (Reg. Art. 30, rulebook §5)."""
+
+    kind = EventKind.CORRECTION_REQUESTED
+
+    def rule_event(self) -> Event:
+        return Event(RuleKind.CORRECTION_REQUESTED, self.on, note=self.note)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectionReceived(Step):
+    """The corrected application arrives; the reply period runs afresh (Reg. Art. 30)."""
+
+    kind = EventKind.CORRECTION_RECEIVED
+
+    def rule_event(self) -> Event:
+        return Event(RuleKind.CORRECTION_RECEIVED, self.on, note=self.note)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Extension(Step):
+    """One extension of at most 20 working days, approved by the office head (Reg. Art. 33)."""
+
+    kind = EventKind.EXTENSION_GRANTED
+    days: int
+    approver: str
+
+    def check(self, case: CaseState, ctx: Context) -> None:
+        if not 1 <= self.days <= periods.MAX_EXTENSION:
+            raise InvalidInput(
+                f"延长期限为 1 至 {periods.MAX_EXTENSION} 个工作日（条例第三十三条）",
+                field="days",
+            )
+        _text(self.approver, "approver", "延期批准人（条例第三十三条）")
+
+    def columns(self) -> dict[str, Any]:
+        return {"days": self.days, "approver": self.approver.strip()}
+
+    def rule_event(self) -> Event:
+        return Event(
+            RuleKind.EXTENSION_GRANTED,
+            self.on,
+            days=self.days,
+            approver=self.approver.strip(),
+            note=self.note,
+        )
+
+    def field_for(self, engine_field: str) -> str:
+        return "days" if engine_field == "extend" else "on"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsultationSent(Step):
+    """A third party (Reg. Art. 32) or another agency (Art. 34) is consulted in writing."""
+
+    kind = EventKind.CONSULTATION_SENT
+    party: str
+    party_kind: PartyKind = PartyKind.THIRD_PARTY
+
+    def check(self, case: CaseState, ctx: Context) -> None:
+        _text(self.party, "party", "征求意见对象")
+
+    def columns(self) -> dict[str, Any]:
+        return {"party": self.party.strip(), "data": {"party_kind": self.party_kind.value}}
+
+    def rule_event(self) -> Event:
+        return Event(RuleKind.CONSULTATION_SENT, self.on, party=self.party.strip(), note=self.note)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsultationAnswered(Step):
+    """The consulted party's written opinion arrives (Reg. Arts. 32, 34)."""
+
+    kind = EventKind.CONSULTATION_ANSWERED
+    party: str | None = None  # which consultation, when several are open
+
+    def columns(self) -> dict[str, Any]:
+        party = (self.party or "").strip() or None
+        return {"party": party}
+
+    def rule_event(self) -> Event:
+        party = (self.party or "").strip() or None
+        return Event(RuleKind.CONSULTATION_ANSWERED, self.on, party=party, note=self.note)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeeNotice(Step):
+    """The fee notice (Fees measures; rulebook §7): its amount, and how it was reached."""
+
+    kind = EventKind.FEE_NOTICE_SENT
+    amount: int | None  # None only for a ledger imported without the amount
+    basis: dict[str, Any] | None = None  # e.g. {"fee_basis": "volume", "pages": 250}
+
+    def check(self, case: CaseState, ctx: Context) -> None:
+        if self.amount is not None and not 1 <= self.amount <= MAX_FEE_YUAN:
+            raise InvalidInput(f"收费金额须在 1 至 {MAX_FEE_YUAN} 元之间", field="amount")
+
+    def columns(self) -> dict[str, Any]:
+        return {"amount_yuan": self.amount, "data": dict(self.basis or {})}
+
+    def rule_event(self) -> Event:
+        return Event(RuleKind.FEE_NOTICE_SENT, self.on, note=self.note)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FeePaid(Step):
+    """The applicant pays the fee (Fees measures)."""
+
+    kind = EventKind.FEE_PAID
+
+    def rule_event(self) -> Event:
+        return Event(RuleKind.FEE_PAID, self.on, note=self.note)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deferral(Step):
+    """Art. 35: a reasonable later deadline replaces the statutory one."""
+
+    kind = EventKind.DEFERRED
+    due: date
+
+    def columns(self) -> dict[str, Any]:
+        return {"due_on": self.due}
+
+    def rule_event(self) -> Event:
+        return Event(RuleKind.DEFERRED, self.on, due=self.due, note=self.note)
+
+    def field_for(self, engine_field: str) -> str:
+        return "due" if engine_field == "deferred_due" else "on"
