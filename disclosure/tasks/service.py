@@ -87,7 +87,10 @@ def views(
             units[u.task_id][u.role].append(names.get(u.department_id, "?"))
     last = _last_reports(session, ids)
     notes = _progress(session, ids, names) if progress else {}
-    return [_view(t, units[t.id], last.get(t.id), notes.get(t.id)) for t in tasks]  # type: ignore[index]
+    return [
+        _view(t, units[t.id], last.get(t.id), notes.get(t.id, []) if progress else None)  # type: ignore[index,arg-type]
+        for t in tasks
+    ]
 
 
 def _last_reports(session: Session, ids: list[int | None]) -> dict[int, date]:
