@@ -190,9 +190,7 @@ class ReportSettings(BaseModel):
         default_factory=lambda: ["华文中宋", "STZhongsong", "宋体", "Noto Serif CJK SC"]
     )
     heading_font: str = "黑体"
-    heading_fallbacks: list[str] = Field(
-        default_factory=lambda: ["SimHei", "Noto Sans CJK SC"]
-    )
+    heading_fallbacks: list[str] = Field(default_factory=lambda: ["SimHei", "Noto Sans CJK SC"])
     soffice: str = "soffice"  # LibreOffice, for --format pdf
     pdf_timeout: float = Field(default=120.0, gt=0)
 
