@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +14,7 @@ from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.report import annual_inputs as inputs
 from disclosure.report.annual_full import FullReport, compute_full, default_year
+from disclosure.report.annual_render import render
 
 FORMATS = ("docx", "pdf", "xlsx", "md", "json")
 BINARY = ("docx", "pdf", "xlsx")
@@ -64,33 +64,6 @@ def build(st, year: int) -> FullReport:  # type: ignore[no-untyped-def]
     with transaction(st.engine, write=False) as session:
         report = compute_full(session, year=year, agency=st.settings.office.agency_name)
         return attach_publication(session, report)
-
-
-def render(report: FullReport, fmt: str, settings) -> bytes:  # type: ignore[no-untyped-def]
-    """The report in `fmt` (docx, pdf, xlsx, md, json) as bytes."""
-    if fmt == "json":
-        return (json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n").encode()
-    if fmt == "md":
-        from disclosure.report.annual_md import render_full_markdown
-
-        return render_full_markdown(report).encode("utf-8")
-    if fmt == "xlsx":
-        import tempfile
-
-        from disclosure.report.annual_sheets import add_sheets
-        from disclosure.report.annual_xlsx import write_xlsx
-
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "annual.xlsx"
-            write_xlsx(report.base, path, add_sheets(report))
-            return path.read_bytes()
-    from disclosure.report import annual_pdf
-    from disclosure.report.annual_docx import render_docx
-
-    if fmt == "docx":
-        return render_docx(report, annual_pdf.document_fonts(settings.report))
-    docx = render_docx(report, annual_pdf.installed_fonts(settings.report))
-    return annual_pdf.docx_to_pdf(docx, settings.report)
 
 
 def _write(out: Path, content: bytes) -> None:

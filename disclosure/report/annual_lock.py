@@ -18,11 +18,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from disclosure.errors import ConfigError, Conflict
+from disclosure.models import Application, EventRecord
 from disclosure.report import labels as L
 from disclosure.report.annual import OUTCOME_KEYS, REVIEW_KINDS
-from disclosure.report.annual_full import Change, FullReport, Publication
+from disclosure.report.annual_full import Change, FullReport, Publication, compute_full
 from disclosure.report.annual_inputs import KEYS
-from disclosure.report.annual_models import ReportLock
+from disclosure.report.annual_models import ReportLock, ReportValue
+from disclosure.report.models import ReviewCase
+from disclosure.tasks.models import Task, TaskProgress
 
 SKIPPED = ("other.key_tasks.items", "publication")
 _FEE_LABELS = {
@@ -179,3 +182,41 @@ def attach_publication(session: Session, report: FullReport) -> FullReport:
 
 def lock_count(session: Session) -> int:
     return int(session.exec(select(func.count()).select_from(ReportLock)).one())
+
+
+# Changes since publication, for the dashboard: recomputed only when the register moved.
+_CHANGES: dict[tuple[Any, ...], int] = {}
+
+
+def _fingerprint(session: Session) -> tuple[Any, ...]:
+    """Cheap aggregates that move whenever anything a report counts changes."""
+    parts = (
+        select(func.count(), func.max(Application.updated_at)).select_from(Application),
+        select(func.max(EventRecord.id)),
+        select(func.count(), func.max(ReviewCase.id), func.count(ReviewCase.decided_on)),
+        select(func.max(ReportValue.id)),
+        select(func.max(Task.id), func.count(Task.done_on)),
+        select(func.max(TaskProgress.id)),
+    )
+    return tuple(tuple(session.execute(p).one()) for p in parts)
+
+
+def report_changes(session: Session, *, agency: str, years: list[int]) -> list[tuple[int, int]]:
+    """(year, number of changes since publication) for the locked `years` that changed."""
+    out = []
+    bind = str(session.get_bind().url)
+    fingerprint = None
+    for year in years:
+        lock = latest_lock(session, year)
+        if lock is None:
+            continue
+        fingerprint = fingerprint or _fingerprint(session)
+        key = (bind, year, lock.id, fingerprint)
+        if key not in _CHANGES:
+            if len(_CHANGES) > 64:
+                _CHANGES.clear()
+            report = compute_full(session, year=year, agency=agency)
+            _CHANGES[key] = len(diff(published(lock), report.snapshot_json()))
+        if _CHANGES[key]:
+            out.append((year, _CHANGES[key]))
+    return out
