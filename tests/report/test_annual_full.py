@@ -12,8 +12,8 @@ import pytest
 
 from disclosure.db import transaction
 from disclosure.report import reviews
-from tests.report.conftest import NOW, TODAY
 from tests.report import test_annual as base
+from tests.report.conftest import NOW, TODAY
 from tests.report.test_annual import EXPECTED_2025, EXPECTED_REVIEWS_2025
 
 synthetic_year = base.synthetic_year  # the register whose tables 三 and 四 are hand-counted
