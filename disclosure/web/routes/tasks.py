@@ -144,7 +144,8 @@ def progress(request: Request, user: CurrentUser, task_id: int, form: Form) -> R
     items = _evidence_items(form, st)
     with transaction(st.engine) as session:
         on = optional_date(form, "date") or st.today()
-        kw: dict[str, Any] = dict(store=file_store(st.settings), author=user.display_name or user.username,
+        author = user.display_name or user.username
+        kw: dict[str, Any] = dict(store=file_store(st.settings), author=author,
                   today=st.today(), now=now_utc(), scope=department_scope(user),
                   max_bytes=st.settings.documents.max_mb << 20, evidence=items,
                   department_id=user.department_id)  # fmt: skip
