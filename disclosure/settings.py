@@ -80,6 +80,8 @@ class NotifierSettings(BaseModel):
             "consultation_due",
             "fee_payment_due",
             "unconfirmed_arrival",
+            "task_due",
+            "task_progress_due",
         ]
     )
     days_ahead: list[int] = Field(default_factory=lambda: [5, 3, 1])
@@ -166,6 +168,33 @@ class DocumentSettings(BaseModel):
     max_mb: int = Field(default=50, ge=1, le=2048)  # largest file accepted
 
 
+class TaskSettings(BaseModel):
+    """The key-task ledger (disclosure.tasks)."""
+
+    review_every: Literal["monthly", "quarterly", "half_yearly", "yearly"] = "quarterly"
+    # Unit names as the plan writes them → department code, where the name differs from the
+    # configured department's name (e.g. "新闻处" = "xwc" for 新闻宣传处).
+    aliases: dict[str, str] = Field(default_factory=dict)
+    url_timeout: float = Field(default=10.0, gt=0, le=120)  # fetching a URL given as evidence
+
+
+class ReportSettings(BaseModel):
+    """The annual report's document (disclosure.report.annual_docx)."""
+
+    body_font: str = "仿宋_GB2312"
+    body_fallbacks: list[str] = Field(
+        default_factory=lambda: ["仿宋", "FangSong", "STFangsong", "Noto Serif CJK SC"]
+    )
+    title_font: str = "方正小标宋简体"
+    title_fallbacks: list[str] = Field(
+        default_factory=lambda: ["华文中宋", "STZhongsong", "宋体", "Noto Serif CJK SC"]
+    )
+    heading_font: str = "黑体"
+    heading_fallbacks: list[str] = Field(default_factory=lambda: ["SimHei", "Noto Sans CJK SC"])
+    soffice: str = "soffice"  # LibreOffice, for --format pdf
+    pdf_timeout: float = Field(default=120.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DISCLOSURE_", env_nested_delimiter="__", extra="forbid"
@@ -184,6 +213,8 @@ class Settings(BaseSettings):
     registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     documents: DocumentSettings = Field(default_factory=DocumentSettings)
+    tasks: TaskSettings = Field(default_factory=TaskSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
     config_path: str = ""  # where the settings came from ("" = built-in defaults)
 
     @classmethod

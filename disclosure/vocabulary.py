@@ -32,7 +32,7 @@ class Labelled(StrEnum):
 
     @classmethod
     def choices(cls) -> str:
-        """"in_person（当面提交）| post_signed（…）…" for CLI help texts."""
+        """ "in_person（当面提交）| post_signed（…）…" for CLI help texts."""
         return " | ".join(f"{m.value}（{m.label}）" for m in cls)
 
 
@@ -89,6 +89,8 @@ class Clock(Labelled):
     CONSULTATION = "consultation_due", "征求意见答复期限"
     FEE_PAYMENT = "fee_payment_due", "缴费期限"
     UNCONFIRMED_ARRIVAL = "unconfirmed_arrival", "送达后尚未确认收到"
+    TASK_DUE = "task_due", "重点任务完成时限"
+    TASK_PROGRESS = "task_progress_due", "重点任务进展报送"
 
 
 class EventKind(Labelled):
@@ -143,3 +145,41 @@ class Role(Labelled):
     ADMIN = "admin", "系统管理员"
     CLERK = "clerk", "公开办经办人"
     DEPARTMENT = "department", "部门经办人"
+
+
+class TaskStatus(Labelled):
+    """Where a key task of the yearly work plan stands (disclosure.tasks)."""
+
+    OPEN = "open", "未开始"
+    IN_PROGRESS = "in_progress", "推进中"
+    DONE = "done", "已完成"
+
+
+class ReviewFrequency(Labelled):
+    """How often a continuing task (持续推进) reports its progress."""
+
+    MONTHLY = "monthly", "每月"
+    QUARTERLY = "quarterly", "每季度"
+    HALF_YEARLY = "half_yearly", "每半年"
+    YEARLY = "yearly", "每年"
+
+
+class TaskOrigin(Labelled):
+    """Where a task comes from: the year's plan, or the 回头看 of last year's plan."""
+
+    PLAN = "plan", "工作要点分工"
+    RECTIFICATION = "rectification", "回头看整改"
+
+
+class UnitRole(Labelled):
+    """A department's part in a task."""
+
+    LEAD = "lead", "牵头"
+    COOPERATING = "cooperating", "配合"
+
+
+class EvidenceKind(Labelled):
+    """What backs a progress note: a stored file, or a web page with its stored snapshot."""
+
+    FILE = "file", "文件"
+    URL = "url", "网页"

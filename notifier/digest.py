@@ -19,12 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import jinja2
 from sqlalchemy import Engine
 
 from disclosure.services.office import Office
+from disclosure.tasks.reminders import item_link
 from notifier import outbox
 from notifier.mail import Digest, render_digest
 from notifier.policy import CALENDAR_COVERAGE, CLOCK_LABELS, ESCALATE
@@ -126,7 +127,7 @@ class DigestBuilder:
                 days_left=left,
                 status_text=status_text(left),
                 escalation=r.threshold == ESCALATE,
-                link=f"{self.base}/applications/{quote(r.number)}" if self.base else "",
+                link=item_link(self.base, r.clock, r.number),
             )
         )
 

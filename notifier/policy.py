@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from disclosure.settings import NotifierSettings
+from disclosure.vocabulary import Clock
 from rules.calendar import Pause, WorkingCalendar
 
 UNCONFIRMED_ARRIVAL = "unconfirmed_arrival"  # not an engine clock: due at the end of arrival day
@@ -37,6 +38,8 @@ CLOCK_LABELS = {
     "fee_payment_due": "缴费期限",
     UNCONFIRMED_ARRIVAL: "送达后尚未确认收到",
     CALENDAR_COVERAGE: "节假日安排即将用完",
+    Clock.TASK_DUE.value: Clock.TASK_DUE.label,
+    Clock.TASK_PROGRESS.value: Clock.TASK_PROGRESS.label,
 }
 
 

@@ -27,6 +27,7 @@ from disclosure.services.deadlines import compute_for
 from disclosure.services.office import Office, load_office
 from disclosure.services.read_model import summarise
 from disclosure.settings import Settings
+from disclosure.tasks.reminders import task_reminders
 from notifier import outbox
 from notifier.digest import SUMMARY_CHARS, build, render_bounded
 from notifier.mail import (
@@ -139,6 +140,15 @@ def collect(
     office_to = _unique(settings.notifier.office_recipients)
     leaders = _unique([ld.email for ld in settings.notifier.leaders])
     to_by_dep = {i: _unique([*office_to, d.email]) for i, d in departments.items()}
+    with transaction(engine, write=False) as s:  # key tasks (disclosure.tasks.reminders)
+        task_rows: list[dict[str, Any]] = []
+        for t in task_reminders(s, wanted=wanted):
+            for hit in hits(t.clock, t.due, today, office.calendar, th):
+                to = leaders if hit.escalation else _unique([*office_to, *t.emails])
+                task_rows.extend(_rows(t, hit, to, t.department, today, now, token))
+    if task_rows:
+        with transaction(engine) as s:
+            queued += outbox.insert_if_absent(s, task_rows)
     for apps, computed in _pages(engine, office, horizon, today, need_events=need_events):
         rows: list[dict[str, Any]] = []
         for app in apps:

@@ -7,6 +7,8 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import disclosure.models
+import disclosure.report.annual_models
+import disclosure.tasks.models
 import notifier.models
 from disclosure.db import make_engine
 from disclosure.migrate import current_revision
@@ -14,7 +16,8 @@ from tests.conftest import base_settings
 
 
 def test_migrated_database_matches_the_models(tmp_path, db_url) -> None:  # type: ignore[no-untyped-def]
-    assert disclosure.models and notifier.models  # every table is in the metadata
+    assert disclosure.models and notifier.models and disclosure.tasks.models
+    assert disclosure.report.annual_models  # every table is in the metadata
     engine = make_engine(base_settings(tmp_path, db_url))
     try:
         assert current_revision(engine) is not None

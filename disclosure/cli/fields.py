@@ -22,7 +22,12 @@ CLI_FIELDS = {
 }
 
 
-def cli_name(field: str) -> str:
+def cli_name(field: str, options: frozenset[str] | None = None) -> str:
+    """The CLI's name for `field`; with `options` (every option the CLI declares), a name
+    that is no option (a key given as an argument, say) is shown as it is."""
     if not _DOMAIN_NAME.fullmatch(field):
         return field  # already an option, an argument, or a place in a file
-    return CLI_FIELDS.get(field, "--" + field.replace("_", "-"))
+    if field in CLI_FIELDS:
+        return CLI_FIELDS[field]
+    option = "--" + field.replace("_", "-")
+    return option if options is None or option in options else field

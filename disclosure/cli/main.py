@@ -18,6 +18,7 @@ from disclosure.cli import (
     register_cmds,
     report_cmds,
     steps_cmds,
+    tasks_cmds,
     web_cmds,
 )
 from disclosure.cli.fields import cli_name
@@ -36,15 +37,24 @@ class _ErrorMappingGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except DisclosureError as exc:
-            _fail(_message(exc.message, exc.field), exc.exit_code)
+            _fail(_message(exc.message, cli_name(exc.field, _options(self))), exc.exit_code)
         except RulesError as exc:
-            _fail(_message(exc.message, exc.field), 2)
+            _fail(_message(exc.message, cli_name(exc.field, _options(self))), 2)
         except SettingsError as exc:
             _fail(str(exc), SETTINGS_ERROR_EXIT)
 
 
-def _message(message: str, field: str) -> str:
-    name = cli_name(field)
+def _options(command: click.Command) -> frozenset[str]:
+    """Every option name declared by `command` and its subcommands."""
+    found: set[str] = set()
+    for param in command.params:
+        found.update(o for o in param.opts if o.startswith("--"))
+    for sub in getattr(command, "commands", {}).values():  # typer bundles its own click
+        found |= _options(sub)
+    return frozenset(found)
+
+
+def _message(message: str, name: str) -> str:
     return f"{name}: {message}" if name else message
 
 
@@ -83,6 +93,7 @@ for _module in (
     notify_cmds,
     letter_cmds,
     report_cmds,
+    tasks_cmds,
     web_cmds,
 ):
     _module.register(app)

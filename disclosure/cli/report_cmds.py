@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from disclosure.cli import annual_cmds
 from disclosure.cli.options import parse_date, require_date
 from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
-from disclosure.errors import InvalidInput
 from disclosure.report import reviews
-from disclosure.report.annual import compute_annual
-from disclosure.report.annual_xlsx import render_markdown, write_xlsx
 from disclosure.report.ledger_export import export_ledger
 from disclosure.report.ledger_import import ImportReport, import_ledger
 from disclosure.services.context import Context
@@ -31,54 +28,11 @@ review_app = typer.Typer(help="行政复议、行政诉讼案件（年度报告�
 
 
 def register(app: typer.Typer) -> None:
+    annual_cmds.register(report_app)
     app.add_typer(report_app, name="report")
     app.add_typer(review_app, name="review")
     app.command("export")(export_cmd)
     app.command("import")(import_cmd)
-
-
-@report_app.command("annual")
-def annual(
-    ctx: typer.Context,
-    year: Annotated[int, typer.Option("--year", help="报告年度")],
-    fmt: Annotated[
-        str | None, typer.Option("--format", help="json | xlsx | md（默认按 --out 扩展名）")
-    ] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="输出文件")] = None,
-) -> None:
-    """生成年度报告表三（收到和处理申请情况）和表四（行政复议、行政诉讼情况）。"""
-    st = state(ctx)
-    if fmt is None:
-        fmt = {".json": "json", ".xlsx": "xlsx"}.get(out.suffix.lower(), "md") if out else "md"
-    if fmt not in ("json", "xlsx", "md"):
-        raise InvalidInput(f"未知格式 {fmt!r}；可用：json、xlsx、md", field="--format")
-    if fmt == "xlsx" and out is None:
-        raise InvalidInput("xlsx 格式须指定 --out 文件", field="--out")
-    if not 1990 <= year <= 2999:
-        raise InvalidInput(f"年度不合理：{year}", field="--year")
-    with transaction(st.engine, write=False) as session:
-        report = compute_annual(session, year=year)  # raises before anything is written
-    if fmt == "xlsx":
-        assert out is not None
-        tmp = out.with_name(f".{out.name}.part")
-        try:
-            write_xlsx(report, tmp)
-            os.replace(tmp, out)
-        finally:
-            tmp.unlink(missing_ok=True)
-    else:
-        import json
-
-        body = (
-            json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
-            if fmt == "json"
-            else render_markdown(report)
-        )
-        if out is None:
-            typer.echo(body, nl=False)
-            return
-        out.write_text(body, encoding="utf-8")
-    typer.echo(f"已生成 {year} 年度报告：{out}（勾稽关系核对无误）")
 
 
 def export_cmd(

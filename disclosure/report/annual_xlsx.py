@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -119,13 +120,18 @@ def _table4(ws: Worksheet, report: AnnualReport) -> None:
     _finish(ws, 5, 15, widths={})
 
 
-def write_xlsx(report: AnnualReport, path: Path) -> None:
+def write_xlsx(
+    report: AnnualReport, path: Path, extra: Callable[[Workbook], None] | None = None
+) -> None:
+    """Tables 三 and 四 (the first two sheets, as they always were); `extra` adds sheets."""
     wb = Workbook()
     ws3 = wb.active
     assert ws3 is not None
     ws3.title = "收到和处理申请情况"
     _table3(ws3, report)
     _table4(wb.create_sheet("行政复议和行政诉讼情况"), report)
+    if extra is not None:
+        extra(wb)
     wb.save(path)
     wb.close()
 

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from disclosure.models import Application
+from disclosure.report.annual_lock import report_changes
 from disclosure.services.office import Office
 
 DUE_SOON_DAYS = (3, 5)  # working days shown on the dashboard
@@ -123,3 +124,11 @@ def monthly(
         on_time[day.strftime("%Y-%m")] += int(n)
     keys = [_month_start(today, back).strftime("%Y-%m") for back in range(months - 1, -1, -1)]
     return [(k, intake[k], on_time[k]) for k in keys]
+
+
+def published_report_changes(
+    session: Session, *, office: Office, today: date
+) -> list[tuple[int, int]]:
+    """(year, changes) for the locked annual reports of the last two years changed since."""
+    years = [today.year - 2, today.year - 1, today.year]
+    return report_changes(session, agency=office.settings.office.agency_name, years=years)

@@ -109,9 +109,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)
 
-    from disclosure.web.routes import admin, applications, auth, dashboard, exports
+    from disclosure.web.routes import admin, annual, applications, auth, dashboard, exports, tasks
 
-    for module in (auth, dashboard, applications, exports, admin):
+    for module in (auth, dashboard, applications, exports, admin, tasks, annual):
         app.include_router(module.router)
     return app
 

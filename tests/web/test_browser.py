@@ -147,3 +147,40 @@ def test_script_typed_in_the_browser_stays_text(page):  # type: ignore[no-untype
     page.wait_for_url("**/applications/2026-*")
     assert page.title() != "pwned"
     assert evil in page.inner_text("dl.facts")
+
+
+def test_clerk_imports_the_plan_and_a_department_reports(page, tmp_path):  # type: ignore[no-untyped-def]
+    plan = tmp_path / "plan.csv"
+    plan.write_text(
+        "工作任务,具体要求,落实单位,完成时限\n"
+        "一、紧扣条例实施深化政务公开,,,\n"
+        "提高依申请公开工作质量,规范答复文书，提升答复规范化程度,政策法规处牵头，各处室配合,"
+        "持续推进\n"
+        ",正确计收信息处理费,环境保护处牵头,2026-06-30\n"
+        "加强配套制度建设,提高年报基础数据准确度,政策法规处、环境保护处分别按职责落实,2026-12-31\n",
+        encoding="utf-8",
+    )
+    _login(page, "clerk")
+    page.click("nav >> text=重点任务")
+    page.fill("form[action='/tasks/import'] input[name=year]", "2026")
+    page.set_input_files("form[action='/tasks/import'] input[name=file]", str(plan))
+    page.click("button:has-text('导入')")
+    page.wait_for_url("**/tasks?year=2026")
+    assert "已导入 3 项重点任务" in page.inner_text(".flash")
+    rows = page.locator("table.tasks tbody tr")
+    assert rows.count() == 3
+    assert "政策法规处" in rows.nth(0).inner_text() and "各处室" in rows.nth(0).inner_text()
+    rows.nth(0).locator("a").click()
+    page.fill("textarea[name=note]", "已修订答复文书模板并在内网公布")
+    page.click("button:has-text('提交')")
+    page.wait_for_load_state()
+    assert "已记录进展" in page.inner_text(".flash")
+    assert "已修订答复文书模板" in page.inner_text("main")
+    page.click("nav >> text=重点任务")
+    shot = tmp_path / "tasks.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    keep = os.environ.get("DISCLOSURE_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(keep) / "tasks.png"), full_page=True)

@@ -28,6 +28,11 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
         counts = dash.counts(session, office=office, today=today, department_id=scope)
         series = dash.due_series(session, office=office, today=today, department_id=scope)
         monthly = dash.monthly(session, today=today, department_id=scope)
+        changed = (
+            []
+            if scope is not None
+            else dash.published_report_changes(session, office=office, today=today)
+        )
         urgent = [
             listed(a, office, today, deps)
             for a in list_application_rows(
@@ -46,5 +51,6 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
             "monthly_chart": monthly_chart(monthly),
             "urgent": urgent,
             "scope_name": deps[scope].name if scope in deps else None,
+            "report_changes": changed,
         },
     )

@@ -1,0 +1,195 @@
+"""`disclosure report annual|set|values|template|load|lock`: the whole annual report."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from disclosure.cli.output import emit_json, table
+from disclosure.cli.state import state
+from disclosure.clock import now_utc
+from disclosure.db import transaction
+from disclosure.errors import InvalidInput
+from disclosure.report import annual_inputs as inputs
+from disclosure.report.annual_full import FullReport, compute_full, default_year
+from disclosure.report.annual_render import render
+
+FORMATS = ("docx", "pdf", "xlsx", "md", "json")
+BINARY = ("docx", "pdf", "xlsx")
+YearOpt = Annotated[int | None, typer.Option("--year", help="报告年度（默认上一年度）")]
+
+
+def register(report_app: typer.Typer) -> None:
+    report_app.command("annual")(annual)
+    # A negative number is a value to refuse by name, not an unknown option.
+    report_app.command("set", context_settings={"ignore_unknown_options": True})(set_cmd)
+    report_app.command("values")(values_cmd)
+    report_app.command("template")(template_cmd)
+    report_app.command("load")(load_cmd)
+    report_app.command("lock")(lock_cmd)
+
+
+def _year(st, year: int | None) -> int:  # type: ignore[no-untyped-def]
+    if year is None:
+        chosen = default_year(st.today())
+        typer.echo(f"未指定 --year，按上一年度（{chosen} 年度）处理", err=True)
+        return chosen
+    if not 1990 <= year <= 2999:
+        raise InvalidInput(f"年度不合理：{year}", field="year")
+    return year
+
+
+def _format(fmt: str | None, out: Path | None) -> str:
+    if fmt is None:
+        suffix = out.suffix.lower().lstrip(".") if out else ""
+        fmt = suffix if suffix in FORMATS else "md"
+    if fmt not in FORMATS:
+        raise InvalidInput(f"未知格式 {fmt!r}；可用：{'、'.join(FORMATS)}", field="format")
+    if fmt in BINARY and out is None:
+        raise InvalidInput(f"{fmt} 格式须指定 --out 文件", field="out")
+    return fmt
+
+
+def build(st, year: int) -> FullReport:  # type: ignore[no-untyped-def]
+    from disclosure.report.annual_lock import attach_publication
+
+    with transaction(st.engine, write=False) as session:
+        report = compute_full(session, year=year, agency=st.settings.office.agency_name)
+        return attach_publication(session, report)
+
+
+def _write(out: Path, content: bytes) -> None:
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        tmp.write_bytes(content)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def annual(
+    ctx: typer.Context,
+    year: YearOpt = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="docx | pdf | xlsx | md | json（默认按 --out 扩展名）"),
+    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="输出文件")] = None,
+) -> None:
+    """生成政府信息公开工作年度报告（一至六部分，国办公开办函〔2021〕30号格式）。"""
+    st = state(ctx)
+    fmt = _format(fmt, out)
+    chosen = _year(st, year)
+    report = build(st, chosen)  # raises before anything is written (table 三 balance)
+    content = render(report, fmt, st.settings)
+    if report.missing:
+        names = "、".join(inputs.KEYS[k].label for k in report.missing)
+        typer.echo(f"注意：第二部分尚未填写（disclosure report set）：{names}", err=True)
+    pub = report.publication
+    if pub is not None and pub.changes:
+        typer.echo(
+            f"注意：{chosen} 年度报告已于 {pub.locked_at[:10]} 锁定发布，此后有 "
+            f"{len(pub.changes)} 处数据变动（报告中已列明）",
+            err=True,
+        )
+    if out is None:
+        typer.echo(content.decode("utf-8"), nl=False)
+        return
+    _write(out, content)
+    typer.echo(f"已生成 {chosen} 年度报告：{out}（勾稽关系核对无误）")
+
+
+def set_cmd(
+    ctx: typer.Context,
+    key: Annotated[str, typer.Argument(help="项目代码（report values 中列出）")],
+    value: Annotated[str | None, typer.Argument(help="数值或文字")] = None,
+    year: YearOpt = None,
+    from_file: Annotated[
+        Path | None, typer.Option("--from-file", help="从文本文件读取文字内容")
+    ] = None,
+) -> None:
+    """填报年度报告的一项数据或文字（第二部分数据、一/五/六部分文字）。"""
+    st = state(ctx)
+    chosen = _year(st, year)
+    if from_file is not None:
+        value = from_file.read_text(encoding="utf-8")
+    if value is None:
+        raise InvalidInput("请给出填报内容（VALUE 或 --from-file）", field=key)
+    with transaction(st.engine) as session:
+        row = inputs.set_value(session, year=chosen, key=key, value=value, source="cli",
+                               actor=st.actor, now=now_utc())  # fmt: skip
+    typer.echo(f"已填报 {chosen} 年度 {inputs.KEYS[key].label}：{row.value[:60]}")
+
+
+def values_cmd(
+    ctx: typer.Context,
+    year: YearOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """列出年度报告各项填报内容（未填写的文字显示上一年度内容作为参考）。"""
+    st = state(ctx)
+    chosen = _year(st, year)
+    with transaction(st.engine, write=False) as session:
+        current = inputs.current_values(session, chosen)
+        offered = inputs.suggestions(session, chosen)
+    if as_json:
+        emit_json({"year": chosen, "values": current, "suggestions": offered})
+        return
+    rows = []
+    for k in (*inputs.FIGURES, *inputs.TEXTS):
+        shown = current.get(k.key)
+        if shown is None and offered.get(k.key):
+            shown = f"（未填写；上一年度：{offered[k.key][:40]}）"
+        rows.append([k.key, k.label, (shown or "（未填写）")[:60]])
+    table(f"{chosen} 年度报告填报情况", ["代码", "项目", "内容"], rows)
+
+
+def template_cmd(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="输出文件（.xlsx）")],
+    year: YearOpt = None,
+) -> None:
+    """导出供各处室填写的年度报告填报表（.xlsx，文字部分预填上一年度内容）。"""
+    st = state(ctx)
+    chosen = _year(st, year)
+    with transaction(st.engine, write=False) as session:
+        inputs.write_template(session, chosen, out, agency=st.settings.office.agency_name)
+    typer.echo(f"已导出 {chosen} 年度报告填报表：{out}")
+
+
+def load_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="填好的填报表（.xlsx）")],
+    year: YearOpt = None,
+) -> None:
+    """导入填好的年度报告填报表：全部校验通过才写入。"""
+    st = state(ctx)
+    chosen = _year(st, year)
+    if not file.is_file():
+        raise InvalidInput(f"文件不存在：{file}", field="file")
+    values = inputs.read_template(file)
+    with transaction(st.engine) as session:
+        changed = inputs.set_many(session, year=chosen, values=values, source="xlsx",
+                                  actor=st.actor, now=now_utc())  # fmt: skip
+    typer.echo(f"已导入 {chosen} 年度报告填报表：{len(values)} 项，其中 {changed} 项有变化")
+
+
+def lock_cmd(
+    ctx: typer.Context,
+    year: YearOpt = None,
+    republish: Annotated[bool, typer.Option("--republish", help="发布更正后的报告")] = False,
+) -> None:
+    """锁定已发布的年度报告（保存快照及其 SHA-256；此后的数据变动将在报告中列明）。"""
+    from disclosure.report.annual_lock import lock_year
+
+    st = state(ctx)
+    chosen = _year(st, year)
+    with transaction(st.engine) as session:
+        report = compute_full(session, year=chosen, agency=st.settings.office.agency_name)
+        lock = lock_year(session, report=report, actor=st.actor, now=now_utc(),
+                         republish=republish)  # fmt: skip
+        digest, lock_id = lock.sha256, lock.id
+    typer.echo(f"已锁定 {chosen} 年度报告（#{lock_id}，SHA-256 {digest}）")
