@@ -166,6 +166,17 @@ class DocumentSettings(BaseModel):
     max_mb: int = Field(default=50, ge=1, le=2048)  # largest file accepted
 
 
+class ServiceSettings(BaseModel):
+    # Remind when an issued letter has no service record after this many working days.
+    unserved_warning_days: int = Field(default=5, ge=1, le=60)
+
+
+class RetentionSettings(BaseModel):
+    # Years a case file is kept after archiving; then `disclosure retention run` removes the
+    # applicant's ID number, phone, e-mail and address (the statistics stay).
+    years: int = Field(default=10, ge=1, le=100)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DISCLOSURE_", env_nested_delimiter="__", extra="forbid"
@@ -184,6 +195,8 @@ class Settings(BaseSettings):
     registration: RegistrationSettings = Field(default_factory=RegistrationSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     documents: DocumentSettings = Field(default_factory=DocumentSettings)
+    service: ServiceSettings = Field(default_factory=ServiceSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     config_path: str = ""  # where the settings came from ("" = built-in defaults)
 
     @classmethod

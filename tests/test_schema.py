@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
+import disclosure.casefile.models
 import disclosure.models
 import notifier.models
 from disclosure.db import make_engine
@@ -14,7 +15,8 @@ from tests.conftest import base_settings
 
 
 def test_migrated_database_matches_the_models(tmp_path, db_url) -> None:  # type: ignore[no-untyped-def]
-    assert disclosure.models and notifier.models  # every table is in the metadata
+    # every table is in the metadata
+    assert disclosure.models and notifier.models and disclosure.casefile.models
     engine = make_engine(base_settings(tmp_path, db_url))
     try:
         assert current_revision(engine) is not None
