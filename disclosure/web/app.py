@@ -106,9 +106,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)
 
-    from disclosure.web.routes import admin, applications, auth, dashboard, exports
+    from disclosure.web.routes import admin, applications, auth, dashboard, documents, exports
 
-    for module in (auth, dashboard, applications, exports, admin):
+    for module in (auth, dashboard, applications, documents, exports, admin):
         app.include_router(module.router)
     return app
 

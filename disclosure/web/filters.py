@@ -13,6 +13,7 @@ from disclosure.models import ApplicantType
 from disclosure.outcomes import OUTCOMES
 from disclosure.services.views import STATE_LABELS
 from disclosure.services.workflow import STAGE_LABELS
+from disclosure.vocabulary import EventKind
 from rules.events import Channel
 
 CHANNEL_LABELS = {
@@ -91,4 +92,5 @@ def install(env: Environment) -> None:
         STAGE_LABELS={k.value: v for k, v in STAGE_LABELS.items()},
         STATE_LABELS=STATE_LABELS,
         OUTCOMES=OUTCOMES,
+        EVENT_KIND_LABELS=EventKind.labels(),
     )
