@@ -125,12 +125,6 @@ def archive_case(
     tz = ZoneInfo(office.settings.office.timezone)
     items: list[Item] = []
     pending: list[Pending] = []
-    for doc in docs:
-        item, p = contents.document_item(
-            doc, store.read(doc.sha256), doc.uploaded_at.astimezone(tz).date()
-        )
-        items.append(item)
-        pending += [p] if p else []
     for lt in letters:
         lf = letter_file(
             session,
@@ -145,16 +139,18 @@ def archive_case(
         item, p = contents.letter_item(lf)
         items.append(item)
         pending += [p] if p else []
-    contents.convert_pending(pending)
-    items.append(
-        Item(
-            contents.LOG_SECTION,
-            "办理经过（事件记录）",
-            "",
-            today,
-            pages.event_log(log, office.settings.office.timezone),
-        )
-    )
+    for doc in docs:
+        day = doc.uploaded_at.astimezone(tz).date()
+        item, p = contents.document_item(doc, store.read(doc.sha256), day)
+        items.append(item)
+        pending += [p] if p else []
+    finish = contents.start_conversion(pending)  # LibreOffice runs while the rest is made
+    try:
+        contents.convert_images(items)
+        log_pdf = pages.event_log(log, office.settings.office.timezone)
+    finally:
+        finish()
+    items.append(Item(contents.LOG_SECTION, "办理经过（事件记录）", "", today, log_pdf))
     contents.count_pages(items)
     items = contents.ordered(items)
     name = zip_name(number, n)

@@ -10,7 +10,7 @@ goes into the zip beside the PDF.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,6 +48,18 @@ class Item:
     start: int = 0  # its first page in the package (1 = the cover)
     document_id: int | None = None
     letter_id: int | None = None
+    image: bool = False  # an image still to be made into PDF pages
+
+
+def convert_images(items: Sequence[Item]) -> None:
+    """Each image's pages (img2pdf); an image that cannot be read goes to the zip."""
+    for item in items:
+        if item.image and item.original is not None:
+            item.image = False
+            try:
+                item.pdf = pdfkit.image_to_pdf(item.original[1])
+            except pdfkit.NotConvertible:
+                item.note = _join(item.note, "图片无法转换")
 
 
 @dataclass(frozen=True)
@@ -75,10 +87,7 @@ def document_item(doc: Document, data: bytes, on: date) -> tuple[Item, Pending |
     if mt == detect.PDF:
         item.pdf = data
     elif mt in detect.IMAGES:
-        try:
-            item.pdf = pdfkit.image_to_pdf(data)
-        except pdfkit.NotConvertible:
-            item.note = _join(item.note, "图片无法转换")
+        item.image = True  # made into pages by `convert_images`
     elif mt in (detect.DOCX, detect.XLSX):
         return item, Pending(item, detect.extension(mt))
     return item, None
@@ -103,19 +112,25 @@ def letter_item(lf: LetterFile) -> tuple[Item, Pending | None]:
     return item, None
 
 
-def convert_pending(pending: Sequence[Pending]) -> None:
-    """Convert every waiting item in one LibreOffice run; failures stay for the zip."""
+def start_conversion(pending: Sequence[Pending]) -> Callable[[], None]:
+    """Start converting every waiting item in one LibreOffice run; the returned function
+    waits for it and fills in the PDFs (failures stay for the zip)."""
     files = [
         pdfkit.OfficeFile(str(i), p.suffix, p.item.original[1])  # type: ignore[index]
         for i, p in enumerate(pending)
     ]
-    done = pdfkit.office_to_pdf(files)
-    for i, p in enumerate(pending):
-        pdf = done.get(str(i))
-        if pdf is None:
-            p.item.note = _join(p.item.note, "无法转换为 PDF")
-        else:
-            p.item.pdf = pdf
+    run = pdfkit.OfficeConversion(files)
+
+    def finish() -> None:
+        done = run.finish()
+        for i, p in enumerate(pending):
+            pdf = done.get(str(i))
+            if pdf is None:
+                p.item.note = _join(p.item.note, "无法转换为 PDF")
+            else:
+                p.item.pdf = pdf
+
+    return finish
 
 
 def count_pages(items: Sequence[Item]) -> None:

@@ -63,7 +63,7 @@ def detect(path: Path, *, field: str = "file") -> str:
         raise InvalidInput("文件为空", field=field)
     if head.startswith(EXECUTABLE_MAGIC):
         raise InvalidInput("可执行程序不能作为案卷材料上传（按文件内容识别）", field=field)
-    kind = filetype.guess_mime(head)
+    kind: str | None = filetype.guess_mime(head)
     if kind in (PDF, JPEG, PNG, TIFF):
         return kind
     if head.startswith(b"PK\x03\x04"):

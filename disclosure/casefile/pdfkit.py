@@ -3,7 +3,7 @@
 - HTML → PDF: WeasyPrint (embeds subsets of the CJK OpenType fonts, which reportlab cannot:
   Noto CJK has PostScript outlines); `lang="zh-CN"` selects Simplified Chinese glyphs.
 - images → PDF pages: img2pdf (lossless; fitted into A4).
-- .docx/.xlsx → PDF: LibreOffice headless, all files of a package in one run.
+- .docx/.xlsx → PDF: LibreOffice headless, all files of a package in one background run.
 - merging and page counting: pikepdf (qpdf), saved with a deterministic /ID.
 - page numbers stamped on every page: reportlab (digits in Helvetica, no CJK needed).
 
@@ -81,23 +81,30 @@ class OfficeFile:
     data: bytes
 
 
-def office_to_pdf(files: Sequence[OfficeFile]) -> dict[str, bytes]:
-    """key → PDF for each file LibreOffice converted (one run for all; missing ones failed).
+class OfficeConversion:
+    """LibreOffice converting `files` in the background (one run for all of them).
 
-    Without LibreOffice the result is empty: the caller lists the files as not converted.
+    Started at once, so the package's other pages are made while it runs; `finish()` waits and
+    returns key → PDF for each file it converted (a missing key failed). Without LibreOffice
+    nothing is converted: the caller lists the files as not converted.
     """
-    exe = soffice()
-    if exe is None or not files:
-        return {}
-    with tempfile.TemporaryDirectory(prefix="casefile-lo-") as tmp:
-        root = Path(tmp)
-        src, out, profile = root / "in", root / "out", root / "profile"
+
+    def __init__(self, files: Sequence[OfficeFile]) -> None:
+        self.files = list(files)
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        exe = soffice()
+        if exe is None or not self.files:
+            return
+        self._tmp = tempfile.TemporaryDirectory(prefix="casefile-lo-")
+        root = Path(self._tmp.name)
+        src, profile = root / "in", root / "profile"
         src.mkdir()
         paths = []
-        for i, f in enumerate(files):
-            p = src / f"f{i}{f.suffix}"
-            p.write_bytes(f.data)
-            paths.append(p)
+        for i, f in enumerate(self.files):
+            path = src / f"f{i}{f.suffix}"
+            path.write_bytes(f.data)
+            paths.append(str(path))
         cmd = [
             exe,
             "--headless",
@@ -106,18 +113,28 @@ def office_to_pdf(files: Sequence[OfficeFile]) -> dict[str, bytes]:
             "--convert-to",
             "pdf",
             "--outdir",
-            str(out),
-            *map(str, paths),
+            str(root / "out"),
+            *paths,
         ]
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=CONVERT_TIMEOUT_SECONDS, check=False)
-        except subprocess.TimeoutExpired:
+        self._proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def finish(self) -> dict[str, bytes]:
+        if self._proc is None or self._tmp is None:
             return {}
+        try:
+            self._proc.wait(timeout=CONVERT_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+            self._tmp.cleanup()
+            return {}
+        out = Path(self._tmp.name) / "out"
         result = {}
-        for i, f in enumerate(files):
+        for i, f in enumerate(self.files):
             pdf = out / f"f{i}.pdf"
             if pdf.is_file() and pdf.stat().st_size > 0:
                 result[f.key] = pdf.read_bytes()
+        self._tmp.cleanup()
         return result
 
 
@@ -133,7 +150,7 @@ def merge(parts: Sequence[bytes], *, title: str) -> bytes:
         sizes = [_size(page) for page in out.pages]
         with pikepdf.open(io.BytesIO(_numbers(sizes))) as stamps:
             for page, stamp in zip(out.pages, stamps.pages, strict=True):
-                page.add_overlay(stamp)
+                page.add_overlay(stamp, None)  # None: the whole page
             out.docinfo["/Title"] = title
             buf = io.BytesIO()
             out.save(buf, deterministic_id=True, compress_streams=True)

@@ -226,11 +226,11 @@ def reply_given_on(letters: list[Letter], records: list[EventRecord]) -> date | 
     """答复送达日: the day the reply (or the notice ending the case) counts as given."""
     states = service_states(records)
     days = [
-        states[lt.id].given  # type: ignore[index]
+        given
         for lt in letters
-        if lt.kind in REPLY_KINDS and lt.id in states and states[lt.id].given is not None
+        if lt.kind in REPLY_KINDS and lt.id in states and (given := states[lt.id].given) is not None
     ]
-    return min(days) if days else None  # type: ignore[type-var]
+    return min(days) if days else None
 
 
 @dataclass(frozen=True)
