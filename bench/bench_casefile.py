@@ -65,13 +65,20 @@ def _setup(root: Path):  # type: ignore[no-untyped-def]
     engine = make_engine(settings)
     ensure_database(engine, settings)
     data = apps.parse_create(
-        {"channel": "in_person", "received_on": date(2026, 3, 2), "applicant_name": "张三",
-         "applicant_type": "natural", "content": "2025年某河道水质监测报告", "department": "zcfg"}
+        {
+            "channel": "in_person",
+            "received_on": date(2026, 3, 2),
+            "applicant_name": "张三",
+            "applicant_type": "natural",
+            "content": "2025年某河道水质监测报告",
+            "department": "zcfg",
+        }
     )
     with transaction(engine) as s:
         office = load_office(s, settings)
-        app = apps.register_application(s, office=office, data=data, today=date(2026, 3, 2),
-                                        actor="bench", now=NOW)
+        app = apps.register_application(
+            s, office=office, data=data, today=date(2026, 3, 2), actor="bench", now=NOW
+        )
         number = app.number
     return settings, engine, number
 
@@ -102,33 +109,50 @@ def bench_archive(scans: int, letters: bool) -> dict[str, float]:
         with transaction(engine) as s:
             office = load_office(s, settings)
             for i, img in enumerate(images):
-                attach(s, settings=settings, number=number, today=date(2026, 3, 20),
-                       actor="bench", now=NOW,
-                       upload=Upload(io.BytesIO(img), f"scan-{i:02d}.jpg", "application_form"))
-            common = {"office": office, "number": number, "today": date(2026, 3, 20),
-                      "actor": "bench", "now": NOW}
+                attach(
+                    s,
+                    settings=settings,
+                    number=number,
+                    today=date(2026, 3, 20),
+                    actor="bench",
+                    now=NOW,
+                    upload=Upload(io.BytesIO(img), f"scan-{i:02d}.jpg", "application_form"),
+                )
+            common = {
+                "office": office,
+                "number": number,
+                "today": date(2026, 3, 20),
+                "actor": "bench",
+                "now": NOW,
+            }
             if letters:
-                issue_letter(s, kind="receipt", options=LetterOptions(on=date(2026, 3, 2)),
-                             **common)  # type: ignore[arg-type]
+                issue_letter(
+                    s, kind="receipt", options=LetterOptions(on=date(2026, 3, 2)), **common
+                )  # type: ignore[arg-type]
             issue_letter(s, kind="reply", options=LetterOptions(outcome="1"), **common)  # type: ignore[arg-type]
         t = time.perf_counter()
         with transaction(engine) as s:
             office = load_office(s, settings)
-            result = archive_case(s, office=office, number=number, today=date(2026, 3, 25),
-                                  actor="bench", now=NOW)
+            result = archive_case(
+                s, office=office, number=number, today=date(2026, 3, 25), actor="bench", now=NOW
+            )
         seconds = time.perf_counter() - t
         engine.dispose()
-        return {"seconds": seconds, "pages": result.volume.pages,
-                "mb": result.volume.size / (1 << 20),
-                "scan_mb": sum(map(len, images)) / (1 << 20)}
+        return {
+            "seconds": seconds,
+            "pages": result.volume.pages,
+            "mb": result.volume.size / (1 << 20),
+            "scan_mb": sum(map(len, images)) / (1 << 20),
+        }
 
 
 def child_store(n: int, root: str) -> None:
     """In a fresh process: attach n documents, list them; print peak RSS as JSON."""
+    from reportlab.pdfgen import canvas
+
     from disclosure.casefile.documents import Upload, attach, documents_of
     from disclosure.db import transaction
     from disclosure.services.applications import get_application
-    from reportlab.pdfgen import canvas
 
     settings, engine, number = _setup(Path(root))
     t = time.perf_counter()
@@ -142,9 +166,15 @@ def child_store(n: int, root: str) -> None:
         with transaction(engine) as s:
             for i in range(start, min(n, start + 100)):
                 data = base + f"\n%{i}\n".encode()  # distinct bytes, still a PDF
-                attach(s, settings=settings, number=number, today=date(2026, 3, 20),
-                       actor="bench", now=NOW,
-                       upload=Upload(io.BytesIO(data), f"doc-{i}.pdf", "other"))
+                attach(
+                    s,
+                    settings=settings,
+                    number=number,
+                    today=date(2026, 3, 20),
+                    actor="bench",
+                    now=NOW,
+                    upload=Upload(io.BytesIO(data), f"doc-{i}.pdf", "other"),
+                )
     stored = time.perf_counter() - t
     t = time.perf_counter()
     with transaction(engine, write=False) as s:
@@ -152,23 +182,46 @@ def child_store(n: int, root: str) -> None:
         listed = sum(1 for _ in documents_of(s, app.id))  # type: ignore[arg-type]
     list_s = time.perf_counter() - t
     rss = peak_rss_mb()
-    print(json.dumps({"n": n, "listed": listed, "store_s": stored, "list_s": list_s,
-                      "rss_mb": rss, "number": number}))
+    print(
+        json.dumps(
+            {
+                "n": n,
+                "listed": listed,
+                "store_s": stored,
+                "list_s": list_s,
+                "rss_mb": rss,
+                "number": number,
+            }
+        )
+    )
 
 
 def bench_documents(n: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        out = subprocess.run([sys.executable, __file__, "--child", str(n), tmp], cwd=HERE,
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--child", str(n), tmp],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         res = json.loads(out.stdout.strip().splitlines()[-1])
         (Path(tmp) / "config.toml").write_text("", encoding="utf-8")
-        env = {**os.environ, "DISCLOSURE_DATABASE__URL": f"sqlite:///{tmp}/d.db",
-               "DISCLOSURE_DOCUMENTS__DIR": f"{tmp}/docs", "DISCLOSURE_CONFIG": f"{tmp}/config.toml"}
+        env = {
+            **os.environ,
+            "DISCLOSURE_DATABASE__URL": f"sqlite:///{tmp}/d.db",
+            "DISCLOSURE_DOCUMENTS__DIR": f"{tmp}/docs",
+            "DISCLOSURE_CONFIG": f"{tmp}/config.toml",
+        }
         exe = str(Path(sys.executable).parent / "disclosure")
         t = time.perf_counter()
         cli = subprocess.run(
             ["/usr/bin/time", "-f", "%M", exe, "files", res["number"], "--json"],
-            capture_output=True, text=True, check=True, env=env, cwd=tmp,
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            cwd=tmp,
         )
         res["cli_s"] = time.perf_counter() - t
         res["cli_rows"] = len(json.loads(cli.stdout))
@@ -189,15 +242,19 @@ def main() -> None:
     for letters in (False, True):
         r = bench_archive(a.scans, letters)
         what = "with receipt + reply via LibreOffice" if letters else "reply letter only"
-        print(f"archive, {a.scans} scans ({r['scan_mb']:.1f} MB), {what}: {r['seconds']:.2f} s, "
-              f"{r['pages']} pages, {r['mb']:.1f} MB  (target < 5 s)")
+        print(
+            f"archive, {a.scans} scans ({r['scan_mb']:.1f} MB), {what}: {r['seconds']:.2f} s, "
+            f"{r['pages']} pages, {r['mb']:.1f} MB  (target < 5 s)"
+        )
     for n in (int(x) for x in a.sizes.split(",")):
         r = bench_documents(n)
-        print(f"documents n={n}: stored in {r['store_s']:.1f} s "
-              f"({r['store_s'] / n * 1000:.2f} ms each), listed {r['listed']} in "
-              f"{r['list_s']:.2f} s, peak RSS {r['rss_mb']:.0f} MB; "
-              f"`disclosure files --json` {r['cli_rows']} rows in {r['cli_s']:.2f} s, "
-              f"peak RSS {r['cli_rss_mb']:.0f} MB")
+        print(
+            f"documents n={n}: stored in {r['store_s']:.1f} s "
+            f"({r['store_s'] / n * 1000:.2f} ms each), listed {r['listed']} in "
+            f"{r['list_s']:.2f} s, peak RSS {r['rss_mb']:.0f} MB; "
+            f"`disclosure files --json` {r['cli_rows']} rows in {r['cli_s']:.2f} s, "
+            f"peak RSS {r['cli_rss_mb']:.0f} MB"
+        )
 
 
 if __name__ == "__main__":

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
@@ -130,7 +132,7 @@ def files_cmd(ctx: typer.Context, number: Number, as_json: JsonOpt = False) -> N
                         r["media_label"],
                         r["size"],
                         r["uploaded_by"],
-                        r["uploaded_at"][:16],
+                        _local(r["uploaded_at"], st.settings.office.timezone),
                     ]
                     for r in head
                 ],
@@ -141,6 +143,11 @@ def files_cmd(ctx: typer.Context, number: Number, as_json: JsonOpt = False) -> N
                 f"{r['id']}\t{r['kind_label']}\t{r['name']}\t{r['media_label']}\t"
                 f"{r['size']}\t{r['sha256']}"
             )
+
+
+def _local(stamp: str, tz: str) -> str:
+    """An aware ISO timestamp as the office reads it."""
+    return datetime.fromisoformat(stamp).astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")
 
 
 @file_app.command("get")
