@@ -193,6 +193,15 @@ class ReportSettings(BaseModel):
     heading_fallbacks: list[str] = Field(default_factory=lambda: ["SimHei", "Noto Sans CJK SC"])
     soffice: str = "soffice"  # LibreOffice, for --format pdf
     pdf_timeout: float = Field(default=120.0, gt=0)
+class ServiceSettings(BaseModel):
+    # Remind when an issued letter has no service record after this many working days.
+    unserved_warning_days: int = Field(default=5, ge=1, le=60)
+
+
+class RetentionSettings(BaseModel):
+    # Years a case file is kept after archiving; then `disclosure retention run` removes the
+    # applicant's ID number, phone, e-mail and address (the statistics stay).
+    years: int = Field(default=10, ge=1, le=100)
 
 
 class Settings(BaseSettings):
@@ -215,6 +224,8 @@ class Settings(BaseSettings):
     documents: DocumentSettings = Field(default_factory=DocumentSettings)
     tasks: TaskSettings = Field(default_factory=TaskSettings)
     report: ReportSettings = Field(default_factory=ReportSettings)
+    service: ServiceSettings = Field(default_factory=ServiceSettings)
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
     config_path: str = ""  # where the settings came from ("" = built-in defaults)
 
     @classmethod

@@ -119,10 +119,47 @@ class EventKind(Labelled):
     STAGE_MOVED = "stage_moved", "转入下一阶段"
     LETTER_ISSUED = "letter_issued", "出具文书"
     NOTE = "note", "备注"
+    # The case file (disclosure.casefile): documents, service of letters, the archive.
+    DOCUMENT_ATTACHED = "document_attached", "附加材料"
+    LETTER_SERVED = "letter_served", "文书送达"
+    CASE_ARCHIVED = "case_archived", "生成案卷"
+    PERSONAL_DATA_REMOVED = "personal_data_removed", "删除个人信息（保存期限届满）"
 
 
 # Events that close an application (it then has its outcome, Reg. Arts. 36–39).
 CLOSING_KINDS = frozenset({EventKind.REPLIED, EventKind.WITHDRAWN, EventKind.ABANDONED})
+
+
+class DocumentKind(Labelled):
+    """What a document in the case file is (Reg. Art. 45: 登记、审核、办理、答复、归档)."""
+
+    APPLICATION_FORM = "application_form", "申请表"
+    ID_DOCUMENT = "id_document", "身份证明"
+    ENVELOPE = "envelope", "信封/邮件凭证"
+    CORRECTION = "correction", "补正材料"
+    OPINION = "opinion", "征求意见回复"
+    REPLY = "reply", "答复书"
+    SERVICE_PROOF = "service_proof", "送达凭证"
+    OTHER = "other", "其他"
+
+
+class ServiceMethod(Labelled):
+    """How a letter was served (送达). When it counts as given or received: `disclosure.casefile
+    .serving` (国办公开办函〔2016〕235号; rulebook §4 last bullet, §11 "Served dates")."""
+
+    DIRECT = "direct", "直接送达"
+    POST_EMS = "post_ems", "邮政EMS"
+    POST_REGISTERED = "post_registered", "挂号信"
+    EMAIL = "email", "电子送达（电子邮件）"
+    PLATFORM = "platform", "电子送达（在线平台）"
+
+    @property
+    def by_post(self) -> bool:
+        return self in (ServiceMethod.POST_EMS, ServiceMethod.POST_REGISTERED)
+
+    @property
+    def electronic(self) -> bool:
+        return self in (ServiceMethod.EMAIL, ServiceMethod.PLATFORM)
 
 
 class PartyKind(Labelled):

@@ -12,6 +12,7 @@ from typer.core import TyperGroup
 from disclosure.cli import (
     applications_cmds,
     calc,
+    casefile_cmds,
     department_cmds,
     letter_cmds,
     notify_cmds,
@@ -94,6 +95,7 @@ for _module in (
     letter_cmds,
     report_cmds,
     tasks_cmds,
+    casefile_cmds,
     web_cmds,
 ):
     _module.register(app)

@@ -22,6 +22,7 @@ def _models() -> None:
         "disclosure.report.models",
         "disclosure.report.annual_models",
         "disclosure.tasks.models",
+        "disclosure.casefile.models",
     ):
         with contextlib.suppress(ModuleNotFoundError):
             importlib.import_module(name)

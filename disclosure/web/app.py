@@ -109,9 +109,18 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)
 
-    from disclosure.web.routes import admin, annual, applications, auth, dashboard, exports, tasks
+    from disclosure.web.routes import (
+        admin,
+        annual,
+        applications,
+        auth,
+        dashboard,
+        documents,
+        exports,
+        tasks,
+    )
 
-    for module in (auth, dashboard, applications, exports, admin, tasks, annual):
+    for module in (auth, dashboard, applications, documents, exports, admin, tasks, annual):
         app.include_router(module.router)
     return app
 

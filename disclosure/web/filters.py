@@ -10,7 +10,7 @@ from jinja2 import Environment, pass_environment
 from markupsafe import Markup
 
 from disclosure.outcomes import OUTCOMES
-from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, Role, Stage
+from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, EventKind, Role, Stage
 
 
 def row_class(row: Any) -> str:
@@ -75,4 +75,5 @@ def install(env: Environment) -> None:
         STAGE_LABELS=Stage.labels(),
         STATE_LABELS=DeadlineState.labels(),
         OUTCOMES=OUTCOMES,
+        EVENT_KIND_LABELS=EventKind.labels(),
     )

@@ -15,6 +15,7 @@ from disclosure.db import transaction
 from disclosure.errors import InvalidInput, PermissionDenied
 from disclosure.models import Role, Stage
 from disclosure.services.context import Context
+from disclosure.services.deadlines import events_of
 from disclosure.services.departments import find_department, list_departments
 from disclosure.services.lookup import get_application
 from disclosure.services.queries import (
@@ -28,6 +29,7 @@ from disclosure.services.registration import parse_create, register_application
 from disclosure.services.views import detail
 from disclosure.web import integrations
 from disclosure.web.actions import ACTIONS, lookup
+from disclosure.web.casefile_view import casefile_section
 from disclosure.web.deps import (
     AuthorizedNumber,
     CurrentUser,
@@ -188,6 +190,9 @@ def _detail_page(
         info = detail(session, app, office, today, department_names(session))
         departments = list_departments(session)
         letters = integrations.letters_for(session, app)
+        casefile = casefile_section(
+            session, app, user=user, office=office, records=events_of(session, app), today=today
+        )
     office_user = user.role != Role.DEPARTMENT.value
     actions = {k: a for k, a in ACTIONS.items() if office_user or not a.office_only}
     if info["stage"] == Stage.ARCHIVED.value:
@@ -205,6 +210,7 @@ def _detail_page(
             "actions": actions,
             "departments": departments,
             "letters": letters,
+            "casefile": casefile,
         },
         status,
     )

@@ -1,0 +1,71 @@
+"""The bytes of an issued letter for the archive: the stored file when there is one, else the
+letter rendered again through the letters package (`disclosure.letters.service`).
+
+Issue 14 makes issued letters stored records (their .docx and PDF in the file store). Until
+that lands, `stored_letter` finds nothing and the letter is rendered from its row, with its
+文号 and date, exactly as a re-download on the application page gives it. The names of the
+stored-bytes columns are read in this one place (`PDF_COLUMNS`, `DOCX_COLUMNS`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from disclosure.letters.kinds import kind_info
+from disclosure.letters.models import Letter
+from disclosure.letters.service import LetterOptions, issue_letter
+from disclosure.models import Application
+from disclosure.services.context import Context
+from disclosure.services.office import Office
+from disclosure.storage import FileStore
+
+PDF_COLUMNS = ("pdf_sha256",)  # a letter row's stored PDF, by digest in the file store
+DOCX_COLUMNS = ("docx_sha256", "sha256")  # its stored .docx
+
+
+@dataclass(frozen=True)
+class LetterFile:
+    letter: Letter
+    name: str  # the kind's Chinese name, e.g. 答复书（按记录的答复结果）
+    pdf: bytes | None  # the stored PDF, if any
+    docx: bytes | None  # the .docx (stored or rendered) when there is no stored PDF
+
+
+def stored_letter(letter: Letter, store: FileStore, columns: tuple[str, ...]) -> bytes | None:
+    for name in columns:
+        digest = getattr(letter, name, None)
+        if isinstance(digest, str) and len(digest) == 64 and store.exists(digest):
+            return store.read(digest)
+    return None
+
+
+def letter_file(
+    session: Session,
+    *,
+    office: Office,
+    app: Application,
+    letter: Letter,
+    store: FileStore,
+    today: date,
+    actor: str,
+    now: datetime,
+) -> LetterFile:
+    """The letter as issued: its stored PDF, else its stored or re-rendered .docx."""
+    info = kind_info(letter.kind)
+    pdf = stored_letter(letter, store, PDF_COLUMNS)
+    if pdf is not None:
+        return LetterFile(letter, info.name, pdf, None)
+    docx = stored_letter(letter, store, DOCX_COLUMNS)
+    if docx is None:
+        issued = issue_letter(
+            session,
+            ctx=Context(office, today, actor, now),
+            number=app.number,
+            kind=letter.kind,
+            options=LetterOptions(party=letter.variant or None),
+        )
+        docx = issued.render()
+    return LetterFile(letter, info.name, None, docx)
