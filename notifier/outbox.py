@@ -190,6 +190,23 @@ def claim(engine: Engine, recipient: str, now: datetime, token: str | None = Non
     return c if claimed else None
 
 
+class Span(NamedTuple):
+    """The outbox rows a claim holds: lowest and highest id and how many (a digest's
+    Message-ID is made of them, see `mail.message_id`)."""
+
+    first: int
+    last: int
+    rows: int
+
+
+def claim_span(engine: Engine, c: Claim) -> Span | None:
+    """The span of claim `c`, or None when it holds no row."""
+    stmt = select(func.min(T.c.id), func.max(T.c.id), func.count()).where(_held(c))
+    with transaction(engine, write=False) as s:
+        first, last, n = s.execute(stmt).one()
+    return Span(int(first), int(last), int(n)) if n else None
+
+
 DIGEST_COLUMNS = ("clock", "threshold", "due_on", "number", "summary", "department",
                   "days_left", "queued_on")  # fmt: skip
 
@@ -244,7 +261,12 @@ def mark_sent(engine: Engine, c: Claim, now: datetime) -> int:
         stmt = (
             update(T)
             .where(_held(c))
-            .values(status=OutboxStatus.SENT.value, sent_at=now, attempts=T.c.attempts + 1)
+            .values(
+                status=OutboxStatus.SENT.value,
+                sent_at=now,
+                last_attempt_at=now,
+                attempts=T.c.attempts + 1,
+            )
         )
         return s.execute(stmt).rowcount
 
@@ -258,6 +280,7 @@ def mark_failed(engine: Engine, c: Claim, now: datetime, error: str) -> int:
                 status=OutboxStatus.FAILED.value,
                 attempts=T.c.attempts + 1,
                 last_error=error[:500],
+                last_attempt_at=now,
                 claim_token=None,
             )
         )
@@ -283,7 +306,12 @@ def mark_retry(
         done = [a for (a,) in s.execute(select(T.c.attempts).where(base).distinct())]
         for attempts in done:
             n = attempts + 1
-            values: dict[str, Any] = {"attempts": n, "last_error": error[:500], "claim_token": None}
+            values: dict[str, Any] = {
+                "attempts": n,
+                "last_error": error[:500],
+                "last_attempt_at": now,
+                "claim_token": None,
+            }
             if n >= max_attempts:
                 values["status"] = OutboxStatus.FAILED.value
             else:
