@@ -38,6 +38,8 @@ class OfficeSettings(BaseModel):
 class DatabaseSettings(BaseModel):
     url: str = "sqlite:///data/disclosure.db"
     echo: bool = False
+    # Seconds a write waits for another long write (an import) before "the register is busy".
+    busy_timeout: float = Field(default=20.0, gt=0, le=600)
 
 
 class SmtpSettings(BaseModel):

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import click
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
 from disclosure.clock import today_in
@@ -33,6 +34,12 @@ class _ErrorMappingGroup(TyperGroup):
             _fail(str(exc), 2)
         except SettingsError as exc:
             _fail(str(exc), SETTINGS_ERROR_EXIT)
+        except OperationalError as exc:  # a lock wait outside `transaction()`
+            from disclosure.db import BUSY_MESSAGE, RegisterBusy, is_busy
+
+            if not is_busy(exc):
+                raise
+            _fail(BUSY_MESSAGE, RegisterBusy.exit_code)
 
 
 def _fail(message: str, code: int) -> None:
@@ -49,11 +56,18 @@ app = typer.Typer(
 )
 
 
+# The commands that create or migrate the schema; every other one checks it (one query) and
+# says to run `disclosure init` when it is behind, so that no command but these opens a
+# write transaction at start.
+MIGRATING_COMMANDS = frozenset({"init", "office", "serve"})
+
+
 class AppState:
     """Per-invocation state: settings and engine are made on first use, never at import time."""
 
-    def __init__(self, config: Path | None) -> None:
+    def __init__(self, config: Path | None, *, migrate: bool = False) -> None:
         self.config = config
+        self.migrate = migrate
         self._settings: Settings | None = None
         self._engine: Engine | None = None
 
@@ -65,13 +79,19 @@ class AppState:
 
     @property
     def engine(self) -> Engine:
-        """The database, created or migrated on first use (SQLite under ./data by default)."""
+        """The database on first use (SQLite under ./data by default): migrated by the
+        `MIGRATING_COMMANDS`, created when empty, otherwise only checked."""
         if self._engine is None:
             from disclosure.db import make_engine
-            from disclosure.services.setup import ensure_database
+            from disclosure.services.setup import check_database, ensure_database
 
-            self._engine = make_engine(self.settings)
-            ensure_database(self._engine, self.settings)
+            engine = make_engine(self.settings)
+            try:
+                (ensure_database if self.migrate else check_database)(engine, self.settings)
+            except BaseException:
+                engine.dispose()
+                raise
+            self._engine = engine
         return self._engine
 
     def today(self, override: str | None = None) -> date:
@@ -98,7 +118,7 @@ def _root(
         typer.Option("--config", help="配置文件（默认 ./config.toml 或 $DISCLOSURE_CONFIG）"),
     ] = None,
 ) -> None:
-    ctx.obj = AppState(config)
+    ctx.obj = AppState(config, migrate=ctx.invoked_subcommand in MIGRATING_COMMANDS)
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -17,7 +17,7 @@ from disclosure.report import reviews
 from disclosure.report.annual import compute_annual
 from disclosure.report.annual_xlsx import render_markdown, write_xlsx
 from disclosure.report.ledger_export import export_ledger
-from disclosure.report.ledger_import import ImportReport, import_ledger
+from disclosure.report.ledger_import import ImportReport, check_ledger, write_ledger
 from disclosure.services.office import load_office
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
@@ -130,21 +130,25 @@ def import_cmd(
             progress.advance(task)
 
     try:
-        with transaction(st.engine) as session:
+        # Checked in a read-only transaction; only the writing holds the register's write
+        # lock (other clerks' registrations wait for that part only).
+        with transaction(st.engine, write=False) as session:
             office = load_office(session, st.settings)
-            result = import_ledger(
+            result, planned = check_ledger(
                 session,
                 office=office,
                 path=file,
                 today=day,
-                actor=st.actor,
-                now=now_utc(),
                 dry_run=dry_run,
                 on_start=on_start,
                 on_row=on_row,
             )
     finally:
         progress.stop()
+    if result.ok and not dry_run:
+        with transaction(st.engine) as session:
+            write_ledger(session, planned, actor=st.actor, now=now_utc(), today=day)
+        del planned
     _print_import(result, as_json)
     if not result.ok:
         raise typer.Exit(2)
