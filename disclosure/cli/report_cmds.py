@@ -164,6 +164,8 @@ def _print_import(result: ImportReport, as_json: bool) -> None:
     if as_json:
         emit_json(result.as_dict())
         return
+    if result.encoding:
+        typer.echo(f"按 {result.encoding} 编码读取", err=True)
     if result.errors:
         table(
             f"台账有 {len(result.errors)} 处错误，未导入任何数据",

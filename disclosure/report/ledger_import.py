@@ -56,6 +56,7 @@ class ImportReport:
     imported: int = 0
     dry_run: bool = False
     errors: list[RowError] = field(default_factory=list)
+    encoding: str = ""  # how a CSV file was decoded ("GB18030", "UTF-8（带 BOM）", …)
 
     @property
     def ok(self) -> bool:
@@ -68,6 +69,7 @@ class ImportReport:
             "dry_run": self.dry_run,
             "ok": self.ok,
             "errors": [e.__dict__ for e in self.errors],
+            "encoding": self.encoding,
         }
 
 
@@ -105,9 +107,16 @@ def check_ledger(
     on_row: Callable[[], None] | None = None,
 ) -> tuple[ImportReport, list[Planned]]:
     """Phase one (reads only): the report, and the planned rows when it has no errors."""
-    header, rows = lf.read_table(path)
-    report = ImportReport(rows=len(rows), dry_run=dry_run)
+    table = lf.read_ledger_file(path)
+    header, rows = table.header, table.rows
+    report = ImportReport(rows=len(rows), dry_run=dry_run, encoding=table.encoding)
+    del table
     report.errors = check_header(header)
+    report.errors.extend(
+        RowError(row, column, f"单元格有 {n} 个字符，超过 {lf.MAX_CELL_CHARS} 个的上限")
+        for number, cells in rows
+        for row, column, n in lf.oversized_cells(header, number, cells)
+    )
     if report.errors:
         return report, []
     deps = list(session.execute(select(Department.id, Department.code, Department.name)))
