@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from disclosure.errors import InvalidInput
+from disclosure.report.cell_safety import FORMULA_START
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -167,7 +168,12 @@ def text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value).strip()
+    s = str(value).strip()
+    # The inverse of the export's formula rule (`cell_safety`): "'=…" in a CSV we wrote
+    # comes back as "=…", so an exported ledger imports as it was.
+    if s.startswith("'") and s[1:].startswith(FORMULA_START):
+        return s[1:]
+    return s
 
 
 def to_date(value: Any) -> date | None:
