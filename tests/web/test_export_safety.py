@@ -45,7 +45,9 @@ def _check_xlsx(data: bytes) -> None:
     assert "第一段␋第二段␛" in [c.value for c in cells]
 
 
-def test_ledger_with_a_control_character_and_a_formula_exports(client_for, engine, cli, tmp_path: Path):  # type: ignore[no-untyped-def]
+def test_ledger_with_a_control_character_and_a_formula_exports(  # type: ignore[no-untyped-def]
+    client_for, engine, cli, tmp_path: Path
+):
     _hostile(client_for, engine)
     r = client_for("clerk").get("/exports/ledger.xlsx")
     assert r.status_code == 200
