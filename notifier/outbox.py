@@ -66,8 +66,8 @@ def insert_if_absent(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     procs = [T.c[name].type._cached_bind_processor(conn.dialect) for name in INSERT_COLUMNS]
     converted = [(i, _memo(proc)) for i, proc in enumerate(procs) if proc is not None]
     new = 0
-    for start in range(0, len(rows), INSERT_CHUNK):
-        chunk = rows[start : start + INSERT_CHUNK]
+    for start, size in _chunks(len(rows)):
+        chunk = rows[start : start + size]
         flat: list[Any] = []
         for row in chunk:
             values = list(values_of(row))
@@ -119,6 +119,23 @@ def _memo(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 _SQL_CACHE: dict[int, str] = {}
+
+
+def _chunks(n: int) -> Iterator[tuple[int, int]]:
+    """(start, size) of the statements that insert `n` rows: full chunks of `INSERT_CHUNK`,
+    then the remainder as powers of two. So only a dozen distinct statements ever exist; one
+    per remainder would leave a new prepared statement (hundreds of kilobytes for hundreds
+    of rows) in the driver's statement cache for every page, memory growing with N."""
+    start = 0
+    while n - start >= INSERT_CHUNK:
+        yield start, INSERT_CHUNK
+        start += INSERT_CHUNK
+    bit = 1 << (INSERT_CHUNK.bit_length() - 1)
+    while start < n:
+        while bit > n - start:
+            bit >>= 1
+        yield start, bit
+        start += bit
 
 
 def _insert_sql(n: int) -> str:

@@ -45,7 +45,8 @@ from rules.engine import Deadlines
 __all__ = ["ScanResult", "collect", "local_today", "run_once", "run_retries"]
 
 log = logging.getLogger("notifier")
-PAGE = 10_000  # applications per read; their reminders are queued in one write transaction
+PAGE = 5_000  # applications per read; their reminders (~14,000 rows) queued in one short
+# write transaction: a page's rows are the notifier's largest working set (memory flat in N)
 STORED_CLOCKS = {"reply_due", "internal_target"}  # no event query needed at all
 
 
