@@ -44,8 +44,8 @@ with open(out, "w", encoding="utf-8") as fh, transaction(engine, write=False) as
                 for a in list_applications(s, office=office, today=today, flt=ListFilter())]
         fh.write(json.dumps(rows, ensure_ascii=False, indent=None, default=str))
     else:
-        from disclosure.services.listing_stream import iter_list_rows, write_json_array
-        write_json_array(iter_list_rows(s, office=office, today=today, flt=ListFilter()),
+        from disclosure.services.listing_stream import iter_list_batches, write_json_array
+        write_json_array(iter_list_batches(s, office=office, today=today, flt=ListFilter()),
                          fh.write)
 engine.dispose()
 """

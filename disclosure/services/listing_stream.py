@@ -1,6 +1,6 @@
 """`disclosure list --json` for any number of applications: rows streamed, memory flat in N.
 
-`iter_list_rows` yields exactly the dictionaries that `views.summary` builds for the list
+`iter_list_batches` yields exactly the dictionaries that `views.summary` builds for the list
 command, in the list's order (reply due, NULLs last, then id), from one query of plain
 columns (no ORM objects) read in batches of `BATCH` rows (SQLite steps its cursor;
 PostgreSQL uses a server-side cursor). `ListFilter.limit` / `offset` page it.
@@ -9,13 +9,14 @@ row at a time. For the CLI (the lead wires it into the `list` command):
 
     with transaction(engine, write=False) as session:
         office = load_office(session, settings)
-        write_json_array(iter_list_rows(session, office=office, today=day, flt=flt), out)
+        write_json_array(iter_list_batches(session, office=office, today=day, flt=flt), out)
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -38,28 +39,44 @@ _COLUMNS = (
 )  # fmt: skip
 
 
-def iter_list_rows(
+# A named tuple reads its fields by name ~10x faster than a SQLAlchemy Row (`summary` reads
+# twenty of them per row).
+_Row = namedtuple("_Row", _COLUMNS)  # type: ignore[misc]
+
+
+def iter_list_batches(
     session: Session, *, office: Office, today: date, flt: ListFilter
-) -> Iterator[dict[str, Any]]:
-    """The list command's rows for `flt`, streamed (the session's transaction stays open
-    while the caller iterates)."""
+) -> Iterator[list[dict[str, Any]]]:
+    """The list command's rows for `flt` in batches of up to `BATCH`, streamed (the
+    session's transaction stays open while the caller iterates)."""
     table = Application.__table__  # type: ignore[attr-defined]
     deps = department_names(session)
     stmt = _page(_where(select(*(table.c[name] for name in _COLUMNS)), office, today, flt), flt)
     result = session.execute(stmt.execution_options(yield_per=BATCH))
+    make = _Row._make
     for batch in result.partitions():
-        for row in batch:
-            app: Any = row  # a plain row with the attributes `summary` reads
-            yield summary(app, office, today, deps)
+        rows: list[Any] = [make(r) for r in batch]  # plain rows with the attributes read
+        yield [summary(app, office, today, deps) for app in rows]
 
 
-def write_json_array(rows: Iterator[dict[str, Any]], write: Callable[[str], Any]) -> int:
-    """Write `rows` as one JSON array (the text `json.dumps(list(rows))` gives, as
-    `emit_json` prints it, without the final newline); returns how many rows."""
+def iter_list_rows(
+    session: Session, *, office: Office, today: date, flt: ListFilter
+) -> Iterator[dict[str, Any]]:
+    """The list command's rows for `flt`, one by one (see `iter_list_batches`)."""
+    for batch in iter_list_batches(session, office=office, today=today, flt=flt):
+        yield from batch
+
+
+def write_json_array(batches: Iterable[list[dict[str, Any]]], write: Callable[[str], Any]) -> int:
+    """Write the rows of `batches` as one JSON array: the text `emit_json(all rows)` prints,
+    without its final newline (one `json.dumps` per batch). Returns how many rows."""
     n = 0
     write("[")
-    for row in rows:
-        write((", " if n else "") + json.dumps(row, ensure_ascii=False, default=str))
-        n += 1
+    for batch in batches:
+        if not batch:
+            continue
+        text = json.dumps(batch, ensure_ascii=False, default=str)
+        write((", " if n else "") + text[1:-1])
+        n += len(batch)
     write("]")
     return n
