@@ -1,6 +1,7 @@
 """Benchmark: one notifier scan over N open applications (30 departments) to a local SMTP.
 
     python bench/bench_notifier.py                 # N = 10,000 and 100,000 on SQLite
+    python bench/bench_notifier.py --inprocess     # run_once in a child (collect split)
     python bench/bench_notifier.py --n 100000 --db-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
     python bench/bench_notifier.py --n 10000 --profile /tmp/scan.prof   # cProfile of the scan
 
@@ -12,12 +13,19 @@ servers have. The scan runs in a child process so that its peak RSS (ru_maxrss) 
 `collect_rss_mb` is the RSS right after the queueing phase (which reads the applications),
 `peak_rss_mb` includes rendering and sending the digests; `*_cpu_s` is the child's CPU time
 (the wall time depends on what else the machine runs).
+
+By default the scan is the real command, `disclosure notify --once --today 2026-03-23
+--json`, in a subprocess (its CPU time and peak RSS from `os.wait4`). Beside it, in the same
+run, an anchor: a fixed pure-Python workload (`ANCHOR`, sorting and hashing 1.5 M tuples) in
+its own subprocess, once before and once after the scan; `*_per_anchor` are the scan's
+figures divided by the anchor's mean, comparable across machines and loads.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import subprocess
@@ -198,6 +206,88 @@ class CountingHandler:
         return "250 OK"
 
 
+ANCHOR = (
+    "import random\n"
+    "r = random.Random(1)\n"
+    "rows = [(r.random(), str(i), i % 97) for i in range(1_500_000)]\n"
+    "rows.sort()\n"
+    "d = {}\n"
+    "for a, b, c in rows:\n"
+    "    d[b] = (c, a)\n"
+)
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> dict:
+    """Run `cmd`; its wall time, CPU time and peak RSS (from wait4), and its stdout."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = proc.stdout.read()  # type: ignore[union-attr]
+    err = proc.stderr.read()  # type: ignore[union-attr]
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    if proc.returncode not in (0,):
+        raise SystemExit(f"{cmd[:3]} exited {proc.returncode}: {err.decode()[-2000:]}")
+    return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
+            "rss_mb": usage.ru_maxrss / 1024, "stdout": out.decode()}  # fmt: skip
+
+
+def anchor() -> dict:
+    return timed([sys.executable, "-c", ANCHOR])
+
+
+def run_cli(n: int, db_url: str | None) -> dict:
+    """The real `disclosure notify --once` against N applications, beside the anchor."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = db_url or f"sqlite:///{tmp}/bench.db"
+        setup_s = populate(url, n, Path(tmp) / "out")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        handler = CountingHandler()
+        controller = Controller(
+            handler, hostname="127.0.0.1", port=port, data_size_limit=SMTP_SIZE_LIMIT
+        )
+        env = {
+            **os.environ,
+            "DISCLOSURE_DATABASE__URL": url,
+            "DISCLOSURE_SMTP__HOST": "127.0.0.1",
+            "DISCLOSURE_SMTP__PORT": str(port),
+            "DISCLOSURE_SMTP__SECURITY": "none",
+            "DISCLOSURE_NOTIFIER__OFFICE_RECIPIENTS": json.dumps(OFFICE),
+            "DISCLOSURE_NOTIFIER__LEADERS": json.dumps(LEADERS),
+            "DISCLOSURE_NOTIFIER__OUTBOX_DIR": str(Path(tmp) / "out"),
+        }
+        env.pop("DISCLOSURE_CONFIG", None)
+        exe = str(Path(sys.executable).with_name("disclosure"))
+        before = anchor()
+        controller.start()
+        try:
+            scan = timed([exe, "notify", "--once", "--today", TODAY.isoformat(), "--json"], env)
+        finally:
+            controller.stop()
+        after = anchor()
+        result = json.loads(scan["stdout"])
+        a_wall = (before["wall_s"] + after["wall_s"]) / 2
+        a_cpu = (before["cpu_s"] + after["cpu_s"]) / 2
+        return {
+            "n": n, "insert_s": round(setup_s, 1), "command": "disclosure notify --once",
+            "scan_s": round(scan["wall_s"], 2), "scan_cpu_s": round(scan["cpu_s"], 2),
+            "peak_rss_mb": round(scan["rss_mb"], 1),
+            "anchor_s": round(a_wall, 2), "anchor_cpu_s": round(a_cpu, 2),
+            "scan_per_anchor": round(scan["wall_s"] / a_wall, 2),
+            "scan_cpu_per_anchor": round(scan["cpu_s"] / a_cpu, 2),
+            "sent": result["sent"], "messages": result["messages"], "failed": result["failed"],
+            "smtp_messages": handler.messages,
+            "largest_message_mb": round(handler.largest / 1e6, 2),
+            "load_1min": round(os.getloadavg()[0], 1),
+        }  # fmt: skip
+
+
 def run(n: int, db_url: str | None, profile: str | None = None) -> dict:
     import socket
 
@@ -234,13 +324,16 @@ def main() -> None:
     p.add_argument("--child")
     p.add_argument("--port", type=int)
     p.add_argument("--out")
-    p.add_argument("--profile", help="write a cProfile of the scan to this file")
+    p.add_argument("--profile", help="write a cProfile of the scan to this file (in-process)")
+    p.add_argument("--inprocess", action="store_true", help="run_once in a child, not the CLI")
     a = p.parse_args()
     if a.child:
         scan_child(a.child, a.port, Path(a.out) / "out", a.profile)
         return
     for n in a.n or [10_000, 100_000]:
-        print(json.dumps(run(n, a.db_url, a.profile), ensure_ascii=False), flush=True)
+        cli = not (a.inprocess or a.profile)
+        out = run_cli(n, a.db_url) if cli else run(n, a.db_url, a.profile)
+        print(json.dumps(out, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

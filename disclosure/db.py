@@ -4,6 +4,12 @@
   foreign keys on, and write transactions opened with BEGIN IMMEDIATE so that two clerks
   numbering at the same moment queue instead of failing.
 - PostgreSQL: the same code; row locks on the counter table keep numbering gapless.
+
+Readers never wait: a read-only transaction (`write=False`) is a plain deferred BEGIN, which
+in WAL mode reads a snapshot while a writer works. A writer that finds another long write
+(a ledger import, a calendar reload) waits `[database] busy_timeout` seconds (SQLite's busy
+timeout, PostgreSQL's `lock_timeout`) and then fails with `RegisterBusy`: one Chinese line
+on the CLI, a 503 page on the web, never a driver traceback.
 """
 
 from __future__ import annotations
@@ -14,12 +20,39 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
 
+from disclosure.errors import DisclosureError
 from disclosure.settings import Settings
 
 IMMEDIATE = "disclosure_sqlite_immediate"
 PG_CONNECT_TIMEOUT = 10  # seconds
+SQLITE_BUSY = 5  # sqlite3's result codes SQLITE_BUSY and SQLITE_LOCKED
+SQLITE_LOCKED = 6
+PG_LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout expired
+
+
+class RegisterBusy(DisclosureError):
+    """Another long write holds the register; nothing was written, try again later."""
+
+    exit_code = 8
+    http_status = 503
+
+
+BUSY_MESSAGE = (
+    "登记簿正忙：另一项较长的写入（如台账导入、节假日安排重算）尚未结束，"
+    "本次操作未写入任何内容，请稍后重试。"
+)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """A lock wait that ran out (SQLite busy, PostgreSQL lock_timeout)."""
+    orig = getattr(exc, "orig", None)
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+    return getattr(orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE
 
 
 def database_url(settings: Settings) -> str:
@@ -38,29 +71,34 @@ def make_engine(settings: Settings) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        busy = settings.database.busy_timeout
         engine = create_engine(
             url,
             echo=settings.database.echo,
-            connect_args={"timeout": 30, "check_same_thread": False},
+            connect_args={"timeout": busy, "check_same_thread": False},
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy)
         return engine
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
     # A server that does not answer fails the request after 10 s instead of hanging it (the
     # web list reads on the event loop); a connect_timeout in the URL wins.
-    args = {} if "connect_timeout" in url.query else {"connect_timeout": PG_CONNECT_TIMEOUT}
+    args: dict[str, object] = {}
+    if "connect_timeout" not in url.query:
+        args["connect_timeout"] = PG_CONNECT_TIMEOUT
+    if "options" not in url.query:
+        args["options"] = f"-c lock_timeout={int(settings.database.busy_timeout * 1000)}"
     return create_engine(url, echo=settings.database.echo, pool_pre_ping=True, connect_args=args)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
         dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (below)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
 
@@ -74,14 +112,20 @@ def _configure_sqlite(engine: Engine) -> None:
 def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     """One unit of work: commits on success, rolls back on any exception.
 
-    On SQLite a write transaction takes the write lock at its start (BEGIN IMMEDIATE).
+    On SQLite a write transaction takes the write lock at its start (BEGIN IMMEDIATE). A
+    lock wait that runs out becomes `RegisterBusy` (the transaction is rolled back).
     """
     with Session(engine, expire_on_commit=False) as session:
-        if write and engine.dialect.name == "sqlite":
-            session.connection(execution_options={IMMEDIATE: True})
         try:
+            if write and engine.dialect.name == "sqlite":
+                session.connection(execution_options={IMMEDIATE: True})
             yield session
             session.commit()
+        except OperationalError as exc:
+            session.rollback()
+            if is_busy(exc):
+                raise RegisterBusy(BUSY_MESSAGE, field="database") from exc
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -38,6 +38,8 @@ class OfficeSettings(BaseModel):
 class DatabaseSettings(BaseModel):
     url: str = "sqlite:///data/disclosure.db"
     echo: bool = False
+    # Seconds a write waits for another long write (an import) before "the register is busy".
+    busy_timeout: float = Field(default=20.0, gt=0, le=600)
 
 
 class SmtpSettings(BaseModel):
@@ -48,7 +50,10 @@ class SmtpSettings(BaseModel):
     password: str = ""
     password_env: str = ""  # name of an environment variable holding the password
     sender: str = "disclosure@example.gov.cn"
-    timeout: float = 15.0
+    # RFC 5321 section 4.5.3.2: 5 minutes for the greeting and each command, 10 minutes for
+    # the reply to the end of DATA (a gateway may scan the message first). Seconds.
+    timeout: float = Field(default=300.0, gt=0)
+    data_timeout: float = Field(default=600.0, gt=0)
 
     def resolved_password(self) -> str:
         if self.password_env:

@@ -3,6 +3,14 @@
 Two senders share one interface: `SmtpSender` (STARTTLS, implicit TLS or plain, with login)
 and `EmlSender` (writes .eml files into the outbox folder when no SMTP host is configured).
 Failures are classified once, here: `TemporaryFailure` (retry later) or `PermanentFailure`.
+
+Timeouts follow RFC 5321 section 4.5.3.2: the client waits `[smtp] data_timeout` (10 minutes)
+for the reply to the end of DATA, the step where a gateway scans the message and may be slow,
+and `[smtp] timeout` (5 minutes) for the greeting and every other command. Giving up on the
+reply to DATA too early is what sends duplicates: the server may still accept the message.
+Each message carries a Message-ID derived from its outbox rows (`message_id`), so a copy sent
+again after a crash in the window between the server's 250 and the database update is the
+same message to the recipient's mail system.
 """
 
 from __future__ import annotations
@@ -11,13 +19,15 @@ import re
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import jinja2
+from typing_extensions import Buffer
 
 from disclosure.settings import Settings, SmtpSettings
 
@@ -25,7 +35,12 @@ EMAIL_RE = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
 class DeliveryError(Exception):
-    """A message could not be delivered."""
+    """A message could not be delivered. `str()` is the Chinese text people see (stored as
+    the outbox row's `last_error`); `detail` says the same in English for the log."""
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail or message
 
 
 class TemporaryFailure(DeliveryError):
@@ -72,13 +87,26 @@ def render_digest(env: jinja2.Environment, recipient: str, context: dict[str, An
     )
 
 
-def build_message(digest: Digest, sender: str) -> EmailMessage:
+def message_id(first_id: int, last_id: int, rows: int, sender: str) -> str:
+    """A Message-ID that names the outbox rows a digest reports: the lowest and highest row
+    id and how many rows. The same claim sent twice (a crash after the server's 250, or a
+    reply to DATA that came too late) carries the same id, so mail systems and people can
+    recognise the copy; a digest with other rows gets another id."""
+    domain = sender.rpartition("@")[2] or "localhost"
+    return f"<reminder.{first_id}.{last_id}.{rows}@{domain}>"
+
+
+def build_message(
+    digest: Digest, sender: str, *, now: datetime, timezone: str, msgid: str
+) -> EmailMessage:
+    """The e-mail of a digest, dated `now` in the office time zone (RFC 5322 allows any
+    offset; a reader sees the office's own clock)."""
     msg = EmailMessage()
     msg["Subject"] = digest.subject
     msg["From"] = sender
     msg["To"] = digest.recipient
-    msg["Date"] = format_datetime(datetime.now(UTC))
-    msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "localhost")
+    msg["Date"] = format_datetime(now.astimezone(ZoneInfo(timezone)))
+    msg["Message-ID"] = msgid
     # base64 explicitly: the library's guess looks at the first lines only and picks
     # quoted-printable for the HTML part (its head is ASCII), which triples Chinese text.
     msg.set_content(digest.text, charset="utf-8", cte="base64")
@@ -94,14 +122,53 @@ class Sender(Protocol):
 
 def check_address(address: str) -> None:
     if not EMAIL_RE.match(address):
-        raise PermanentFailure(f"邮箱地址格式不正确 / bad address: {address!r}")
+        raise PermanentFailure(f"邮箱地址格式不正确：{address!r}", f"malformed address {address!r}")
 
 
 def _classify(code: int, text: bytes | str) -> DeliveryError:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     message = f"{code} {text}".strip()
-    return TemporaryFailure(message) if 400 <= code < 500 else PermanentFailure(message)
+    detail = f"server replied {message}"
+    if 400 <= code < 500:
+        return TemporaryFailure(message, detail)
+    return PermanentFailure(message, detail)
+
+
+class _DataTimeout:
+    """Waits `data_timeout` seconds, not the command timeout, for the reply to the end of
+    DATA: the timeout changes after the message's final ".", sent by `smtplib.SMTP.data`
+    through the public `send` method, and is restored when `data` returns."""
+
+    data_timeout: float
+    timeout: float
+    sock: Any
+
+    def send(self, s: Buffer | str) -> None:
+        super().send(s)  # type: ignore[misc]
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n") and self.sock is not None:
+            self.sock.settimeout(self.data_timeout)
+
+    def data(self, msg: Buffer | str) -> tuple[int, bytes]:
+        try:
+            return super().data(msg)  # type: ignore[misc,no-any-return]
+        finally:
+            if self.sock is not None:
+                self.sock.settimeout(self.timeout)
+
+
+class _SMTP(_DataTimeout, smtplib.SMTP):
+    def __init__(self, host: str, port: int, *, timeout: float, data_timeout: float) -> None:
+        self.data_timeout = data_timeout
+        super().__init__(host, port, timeout=timeout)
+
+
+class _SMTPSSL(_DataTimeout, smtplib.SMTP_SSL):
+    def __init__(
+        self, host: str, port: int, *, timeout: float, data_timeout: float, context: ssl.SSLContext
+    ) -> None:
+        self.data_timeout = data_timeout
+        super().__init__(host, port, timeout=timeout, context=context)
 
 
 class SmtpSender:
@@ -119,11 +186,15 @@ class SmtpSender:
         cfg = self.cfg
         try:
             if cfg.security == "tls":
-                conn: smtplib.SMTP = smtplib.SMTP_SSL(
-                    cfg.host, cfg.port, timeout=cfg.timeout, context=ssl.create_default_context()
+                conn: smtplib.SMTP = _SMTPSSL(
+                    cfg.host,
+                    cfg.port,
+                    timeout=cfg.timeout,
+                    data_timeout=cfg.data_timeout,
+                    context=ssl.create_default_context(),
                 )
             else:
-                conn = smtplib.SMTP(cfg.host, cfg.port, timeout=cfg.timeout)
+                conn = _SMTP(cfg.host, cfg.port, timeout=cfg.timeout, data_timeout=cfg.data_timeout)
             try:
                 if cfg.security == "starttls":
                     conn.starttls(context=ssl.create_default_context())
@@ -134,11 +205,15 @@ class SmtpSender:
                 raise
         except smtplib.SMTPAuthenticationError as exc:
             # A configuration problem, not the message's: keep the items for a later run.
-            raise TemporaryFailure(f"SMTP 登录失败 / login failed: {exc.smtp_code}") from exc
+            raise TemporaryFailure(
+                f"邮件服务器登录失败：{exc.smtp_code}", f"login failed: {exc.smtp_code}"
+            ) from exc
         except smtplib.SMTPResponseException as exc:
             raise _classify(exc.smtp_code, exc.smtp_error) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            raise TemporaryFailure(f"无法连接邮件服务器 / cannot connect: {exc}") from exc
+            raise TemporaryFailure(
+                f"无法连接邮件服务器：{_reason(exc)}", f"cannot connect: {exc!r}"
+            ) from exc
         return conn
 
     def send(self, msg: EmailMessage, recipient: str) -> None:
@@ -158,8 +233,9 @@ class SmtpSender:
             self._drop_if_broken(exc.smtp_code)
             raise _classify(exc.smtp_code, exc.smtp_error) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            self.close()
-            raise TemporaryFailure(f"发送中断 / connection lost: {exc}") from exc
+            self._abort()  # no QUIT on a broken or timed-out connection: it would wait again
+            lost = f"connection lost: {exc!r}"
+            raise TemporaryFailure(f"发送中断：{_reason(exc)}", lost) from exc
         if refused:
             code, text = next(iter(refused.values()))
             raise _classify(code, text)
@@ -173,6 +249,11 @@ class SmtpSender:
             except (OSError, smtplib.SMTPException):
                 self.close()
 
+    def _abort(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
     def close(self) -> None:
         if self._conn is not None:
             try:
@@ -180,6 +261,17 @@ class SmtpSender:
             except (OSError, smtplib.SMTPException):
                 self._conn.close()
             self._conn = None
+
+
+def _reason(exc: BaseException) -> str:
+    """A short reason for a network failure (timeouts say so: Python's message is empty)."""
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        return "等待邮件服务器应答超时"  # smtplib turns a timeout into SMTPServerDisconnected
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return "邮件服务器断开了连接"
+    if isinstance(exc, ConnectionRefusedError):
+        return "连接被拒绝"
+    return str(exc) or type(exc).__name__
 
 
 class EmlSender:

@@ -44,6 +44,13 @@ class OutboxItem(SQLModel, table=True):
             sqlite_where=text("status = 'pending'"),
             postgresql_where=text("status = 'pending'"),
         ),
+        # Recent failures for the dashboard (migration 0010).
+        Index(
+            "ix_outbox_failed",
+            "last_attempt_at",
+            sqlite_where=text("status = 'failed'"),
+            postgresql_where=text("status = 'failed'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -64,5 +71,6 @@ class OutboxItem(SQLModel, table=True):
     claim_token: str | None = Field(default=None, max_length=64)
     claimed_at: datetime | None = None
     last_error: str = Field(default="", max_length=500)
+    last_attempt_at: datetime | None = None  # the last delivery attempt (migration 0010)
     created_at: datetime
     sent_at: datetime | None = None

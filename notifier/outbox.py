@@ -66,8 +66,8 @@ def insert_if_absent(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     procs = [T.c[name].type._cached_bind_processor(conn.dialect) for name in INSERT_COLUMNS]
     converted = [(i, _memo(proc)) for i, proc in enumerate(procs) if proc is not None]
     new = 0
-    for start in range(0, len(rows), INSERT_CHUNK):
-        chunk = rows[start : start + INSERT_CHUNK]
+    for start, size in _chunks(len(rows)):
+        chunk = rows[start : start + size]
         flat: list[Any] = []
         for row in chunk:
             values = list(values_of(row))
@@ -119,6 +119,23 @@ def _memo(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 
 _SQL_CACHE: dict[int, str] = {}
+
+
+def _chunks(n: int) -> Iterator[tuple[int, int]]:
+    """(start, size) of the statements that insert `n` rows: full chunks of `INSERT_CHUNK`,
+    then the remainder as powers of two. So only a dozen distinct statements ever exist; one
+    per remainder would leave a new prepared statement (hundreds of kilobytes for hundreds
+    of rows) in the driver's statement cache for every page, memory growing with N."""
+    start = 0
+    while n - start >= INSERT_CHUNK:
+        yield start, INSERT_CHUNK
+        start += INSERT_CHUNK
+    bit = 1 << (INSERT_CHUNK.bit_length() - 1)
+    while start < n:
+        while bit > n - start:
+            bit >>= 1
+        yield start, bit
+        start += bit
 
 
 def _insert_sql(n: int) -> str:
@@ -190,6 +207,23 @@ def claim(engine: Engine, recipient: str, now: datetime, token: str | None = Non
     return c if claimed else None
 
 
+class Span(NamedTuple):
+    """The outbox rows a claim holds: lowest and highest id and how many (a digest's
+    Message-ID is made of them, see `mail.message_id`)."""
+
+    first: int
+    last: int
+    rows: int
+
+
+def claim_span(engine: Engine, c: Claim) -> Span | None:
+    """The span of claim `c`, or None when it holds no row."""
+    stmt = select(func.min(T.c.id), func.max(T.c.id), func.count()).where(_held(c))
+    with transaction(engine, write=False) as s:
+        first, last, n = s.execute(stmt).one()
+    return Span(int(first), int(last), int(n)) if n else None
+
+
 DIGEST_COLUMNS = ("clock", "threshold", "due_on", "number", "summary", "department",
                   "days_left", "queued_on")  # fmt: skip
 
@@ -244,7 +278,12 @@ def mark_sent(engine: Engine, c: Claim, now: datetime) -> int:
         stmt = (
             update(T)
             .where(_held(c))
-            .values(status=OutboxStatus.SENT.value, sent_at=now, attempts=T.c.attempts + 1)
+            .values(
+                status=OutboxStatus.SENT.value,
+                sent_at=now,
+                last_attempt_at=now,
+                attempts=T.c.attempts + 1,
+            )
         )
         return s.execute(stmt).rowcount
 
@@ -258,6 +297,7 @@ def mark_failed(engine: Engine, c: Claim, now: datetime, error: str) -> int:
                 status=OutboxStatus.FAILED.value,
                 attempts=T.c.attempts + 1,
                 last_error=error[:500],
+                last_attempt_at=now,
                 claim_token=None,
             )
         )
@@ -283,7 +323,12 @@ def mark_retry(
         done = [a for (a,) in s.execute(select(T.c.attempts).where(base).distinct())]
         for attempts in done:
             n = attempts + 1
-            values: dict[str, Any] = {"attempts": n, "last_error": error[:500], "claim_token": None}
+            values: dict[str, Any] = {
+                "attempts": n,
+                "last_error": error[:500],
+                "last_attempt_at": now,
+                "claim_token": None,
+            }
             if n >= max_attempts:
                 values["status"] = OutboxStatus.FAILED.value
             else:

@@ -9,10 +9,10 @@ from the outbox rows claimed for that recipient.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,16 +29,9 @@ from disclosure.services.read_model import summarise
 from disclosure.settings import Settings
 from disclosure.tasks.reminders import task_reminders
 from notifier import outbox
-from notifier.digest import SUMMARY_CHARS, build, render_bounded
-from notifier.mail import (
-    EmlSender,
-    PermanentFailure,
-    Sender,
-    TemporaryFailure,
-    build_message,
-    make_sender,
-    template_env,
-)
+from notifier.delivery import ScanResult, deliver
+from notifier.digest import SUMMARY_CHARS
+from notifier.mail import EmlSender, Sender, make_sender
 from notifier.models import OFFICE_WIDE, OutboxStatus
 from notifier.policy import (
     UNCONFIRMED_ARRIVAL,
@@ -50,26 +43,12 @@ from notifier.policy import (
 from rules.calendar import Pause, WorkingCalendar
 from rules.engine import Deadlines
 
-PAGE = 10_000  # applications per read; their reminders are queued in one write transaction
+__all__ = ["ScanResult", "collect", "local_today", "run_once", "run_retries"]
+
+log = logging.getLogger("notifier")
+PAGE = 5_000  # applications per read; their reminders (~14,000 rows) queued in one short
+# write transaction: a page's rows are the notifier's largest working set (memory flat in N)
 STORED_CLOCKS = {"reply_due", "internal_target"}  # no event query needed at all
-
-
-@dataclass
-class ScanResult:
-    today: str
-    working_day: bool = True
-    queued: int = 0  # new outbox rows this run
-    sent: int = 0  # reminders delivered this run
-    messages: int = 0  # e-mails (digests) delivered this run
-    failed: int = 0  # reminders that failed permanently this run
-    retry: int = 0  # reminders put back for a later run after a temporary failure
-    pending: int = 0  # reminders still waiting after the run (all runs)
-    errors: list[str] = field(default_factory=list)
-    outbox_dir: str | None = None  # where .eml files went (no SMTP host)
-    transport: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def local_today(settings: Settings, now: datetime) -> date:
@@ -112,6 +91,37 @@ def run_once(
     if isinstance(sender, EmlSender):
         result.outbox_dir = str(sender.folder)
     result.pending = outbox.counts(engine)[OutboxStatus.PENDING.value]
+    log.info("notifier run: %s", result.summary())
+    return result
+
+
+def run_retries(engine: Engine, settings: Settings, *, now: datetime) -> ScanResult | None:
+    """Deliver only what waits for a retry (or was left by a killed run) and is due now: the
+    daemon calls this every few minutes, so a mail outage in the morning is made good the
+    same day instead of at the next run time. None when nothing is due (one indexed query).
+    Nothing is sent on a non-working day, nor before the day's first run time (those rows
+    go into that run's digest)."""
+    if not outbox.recipients_due(engine, now):
+        return None
+    tz = ZoneInfo(settings.office.timezone)
+    local = now.astimezone(tz)
+    first = min(time.fromisoformat(t) for t in settings.notifier.run_times)
+    if local.time().replace(tzinfo=None) < first:
+        return None
+    today = local.date()
+    with transaction(engine, write=False) as s:
+        office = load_office(s, settings)
+    if not office.calendar.is_working_day(today):
+        return None
+    result = ScanResult(today=today.isoformat())
+    sender = make_sender(settings)
+    result.transport = sender.describe()
+    try:
+        deliver(engine, office, sender, today=today, now=now, result=result)
+    finally:
+        sender.close()
+    result.pending = outbox.counts(engine)[OutboxStatus.PENDING.value]
+    log.info("notifier retry: %s", result.summary())
     return result
 
 
@@ -320,48 +330,3 @@ def _rows(
         "created_at": now,
     }
     return [{**base, "recipient": r} for r in recipients]
-
-
-# -- delivering ---------------------------------------------------------------------------
-def deliver(
-    engine: Engine,
-    office: Office,
-    sender: Sender,
-    *,
-    today: date,
-    now: datetime,
-    result: ScanResult,
-    token: str | None = None,
-) -> None:
-    """One digest per recipient: claim its due rows that nobody holds (one UPDATE; the rows
-    this run queued carry `token` already), stream them into a bounded digest, render it
-    once, send it, and mark the claim sent (one UPDATE)."""
-    settings = office.settings
-    env = template_env(settings)
-    unreachable_error = ""
-    for recipient in outbox.recipients_due(engine, now, token):
-        claim = outbox.claim(engine, recipient, now, token)
-        if claim is None:
-            continue  # another notifier process took them
-        try:
-            if getattr(sender, "unreachable", False):  # the server is down: back off everyone
-                raise TemporaryFailure(unreachable_error)
-            built = build(engine, claim, office, today)
-            if built.rows == 0:
-                continue  # the claim lost its rows (an expired lease taken over): no e-mail
-            digest = render_bounded(env, recipient, built)
-            sender.send(build_message(digest, settings.smtp.sender), recipient)
-        except TemporaryFailure as exc:
-            retry, failed = outbox.mark_retry(
-                engine, claim, now, str(exc), settings.notifier.max_attempts
-            )
-            result.retry += retry
-            result.failed += failed
-            result.errors.append(f"{recipient}: {exc}")
-            unreachable_error = str(exc)
-        except PermanentFailure as exc:
-            result.failed += outbox.mark_failed(engine, claim, now, str(exc))
-            result.errors.append(f"{recipient}: {exc}")
-        else:
-            result.sent += outbox.mark_sent(engine, claim, now)
-            result.messages += 1

@@ -8,6 +8,11 @@ also runs once a few seconds after starting (unless a run time is only seconds a
 runs it missed while it was down, coalesced into one; what was sent before the restart is
 not sent again. It runs once more when the claim lease has passed, for reminders still held
 by a run that was killed with the previous process.
+
+Retries do not wait for the next run time: every `RETRY_CHECK` a job looks for reminders
+whose back-off has passed (5 minutes after the first failure, then 10, 20, … up to 12 hours,
+see `outbox.backoff`) and delivers them (`run_retries`; one indexed query when there is
+nothing to do). A mail outage in the morning is made good the same day.
 """
 
 from __future__ import annotations
@@ -25,22 +30,46 @@ from sqlalchemy import Engine
 from disclosure.clock import now_utc
 from disclosure.settings import Settings
 from notifier.outbox import CLAIM_LEASE
-from notifier.scan import run_once
+from notifier.scan import run_once, run_retries
 
 log = logging.getLogger("notifier")
 
 
 def job(settings: Settings, engine: Engine) -> None:
-    result = run_once(engine, settings, now=now_utc())
-    log.info("notifier run: %s", result.as_dict())
+    """The daily scan (run_once logs its summary and every failure)."""
+    try:
+        run_once(engine, settings, now=now_utc())
+    except Exception:
+        log.exception("notifier run failed")  # the next run or retry check tries again
+        raise
+
+
+def retry_job(settings: Settings, engine: Engine) -> None:
+    try:
+        run_retries(engine, settings, now=now_utc())
+    except Exception:
+        log.exception("notifier retry failed")
+        raise
+
+
+def configure_logging() -> None:
+    """Send the notifier's log (every failure, and a summary of each run) to stderr with a
+    time stamp, once per process, unless the application configured logging itself."""
+    if not log.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
 
 
 CATCH_UP_DELAY = timedelta(seconds=5)
+RETRY_CHECK = timedelta(minutes=1)  # how often the daemon looks for retries that are due
 
 
 def build_scheduler(
     settings: Settings, engine: Engine, *, background: bool = False, now: datetime | None = None
 ) -> BaseScheduler:
+    configure_logging()
     tz = ZoneInfo(settings.office.timezone)
     cls = BackgroundScheduler if background else BlockingScheduler
     scheduler = cls(timezone=tz)
@@ -73,4 +102,15 @@ def build_scheduler(
             max_instances=1,
             replace_existing=True,
         )
+    scheduler.add_job(
+        retry_job,
+        "interval",
+        seconds=RETRY_CHECK.total_seconds(),
+        args=[settings, engine],
+        id="notify-retry",
+        name="期限提醒（失败后按退避时间重试）",
+        coalesce=True,
+        max_instances=1,
+        replace_existing=True,
+    )
     return scheduler

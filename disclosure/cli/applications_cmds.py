@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -11,12 +12,15 @@ from disclosure.cli.output import console, emit_json, table
 from disclosure.cli.state import state
 from disclosure.errors import InvalidInput
 from disclosure.services.departments import find_department
+from disclosure.services.listing_stream import iter_list_batches, write_json_array
 from disclosure.services.lookup import get_application
 from disclosure.services.queries import ListFilter, department_names, list_application_rows
 from disclosure.services.read_model import listed
 from disclosure.services.registration import parse_create, register_application
 from disclosure.services.views import detail, summary
 from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, Stage
+
+MAX_COUNT = 10_000_000  # bound of the counting options (a typing slip, not a real list)
 
 
 def register(app: typer.Typer) -> None:
@@ -103,13 +107,16 @@ def list_cmd(
     department: Annotated[str | None, typer.Option("--department", help="主办部门")] = None,
     stage_: Annotated[str | None, typer.Option("--stage", help=Stage.choices())] = None,
     open_only: Annotated[bool, typer.Option("--open", help="仅显示未办结")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", help="最多列出 N 件")] = None,
+    offset: Annotated[int, typer.Option("--offset", help="跳过前 N 件")] = 0,
     today: TodayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """列出申请（按答复期限排序）。"""
+    """列出申请（按答复期限排序）；--json 逐批输出，件数不限。"""
     st = state(ctx)
-    if due_within is not None and due_within < 0:
-        raise InvalidInput("必须为非负整数", field="due_within")
+    for name, value in (("due_within", due_within), ("limit", limit), ("offset", offset)):
+        if value is not None and not 0 <= value <= MAX_COUNT:
+            raise InvalidInput(f"须为 0 至 {MAX_COUNT} 之间的整数", field=name)
     try:
         stage_value = Stage(stage_) if stage_ else None
     except ValueError as exc:
@@ -122,16 +129,20 @@ def list_cmd(
             department_id=dep_id,
             stage=stage_value,
             open_only=open_only,
+            limit=limit,
+            offset=offset,
         )
+        if as_json:  # streamed in batches: memory stays flat however many rows
+            batches = iter_list_batches(session, office=c.office, today=c.today, flt=flt)
+            write_json_array(batches, sys.stdout.write)
+            sys.stdout.write("\n")
+            return
         deps = department_names(session)
         rows = [
             listed(r, c.office, c.today, deps)
             for r in list_application_rows(session, office=c.office, today=c.today, flt=flt)
         ]
         day = c.today
-    if as_json:
-        emit_json([r.as_dict() for r in rows])
-        return
     table(
         f"申请列表（{day.isoformat()}，共 {len(rows)} 件）",
         ["编号", "申请人", "部门", "阶段", "答复期限", "剩余工作日", "状态"],

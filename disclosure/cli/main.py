@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import click
 import typer
+from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
 from disclosure.cli import (
@@ -23,7 +24,8 @@ from disclosure.cli import (
     web_cmds,
 )
 from disclosure.cli.fields import cli_name
-from disclosure.cli.state import AppState
+from disclosure.cli.state import MIGRATING_COMMANDS, AppState
+from disclosure.db import BUSY_MESSAGE, RegisterBusy, is_busy
 from disclosure.errors import DisclosureError
 from disclosure.settings import SettingsError
 from rules.errors import RulesError
@@ -43,6 +45,10 @@ class _ErrorMappingGroup(TyperGroup):
             _fail(_message(exc.message, cli_name(exc.field, _options(self))), 2)
         except SettingsError as exc:
             _fail(str(exc), SETTINGS_ERROR_EXIT)
+        except OperationalError as exc:  # a lock wait outside `transaction()`
+            if not is_busy(exc):
+                raise
+            _fail(BUSY_MESSAGE, RegisterBusy.exit_code)
 
 
 def _options(command: click.Command) -> frozenset[str]:
@@ -81,7 +87,7 @@ def _root(
         typer.Option("--config", help="配置文件（默认 ./config.toml 或 $DISCLOSURE_CONFIG）"),
     ] = None,
 ) -> None:
-    ctx.obj = AppState(config)
+    ctx.obj = AppState(config, migrate=ctx.invoked_subcommand in MIGRATING_COMMANDS)
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -42,6 +42,9 @@ def notify(
             emit_json(result.as_dict())
         else:
             _print_result(result)
+        if result.undelivered:
+            typer.echo(_failure_line(result), err=True)
+            raise typer.Exit(DELIVERY_FAILED_EXIT)
         return
     _daemon(st)
 
@@ -56,8 +59,23 @@ def _print_result(result) -> None:  # type: ignore[no-untyped-def]
     )
     if result.outbox_dir:
         typer.echo(f"未配置 SMTP 服务器，邮件已写入：{result.outbox_dir}")
-    for err in result.errors:
-        typer.echo(f"发送失败：{err}", err=True)
+
+
+DELIVERY_FAILED_EXIT = 7  # some reminders were not delivered (see `notify status`)
+
+
+def _failure_line(result) -> str:  # type: ignore[no-untyped-def]
+    """One line: how many reminders were not delivered, and the first reason."""
+    parts = []
+    if result.retry:
+        parts.append(f"{result.retry} 条将按退避时间自动重试")
+    if result.failed:
+        parts.append(f"{result.failed} 条不再重试")
+    more = f"（共 {len(result.errors)} 个收件人未收到）" if len(result.errors) > 1 else ""
+    return (
+        f"错误：{result.undelivered} 条提醒未能发出（{'，'.join(parts)}）；"
+        f"原因 {result.errors[0]}{more}。详见 disclosure notify status。"
+    )
 
 
 def _daemon(st) -> None:  # type: ignore[no-untyped-def]

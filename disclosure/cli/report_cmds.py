@@ -15,7 +15,7 @@ from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.report import reviews
 from disclosure.report.ledger_export import export_ledger
-from disclosure.report.ledger_import import ImportReport, import_ledger
+from disclosure.report.ledger_import import ImportReport, check_ledger, write_ledger
 from disclosure.services.context import Context
 from disclosure.services.office import load_office
 
@@ -80,11 +80,14 @@ def import_cmd(
             progress.advance(task)
 
     try:
-        with transaction(st.engine) as session:
+        # Checked in a read-only transaction; only the writing holds the register's write
+        # lock (other clerks' registrations wait for that part only).
+        with transaction(st.engine, write=False) as session:
             office = load_office(session, st.settings)
-            result = import_ledger(
+            ctx_ = Context(office, day, st.actor, now_utc())
+            result, planned = check_ledger(
                 session,
-                ctx=Context(office, day, st.actor, now_utc()),
+                ctx=ctx_,
                 path=file,
                 dry_run=dry_run,
                 on_start=on_start,
@@ -92,6 +95,10 @@ def import_cmd(
             )
     finally:
         progress.stop()
+    if result.ok and not dry_run:
+        with transaction(st.engine) as session:
+            write_ledger(session, planned, ctx=ctx_)
+        del planned
     _print_import(result, as_json)
     if not result.ok:
         raise typer.Exit(2)
@@ -107,6 +114,8 @@ def _print_import(result: ImportReport, as_json: bool) -> None:
     if as_json:
         emit_json(result.as_dict())
         return
+    if result.encoding:
+        typer.echo(f"按 {result.encoding} 编码读取", err=True)
     if result.errors:
         table(
             f"台账有 {len(result.errors)} 处错误，未导入任何数据",

@@ -22,17 +22,23 @@ from disclosure.clock import now_utc, today_in
 from disclosure.db import make_engine, transaction
 from disclosure.services.context import Context
 from disclosure.services.office import load_office
-from disclosure.services.setup import ensure_database
+from disclosure.services.setup import check_database, ensure_database
 from disclosure.settings import Settings, load_settings
 
 T = TypeVar("T")
+
+# The commands that create or migrate the schema; every other one checks it (one query) and
+# says to run `disclosure init` when it is behind, so that no command but these opens a
+# write transaction at start.
+MIGRATING_COMMANDS = frozenset({"init", "office", "serve"})
 
 
 class AppState:
     """Settings and engine are made on first use, never at import time."""
 
-    def __init__(self, config: Path | None) -> None:
+    def __init__(self, config: Path | None, *, migrate: bool = False) -> None:
         self.config = config
+        self.migrate = migrate
         self._settings: Settings | None = None
         self._engine: Engine | None = None
 
@@ -44,10 +50,16 @@ class AppState:
 
     @property
     def engine(self) -> Engine:
-        """The database, created or migrated on first use (SQLite under ./data by default)."""
+        """The database on first use (SQLite under ./data by default): migrated by the
+        `MIGRATING_COMMANDS`, created when empty, otherwise only checked."""
         if self._engine is None:
-            self._engine = make_engine(self.settings)
-            ensure_database(self._engine, self.settings)
+            engine = make_engine(self.settings)
+            try:
+                (ensure_database if self.migrate else check_database)(engine, self.settings)
+            except BaseException:
+                engine.dispose()
+                raise
+            self._engine = engine
         return self._engine
 
     def today(self, override: str | None = None) -> date:

@@ -23,6 +23,7 @@ from sqlmodel import Session, col, select
 from disclosure.errors import InvalidInput
 from disclosure.models import Application, Department, EventRecord
 from disclosure.outcomes import OUTCOMES
+from disclosure.report.cell_safety import csv_value, xlsx_value
 from disclosure.report.ledger_columns import Column, export_columns
 from disclosure.services.departments import find_department
 from disclosure.vocabulary import ApplicantType, Channel, EventKind, Stage
@@ -162,11 +163,12 @@ def write_xlsx(records: Iterator[dict[str, Any]], columns: list[Column], path: P
         cell.font, cell.alignment = bold, wrap
         header.append(cell)
     ws.append(header)
-    # A `date` value gets openpyxl's DATE_FORMAT by itself; blank cells are left out (None).
+    # A `date` value gets openpyxl's DATE_FORMAT by itself; blank cells are left out (None);
+    # text goes through `cell_safety` (control characters made visible, no formulas).
     keys = [c.key for c in columns]
     n = 0
     for rec in records:
-        ws.append([None if (v := rec.get(k)) == "" else v for k in keys])
+        ws.append([None if (v := rec.get(k)) == "" else xlsx_value(ws, v) for k in keys])
         n += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{n + 1}"
     wb.save(path)
@@ -183,7 +185,7 @@ def write_csv(records: Iterator[dict[str, Any]], columns: list[Column], path: Pa
             row = []
             for c in columns:
                 v = rec.get(c.key)
-                row.append(v.isoformat() if isinstance(v, date) else _cell_value(v))
+                row.append(v.isoformat() if isinstance(v, date) else csv_value(_cell_value(v)))
             w.writerow(row)
             n += 1
     return n

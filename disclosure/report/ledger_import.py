@@ -3,8 +3,14 @@
 Two phases. First every row is read and checked in memory (`ledger_rows` for the file's
 formats and codes, `ledger_plan` for the services' rules and the engine's deadlines, computed
 once per row from its whole history); every problem is reported with its row and column.
-Only when no row has a problem (and not with `dry_run`) are the rows written, in the caller's
-transaction, with Core bulk inserts: applications in chunks, then their event logs.
+Only when no row has a problem (and not with `dry_run`) are the rows written, with Core bulk
+inserts: applications in chunks, then their event logs.
+
+`check_ledger` (phase one) needs only a read-only transaction, and `write_ledger` (phase two)
+one write transaction: the CLI runs them apart, so the register's write lock is held only
+while rows are written, not while a large file is read and checked (on SQLite every other
+writer waits for it). A number registered by someone else in between fails the write as a
+whole (`Conflict`); `import_ledger` runs both phases in the caller's transaction.
 
 Registration numbers are kept as in the file (the office's `registration.number_pattern`);
 each year's number counter is then left at the highest number in use, so later
@@ -15,7 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +44,7 @@ from disclosure.report.ledger_rows import Parser, RowError, check_header, number
 from disclosure.services.context import Context
 from disclosure.services.registration import APPLICATION_SERIES
 
-__all__ = ["ImportReport", "RowError", "import_ledger"]
+__all__ = ["ImportReport", "RowError", "check_ledger", "import_ledger", "write_ledger"]
 
 CHUNK = 2000  # applications per bulk insert
 
@@ -50,6 +55,7 @@ class ImportReport:
     imported: int = 0
     dry_run: bool = False
     errors: list[RowError] = field(default_factory=list)
+    encoding: str = ""  # how a CSV file was decoded ("GB18030", "UTF-8（带 BOM）", …)
 
     @property
     def ok(self) -> bool:
@@ -62,6 +68,7 @@ class ImportReport:
             "dry_run": self.dry_run,
             "ok": self.ok,
             "errors": [e.__dict__ for e in self.errors],
+            "encoding": self.encoding,
         }
 
 
@@ -74,16 +81,42 @@ def import_ledger(
     on_start: Callable[[int], None] | None = None,
     on_row: Callable[[], None] | None = None,
 ) -> ImportReport:
-    """Validate and import `path`; returns the report (nothing written if it has errors)."""
-    office, today, actor, now = ctx.office, ctx.today, ctx.actor, ctx.now
-    header, rows = lf.read_table(path)
-    report = ImportReport(rows=len(rows), dry_run=dry_run)
+    """Validate and import `path` in one transaction; returns the report (nothing written
+    if it has errors)."""
+    report, planned = check_ledger(
+        session, ctx=ctx, path=path, dry_run=dry_run, on_start=on_start, on_row=on_row
+    )
+    if report.ok and not dry_run:
+        write_ledger(session, planned, ctx=ctx)
+    return report
+
+
+def check_ledger(
+    session: Session,
+    *,
+    ctx: Context,
+    path: Path,
+    dry_run: bool = False,
+    on_start: Callable[[int], None] | None = None,
+    on_row: Callable[[], None] | None = None,
+) -> tuple[ImportReport, list[Planned]]:
+    """Phase one (reads only): the report, and the planned rows when it has no errors."""
+    table = lf.read_ledger_file(path)
+    header, rows = table.header, table.rows
+    report = ImportReport(rows=len(rows), dry_run=dry_run, encoding=table.encoding)
+    del table
     report.errors = check_header(header)
+    report.errors.extend(
+        RowError(row, column, f"单元格有 {n} 个字符，超过 {lf.MAX_CELL_CHARS} 个的上限")
+        for number, cells in rows
+        for row, column, n in lf.oversized_cells(header, number, cells)
+    )
     if report.errors:
-        return report
+        return report, []
     deps = list(session.execute(select(Department.id, Department.code, Department.name)))
     refs = {ref: code for _id, code, name in deps for ref in (name, code)}
-    parser = Parser(header, refs, number_parser(office.settings.registration.number_pattern))
+    pattern = ctx.settings.registration.number_pattern
+    parser = Parser(header, refs, number_parser(pattern))
     ictx = ImportContext(ctx, {code: dep_id for dep_id, code, _ in deps})
     taken = _taken(session)
     if on_start:
@@ -103,11 +136,9 @@ def import_ledger(
             on_row()
     del rows
     if report.errors:
-        return report
+        return report, []
     report.imported = len(planned)
-    if not dry_run:
-        _write(session, planned, actor=actor, now=now, today=today)
-    return report
+    return report, planned
 
 
 def _taken(session: Session) -> tuple[set[str], set[tuple[int, int]]]:
@@ -127,9 +158,9 @@ def _chunks(items: Sequence[Planned]) -> Iterator[Sequence[Planned]]:
         yield items[i : i + CHUNK]
 
 
-def _write(
-    session: Session, planned: list[Planned], *, actor: str, now: datetime, today: date
-) -> None:
+def write_ledger(session: Session, planned: list[Planned], *, ctx: Context) -> None:
+    """Phase two: write the planned rows (in the caller's write transaction)."""
+    actor, now, today = ctx.actor, ctx.now, ctx.today
     app_table = Application.__table__  # type: ignore[attr-defined]
     event_table = EventRecord.__table__  # type: ignore[attr-defined]
     # The counters first: on PostgreSQL their row locks keep a concurrent registration from

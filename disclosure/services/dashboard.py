@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import column, func, or_, table
 from sqlmodel import Session, col, select
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from disclosure.models import Application
 from disclosure.report.annual_lock import report_changes
@@ -132,3 +133,45 @@ def published_report_changes(
     """(year, changes) for the locked annual reports of the last two years changed since."""
     years = [today.year - 2, today.year - 1, today.year]
     return report_changes(session, agency=office.settings.office.agency_name, years=years)
+# The reminder outbox, named here as a plain table: its model belongs to the notifier, which
+# depends on this package and not the other way round (migrations 0002, 0006, 0010).
+_OUTBOX = table(
+    "notifier_outbox",
+    column("status"),
+    column("attempts"),
+    column("last_error"),
+    column("last_attempt_at", UTCDateTime),
+)
+FAILURE_WINDOW = timedelta(days=7)  # failed reminders older than this no longer show
+
+
+@dataclass(frozen=True)
+class ReminderTrouble:
+    """Reminders waiting for a retry, reminders given up on in the last `FAILURE_WINDOW`,
+    and the latest error with its time (UTC)."""
+
+    retrying: int
+    failed: int
+    last_error: str
+    last_at: datetime | None
+
+
+def reminder_trouble(session: Session, *, now: datetime) -> ReminderTrouble | None:
+    """None when every reminder went out. Reads the partial indexes of pending and of failed
+    rows only (never the sent history)."""
+    o = _OUTBOX.c
+    retrying_rows = (o.status == "pending") & (o.attempts > 0)
+    failed_rows = (o.status == "failed") & (o.last_attempt_at >= now - FAILURE_WINDOW)
+    count = select(func.count()).select_from(_OUTBOX)
+    retrying = int(session.execute(count.where(retrying_rows)).scalar_one())
+    failed = int(session.execute(count.where(failed_rows)).scalar_one())
+    if not retrying and not failed:
+        return None
+    latest = session.execute(
+        select(o.last_error, o.last_attempt_at)
+        .where(or_(retrying_rows, failed_rows))
+        .order_by(o.last_attempt_at.desc())
+        .limit(1)
+    ).first()
+    error, at = latest if latest is not None else ("", None)
+    return ReminderTrouble(retrying, failed, error or "", at)

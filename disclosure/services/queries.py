@@ -75,8 +75,12 @@ def list_application_rows(
     No ORM objects are built, which is most of the cost of a 50-row page; the rows are
     what `read_model.listed` takes.
     """
-    stmt = _page(_where(select(*LIST_COLUMNS), office, today, flt), flt)
-    return [ListRow._make(row) for row in session.execute(stmt)]
+    return [ListRow._make(row) for row in session.execute(list_statement(office, today, flt))]
+
+
+def list_statement(office: Office, today: date, flt: ListFilter) -> Select[Any]:
+    """The list query: `LIST_COLUMNS` of the applications `flt` selects, in list order."""
+    return _page(_where(select(*LIST_COLUMNS), office, today, flt), flt)
 
 
 def _page(stmt: Select[Any], flt: ListFilter) -> Select[Any]:

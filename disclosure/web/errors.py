@@ -25,7 +25,8 @@ from rules.errors import RulesError
 # the page itself (shown at the top of the form).
 WEB_FIELDS = {"on": "date", "number": "", "NUMBER": "", "FILE": "file"}
 
-TITLES = {400: "输入有误", 403: "无权访问", 404: "未找到", 409: "操作冲突", 500: "系统配置错误"}
+TITLES = {400: "输入有误", 403: "无权访问", 404: "未找到", 409: "操作冲突", 500: "系统配置错误",
+          503: "系统繁忙"}  # fmt: skip
 
 
 def form_field(field: str) -> str:

@@ -243,7 +243,7 @@ def test_bad_address_is_a_permanent_failure(tmp_path: Path, db_url):
         result = scan(engine, settings)
     finally:
         engine.dispose()
-    assert result.failed == 2 and result.sent == 0 and "bad address" in result.errors[0]
+    assert result.failed == 2 and result.sent == 0 and "邮箱地址格式不正确" in result.errors[0]
 
 
 def test_nothing_is_sent_on_a_non_working_day(smtp_settings, smtp_server):

@@ -29,8 +29,9 @@ def test_jobs_at_run_times_in_shanghai(tmp_path: Path):
         scheduler.start(paused=True)
         try:
             jobs = sorted(scheduler.get_jobs(), key=lambda j: j.id)
-            assert [j.id for j in jobs] == ["notify-0830", "notify-1600"]
-            assert all(j.coalesce and j.misfire_grace_time is None for j in jobs)
+            assert [j.id for j in jobs] == ["notify-0830", "notify-1600", "notify-retry"]
+            assert all(j.coalesce and j.misfire_grace_time is None for j in jobs[:2])
+            assert jobs[2].trigger.interval.total_seconds() == 60 and jobs[2].coalesce
             after = datetime(2026, 3, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
             nxt = jobs[0].trigger.get_next_fire_time(None, after)
             assert nxt.astimezone(UTC) == datetime(2026, 3, 24, 0, 30, tzinfo=UTC)

@@ -138,6 +138,7 @@ def test_dry_run_writes_nothing(cli, tmp_path):  # type: ignore[no-untyped-def]
     assert r.exit_code == 0, r.stdout
     assert json.loads(r.stdout) | {"errors": []} == {
         "rows": 600, "imported": 600, "dry_run": True, "ok": True, "errors": [],
+        "encoding": "UTF-8（带 BOM）",
     }  # fmt: skip
     assert _register_view(cli) == []
     r = cli("import", str(path), "--today", LIST_TODAY)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from disclosure.clock import now_utc
 from disclosure.db import transaction
+from disclosure.models import Role
 from disclosure.services import dashboard as dash
 from disclosure.services.queries import ListFilter, department_names, list_application_rows
 from disclosure.services.read_model import listed
@@ -33,6 +38,9 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
             if scope is not None
             else dash.published_report_changes(session, office=office, today=today)
         )
+        # Reminder failures concern the office (who runs the service), not a department.
+        office_user = user.role in (Role.ADMIN.value, Role.CLERK.value)
+        trouble = dash.reminder_trouble(session, now=now_utc()) if office_user else None
         urgent = [
             listed(a, office, today, deps)
             for a in list_application_rows(
@@ -50,7 +58,13 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
             "due_chart": due_chart(series),
             "monthly_chart": monthly_chart(monthly),
             "urgent": urgent,
+            "trouble": trouble,
+            "trouble_at": _local(trouble.last_at, st.settings.office.timezone) if trouble else "",
             "scope_name": deps[scope].name if scope in deps else None,
             "report_changes": changed,
         },
     )
+
+
+def _local(at: datetime | None, timezone: str) -> str:
+    return at.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M") if at else ""

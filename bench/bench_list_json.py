@@ -1,0 +1,84 @@
+"""Benchmark: `list --json` over N applications, today's way and streamed.
+
+    python bench/bench_list_json.py                # N = 10,000 and 100,000 on SQLite
+    python bench/bench_list_json.py --n 100000 --db-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+
+Data: `bench_notifier.populate` (N open applications, 30 departments). Each way runs in its
+own subprocess writing the JSON to a file, timed with `os.wait4` (wall, CPU, peak RSS), as is
+the anchor (`bench_notifier.ANCHOR`, a fixed pure-Python workload) before and after:
+- `list`: what `disclosure list --json` does today (ORM objects for every row, a list of
+  dictionaries, one `json.dumps`);
+- `stream`: `disclosure.services.listing_stream` (plain rows in batches, written one by one).
+Both outputs are compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+import bench_notifier as bn
+
+CHILD = """
+import sys
+from datetime import date
+from disclosure.db import make_engine, transaction
+from disclosure.services.office import load_office
+from disclosure.services.queries import ListFilter, department_names, list_application_rows
+from disclosure.services.read_model import listed
+from disclosure.settings import load_settings
+import json
+mode, url, out = sys.argv[1:4]
+settings = load_settings(None, database={"url": url})
+engine = make_engine(settings)
+today = date(2026, 3, 23)
+with open(out, "w", encoding="utf-8") as fh, transaction(engine, write=False) as s:
+    office = load_office(s, settings)
+    if mode == "list":
+        deps = department_names(s)
+        rows = [listed(a, office, today, deps).as_dict()
+                for a in list_application_rows(s, office=office, today=today, flt=ListFilter())]
+        fh.write(json.dumps(rows, ensure_ascii=False, indent=None, default=str))
+    else:
+        from disclosure.services.listing_stream import iter_list_batches, write_json_array
+        write_json_array(iter_list_batches(s, office=office, today=today, flt=ListFilter()),
+                         fh.write)
+engine.dispose()
+"""
+
+
+def run(n: int, db_url: str | None) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        url = db_url or f"sqlite:///{tmp}/bench.db"
+        bn.populate(url, n, Path(tmp) / "out")
+        before = bn.anchor()
+        out: dict = {"n": n}
+        for mode in ("list", "stream"):
+            r = bn.timed([sys.executable, "-c", CHILD, mode, url, f"{tmp}/{mode}.json"])
+            out[mode] = {k: round(r[k], 2) for k in ("wall_s", "cpu_s", "rss_mb")}
+        after = bn.anchor()
+        same = filecmp.cmp(f"{tmp}/list.json", f"{tmp}/stream.json", shallow=False)
+        a_wall = (before["wall_s"] + after["wall_s"]) / 2
+        out["anchor_s"] = round(a_wall, 2)
+        out["stream_per_anchor"] = round(out["stream"]["wall_s"] / a_wall, 2)
+        out["list_per_anchor"] = round(out["list"]["wall_s"] / a_wall, 2)
+        out["identical_output"] = same
+        return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser()
+    p.add_argument("--n", type=int, action="append")
+    p.add_argument("--db-url")
+    a = p.parse_args()
+    for n in a.n or [10_000, 100_000]:
+        print(json.dumps(run(n, a.db_url), ensure_ascii=False), flush=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    main()

@@ -1,0 +1,116 @@
+"""Delivering claimed reminders: one digest per recipient, each marked sent right after the
+server accepted it, every failure logged and recorded on its outbox rows."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Engine
+
+from disclosure.services.office import Office
+from notifier import outbox
+from notifier.digest import build, render_bounded
+from notifier.mail import (
+    PermanentFailure,
+    Sender,
+    TemporaryFailure,
+    build_message,
+    message_id,
+    template_env,
+)
+
+log = logging.getLogger("notifier")
+
+
+@dataclass
+class ScanResult:
+    today: str
+    working_day: bool = True
+    queued: int = 0  # new outbox rows this run
+    sent: int = 0  # reminders delivered this run
+    messages: int = 0  # e-mails (digests) delivered this run
+    failed: int = 0  # reminders that failed permanently this run
+    retry: int = 0  # reminders put back for a later run after a temporary failure
+    pending: int = 0  # reminders still waiting after the run (all runs)
+    errors: list[str] = field(default_factory=list)
+    outbox_dir: str | None = None  # where .eml files went (no SMTP host)
+    transport: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @property
+    def undelivered(self) -> int:
+        """Reminders of this run that did not reach their recipient."""
+        return self.failed + self.retry
+
+    def summary(self) -> str:
+        """One line for the log (English)."""
+        return (
+            f"{self.today}: queued {self.queued}, sent {self.sent} in {self.messages} messages, "
+            f"{self.retry} to retry, {self.failed} failed, {self.pending} pending"
+        )
+
+
+def deliver(
+    engine: Engine,
+    office: Office,
+    sender: Sender,
+    *,
+    today: date,
+    now: datetime,
+    result: ScanResult,
+    token: str | None = None,
+) -> None:
+    """One digest per recipient: claim its due rows that nobody holds (one UPDATE; the rows
+    this run queued carry `token` already), stream them into a bounded digest, render it
+    once, send it, and mark the claim sent in its own short transaction right after the
+    server's 250 (a crash in between re-sends the same Message-ID after the claim lease)."""
+    settings = office.settings
+    env = template_env(settings)
+    unreachable: TemporaryFailure | None = None
+    for recipient in outbox.recipients_due(engine, now, token):
+        claim = outbox.claim(engine, recipient, now, token)
+        if claim is None:
+            continue  # another notifier process took them
+        try:
+            if unreachable is not None and getattr(sender, "unreachable", False):
+                # The server is down: back off everyone in this run without trying again.
+                raise TemporaryFailure(str(unreachable), unreachable.detail)
+            span = outbox.claim_span(engine, claim)
+            built = build(engine, claim, office, today)
+            if span is None or built.rows == 0:
+                continue  # the claim lost its rows (an expired lease taken over): no e-mail
+            digest = render_bounded(env, recipient, built)
+            msgid = message_id(span.first, span.last, span.rows, settings.smtp.sender)
+            msg = build_message(
+                digest, settings.smtp.sender, now=now, timezone=settings.office.timezone,
+                msgid=msgid,
+            )  # fmt: skip
+            sender.send(msg, recipient)
+        except TemporaryFailure as exc:
+            retry, failed = outbox.mark_retry(
+                engine, claim, now, str(exc), settings.notifier.max_attempts
+            )
+            result.retry += retry
+            result.failed += failed
+            result.errors.append(f"{recipient}：{exc}")
+            unreachable = exc
+            log.warning(
+                "delivery to %s failed temporarily (%d reminders to retry, %d given up "
+                "after %d attempts): %s",
+                recipient, retry, failed, settings.notifier.max_attempts, exc.detail,
+            )  # fmt: skip
+        except PermanentFailure as exc:
+            failed = outbox.mark_failed(engine, claim, now, str(exc))
+            result.failed += failed
+            result.errors.append(f"{recipient}：{exc}")
+            log.error("delivery to %s failed (%d reminders): %s", recipient, failed, exc.detail)
+        else:
+            sent = outbox.mark_sent(engine, claim, now)
+            result.sent += sent
+            result.messages += 1
+            log.info("sent %d reminders to %s as %s", sent, recipient, msgid)
