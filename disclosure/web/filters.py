@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from jinja2 import Environment, pass_environment
@@ -13,6 +13,7 @@ from disclosure.models import ApplicantType
 from disclosure.outcomes import OUTCOMES
 from disclosure.services.views import STATE_LABELS
 from disclosure.services.workflow import STAGE_LABELS
+from disclosure.timefmt import local_time
 from rules.events import Channel
 
 CHANNEL_LABELS = {
@@ -81,8 +82,9 @@ def _render_row(env: Environment, row: Any) -> Markup:
 _cached_row = lru_cache(maxsize=4096)(_render_row)
 
 
-def install(env: Environment) -> None:
+def install(env: Environment, *, timezone: str = "Asia/Shanghai") -> None:
     env.filters["row_class"] = row_class
+    env.filters["local_time"] = partial(local_time, tz=timezone)  # stored UTC → office time
     env.filters["app_row"] = app_row
     env.globals.update(
         CHANNEL_LABELS=CHANNEL_LABELS,
