@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from disclosure import audit
 from disclosure.cli.options import parse_date, require_date
 from disclosure.cli.output import emit_json, table
 from disclosure.clock import now_utc
@@ -19,6 +20,7 @@ from disclosure.report.annual_xlsx import render_markdown, write_xlsx
 from disclosure.report.ledger_export import export_ledger
 from disclosure.report.ledger_import import ImportReport, import_ledger
 from disclosure.services.office import load_office
+from disclosure.vocabulary import AuditAction
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 TodayOpt = Annotated[str | None, typer.Option("--today", help="以该日为今天（YYYY-MM-DD）")]
@@ -62,6 +64,14 @@ def annual(
         raise InvalidInput(f"年度不合理：{year}", field="--year")
     with transaction(st.engine, write=False) as session:
         report = compute_annual(session, year=year)  # raises before anything is written
+    if out is not None:
+        audit.record_now(
+            st.engine,
+            actor=st.actor,
+            action=AuditAction.REPORT_EXPORTED,
+            target=str(out),
+            details={"year": year, "format": fmt},
+        )
     if fmt == "xlsx":
         assert out is not None
         tmp = out.with_name(f".{out.name}.part")
@@ -99,6 +109,14 @@ def export_cmd(
     day = st.today(today)
     with transaction(st.engine, write=False) as session:
         n = export_ledger(session, path=out, today=day, admin=admin, department=department)
+    audit.record_now(
+        st.engine,
+        actor=st.actor,
+        action=AuditAction.LEDGER_EXPORTED,
+        target=str(out),
+        details={"rows": n, "id_numbers": admin, "department": department or ""},
+        personal_data=admin,
+    )
     if admin:
         typer.echo("注意：导出文件含个人身份证件号码，请妥善保管。", err=True)
     typer.echo(f"已导出 {n} 件申请：{out}")

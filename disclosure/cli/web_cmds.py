@@ -9,12 +9,14 @@ from typing import Annotated
 
 import typer
 
+from disclosure import audit
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.models import Role
 from disclosure.services import users as user_svc
 from disclosure.services.departments import list_departments
 from disclosure.settings import CONFIG_ENV
+from disclosure.vocabulary import AuditAction, AuditChannel
 
 ADMIN_PASSWORD_ENV = "DISCLOSURE_ADMIN_PASSWORD"
 
@@ -86,6 +88,14 @@ def _ensure_admin(st) -> str | None:  # type: ignore[no-untyped-def]
             role=Role.ADMIN.value,
             display_name="系统管理员",
             now=now_utc(),
+        )
+        audit.record(
+            session,
+            actor=st.actor,
+            action=AuditAction.USER_CREATED,
+            target="admin",
+            details={"role": Role.ADMIN.value, "first_admin": True},
+            via=AuditChannel.SERVICE,
         )
     return password
 
@@ -170,6 +180,13 @@ def user_add(
             now=now_utc(),
         )
         name = user.username
+        audit.record(
+            session,
+            actor=st.actor,
+            action=AuditAction.USER_CREATED,
+            target=name,
+            details={"role": user.role, "generated_password": shown is not None},
+        )
     typer.echo(f"已新增用户 {name}（{role}）")
     if shown:
         typer.echo(f"密码：{shown}（只显示这一次）")

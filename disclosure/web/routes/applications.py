@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from disclosure import audit
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput, PermissionDenied
@@ -24,6 +25,7 @@ from disclosure.services.queries import (
     list_application_rows,
 )
 from disclosure.services.views import detail
+from disclosure.vocabulary import AuditAction
 from disclosure.web import integrations
 from disclosure.web.actions import ACTIONS, Call, lookup
 from disclosure.web.deps import (
@@ -37,6 +39,7 @@ from disclosure.web.deps import (
 from disclosure.web.forms import Form, optional_date, optional_int, text, values
 from disclosure.web.listing import list_item
 from disclosure.web.render import flash, render
+from disclosure.web.security import client_address
 
 router = APIRouter(prefix="/applications")
 
@@ -255,6 +258,14 @@ def issue_letter(
             today=st.today(),
             actor=user.username,
             now=now_utc(),
+        )
+        audit.record(
+            session,
+            actor=user.username,
+            action=AuditAction.DOCUMENT_DOWNLOADED,
+            target=number,
+            details={"file": name},
+            address=client_address(request),
         )
     return Response(
         content,
