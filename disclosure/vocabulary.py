@@ -32,7 +32,7 @@ class Labelled(StrEnum):
 
     @classmethod
     def choices(cls) -> str:
-        """"in_person（当面提交）| post_signed（…）…" for CLI help texts."""
+        """ "in_person（当面提交）| post_signed（…）…" for CLI help texts."""
         return " | ".join(f"{m.value}（{m.label}）" for m in cls)
 
 

@@ -35,6 +35,13 @@ def web(request: Request) -> WebState:
     return request.app.state.web
 
 
+def client_address(request: Request) -> str:
+    """The client's IP address. Behind a proxy listed in `[web] trusted_proxies` it is the one
+    the proxy forwarded (uvicorn's ProxyHeadersMiddleware, installed by `create_app`);
+    X-Forwarded-For from anyone else is ignored."""
+    return request.client.host if request.client else ""
+
+
 async def csrf_guard(request: Request) -> AsyncIterator[None]:
     """Every state-changing request must carry the session's CSRF token in its form.
 

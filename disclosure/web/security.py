@@ -1,4 +1,4 @@
-"""Secret key, CSRF tokens and the client's address. No state is created at import time."""
+"""Secret key and CSRF tokens. No state is created at import time."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import secrets
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
-from starlette.requests import Request
 
 from disclosure.db import database_url
 from disclosure.settings import Settings
@@ -57,10 +56,3 @@ def csrf_valid(session: dict, submitted: object) -> bool:
     if not expected or not isinstance(submitted, str) or not submitted:
         return False
     return hmac.compare_digest(expected.encode(), submitted.encode())
-
-
-def client_address(request: Request) -> str:
-    """The client's IP address. Behind a proxy listed in `[web] trusted_proxies` it is the one
-    the proxy forwarded (uvicorn's ProxyHeadersMiddleware, installed by `create_app`);
-    X-Forwarded-For from anyone else is ignored."""
-    return request.client.host if request.client else ""

@@ -14,10 +14,9 @@ from disclosure.models import Role
 from disclosure.services import calendar_years, users
 from disclosure.services.departments import add_department, list_departments
 from disclosure.vocabulary import AuditAction
-from disclosure.web.deps import AdminUser, OfficeUser, web
+from disclosure.web.deps import AdminUser, OfficeUser, client_address, web
 from disclosure.web.forms import Form, text, values
 from disclosure.web.render import flash, render
-from disclosure.web.security import client_address
 
 router = APIRouter()
 MAX_UPLOAD = 256 * 1024  # a year's notice is a few kilobytes

@@ -32,6 +32,7 @@ from disclosure.web.deps import (
     AuthorizedNumber,
     CurrentUser,
     OfficeUser,
+    client_address,
     department_scope,
     signed_in,
     web,
@@ -39,7 +40,6 @@ from disclosure.web.deps import (
 from disclosure.web.forms import Form, optional_date, optional_int, text, values
 from disclosure.web.listing import list_item
 from disclosure.web.render import flash, render
-from disclosure.web.security import client_address
 
 router = APIRouter(prefix="/applications")
 

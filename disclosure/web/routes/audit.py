@@ -19,10 +19,9 @@ from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.timefmt import day_end, day_start, local_time
 from disclosure.vocabulary import AuditAction, AuditChannel
-from disclosure.web.deps import AdminUser, web
+from disclosure.web.deps import AdminUser, client_address, web
 from disclosure.web.forms import optional_int
 from disclosure.web.render import render
-from disclosure.web.security import client_address
 
 router = APIRouter()
 PAGE_SIZE = 100

@@ -12,11 +12,11 @@ from disclosure.db import transaction
 from disclosure.services import sessions, throttle
 from disclosure.services.users import authenticate
 from disclosure.vocabulary import AuditAction
-from disclosure.web.deps import web
+from disclosure.web.deps import client_address, web
 from disclosure.web.devices import known_device, remember_device
 from disclosure.web.edge import SESSION_TOKEN, signed_in_user
 from disclosure.web.render import flash, render
-from disclosure.web.security import client_address, csrf_token
+from disclosure.web.security import csrf_token
 
 router = APIRouter()
 SIGN_IN_WAIT = 10.0  # seconds to wait for a free password check before answering 503

@@ -2,19 +2,43 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import Session
 
+from disclosure import audit
+from disclosure.backup.schedule import STALE_AFTER
+from disclosure.clock import now_utc
 from disclosure.db import transaction
+from disclosure.models import Role
 from disclosure.services import dashboard as dash
 from disclosure.services.queries import ListFilter, department_names, list_applications
 from disclosure.services.views import summary
+from disclosure.timefmt import age_text, as_utc
 from disclosure.web.charts import due_chart, monthly_chart
 from disclosure.web.deps import CurrentUser, department_scope, web
 from disclosure.web.render import render
 
 router = APIRouter()
 URGENT_ROWS = 10
+
+
+@dataclass(frozen=True)
+class BackupStatus:
+    at: datetime | None  # the last good backup (None: never)
+    age: str
+    stale: bool  # none, or older than `STALE_AFTER` (two days)
+
+
+def backup_status(session: Session, *, now: datetime) -> BackupStatus:
+    entry = audit.last_backup(session)
+    if entry is None:
+        return BackupStatus(None, "", True)
+    at = as_utc(entry.at)
+    return BackupStatus(at, age_text(now - at), now - at > STALE_AFTER)
 
 
 @router.get("/")
@@ -28,6 +52,7 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
         counts = dash.counts(session, office=office, today=today, department_id=scope)
         series = dash.due_series(session, office=office, today=today, department_id=scope)
         monthly = dash.monthly(session, today=today, department_id=scope)
+        backup = backup_status(session, now=now_utc()) if user.role != Role.DEPARTMENT else None
         urgent = [
             summary(a, office, today, deps)
             for a in list_applications(
@@ -46,5 +71,6 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
             "monthly_chart": monthly_chart(monthly),
             "urgent": urgent,
             "scope_name": deps[scope].name if scope in deps else None,
+            "backup": backup,
         },
     )

@@ -11,10 +11,9 @@ from disclosure.errors import InvalidInput
 from disclosure.models import Role
 from disclosure.vocabulary import AuditAction
 from disclosure.web import integrations
-from disclosure.web.deps import OfficeUser, web
+from disclosure.web.deps import OfficeUser, client_address, web
 from disclosure.web.forms import optional_int
 from disclosure.web.render import render
-from disclosure.web.security import client_address
 
 router = APIRouter(prefix="/exports")
 
