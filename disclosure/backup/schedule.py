@@ -94,10 +94,18 @@ def _job(settings: Settings, engine: Engine) -> None:
         log.exception("backup failed")
 
 
-def start_backup_schedule(
-    settings: Settings, engine: Engine, *, now: datetime | None = None
-) -> BackgroundScheduler | None:
+def start_backup_schedule(settings: Settings, engine: Engine) -> BackgroundScheduler | None:
     """Start the daily backup in a background thread; None when `[backup] time` is empty."""
+    scheduler = build_backup_scheduler(settings, engine, now=now_utc())
+    if scheduler is not None:
+        scheduler.start()
+    return scheduler
+
+
+def build_backup_scheduler(
+    settings: Settings, engine: Engine, *, now: datetime
+) -> BackgroundScheduler | None:
+    """The jobs, not started: the daily one and, when it was missed, one a minute from `now`."""
     if not settings.backup.time:
         return None
     tz = ZoneInfo(settings.office.timezone)
@@ -113,7 +121,7 @@ def start_backup_schedule(
         misfire_grace_time=None,
         max_instances=1,
     )
-    started = (now or now_utc()).astimezone(tz)
+    started = now.astimezone(tz)
     due = datetime.combine(started.date(), at, tzinfo=tz)
     if due > started:
         due -= timedelta(days=1)
@@ -128,5 +136,4 @@ def start_backup_schedule(
             name="启动时补做备份",
             misfire_grace_time=None,
         )
-    scheduler.start()
     return scheduler
