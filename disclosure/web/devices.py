@@ -8,6 +8,7 @@ to one username, sent only to /login, and lasts `DEVICE_DAYS`.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
@@ -23,7 +24,9 @@ def cookie_name(https: bool) -> str:
 
 
 def _serializer(secret: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret, salt=_SALT)
+    return URLSafeTimedSerializer(
+        secret, salt=_SALT, signer_kwargs={"digest_method": hashlib.sha256}
+    )
 
 
 def known_device(request: Request, *, secret: str, https: bool, username: str) -> str | None:

@@ -150,3 +150,13 @@ def test_an_idle_session_expires(settings, engine, users, monkeypatch) -> None: 
             lambda self: later(self) + 31 * 60,
         )
         assert client.get("/").status_code == 303
+
+
+def test_signing_in_again_ends_the_earlier_token(client_for) -> None:  # type: ignore[no-untyped-def]
+    clerk = client_for("clerk")
+    earlier = _copy(clerk)
+    token = csrf_of(clerk.get("/").text)
+    r = clerk.post("/login", data={"username": "clerk", "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 303
+    assert clerk.get("/").status_code == 200
+    assert earlier.get("/").status_code == 303

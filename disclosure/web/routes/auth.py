@@ -101,6 +101,7 @@ def login(
                     now=now,
                 )
         else:
+            sessions.close_session(session, request.session.get(SESSION_TOKEN))  # any earlier
             throttle.record_success(session, username=username, address=address, device=device)
             token = sessions.open_session(
                 session,
