@@ -7,7 +7,8 @@ Argon2: ms per verification with the chosen parameters (services.passwords) besi
 argon2-cffi's defaults (what the product used before), measured in the same run.
 Backup: seconds for `disclosure backup` (dump, archive, verify), `backup verify` and
 `disclosure restore` into an empty database, each beside an anchor measured in the same run:
-gzip level 1 of the database file (what compressing it alone costs; on PostgreSQL a bare `pg_dump -Fc`).
+gzip level 1 of the database file (what compressing it alone costs; on PostgreSQL a bare
+`pg_dump -Fc`).
 """
 
 from __future__ import annotations
