@@ -134,7 +134,9 @@ def backup_bench(rows: int, postgres: bool) -> None:
             restore = timed(lambda: restore_backup(other, target, path, force=False, actor="b",
                                                    now=NOW))  # fmt: skip
             kind = "PostgreSQL" if postgres else "SQLite"
-            print(f"{kind}, {rows} applications, archive {made[0].size / 1e6:.1f} MB")
+            counted = made[0].counts
+            print(f"{kind}, {counted['application']} applications and {counted['event']} events "
+                  f"in the archive, {made[0].size / 1e6:.1f} MB")  # fmt: skip
             print(f"  anchor ({what}) {anchor:7.2f} s")
             for label, t in (("backup (dump+archive+verify)", backup), ("backup verify", verify),
                              ("restore into an empty db", restore)):  # fmt: skip
