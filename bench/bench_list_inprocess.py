@@ -112,7 +112,8 @@ def page_bench(config: Path, path: str, n: int) -> None:
         return out
 
     def cookie_of(r: dict) -> tuple[bytes, bytes]:  # type: ignore[type-arg]
-        value = next(v for k, v in r["headers"] if k == b"set-cookie").split(b";")[0]
+        cookies = [v.split(b";")[0] for k, v in r["headers"] if k == b"set-cookie"]
+        value = next(c for c in cookies if c.startswith(b"disclosure_session="))
         return (b"cookie", value)
 
     async def main() -> None:

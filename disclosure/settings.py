@@ -6,6 +6,7 @@ bad value is reported with its key before anything runs.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tomllib
 from datetime import date, time
@@ -166,6 +167,35 @@ class WebSettings(BaseModel):
     # Answer every N-th request on one connection with "Connection: close" so that browsers
     # reconnect and several worker processes share the users (0 = never).
     keepalive_requests: int = Field(default=20, ge=0)
+    # Hardened edges (docs/security.md).
+    https: bool = False  # served over HTTPS (directly or behind a TLS proxy): Secure cookies, HSTS
+    trusted_proxies: list[str] = Field(default_factory=list)  # X-Forwarded-For only from these
+    session_hours: float = Field(default=8.0, gt=0, le=24 * 30)  # absolute lifetime of a sign-in
+    idle_minutes: int = Field(default=120, ge=1, le=24 * 60)  # signed out after this much quiet
+    max_request_mb: int = Field(default=50, ge=1, le=4096)  # largest request body accepted
+    address_attempts: int = Field(default=20, ge=1)  # failed logins per address per window
+    concurrent_sign_ins: int = Field(default=2, ge=1, le=64)  # password checks at once per process
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, v: list[str]) -> list[str]:
+        for item in v:
+            ipaddress.ip_network(item, strict=False)
+        return v
+
+
+class BackupSettings(BaseModel):
+    dir: str = "backups"  # where `disclosure backup` and the daily backup write
+    time: str = "02:00"  # the office service's daily backup, office time zone; "" = none
+    keep: int = Field(default=14, ge=1)  # scheduled and manual backups kept in `dir`
+    pg_bin_dir: str = ""  # folder holding pg_dump and pg_restore (empty: from PATH)
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        if v:
+            time.fromisoformat(v)
+        return v
 
 
 class DocumentSettings(BaseModel):
@@ -231,6 +261,7 @@ class Settings(BaseSettings):
     report: ReportSettings = Field(default_factory=ReportSettings)
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    backup: BackupSettings = Field(default_factory=BackupSettings)
     config_path: str = ""  # where the settings came from ("" = built-in defaults)
 
     @classmethod

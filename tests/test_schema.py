@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import disclosure.casefile.models
 import disclosure.models
+import disclosure.ops.models
 import disclosure.report.annual_models
 import disclosure.tasks.models
 import notifier.models
@@ -19,6 +20,7 @@ from tests.conftest import base_settings
 def test_migrated_database_matches_the_models(tmp_path, db_url) -> None:  # type: ignore[no-untyped-def]
     assert disclosure.models and notifier.models and disclosure.tasks.models
     assert disclosure.report.annual_models and disclosure.casefile.models  # every table
+    assert disclosure.ops.models
     engine = make_engine(base_settings(tmp_path, db_url))
     try:
         assert current_revision(engine) is not None

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from disclosure import audit
 from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import state
 from disclosure.clock import now_utc
@@ -16,6 +17,7 @@ from disclosure.errors import InvalidInput
 from disclosure.report import annual_inputs as inputs
 from disclosure.report.annual_full import FullReport, compute_full, default_year
 from disclosure.report.annual_render import render
+from disclosure.vocabulary import AuditAction
 
 FORMATS = ("docx", "pdf", "xlsx", "md", "json")
 BINARY = ("docx", "pdf", "xlsx")
@@ -98,6 +100,13 @@ def annual(
     if out is None:
         typer.echo(content.decode("utf-8"), nl=False)
         return
+    audit.record_now(
+        st.engine,
+        actor=st.actor,
+        action=AuditAction.REPORT_EXPORTED,
+        target=str(out),
+        details={"year": chosen, "format": fmt},
+    )
     _write(out, content)
     typer.echo(f"已生成 {chosen} 年度报告：{out}（勾稽关系核对无误）")
 

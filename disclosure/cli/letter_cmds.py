@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from disclosure import audit
 from disclosure.cli.options import parse_date
 from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import state
@@ -31,6 +32,7 @@ from disclosure.letters.service import (
 )
 from disclosure.services.context import Context
 from disclosure.services.office import load_office
+from disclosure.vocabulary import AuditAction
 
 LIST_WORD = "kinds"
 LETTERS_DIR = "letters"
@@ -126,6 +128,14 @@ def letter(
             issued_all = issue_many(session, ctx=ctx_, requests=requests)
         # inside the transaction: a template error writes nothing
         contents = [issued.render() for issued in issued_all]
+        for number in numbers:
+            audit.record(
+                session,
+                actor=st.actor,
+                action=AuditAction.DOCUMENT_DOWNLOADED,
+                target=number,
+                details={"kind": kind},
+            )
     results = []
     for number, issued, content in zip(numbers, issued_all, contents, strict=True):
         path = out or Path(LETTERS_DIR) / _default_name(number, kind, issued.letter.variant)

@@ -12,6 +12,8 @@ from typer.core import TyperGroup
 
 from disclosure.cli import (
     applications_cmds,
+    audit_cmds,
+    backup_cmds,
     calc,
     casefile_cmds,
     department_cmds,
@@ -102,6 +104,8 @@ for _module in (
     report_cmds,
     tasks_cmds,
     casefile_cmds,
+    audit_cmds,
+    backup_cmds,
     web_cmds,
 ):
     _module.register(app)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from disclosure import audit
 from disclosure.cli import annual_cmds
 from disclosure.cli.options import parse_date, require_date
 from disclosure.cli.output import emit_json, table
@@ -18,6 +19,7 @@ from disclosure.report.ledger_export import export_ledger
 from disclosure.report.ledger_import import ImportReport, check_ledger, write_ledger
 from disclosure.services.context import Context
 from disclosure.services.office import load_office
+from disclosure.vocabulary import AuditAction
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 TodayOpt = Annotated[str | None, typer.Option("--today", help="以该日为今天（YYYY-MM-DD）")]
@@ -49,6 +51,14 @@ def export_cmd(
     day = st.today(today)
     with transaction(st.engine, write=False) as session:
         n = export_ledger(session, path=out, today=day, admin=admin, department=department)
+    audit.record_now(
+        st.engine,
+        actor=st.actor,
+        action=AuditAction.LEDGER_EXPORTED,
+        target=str(out),
+        details={"rows": n, "id_numbers": admin, "department": department or ""},
+        personal_data=admin,
+    )
     if admin:
         typer.echo("注意：导出文件含个人身份证件号码，请妥善保管。", err=True)
     typer.echo(f"已导出 {n} 件申请：{out}")

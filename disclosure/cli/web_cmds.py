@@ -5,10 +5,12 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from disclosure import audit
+from disclosure.backup.schedule import start_backup_schedule
 from disclosure.cli.state import state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
@@ -16,8 +18,16 @@ from disclosure.models import Role
 from disclosure.services import users as user_svc
 from disclosure.services.departments import list_departments
 from disclosure.settings import CONFIG_ENV
+from disclosure.vocabulary import AuditAction, AuditChannel
 
 ADMIN_PASSWORD_ENV = "DISCLOSURE_ADMIN_PASSWORD"
+# uvicorn's own proxy-header handling trusts X-Forwarded-For from 127.0.0.1 by default; the
+# app applies it itself, only for `[web] trusted_proxies` (web.app.create_app).
+UVICORN_OPTIONS: dict[str, Any] = {
+    "log_level": "info",
+    "access_log": False,
+    "proxy_headers": False,
+}
 
 user_app = typer.Typer(help="网页账号：新增与查看", no_args_is_help=True)
 
@@ -42,14 +52,13 @@ def _run(st, host: str, port: int, workers: int = 1) -> None:  # type: ignore[no
             workers=workers,
             host=host,
             port=port,
-            log_level="info",
-            access_log=False,
+            **UVICORN_OPTIONS,
         )
         return
     from disclosure.web.app import create_app
 
     web_app = create_app(st.settings, st.engine)
-    uvicorn.run(web_app, host=host, port=port, log_level="info", access_log=False)
+    uvicorn.run(web_app, host=host, port=port, **UVICORN_OPTIONS)
 
 
 def serve(
@@ -82,6 +91,14 @@ def _ensure_admin(st) -> str | None:  # type: ignore[no-untyped-def]
             display_name="系统管理员",
             now=now_utc(),
         )
+        audit.record(
+            session,
+            actor=st.actor,
+            action=AuditAction.USER_CREATED,
+            target="admin",
+            details={"role": Role.ADMIN.value, "first_admin": True},
+            via=AuditChannel.SERVICE,
+        )
     return password
 
 
@@ -100,6 +117,17 @@ def _start_scheduler(st):  # type: ignore[no-untyped-def]
     return scheduler
 
 
+def _start_backups(st: Any) -> Any:
+    s = st.settings
+    scheduler = start_backup_schedule(s, st.engine)
+    if scheduler is None:
+        typer.echo("未设置每日备份（[backup] time 为空）：请定期运行 disclosure backup。")
+    else:
+        where = s.resolve(s.backup.dir)
+        typer.echo(f"每日备份：{s.backup.time} 写入 {where}，保留最近 {s.backup.keep} 份。")
+    return scheduler
+
+
 def office(ctx: typer.Context) -> None:
     """一键启动：准备数据库、首个管理员账号、期限提醒和网页界面。"""
     st = state(ctx)
@@ -114,6 +142,7 @@ def office(ctx: typer.Context) -> None:
         outbox = s.resolve(s.notifier.outbox_dir)
         typer.echo(f"未配置 SMTP 服务器：提醒邮件保存为 .eml 文件，位于 {outbox}")
     scheduler = _start_scheduler(st)
+    backups = _start_backups(st)
     typer.echo(f"请用浏览器打开 {url} 登录。")
     if password is not None:
         shown = (
@@ -128,6 +157,8 @@ def office(ctx: typer.Context) -> None:
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
+        if backups is not None:
+            backups.shutdown(wait=False)
 
 
 @user_app.command("add")
@@ -165,6 +196,13 @@ def user_add(
             now=now_utc(),
         )
         name = user.username
+        audit.record(
+            session,
+            actor=st.actor,
+            action=AuditAction.USER_CREATED,
+            target=name,
+            details={"role": user.role, "generated_password": shown is not None},
+        )
     typer.echo(f"已新增用户 {name}（{role}）")
     if shown:
         typer.echo(f"密码：{shown}（只显示这一次）")

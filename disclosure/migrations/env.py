@@ -23,6 +23,7 @@ def _models() -> None:
         "disclosure.report.annual_models",
         "disclosure.tasks.models",
         "disclosure.casefile.models",
+        "disclosure.ops.models",
     ):
         with contextlib.suppress(ModuleNotFoundError):
             importlib.import_module(name)

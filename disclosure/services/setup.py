@@ -9,21 +9,23 @@ read of the departments, with no write transaction unless config.toml changed a 
 from __future__ import annotations
 
 from sqlalchemy import Engine
-from sqlmodel import select
+from sqlmodel import Session, select
 
+from disclosure import audit
 from disclosure.db import transaction
 from disclosure.errors import ConfigError
 from disclosure.migrate import known_revisions, stored_revision, upgrade
 from disclosure.models import Department
 from disclosure.services.departments import sync_from_settings
 from disclosure.settings import Settings
+from disclosure.vocabulary import AuditAction, AuditChannel
 
 
 def ensure_database(engine: Engine, settings: Settings) -> None:
     """Migrate to the newest schema and sync departments from config.toml."""
     upgrade(engine)
     with transaction(engine) as session:
-        sync_from_settings(session, settings)
+        _sync_departments(session, settings)
 
 
 def check_database(engine: Engine, settings: Settings) -> None:
@@ -47,7 +49,21 @@ def check_database(engine: Engine, settings: Settings) -> None:
         )
     if departments_differ(engine, settings):
         with transaction(engine) as session:
-            sync_from_settings(session, settings)
+            _sync_departments(session, settings)
+
+
+def _sync_departments(session: Session, settings: Settings) -> None:
+    """Departments from config.toml into the database; a change goes into the audit log."""
+    changed = sync_from_settings(session, settings)
+    if changed:
+        audit.record(
+            session,
+            actor="config.toml",
+            action=AuditAction.DEPARTMENT_CHANGED,
+            target=settings.config_path[-200:],
+            details={"departments_changed": changed},
+            via=AuditChannel.SERVICE,
+        )
 
 
 def departments_differ(engine: Engine, settings: Settings) -> bool:

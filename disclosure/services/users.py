@@ -11,7 +11,6 @@ from contextlib import suppress
 from datetime import datetime
 from functools import lru_cache
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -19,9 +18,10 @@ from sqlmodel import Session, select
 from disclosure.errors import InvalidInput, NotFound
 from disclosure.models import Role, User
 from disclosure.services.departments import find_department
+from disclosure.services.passwords import check_password, make_hasher
+from disclosure.services.sessions import close_user_sessions
 
-MIN_PASSWORD_LENGTH = 8
-_HASHER = PasswordHasher()
+_HASHER = make_hasher()  # parameters and their reasons: services.passwords
 
 
 @lru_cache(maxsize=1)
@@ -58,10 +58,7 @@ def create_user(
         raise InvalidInput(
             f"角色须为 admin、clerk 或 department，收到 {role!r} / unknown role", field="--role"
         ) from exc
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"密码至少 {MIN_PASSWORD_LENGTH} 位 / password too short", field="--password"
-        )
+    check_password(password, username=username, context=[display_name])
     if session.exec(select(User).where(User.username == username)).first() is not None:
         raise InvalidInput(f"用户名已存在：{username} / username taken", field="--username")
     department_id = None
@@ -122,18 +119,22 @@ def count_users(session: Session) -> int:
 
 
 def set_active(session: Session, *, user_id: int, active: bool) -> User:
+    """Enable or disable an account; disabling ends all its sign-ins (ASVS 5.0 7.4.2)."""
     user = get_user(session, user_id)
     user.active = active
     session.add(user)
+    if not active:
+        close_user_sessions(session, user_id=user_id)
     return user
 
 
-def set_password(session: Session, *, user_id: int, password: str) -> User:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            f"密码至少 {MIN_PASSWORD_LENGTH} 位 / password too short", field="--password"
-        )
+def set_password(
+    session: Session, *, user_id: int, password: str, keep_session: str | None = None
+) -> User:
+    """Set a new password and end the account's sign-ins (but the token `keep_session`)."""
     user = get_user(session, user_id)
+    check_password(password, username=user.username, context=[user.display_name])
     user.password_hash = hash_password(password)
     session.add(user)
+    close_user_sessions(session, user_id=user_id, keep=keep_session)
     return user

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import anyio.to_thread
@@ -15,18 +16,21 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from disclosure.clock import today_in
 from disclosure.services.office import OfficeCache
+from disclosure.services.throttle import ThrottlePolicy
 from disclosure.settings import Settings
 from disclosure.web import errors, filters
 from disclosure.web.deps import csrf_guard
+from disclosure.web.edge import RequestGate
+from disclosure.web.headers import SecurityHeaders
 from disclosure.web.keepalive import KeepAliveLimit
 from disclosure.web.listing import ListedCache
-from disclosure.web.security import LoginThrottle, secret_key
+from disclosure.web.security import secret_key
 
 HERE = Path(__file__).parent
-SESSION_MAX_AGE = 8 * 3600  # one working day
 
 
 @dataclass
@@ -36,11 +40,17 @@ class WebState:
     settings: Settings
     engine: Engine
     templates: Jinja2Templates
-    throttle: LoginThrottle
+    throttle: ThrottlePolicy
     clock: Callable[[], date]
     owns_engine: bool
     offices: OfficeCache
     rows: ListedCache
+    secret: str
+    sign_ins: threading.BoundedSemaphore  # password checks running at once (services.passwords)
+
+    @property
+    def session_lifetime(self) -> timedelta:
+        return timedelta(hours=self.settings.web.session_hours)
 
     def today(self) -> date:
         return self.clock()
@@ -65,16 +75,24 @@ def create_app(
         ensure_database(engine, settings)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.auto_reload = False  # compile each template once, no stat() per request
-    filters.install(templates.env)
+    filters.install(templates.env, timezone=settings.office.timezone)
+    web = settings.web
+    key = secret_key(settings)
     state = WebState(
         settings=settings,
         engine=engine,
         templates=templates,
-        throttle=LoginThrottle(settings.web.login_attempts, settings.web.login_window_seconds),
+        throttle=ThrottlePolicy(
+            attempts=web.login_attempts,
+            address_attempts=web.address_attempts,
+            window=timedelta(seconds=web.login_window_seconds),
+        ),
         clock=today or (lambda: today_in(settings.office.timezone)),
         owns_engine=owns,
         offices=OfficeCache(settings),
         rows=ListedCache(),
+        secret=key,
+        sign_ins=threading.BoundedSemaphore(web.concurrent_sign_ins),
     )
 
     @asynccontextmanager
@@ -98,14 +116,23 @@ def create_app(
         dependencies=[Depends(csrf_guard)],
     )
     app.state.web = state
+    # Added innermost first. The gate reads the session the session middleware decoded; the
+    # proxy middleware (only with `[web] trusted_proxies`) sets the client address and scheme
+    # from X-Forwarded-For/-Proto of those proxies; the keep-alive limit counts the real
+    # connection; the security headers go on every response.
+    app.add_middleware(RequestGate, engine=engine, max_body=web.max_request_mb * 1024 * 1024)
     app.add_middleware(
         SessionMiddleware,
-        secret_key=secret_key(settings),
-        session_cookie="disclosure_session",
-        max_age=SESSION_MAX_AGE,
+        secret_key=key,
+        session_cookie=session_cookie_name(web.https),
+        max_age=web.idle_minutes * 60,
         same_site="lax",
+        https_only=web.https,
     )
-    app.add_middleware(KeepAliveLimit, limit=settings.web.keepalive_requests)
+    if web.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(web.trusted_proxies))
+    app.add_middleware(KeepAliveLimit, limit=web.keepalive_requests)
+    app.add_middleware(SecurityHeaders, https=web.https)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)
 
@@ -113,6 +140,7 @@ def create_app(
         admin,
         annual,
         applications,
+        audit,
         auth,
         dashboard,
         documents,
@@ -120,9 +148,16 @@ def create_app(
         tasks,
     )
 
-    for module in (auth, dashboard, applications, documents, exports, admin, tasks, annual):
+    for module in (
+        auth, dashboard, applications, documents, exports, admin, audit, tasks, annual
+    ):  # fmt: skip
         app.include_router(module.router)
     return app
+
+
+def session_cookie_name(https: bool) -> str:
+    """`__Host-` over HTTPS: the browser then insists on Secure, path / and no Domain."""
+    return "__Host-disclosure_session" if https else "disclosure_session"
 
 
 def _limit_threads(engine: Engine) -> None:

@@ -11,15 +11,20 @@ from typing import TYPE_CHECKING, Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session, select
 
+from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import NotFound, PermissionDenied
 from disclosure.models import Application, Role, User
+from disclosure.services.sessions import find_user
+from disclosure.web.edge import SESSION_TOKEN
 from disclosure.web.security import CSRF_FIELD, csrf_valid
 
 if TYPE_CHECKING:
     from disclosure.web.app import WebState
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+SEEN_KEY = "seen"
+IDLE_TOUCH = 60  # seconds
 
 
 class LoginRequired(Exception):
@@ -28,6 +33,13 @@ class LoginRequired(Exception):
 
 def web(request: Request) -> WebState:
     return request.app.state.web
+
+
+def client_address(request: Request) -> str:
+    """The client's IP address. Behind a proxy listed in `[web] trusted_proxies` it is the one
+    the proxy forwarded (uvicorn's ProxyHeadersMiddleware, installed by `create_app`);
+    X-Forwarded-For from anyone else is ignored."""
+    return request.client.host if request.client else ""
 
 
 async def csrf_guard(request: Request) -> AsyncIterator[None]:
@@ -56,9 +68,13 @@ async def current_user(request: Request) -> User:
 
     Runs on the event loop, not in the thread pool: it is one primary-key read, cheaper than
     the hop to a worker thread and back, which every request would otherwise pay (measured
-    in docs/bench-notes/web.md).
+    in docs/bench-notes/web.md). For requests with a body the request gate has already
+    checked (web.edge) and left the user on the request.
     """
-    if not isinstance(request.session.get("uid"), int):
+    user = getattr(request.state, "user", None)
+    if isinstance(user, User):
+        return user
+    if not request.session.get(SESSION_TOKEN):
         raise LoginRequired
     with transaction(web(request).engine, write=False) as session:
         return signed_in(request, session)
@@ -70,16 +86,24 @@ def signed_in(request: Request, session: Session) -> User:
     For the pages that every clerk loads all day (the list): one transaction per request
     instead of two, which on PostgreSQL is one connection check-out and three round trips
     fewer.
+
+    The session cookie is re-signed at most once a minute (`IDLE_TOUCH`): its signature's
+    timestamp is what `[web] idle_minutes` measures, so a user who keeps reading stays signed
+    in and one who walks away is signed out.
     """
-    uid = request.session.get("uid")
-    user = session.get(User, uid) if isinstance(uid, int) else None
-    if user is None or not user.active or user.username != request.session.get("username"):
+    now = now_utc()
+    user = find_user(session, request.session.get(SESSION_TOKEN), now=now)
+    if user is None:
         request.session.clear()
         raise LoginRequired
     # Detached: a rollback of the page's transaction (bad input) must not expire the user,
     # whom the error page still shows.
     session.expunge(user)
     request.state.user = user
+    stamp = int(now.timestamp())
+    seen = request.session.get(SEEN_KEY)
+    if not isinstance(seen, int) or stamp - seen >= IDLE_TOUCH:
+        request.session[SEEN_KEY] = stamp
     return user
 
 

@@ -79,4 +79,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         message = "页面不存在" if exc.status_code == 404 else str(exc.detail)
-        return error_page(request, exc.status_code, message)
+        response = error_page(request, exc.status_code, message)
+        response.headers.update(exc.headers or {})
+        return response

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from jinja2 import Environment, pass_environment
 from markupsafe import Markup
 
 from disclosure.outcomes import OUTCOMES
+from disclosure.timefmt import local_time
 from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, EventKind, Role, Stage
 
 
@@ -65,8 +66,9 @@ def _app_row_filter() -> Callable[[Environment, Any], Markup]:
     return app_row
 
 
-def install(env: Environment) -> None:
+def install(env: Environment, *, timezone: str = "Asia/Shanghai") -> None:
     env.filters["row_class"] = row_class
+    env.filters["local_time"] = partial(local_time, tz=timezone)  # stored UTC → office time
     env.filters["app_row"] = _app_row_filter()
     env.globals.update(
         CHANNEL_LABELS=Channel.labels(),

@@ -1,14 +1,10 @@
-"""Secret key, CSRF tokens and login throttling. No state is created at import time."""
+"""Secret key and CSRF tokens. No state is created at import time."""
 
 from __future__ import annotations
 
 import hmac
 import os
 import secrets
-import threading
-import time
-from collections import deque
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -60,41 +56,3 @@ def csrf_valid(session: dict, submitted: object) -> bool:
     if not expected or not isinstance(submitted, str) or not submitted:
         return False
     return hmac.compare_digest(expected.encode(), submitted.encode())
-
-
-class LoginThrottle:
-    """At most `attempts` failed logins per (username, address) within `window` seconds."""
-
-    def __init__(
-        self, attempts: int, window: float, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.attempts = attempts
-        self.window = window
-        self.clock = clock
-        self._failures: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
-        now = self.clock()
-        q = self._failures.setdefault(key, deque())
-        while q and now - q[0] > self.window:
-            q.popleft()
-        return q
-
-    def blocked_for(self, username: str, address: str) -> int:
-        """Seconds until another attempt is allowed (0 = allowed now)."""
-        key = (username.strip().lower(), address)
-        with self._lock:
-            q = self._recent(key)
-            if len(q) < self.attempts:
-                return 0
-            return max(1, int(self.window - (self.clock() - q[0])) + 1)
-
-    def failed(self, username: str, address: str) -> None:
-        key = (username.strip().lower(), address)
-        with self._lock:
-            self._recent(key).append(self.clock())
-
-    def succeeded(self, username: str, address: str) -> None:
-        with self._lock:
-            self._failures.pop((username.strip().lower(), address), None)

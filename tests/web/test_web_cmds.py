@@ -42,13 +42,15 @@ def test_user_add_generates_and_prints_a_password(cli, engine):
 
 
 def test_user_add_refuses_bad_input_and_writes_nothing(cli, engine):
-    r = cli("user", "add", "--username", "x", "--role", "department", "--password", "12345678")
+    good = "plum-kettle-harbour"
+    r = cli("user", "add", "--username", "x", "--role", "department", "--password", good)
     assert r.exit_code == 2
     assert "--department" in r.stderr
-    r = cli("user", "add", "--username", "y", "--role", "chief", "--password", "12345678")
+    r = cli("user", "add", "--username", "y", "--role", "chief", "--password", good)
     assert r.exit_code == 2 and "--role" in r.stderr
-    r = cli("user", "add", "--username", "z", "--role", "clerk", "--password", "short")
-    assert r.exit_code == 2 and "--password" in r.stderr
+    for weak in ("short", "12345678", "1234567890", "qwertyuiop", "zzzzzzzzzz"):
+        r = cli("user", "add", "--username", "z", "--role", "clerk", "--password", weak)
+        assert r.exit_code == 2 and "password" in r.stderr, weak
     with transaction(engine, write=False) as session:
         assert session.exec(select(User)).all() == []
 

@@ -6,13 +6,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
+from disclosure import audit
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.models import Role
 from disclosure.services import calendar_years, users
 from disclosure.services.departments import add_department, list_departments
-from disclosure.web.deps import AdminUser, OfficeUser, web
+from disclosure.vocabulary import AuditAction
+from disclosure.web.deps import AdminUser, OfficeUser, client_address, web
 from disclosure.web.forms import Form, text, values
 from disclosure.web.render import flash, render
 
@@ -64,6 +66,14 @@ def add_user(request: Request, user: AdminUser, form: Form) -> Response:
             now=now_utc(),
         )
         name = new.username
+        audit.record(
+            session,
+            actor=user.username,
+            action=AuditAction.USER_CREATED,
+            target=name,
+            details={"role": new.role, "generated_password": generated},
+            address=client_address(request),
+        )
     note = f"，初始密码：{password}（请转告本人并提醒修改）" if generated else ""
     flash(request, f"已新增用户 {name}{note}")
     return RedirectResponse("/admin/users", status_code=303)
@@ -75,7 +85,14 @@ def toggle_user(request: Request, user_id: int, user: AdminUser, form: Form) -> 
     if user_id == user.id and not active:
         raise InvalidInput("不能停用自己的账号 / cannot disable yourself", field="active")
     with transaction(web(request).engine) as session:
-        users.set_active(session, user_id=user_id, active=active)
+        changed = users.set_active(session, user_id=user_id, active=active)
+        audit.record(
+            session,
+            actor=user.username,
+            action=AuditAction.USER_ENABLED if active else AuditAction.USER_DISABLED,
+            target=changed.username,
+            address=client_address(request),
+        )
     flash(request, "已启用该用户" if active else "已停用该用户")
     return RedirectResponse("/admin/users", status_code=303)
 
@@ -100,13 +117,21 @@ def add_dept(request: Request, user: AdminUser, form: Form) -> Response:
         request, shown, errors, status
     )
     with transaction(web(request).engine) as session:
-        add_department(
+        dep = add_department(
             session,
             code=text(form, "code"),
             name=text(form, "name"),
             contact=text(form, "contact"),
             email=text(form, "email"),
             phone=text(form, "phone"),
+        )
+        audit.record(
+            session,
+            actor=user.username,
+            action=AuditAction.DEPARTMENT_CREATED,
+            target=dep.code,
+            details={"name": dep.name},
+            address=client_address(request),
         )
     flash(request, f"已新增部门：{text(form, 'name')}")
     return RedirectResponse("/admin/departments", status_code=303)

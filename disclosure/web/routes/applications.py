@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from disclosure import audit
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput, PermissionDenied
@@ -27,6 +28,7 @@ from disclosure.services.queries import (
 )
 from disclosure.services.registration import parse_create, register_application
 from disclosure.services.views import detail
+from disclosure.vocabulary import AuditAction
 from disclosure.web import integrations
 from disclosure.web.actions import ACTIONS, lookup
 from disclosure.web.casefile_view import casefile_section
@@ -34,6 +36,7 @@ from disclosure.web.deps import (
     AuthorizedNumber,
     CurrentUser,
     OfficeUser,
+    client_address,
     department_scope,
     signed_in,
     web,
@@ -260,6 +263,14 @@ def issue_letter(
             number=number,
             kind=text(form, "kind"),
             fields=shown,
+        )
+        audit.record(
+            session,
+            actor=user.username,
+            action=AuditAction.DOCUMENT_DOWNLOADED,
+            target=number,
+            details={"file": name},
+            address=client_address(request),
         )
     return Response(
         content,

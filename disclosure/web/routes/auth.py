@@ -1,17 +1,25 @@
-"""Signing in and out (argon2 passwords, throttled per username and address)."""
+"""Signing in and out: argon2 passwords, server-side sessions, a throttle kept in the
+database, every sign-in and failure in the audit log (docs/security.md)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from disclosure import audit
+from disclosure.clock import now_utc
 from disclosure.db import transaction
+from disclosure.services import sessions, throttle
 from disclosure.services.users import authenticate
-from disclosure.web.deps import web
+from disclosure.vocabulary import AuditAction
+from disclosure.web.deps import client_address, web
+from disclosure.web.devices import known_device, remember_device
+from disclosure.web.edge import SESSION_TOKEN, signed_in_user
 from disclosure.web.render import flash, render
 from disclosure.web.security import csrf_token
 
 router = APIRouter()
+SIGN_IN_WAIT = 10.0  # seconds to wait for a free password check before answering 503
 
 
 def _safe_next(target: str | None) -> str:
@@ -23,7 +31,7 @@ def _safe_next(target: str | None) -> str:
 
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> Response:
-    if isinstance(request.session.get("uid"), int):
+    if signed_in_user(web(request).engine, request.session) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
     return render(request, "login.html", {"next": _safe_next(next)})
 
@@ -36,30 +44,100 @@ def login(
     next: str = Form("/"),
 ) -> Response:
     st = web(request)
-    address = request.client.host if request.client else "?"
+    https = st.settings.web.https
+    address = client_address(request)
+    device = known_device(request, secret=st.secret, https=https, username=username)
     context = {"next": _safe_next(next), "form": {"username": username}}
-    wait = st.throttle.blocked_for(username, address)
+    now = now_utc()
+    with transaction(st.engine, write=False) as session:
+        wait = throttle.blocked_for(
+            session,
+            policy=st.throttle,
+            username=username,
+            address=address,
+            device=device,
+            now=now,
+        )
     if wait:
         minutes = (wait + 59) // 60
-        context["errors"] = {
-            "_form": f"登录失败次数过多，请 {minutes} 分钟后再试 / too many attempts"
-        }
+        context["errors"] = {"_form": f"登录失败次数过多，请 {minutes} 分钟后再试"}
         return render(request, "login.html", context, 429)
+    if not st.sign_ins.acquire(timeout=SIGN_IN_WAIT):
+        context["errors"] = {"_form": "同时登录的人较多，请稍后再试"}
+        return render(request, "login.html", context, 503)
+    try:
+        # Not in a write transaction: the password check takes tens of milliseconds and must
+        # not hold SQLite's write lock (a stale hash is re-hashed when the session commits).
+        with transaction(st.engine, write=False) as session:
+            user = authenticate(session, username=username, password=password)
+            uid, name = (user.id, user.username) if user is not None else (None, "")
+    finally:
+        st.sign_ins.release()
+    now = now_utc()
     with transaction(st.engine) as session:
-        user = authenticate(session, username=username, password=password)
-    if user is None:
-        st.throttle.failed(username, address)
-        context["errors"] = {"_form": "用户名或密码错误 / wrong username or password"}
+        if uid is None:
+            locked = throttle.record_failure(
+                session,
+                policy=st.throttle,
+                username=username,
+                address=address,
+                device=device,
+                now=now,
+            )
+            audit.record(
+                session,
+                actor=username,
+                action=AuditAction.SIGN_IN_FAILED,
+                address=address,
+                now=now,
+            )
+            if locked:
+                audit.record(
+                    session,
+                    actor=username,
+                    action=AuditAction.SIGN_IN_LOCKED,
+                    address=address,
+                    details={"known_browser": device is not None},
+                    now=now,
+                )
+        else:
+            sessions.close_session(session, request.session.get(SESSION_TOKEN))  # any earlier
+            throttle.record_success(session, username=username, address=address, device=device)
+            token = sessions.open_session(
+                session,
+                user_id=uid,
+                now=now,
+                lifetime=st.session_lifetime,
+                address=address,
+                user_agent=request.headers.get("user-agent", ""),
+            )
+            audit.record(session, actor=name, action=AuditAction.SIGN_IN, address=address, now=now)
+    if uid is None:
+        context["errors"] = {"_form": "用户名或密码错误"}
         return render(request, "login.html", context, 400)
-    st.throttle.succeeded(username, address)
     request.session.clear()  # a fresh session (and CSRF token) on every sign-in
-    request.session.update({"uid": user.id, "username": user.username})
+    request.session[SESSION_TOKEN] = token
     csrf_token(request.session)
-    return RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    remember_device(response, secret=st.secret, https=https, username=name, device=device)
+    return response
 
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
+    st = web(request)
+    user = getattr(request.state, "user", None)
+    with transaction(st.engine) as session:
+        sessions.close_session(session, request.session.get(SESSION_TOKEN))
+        if user is not None:
+            audit.record(
+                session,
+                actor=user.username,
+                action=AuditAction.SIGN_OUT,
+                address=client_address(request),
+            )
     request.session.clear()
     flash(request, "已退出登录")
-    return RedirectResponse("/login", status_code=303)
+    response = RedirectResponse("/login", status_code=303)
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response

@@ -1,0 +1,142 @@
+"""Putting a backup back (`disclosure restore FILE [--force]`).
+
+Order: verify the whole archive and stage its files; refuse a backup of the other database
+kind or of a newer schema than this version knows; refuse a database (or document store)
+that already holds data unless `force` — and then first write a backup of what is about to
+be replaced (`disclosure-before-restore-…`, never pruned); restore the database, the secret
+key and the documents; compare every table's row count with the manifest; migrate an older
+schema to this version; record the restore in the (restored) audit log.
+
+The configuration is not put back: the server restored to may need other settings (a new
+database address); the archive keeps it under config/ (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from disclosure import audit
+from disclosure.backup import database
+from disclosure.backup.archive import PRE_RESTORE_PREFIX, backup_dir, verify_backup, write_backup
+from disclosure.backup.parts import documents_dir
+from disclosure.db import transaction
+from disclosure.errors import Conflict, InvalidInput
+from disclosure.migrate import alembic_config
+from disclosure.services.setup import ensure_database
+from disclosure.settings import Settings
+from disclosure.vocabulary import AuditAction, AuditChannel
+from disclosure.web.security import secret_key_path
+
+BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+@dataclass
+class Restored:
+    manifest: dict[str, Any]
+    replaced: Path | None  # the backup of what was there before (with --force)
+    set_aside: list[Path] = field(default_factory=list)  # folders moved out of the way
+
+
+def _known_revision(engine: Engine, revision: str | None) -> bool:
+    if revision is None:
+        return True
+    scripts = ScriptDirectory.from_config(alembic_config(engine))
+    return revision in {s.revision for s in scripts.walk_revisions()}
+
+
+def _has_files(folder: Path) -> bool:
+    return folder.is_dir() and any(p.is_file() for p in folder.rglob("*"))
+
+
+def restore_backup(
+    engine: Engine, settings: Settings, path: Path, *, force: bool, actor: str, now: datetime
+) -> Restored:
+    with tempfile.TemporaryDirectory(prefix="disclosure-restore-") as tmp:
+        staging = Path(tmp)
+        manifest = verify_backup(path, settings, extract_to=staging)
+        db = manifest["database"]
+        here = database.backend(engine)
+        if db["backend"] != here:
+            raise InvalidInput(
+                f"该备份来自 {BACKENDS.get(db['backend'], db['backend'])} 数据库，"
+                f"当前配置的是 {BACKENDS[here]}，不能直接恢复",
+                field="file",
+            )
+        if not _known_revision(engine, db["revision"]):
+            raise InvalidInput(
+                f"该备份来自更新的版本（数据库结构 {db['revision']}），请先升级本系统再恢复",
+                field="file",
+            )
+        docs = documents_dir(settings)
+        present = database.occupied(engine, settings)
+        if _has_files(docs):
+            present.append(f"文档库 {docs}")
+        replaced = None
+        if present:
+            if not force:
+                raise Conflict(
+                    "目标不是空的（" + "，".join(present[:6]) + "）；确需用备份覆盖，请加 "
+                    "--force（将先把现有数据另行备份）",
+                    field="force",
+                )
+            replaced = write_backup(
+                engine, settings, out_dir=backup_dir(settings), now=now, prefix=PRE_RESTORE_PREFIX
+            ).path
+        stamp = now.strftime("%Y%m%dT%H%M%SZ")
+        staged_db = staging / db["file"]
+        if here == "sqlite":
+            database.restore_sqlite(engine, staged_db)
+        else:
+            database.restore_postgres(engine, settings, staged_db, stamp.lower())
+        result = Restored(manifest, replaced)
+        _restore_files(settings, staging, manifest, stamp, result)
+    counts = database.live_counts(engine)
+    if counts != db["counts"]:
+        differ = sorted(
+            k for k in set(counts) | set(db["counts"]) if counts.get(k) != db["counts"].get(k)
+        )
+        raise Conflict(f"恢复后的数据与备份清单不符（{'、'.join(differ[:5])}）", field="file")
+    ensure_database(engine, settings)  # an older schema is migrated to this version
+    with transaction(engine) as session:
+        audit.record(
+            session,
+            actor=actor,
+            action=AuditAction.RESTORED,
+            target=path.name,
+            details={
+                "backup_created_at": manifest.get("created_at"),
+                "replaced_copy": str(replaced) if replaced else "",
+            },
+            via=AuditChannel.CLI,
+            now=now,
+        )
+    return result
+
+
+def _restore_files(
+    settings: Settings, staging: Path, manifest: dict[str, Any], stamp: str, result: Restored
+) -> None:
+    parts = {p["name"]: p for p in manifest.get("parts", [])}
+    if "secret_key" in parts:
+        staged = next((staging / "secret_key").iterdir())
+        target = secret_key_path(settings)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(staged, 0o600)
+        shutil.move(str(staged), str(target))
+    if "documents" in parts:
+        docs = documents_dir(settings)
+        if docs.exists():
+            aside = docs.with_name(f"{docs.name}.before-restore-{stamp}")
+            docs.rename(aside)
+            result.set_aside.append(aside)
+        docs.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(staging / "documents"), str(docs))
