@@ -11,7 +11,7 @@ import typer
 
 from disclosure import audit
 from disclosure.backup.schedule import start_backup_schedule
-from disclosure.cli.state import state
+from disclosure.cli.state import AppState, state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.models import Role
@@ -38,7 +38,9 @@ def register(app: typer.Typer) -> None:
     app.add_typer(user_app, name="user")
 
 
-def _run(st, host: str, port: int, workers: int = 1) -> None:  # type: ignore[no-untyped-def]
+def _run(st: AppState, host: str, port: int, workers: int = 1) -> None:
+    # The web stack (uvicorn, FastAPI) is loaded by the serving commands only: every other
+    # command starts without it (issue 19: CLI start-up).
     import uvicorn
 
     if workers > 1:
@@ -56,8 +58,9 @@ def _run(st, host: str, port: int, workers: int = 1) -> None:  # type: ignore[no
         )
         return
     from disclosure.web.app import create_app
+    from disclosure.web.server import tune_process
 
-    web_app = create_app(st.settings, st.engine)
+    web_app = create_app(st.settings, st.engine, on_start=tune_process)
     uvicorn.run(web_app, host=host, port=port, **UVICORN_OPTIONS)
 
 

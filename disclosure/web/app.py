@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -21,39 +18,29 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from disclosure.clock import today_in
 from disclosure.services.office import OfficeCache
 from disclosure.services.throttle import ThrottlePolicy
-from disclosure.settings import Settings
+from disclosure.settings import Settings, load_settings
 from disclosure.web import errors, filters
 from disclosure.web.deps import csrf_guard
 from disclosure.web.edge import RequestGate
 from disclosure.web.headers import SecurityHeaders
 from disclosure.web.keepalive import KeepAliveLimit
 from disclosure.web.listing import ListedCache
+from disclosure.web.routes import (
+    admin,
+    annual,
+    applications,
+    audit,
+    auth,
+    dashboard,
+    documents,
+    exports,
+    tasks,
+)
 from disclosure.web.security import secret_key
+from disclosure.web.server import tune_process
+from disclosure.web.state import WebState
 
 HERE = Path(__file__).parent
-
-
-@dataclass
-class WebState:
-    """What every request needs; kept on `app.state.web`."""
-
-    settings: Settings
-    engine: Engine
-    templates: Jinja2Templates
-    throttle: ThrottlePolicy
-    clock: Callable[[], date]
-    owns_engine: bool
-    offices: OfficeCache
-    rows: ListedCache
-    secret: str
-    sign_ins: threading.BoundedSemaphore  # password checks running at once (services.passwords)
-
-    @property
-    def session_lifetime(self) -> timedelta:
-        return timedelta(hours=self.settings.web.session_hours)
-
-    def today(self) -> date:
-        return self.clock()
 
 
 def create_app(
@@ -61,10 +48,12 @@ def create_app(
     engine: Engine | None = None,
     *,
     today: Callable[[], date] | None = None,
+    on_start: Callable[[Engine], None] | None = None,
 ) -> FastAPI:
     """Build the web app. Without `engine`, one is made (and migrated) from `settings`.
 
-    `today` replaces the office clock (tests, demonstrations).
+    `today` replaces the office clock (tests, demonstrations); `on_start` runs once when the
+    server starts the app (the server command tunes the process there: `web.server`).
     """
     owns = engine is None
     if engine is None:
@@ -97,12 +86,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        _limit_threads(engine)
-        # Everything built so far (modules, compiled templates, SQL caches) lives as long as
-        # the process: keep it out of the cyclic collector's full passes, which otherwise
-        # walk it all and stall every request in flight (CPython's gc.freeze).
-        gc.collect()
-        gc.freeze()
+        if on_start is not None:
+            on_start(engine)
         yield
         if state.owns_engine:
             state.engine.dispose()
@@ -136,18 +121,6 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)
 
-    from disclosure.web.routes import (
-        admin,
-        annual,
-        applications,
-        audit,
-        auth,
-        dashboard,
-        documents,
-        exports,
-        tasks,
-    )
-
     for module in (
         auth, dashboard, applications, documents, exports, admin, audit, tasks, annual
     ):  # fmt: skip
@@ -160,26 +133,10 @@ def session_cookie_name(https: bool) -> str:
     return "__Host-disclosure_session" if https else "disclosure_session"
 
 
-def _limit_threads(engine: Engine) -> None:
-    """Run at most as many sync routes at once as the engine keeps pooled connections.
-
-    Sync routes and dependencies run in AnyIO's thread pool (40 threads by default). More
-    threads than pooled connections only open and close overflow connections (on SQLite each
-    new connection repeats its PRAGMAs) and contend for the GIL; requests beyond the limit
-    wait for a thread instead, which is cheaper.
-    """
-    size = getattr(engine.pool, "size", None)
-    if callable(size):
-        limiter = anyio.to_thread.current_default_thread_limiter()
-        limiter.total_tokens = max(2, min(limiter.total_tokens, int(size())))
-
-
 def create_app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` (several worker processes: `disclosure serve --workers`).
 
     Each worker process calls it once: settings from $DISCLOSURE_CONFIG (or ./config.toml),
     its own engine. The database is already migrated by the parent `serve` command.
     """
-    from disclosure.settings import load_settings
-
-    return create_app(load_settings())
+    return create_app(load_settings(), on_start=tune_process)

@@ -6,7 +6,7 @@ Access to an application is decided in `authorized_number` and nowhere else.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session, select
@@ -18,9 +18,7 @@ from disclosure.models import Application, Role, User
 from disclosure.services.sessions import find_user
 from disclosure.web.edge import SESSION_TOKEN
 from disclosure.web.security import CSRF_FIELD, csrf_valid
-
-if TYPE_CHECKING:
-    from disclosure.web.app import WebState
+from disclosure.web.state import WebState
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SEEN_KEY = "seen"
