@@ -21,7 +21,7 @@ from disclosure.report.ledger_columns import BY_KEY
 from disclosure.report.ledger_rows import Row
 from disclosure.schemas import ApplicationCreate
 from disclosure.services import applications as svc
-from disclosure.services.deadlines import columns
+from disclosure.services.deadlines import ABANDON_REASONS, SERVED_KINDS, columns
 from disclosure.services.office import Office
 from disclosure.services.registration import (
     REGISTERED,
@@ -66,6 +66,7 @@ ENGINE_COLUMNS = {
     "extension": "延期日期",
     "extension_granted": "延期日期",
     "extend": "延期工作日数",
+    "days": "延期工作日数",
     "replied": "办结日期",
     "withdrawn": "办结日期",
     "abandoned": "办结日期",
@@ -162,6 +163,8 @@ def _rule_event(ev: svc.EventInput, *, trusted: bool) -> Event:
         approver=ev.approver,
         note=ev.note,
         trusted=trusted,
+        served=ev.on if ev.kind in SERVED_KINDS else None,  # see services.deadlines.served_on
+        reason=ABANDON_REASONS.get(ev.outcome or "") if ev.kind == EventKind.ABANDONED else None,
     )
 
 
@@ -169,7 +172,8 @@ def _compute(events: list[Event], policy: Policy, ctx: Context, column: str) -> 
     try:
         return compute(events, ctx.office.calendar, policy)
     except RulesError as exc:
-        raise RowFailure(ENGINE_COLUMNS.get(exc.field, column), exc.message) from exc
+        key = exc.step.value if exc.field == "on" and exc.step else exc.field
+        raise RowFailure(ENGINE_COLUMNS.get(key, column), exc.message) from exc
 
 
 def plan(row: Row, ctx: Context) -> Planned:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, select
@@ -17,7 +18,7 @@ from rules.errors import (
     RulesError,
     SequenceError,
 )
-from rules.events import Event, EventKind
+from rules.events import AbandonReason, Event, EventKind
 
 ENGINE_KINDS = {k.value for k in EventKind}
 
@@ -35,7 +36,38 @@ OPTION_FOR_FIELD = {
     "fee_paid": "--date",
     "pause": "--date",
     "date": "--date",
+    # The engine's fields are `rules.events.Event` attributes (see rules/errors.py).
+    "on": "--date",
+    "days": "--days",
+    "due": "--due",
+    "end": "--end",
+    "served": "--served",
+    "party": "--party",
+    "note": "--note",
+    "reason": "--reason",
 }
+
+# Outcome codes of deemed abandonment → the engine's reason (annual report 三(六)1, 2).
+ABANDON_REASONS = {"6.1": AbandonReason.CORRECTION, "6.2": AbandonReason.FEE}
+# Letters whose addressee's period runs from service (rulebook §11).
+SERVED_KINDS = {
+    EventKind.CORRECTION_REQUESTED.value,
+    EventKind.CONSULTATION_SENT.value,
+    EventKind.FEE_NOTICE_SENT.value,
+}
+
+
+def served_on(rec: EventRecord) -> date | None:
+    """The day the letter of `rec` reached its addressee (rulebook §11).
+
+    Bridge until the case file records service: a letter without a recorded served date
+    (`data["served_on"]`) counts as served the day it was sent, as this product counted
+    before the engine knew served dates. Remove the fallback once service is recorded.
+    """
+    if rec.kind not in SERVED_KINDS:
+        return None
+    raw = (rec.data or {}).get("served_on")
+    return date.fromisoformat(raw) if raw else rec.on
 
 
 def option_for(exc: RulesError) -> str:
@@ -59,6 +91,10 @@ def to_rule_event(rec: EventRecord, *, trusted: bool = True) -> Event | None:
         approver=rec.approver,
         note=rec.note,
         trusted=trusted,
+        served=served_on(rec),
+        reason=ABANDON_REASONS.get(rec.outcome or "")
+        if rec.kind == EventKind.ABANDONED.value
+        else None,
     )
 
 
@@ -115,15 +151,15 @@ def columns(d: Deadlines | None) -> dict[str, Any]:
             "paused_until": None,
             "awaiting_correction": False,
         }
-    last = d.pauses[-1] if d.pauses else None
+    last = d.last_pause
     return {
         "reply_due": d.reply_due,
         "next_action_due": d.next_action_due(),
         "internal_target": d.internal_target,
         "correction_notice_due": d.correction_notice_due,
         "provisional": d.provisional,
-        "paused_from": last.start if last else None,
-        "paused_until": last.end if last else None,
+        "paused_from": last[0] if last else None,
+        "paused_until": last[1] if last else None,
         "awaiting_correction": d.awaiting_correction,
         "closed_on": d.closed_on,
         "closed_on_time": d.closed_on_time,

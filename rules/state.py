@@ -1,0 +1,148 @@
+"""The facts collected while walking an application's events, as ordinals.
+
+`Walk` holds what the events said (each step's event) and the few numbers the hot path keeps
+(consultation lapses, the fee pause); its methods derive the reply clock's pauses and due
+date (rulebook §§2, 4, 6–7). Ordinals are `date.toordinal()`.
+"""
+
+from __future__ import annotations
+
+from rules import periods
+from rules.calendar import WorkingCalendar
+from rules.clocks import FlagKind, Policy
+from rules.events import Event
+
+Span = tuple[int, int]
+
+
+class Consultation:
+    """One consultation letter (Reg. Arts. 32, 34), as ordinals.
+
+    `lapse`: the 15th working day after service (after sending while unserved: the earliest
+    it can be); `end`: the reply clock's last paused day (rulebook §6): the answer or the
+    lapse, whichever first.
+    """
+
+    __slots__ = ("answer", "end", "event", "lapse", "sent", "served")
+
+    def __init__(self, event: Event, sent: int, served: int | None, lapse: int) -> None:
+        self.event = event
+        self.sent = sent
+        self.served = served
+        self.lapse = self.end = lapse
+        self.answer: Event | None = None
+
+    @property
+    def party(self) -> str:
+        return self.event.party or ""
+
+    @property
+    def answered(self) -> int | None:
+        return self.answer.on.toordinal() if self.answer is not None else None
+
+
+class Walk:
+    """Mutable facts while walking the events in date order; read by `Deadlines`.
+
+    Attributes left at their class default were not touched by any event (the common case,
+    so an instance sets only what its events change).
+    """
+
+    correction: Event | None = None  # CORRECTION_REQUESTED
+    corrected: Event | None = None  # CORRECTION_RECEIVED
+    extension: Event | None = None
+    deferral: Event | None = None
+    fee: Event | None = None  # FEE_NOTICE_SENT
+    fee_accepted: Event | None = None  # LATE_PAYMENT_ACCEPTED
+    fee_paid: Event | None = None
+    closing: Event | None = None
+    fee_sent = 0  # ordinals of the fee notice: sent,
+    fee_lapse = 0  # the payment period's last day (from sending while unserved),
+    fee_end = 0  # and the fee pause's last day (rulebook §7)
+    manual: tuple[Span, ...] = ()
+    rechecks: tuple[tuple[FlagKind, Event, int], ...] = ()
+
+    def __init__(self, calendar: WorkingCalendar, policy: Policy, events: list[Event]) -> None:
+        self.calendar = calendar
+        self.policy = policy
+        self.events = events
+        self.receipt = events[0]
+        self.received = self.start = events[0].on.toordinal()
+        self.consultations: list[Consultation] = []
+
+    # -- derived facts, on ordinals ------------------------------------------------------
+    @property
+    def awaiting_correction(self) -> bool:
+        return self.correction is not None and self.corrected is None
+
+    @property
+    def extension_days(self) -> int:
+        return (self.extension.days or 0) if self.extension is not None else 0
+
+    def after(self, o: int | None, n: int) -> int | None:
+        """The Nth working day after `o` (None stays None: a period not started)."""
+        if o is None:
+            return None
+        return self.calendar.add_ordinal(o, n)
+
+    def consultation_pause_end(self, c: Consultation) -> int:
+        """Rulebook §6: paused until the answer or the 15th working day, whichever first.
+
+        The 15 days run from service (§11); unserved, from sending: the earliest end.
+        """
+        return c.end
+
+    def fee_period_end(self) -> int | None:
+        """Fees art. 7: the 20th working day after the notice was served (None: unserved)."""
+        fee = self.fee
+        if fee is None or fee.served is None:
+            return None
+        return self.fee_lapse
+
+    def fee_pause_end(self) -> int:
+        """Rulebook §7: paused from the notice to the payment, or the end of the period.
+
+        An accepted late payment (§11) ends the pause on the day paid; unserved, the period
+        is counted from sending (the earliest end).
+        """
+        return self.fee_end
+
+    def spans(self) -> list[Span]:
+        """The reply clock's pauses (Reg. Art. 33 ¶3, rulebook §§6–7) that reach the period
+        start, sorted by start; they may overlap (`WorkingCalendar.add_ordinal` takes them so,
+        `rules.facts.reply_pauses` merges them for showing)."""
+        start = self.start
+        out: list[Span] = []
+        for c in self.consultations:
+            if c.end >= start:
+                out.append((c.sent, c.end))
+        if self.fee is not None and self.fee_end >= start and self.policy.fee_pauses_clock:
+            out.append((self.fee_sent, self.fee_end))
+        for s, e in self.manual:
+            if e >= start:
+                out.append((s, e))
+        if len(out) > 1:
+            out.sort()
+        return out
+
+    def statutory_due(self) -> int | None:
+        """Reg. Art. 33 ¶2: 20 (+ extension) working days from the period start, paused days
+        not counted; None while waiting for the corrected application (Reg. Art. 30)."""
+        if self.correction is not None and self.corrected is None:
+            return None
+        ext = self.extension
+        n = periods.REPLY_PERIOD + (ext.days or 0 if ext is not None else 0)
+        spans = self.spans()
+        if not spans:
+            return self.calendar.nth_after_ordinal(self.start, n)
+        return self.calendar.add_ordinal(self.start, n, spans)
+
+    def reply_due(self) -> int | None:
+        """The statutory due date, or the Art. 35 deadline that replaces it."""
+        if self.deferral is not None and not self.awaiting_correction:
+            assert self.deferral.due is not None
+            return self.deferral.due.toordinal()
+        return self.statutory_due()
+
+    def recheck(self, kind: FlagKind, ev: Event, limit: int) -> None:
+        self.rechecks = (*self.rechecks, (kind, ev, limit))
