@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from rules.errors import CalendarDataError
 
@@ -60,7 +61,7 @@ def _as_date(value: object, where: str) -> date:
     raise CalendarDataError(f"不是有效日期：{value!r}", field=where)
 
 
-def notice_from_mapping(raw: dict, where: str = "notice") -> Notice:
+def notice_from_mapping(raw: dict[str, Any], where: str = "notice") -> Notice:
     """Build one `Notice` from a parsed TOML table; checks names and date order."""
     try:
         year = int(raw["year"])
