@@ -201,10 +201,15 @@ def explain_count(
         parts.append("其中调休上班日计入：" + "、".join(cn_date(i.day) for i in makeup) + "。")
     if extension is not None and count.clock is Clock.REPLY:
         approver = f"经{extension.approver}批准，" if extension.approver else ""
+        moved = ""
+        if extension.original_due is not None and extension.due is not None:
+            moved = (
+                f"：原答复期限为{cn_date(extension.original_due)}，"
+                f"延长后为{cn_date(extension.due)}"
+            )
         parts.append(
             f"{approver}本机关于{cn_date(extension.decided_on)}决定延长答复期限"
-            f"{extension.days}个工作日：原答复期限为{cn_date(extension.original_due)}，"
-            f"延长后为{cn_date(extension.due)}。"
+            f"{extension.days}个工作日{moved}。"
         )
     if count.replaced_by is not None:
         parts.append(

@@ -69,9 +69,9 @@ class Extension:
     days: int
     approver: str
     decided_on: date
-    original_due: date
-    due_at_decision: date
-    due: date
+    original_due: date | None
+    due_at_decision: date | None
+    due: date | None
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,8 @@ class Deferral:
 
     decided_on: date
     due: date
-    statutory_due: date
-    statutory_due_at_decision: date
+    statutory_due: date | None
+    statutory_due_at_decision: date | None
 
 
 @dataclass(frozen=True)
@@ -180,16 +180,24 @@ def before(w: Walk, ev: Event) -> Walk:
     return walk(w.events[:i], w.calendar, w.policy)
 
 
+def _opt(o: int | None) -> date | None:
+    return _d(o) if o is not None else None
+
+
 def extension(w: Walk) -> Extension | None:
+    """The extension's facts; its dates are None while a correction is awaited (a correction
+    requested after the decision restarts the period, and the extension applies to it)."""
     ev = w.extension
     if ev is None:
         return None
     due = w.statutory_due()
     then = before(w, ev).statutory_due()
-    assert due is not None and then is not None
-    spans = w.spans()
-    original = w.calendar.add_ordinal(w.start, periods.REPLY_PERIOD, spans)
-    return Extension(w.extension_days, ev.approver or "", ev.on, _d(original), _d(then), _d(due))
+    original = None
+    if due is not None:
+        original = w.calendar.add_ordinal(w.start, periods.REPLY_PERIOD, w.spans())
+    return Extension(
+        w.extension_days, ev.approver or "", ev.on, _opt(original), _opt(then), _opt(due)
+    )
 
 
 def deferral(w: Walk) -> Deferral | None:
@@ -198,8 +206,7 @@ def deferral(w: Walk) -> Deferral | None:
         return None
     stat = w.statutory_due()
     then = before(w, ev).statutory_due()
-    assert stat is not None and then is not None
-    return Deferral(ev.on, ev.due, _d(stat), _d(then))
+    return Deferral(ev.on, ev.due, _opt(stat), _opt(then))
 
 
 # -- flags -----------------------------------------------------------------------------------
