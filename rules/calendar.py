@@ -159,6 +159,8 @@ class WorkingCalendar:
         self._provisional_years = frozenset(
             y for y in range(self.first_year, self.last_year + 1) if y not in self.official_years
         )
+        first = min(self._provisional_years, default=self.last_year + 1)
+        self._first_provisional = date(first, 1, 1).toordinal() if first <= 9999 else self._last + 1
 
     # -- one day -------------------------------------------------------------------------
     def _classify(self, d: date) -> tuple[DayKind, str]:
@@ -283,6 +285,8 @@ class WorkingCalendar:
         prov = self._provisional_years
         if not prov:
             return False
+        if a >= self._base and max(a, b) < self._first_provisional:
+            return False  # the usual case: every year up to b has its notice
         ya, yb = date.fromordinal(a).year, date.fromordinal(max(a, b)).year
         if ya == yb:
             return ya in prov

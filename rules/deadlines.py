@@ -31,6 +31,7 @@ from rules.facts import (
 from rules.state import Walk
 
 _d = date.fromordinal
+_UNSET = -1  # not computed yet (ordinals are positive; None means no such date)
 
 
 class Deadlines:
@@ -46,13 +47,17 @@ class Deadlines:
     `flags` (late steps), `projection`.
     """
 
-    __slots__ = ("_cache", "_reply", "_w", "reply_due")
+    __slots__ = ("_cache", "_notice", "_reply", "_spans_o", "_target", "_w", "reply_due")
 
     def __init__(self, w: Walk) -> None:
         self._w = w
         self._reply = w.reply_due()
         self.reply_due: date | None = _d(self._reply) if self._reply is not None else None
-        self._cache: dict[str, Any] | None = None
+        self._cache: dict[str, Any] | None = None  # the facts built on demand
+        # The dates every recompute stores, as ordinals, kept once computed (_UNSET: not yet).
+        self._notice: int = _UNSET
+        self._target: int | None = _UNSET
+        self._spans_o: list[tuple[int, int]] | None = None
 
     # -- the walk's facts as dates ---------------------------------------------------------
     @property
@@ -181,12 +186,18 @@ class Deadlines:
         return value
 
     def _notice_o(self) -> int:
-        o: int = self._get("notice")
-        return o
+        if self._notice == _UNSET:
+            w = self._w
+            self._notice = w.calendar.nth_after_ordinal(
+                w.received, periods.CORRECTION_NOTICE_PERIOD
+            )
+        return self._notice
 
     def _target_o(self) -> int | None:
-        o: int | None = self._get("target")
-        return o
+        if self._target == _UNSET:
+            best = target(self._w, self._reply)
+            self._target = best[0] if best is not None else None
+        return self._target
 
     def _correction_o(self) -> int | None:
         w = self._w
@@ -206,18 +217,21 @@ class Deadlines:
 
     def _spans(self) -> list[tuple[int, int]]:
         """The reply clock's pauses, merged (rulebook §2), as ordinals."""
-        spans: list[tuple[int, int]] = self._get("spans")
-        return spans
+        if self._spans_o is None:
+            self._spans_o = _merge(self._w.spans())
+        return self._spans_o
 
     def _provisional(self) -> bool:
         w = self._w
-        ends = [self._notice_o(), self._reply or 0, *(c.lapse for c in w.consultations)]
-        for o in (self._target_o(), self._correction_o(), w.fee_period_end()):
+        cal = w.calendar
+        ends = [self._notice_o(), self._reply or 0, w.fee_period_end() or 0]
+        ends += [c.lapse for c in w.consultations]
+        for o in (self._target_o(), self._correction_o()):
             if o is not None:
                 ends.append(o)
         if w.deferral is not None:
             ends.append(w.statutory_due() or 0)
-        return w.calendar.provisional_between_ordinal(w.received, max(ends))
+        return cal.provisional_between_ordinal(w.received, max(ends))
 
     # -- facts built on demand -------------------------------------------------------------
     @property
@@ -342,11 +356,6 @@ class Deadlines:
         return _d(min(dates)) if dates else None
 
 
-def _target(d: Deadlines) -> int | None:
-    best = target(d._w, d._reply)
-    return best[0] if best is not None else None
-
-
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Merge sorted spans that overlap or touch (rulebook §2)."""
     out: list[tuple[int, int]] = []
@@ -360,11 +369,6 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 _BUILDERS: dict[str, Callable[[Deadlines], Any]] = {
-    "notice": lambda d: d._w.calendar.nth_after_ordinal(
-        d._w.received, periods.CORRECTION_NOTICE_PERIOD
-    ),
-    "target": _target,
-    "spans": lambda d: _merge(d._w.spans()),
     "provisional": Deadlines._provisional,
     "pauses": lambda d: reply_pauses(d._w),
     "open_pauses": lambda d: open_pauses(d._w),

@@ -204,8 +204,7 @@ def explain_count(
         moved = ""
         if extension.original_due is not None and extension.due is not None:
             moved = (
-                f"：原答复期限为{cn_date(extension.original_due)}，"
-                f"延长后为{cn_date(extension.due)}"
+                f"：原答复期限为{cn_date(extension.original_due)}，延长后为{cn_date(extension.due)}"
             )
         parts.append(
             f"{approver}本机关于{cn_date(extension.decided_on)}决定延长答复期限"

@@ -42,25 +42,30 @@ class Consultation:
 
 
 class Walk:
-    """Mutable facts while walking the events in date order; read by `Deadlines`.
+    """Mutable facts while walking the events in date order; read by `Deadlines`."""
 
-    Attributes left at their class default were not touched by any event (the common case,
-    so an instance sets only what its events change).
-    """
-
-    correction: Event | None = None  # CORRECTION_REQUESTED
-    corrected: Event | None = None  # CORRECTION_RECEIVED
-    extension: Event | None = None
-    deferral: Event | None = None
-    fee: Event | None = None  # FEE_NOTICE_SENT
-    fee_accepted: Event | None = None  # LATE_PAYMENT_ACCEPTED
-    fee_paid: Event | None = None
-    closing: Event | None = None
-    fee_sent = 0  # ordinals of the fee notice: sent,
-    fee_lapse = 0  # the payment period's last day (from sending while unserved),
-    fee_end = 0  # and the fee pause's last day (rulebook §7)
-    manual: tuple[Span, ...] = ()
-    rechecks: tuple[tuple[FlagKind, Event, int], ...] = ()
+    __slots__ = (
+        "calendar",
+        "closing",
+        "consultations",
+        "corrected",
+        "correction",
+        "deferral",
+        "events",
+        "extension",
+        "fee",
+        "fee_accepted",
+        "fee_end",
+        "fee_lapse",
+        "fee_paid",
+        "fee_sent",
+        "manual",
+        "policy",
+        "receipt",
+        "received",
+        "rechecks",
+        "start",
+    )
 
     def __init__(self, calendar: WorkingCalendar, policy: Policy, events: list[Event]) -> None:
         self.calendar = calendar
@@ -69,6 +74,19 @@ class Walk:
         self.receipt = events[0]
         self.received = self.start = events[0].on.toordinal()
         self.consultations: list[Consultation] = []
+        self.correction: Event | None = None  # CORRECTION_REQUESTED
+        self.corrected: Event | None = None  # CORRECTION_RECEIVED
+        self.extension: Event | None = None
+        self.deferral: Event | None = None
+        self.fee: Event | None = None  # FEE_NOTICE_SENT
+        self.fee_accepted: Event | None = None  # LATE_PAYMENT_ACCEPTED
+        self.fee_paid: Event | None = None
+        self.closing: Event | None = None
+        # Ordinals of the fee notice: sent, the payment period's last day (from sending
+        # while unserved), and the fee pause's last day (rulebook §7).
+        self.fee_sent = self.fee_lapse = self.fee_end = 0
+        self.manual: tuple[Span, ...] = ()
+        self.rechecks: tuple[tuple[FlagKind, Event, int], ...] = ()
 
     # -- derived facts, on ordinals ------------------------------------------------------
     @property
@@ -139,9 +157,9 @@ class Walk:
 
     def reply_due(self) -> int | None:
         """The statutory due date, or the Art. 35 deadline that replaces it."""
-        if self.deferral is not None and not self.awaiting_correction:
-            assert self.deferral.due is not None
-            return self.deferral.due.toordinal()
+        d = self.deferral
+        if d is not None and d.due is not None and (self.correction is None or self.corrected):
+            return d.due.toordinal()
         return self.statutory_due()
 
     def recheck(self, kind: FlagKind, ev: Event, limit: int) -> None:
