@@ -175,21 +175,21 @@ class WorkingCalendar:
             return DayKind.WEEKEND, ""
         return DayKind.WORKDAY, ""
 
-    def _range_error(self, d: date) -> CalendarRangeError:
+    def _range_error(self, d: date, field: str = "date") -> CalendarRangeError:
         return CalendarRangeError(
             f"日期 {d.isoformat()} 超出日历范围（{self.first_day.isoformat()} 至 "
             f"{self.last_day.isoformat()}）",
-            field="date",
+            field=field,
         )
 
     def _check(self, d: date) -> None:
         if not self.first_day <= d <= self.last_day:
             raise self._range_error(d)
 
-    def check_ordinal(self, o: int) -> None:
-        """Raise `CalendarRangeError` for a day (as an ordinal) outside the calendar."""
+    def check_ordinal(self, o: int, field: str = "date") -> None:
+        """Raise `CalendarRangeError` (about `field`) for a day outside the calendar."""
         if not self._base <= o <= self._last:
-            raise self._range_error(date.fromordinal(max(o, 1)))
+            raise self._range_error(date.fromordinal(max(o, 1)), field)
 
     def is_provisional(self, d: date) -> bool:
         """True when `d` falls in a year without an official notice (rulebook §1)."""

@@ -1,4 +1,4 @@
-"""The legal receipt date by channel (Reg. Art. 31, domain.md §3)."""
+"""The legal receipt date by channel (Reg. Art. 31, rulebook §3)."""
 
 from __future__ import annotations
 

@@ -69,7 +69,7 @@ def served(w: Walk, ev: Event) -> None:
     if served is not None:
         if served < ev.on:
             raise ServedDateError("送达日期不能早于发出日期", field="served", step=ev.kind)
-        w.calendar.check_ordinal(served.toordinal())
+        w.calendar.check_ordinal(served.toordinal(), "served")
 
 
 def fee_notice(w: Walk, ev: Event) -> None:
@@ -213,7 +213,7 @@ def _pause(w: Walk, ev: Event) -> None:
     """Rulebook §2: an explicit paused interval, both ends included."""
     if ev.end is None or ev.end < ev.on:
         raise PauseOrderError("暂停结束日期早于开始日期", field="end", step=ev.kind)
-    w.calendar.check_ordinal(ev.end.toordinal())
+    w.calendar.check_ordinal(ev.end.toordinal(), "end")
     w.manual = (*w.manual, (ev.on.toordinal(), ev.end.toordinal()))
 
 
@@ -229,7 +229,7 @@ def _deferred(w: Walk, ev: Event) -> None:
         )
     if ev.due <= ev.on:
         raise DeferralError("第三十五条确定的答复期限必须晚于告知日期", field="due", step=ev.kind)
-    w.calendar.check_ordinal(ev.due.toordinal())
+    w.calendar.check_ordinal(ev.due.toordinal(), "due")
     stat = w.statutory_due()
     assert stat is not None
     late = ev.on.toordinal() > stat
@@ -260,7 +260,7 @@ def _abandoned(w: Walk, ev: Event) -> None:
         reason = None
     if reason is None:
         raise AbandonmentError(
-            "视为放弃申请须写明原因：逾期不补正（correction）或逾期未缴费（fee）",
+            "视为放弃申请须写明原因：逾期不补正或逾期未缴费",
             field="reason",
             step=ev.kind,
         )

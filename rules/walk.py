@@ -49,7 +49,7 @@ def walk(events: Iterable[Event], calendar: WorkingCalendar, policy: Policy) -> 
     if not evs or evs[0].kind is not _RECEIVED:
         evs = steps.receipt_first(evs)
     if not calendar.first_day <= evs[0].on <= calendar.last_day:
-        calendar.check_ordinal(evs[0].on.toordinal())
+        calendar.check_ordinal(evs[0].on.toordinal(), "received")
     w = Walk(calendar, policy, evs)
     ords, cum, base = calendar.table()
     last_day = calendar.last_day

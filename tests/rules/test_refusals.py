@@ -9,8 +9,10 @@ from __future__ import annotations
 import pytest
 
 from rules.calendar import WorkingCalendar
+from rules.engine import compute
 from rules.errors import (
     AbandonmentError,
+    CalendarRangeError,
     CorrectionOrderError,
     DeferralError,
     EventAfterClosingError,
@@ -241,3 +243,23 @@ def test_trusted_history_is_flagged_not_refused(calendar: WorkingCalendar) -> No
     late = Event(EventKind.EXTENSION_GRANTED, BASE.on.replace(day=31), days=5, trusted=True)
     dl = run(calendar, BASE, late)
     assert [f.kind.value for f in dl.flags] == ["extension_after_due"]
+
+
+@pytest.mark.parametrize(
+    ("events", "field"),
+    [
+        ([rec("2040-01-02")], "received"),
+        ([BASE, ev(K.FEE_NOTICE_SENT, "2026-03-10", served="2040-01-02")], "served"),
+        ([BASE, ev(K.DEFERRED, "2026-03-10", due="2040-01-02")], "due"),
+        ([BASE, ev(K.PAUSE, "2026-03-10", end="2040-01-02")], "end"),
+        # Received on the last day of the horizon (2036-12-31): the reply date lies beyond.
+        ([rec("2036-12-31")], "date"),
+    ],
+    ids=["receipt", "served", "art35-date", "pause-end", "computed-date"],
+)
+def test_dates_outside_the_calendar_name_their_field(
+    calendar: WorkingCalendar, events: list[Event], field: str
+) -> None:
+    with pytest.raises(CalendarRangeError) as info:
+        compute(events, calendar)
+    assert info.value.field == field
