@@ -32,7 +32,7 @@ import types
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import chinese_calendar
 
@@ -52,7 +52,6 @@ TARGETS = {
     "vs_legacy": 10.0,
     "vs_find_workday": 200.0,
 }
-T = TypeVar("T")
 K = EventKind
 
 
@@ -120,24 +119,23 @@ def load_legacy(commit: str) -> types.ModuleType:
     return mods["legacy_engine"]
 
 
-def timed(fn: Callable[[], T], repeat: int) -> tuple[float, T]:
-    """Best wall time of `repeat` runs in seconds, and the result of the last run.
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    """Best wall time of `repeat` runs in seconds.
 
-    The garbage collector is off while timing (as in `timeit`): the results are kept in one
-    list, and collections walking it would charge every method for the list's size.
+    The garbage collector is off while timing (as in `timeit`), so that no method is charged
+    for collections that other objects trigger.
     """
-    best, result = float("inf"), None
+    best = float("inf")
     for _ in range(repeat):
-        result = None
         gc.collect()
         gc.disable()
         try:
             t0 = time.perf_counter()
-            result = fn()
+            fn()
             best = min(best, time.perf_counter() - t0)
         finally:
             gc.enable()
-    return best, result  # type: ignore[return-value]
+    return best
 
 
 def per_item_us(fn: Callable[[Any], object], items: list[Any], repeat: int) -> float:
@@ -148,8 +146,7 @@ def per_item_us(fn: Callable[[Any], object], items: list[Any], repeat: int) -> f
         for item in items:
             fn(item)
 
-    seconds, _ = timed(run, repeat)
-    return seconds / len(items) * 1e6
+    return timed(run, repeat) / len(items) * 1e6
 
 
 def main() -> None:

@@ -37,7 +37,7 @@ def _status(
     w: Walk, done: Event | None, started: bool = True
 ) -> tuple[ClockStatus, date | None, Event | None]:
     """Finished by `done` (or by closing), not started, or running."""
-    end = done if done is not None else w.closing
+    end = done if done is not None else w.closing_step
     if end is not None:
         return ClockStatus.FINISHED, end.on, end
     return (ClockStatus.RUNNING if started else ClockStatus.NOT_STARTED), None, None
@@ -112,15 +112,15 @@ def counts(
         _count(
             w,
             Clock.CORRECTION_NOTICE,
-            w.received,
+            w.received_day,
             RECEIPT_LABEL,
             periods.CORRECTION_NOTICE_PERIOD,
-            cal.nth_after_ordinal(w.received, periods.CORRECTION_NOTICE_PERIOD),
+            cal.nth_after_ordinal(w.received_day, periods.CORRECTION_NOTICE_PERIOD),
             CORRECTION_NOTICE_BASIS,
             w.correction,
         )
     ]
-    if not w.awaiting_correction:
+    if not w.correction_pending:
         ext = w.extension_days
         out.append(
             _count(
@@ -133,7 +133,7 @@ def counts(
                 REPLY_BASIS + (f"（含延期{ext}个工作日）" if ext else ""),
                 None,
                 pauses=pauses,
-                replaced_by=w.deferral.due if w.deferral is not None else None,
+                replaced_by=w.deferral_step.due if w.deferral_step is not None else None,
                 projection=projection,
             )
         )

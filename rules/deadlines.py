@@ -28,13 +28,12 @@ from rules.facts import (
     open_pauses,
     reply_pauses,
 )
-from rules.state import Walk
+from rules.state import UNSET, Walk
 
 _d = date.fromordinal
-_UNSET = -1  # not computed yet (ordinals are positive; None means no such date)
 
 
-class Deadlines:
+class Deadlines(Walk):
     """Every clock of one application (rulebook §§2–7, 11); read-only.
 
     Dates: `received`, `period_start` (+ `period_start_label`, why it runs from there),
@@ -47,46 +46,37 @@ class Deadlines:
     `flags` (late steps), `projection`.
     """
 
-    __slots__ = ("_cache", "_notice", "_reply", "_spans_o", "_target", "_w", "reply_due")
+    __slots__ = ()  # its slots are declared by `Walk`
 
-    def __init__(self, w: Walk) -> None:
-        self._w = w
-        self._reply = w.reply_due()
-        self.reply_due: date | None = _d(self._reply) if self._reply is not None else None
-        self._cache: dict[str, Any] | None = None  # the facts built on demand
-        # The dates every recompute stores, as ordinals, kept once computed (_UNSET: not yet).
-        self._notice: int = _UNSET
-        self._target: int | None = _UNSET
-        self._spans_o: list[tuple[int, int]] | None = None
+    def finish(self) -> None:
+        """Called once by `compute` after the walk: the reply date, the one date kept at once."""
+        self._reply = r = self.reply_due_ordinal()
+        self.reply_due = _d(r) if r is not None else None
 
     # -- the walk's facts as dates ---------------------------------------------------------
     @property
-    def calendar(self) -> WorkingCalendar:
-        return self._w.calendar
-
-    @property
     def received(self) -> date:
-        return self._w.receipt.on
+        return self.receipt.on
 
     @property
     def period_start(self) -> date:
         """Reg. Art. 33: receipt; Reg. Art. 30: the corrected application, once received."""
-        got = self._w.corrected
-        return got.on if got is not None else self._w.receipt.on
+        got = self.corrected
+        return got.on if got is not None else self.receipt.on
 
     @property
     def period_start_label(self) -> str:
-        return period_label(self._w)
+        return period_label(self)
 
     @property
     def period_start_kind(self) -> EventKind:
-        return EventKind.CORRECTION_RECEIVED if self._w.corrected else EventKind.RECEIVED
+        return EventKind.CORRECTION_RECEIVED if self.corrected else EventKind.RECEIVED
 
     @property
     def statutory_reply_due(self) -> date | None:
-        if self._w.deferral is None:
+        if self.deferral_step is None:
             return self.reply_due
-        o = self._w.statutory_due()
+        o = self.statutory_due()
         return _d(o) if o is not None else None
 
     @property
@@ -96,15 +86,15 @@ class Deadlines:
 
     @property
     def correction_requested(self) -> date | None:
-        return self._w.correction.on if self._w.correction else None
+        return self.correction.on if self.correction else None
 
     @property
     def correction_served(self) -> date | None:
-        return self._w.correction.served if self._w.correction else None
+        return self.correction.served if self.correction else None
 
     @property
     def correction_received(self) -> date | None:
-        return self._w.corrected.on if self._w.corrected else None
+        return self.corrected.on if self.corrected else None
 
     @property
     def correction_deadline(self) -> date | None:
@@ -131,35 +121,31 @@ class Deadlines:
         return _d(o) if o is not None else None
 
     @property
-    def extension_days(self) -> int:
-        return self._w.extension_days
-
-    @property
     def deferred_due(self) -> date | None:
-        return self._w.deferral.due if self._w.deferral else None
+        return self.deferral_step.due if self.deferral_step else None
 
     @property
     def closed_on(self) -> date | None:
-        return self._w.closing.on if self._w.closing else None
+        return self.closing_step.on if self.closing_step else None
 
     @property
     def closing(self) -> EventKind | None:
-        return self._w.closing.kind if self._w.closing else None
+        return self.closing_step.kind if self.closing_step else None
 
     @property
     def abandon_reason(self) -> AbandonReason | None:
-        c = self._w.closing
+        c = self.closing_step
         if c is None or c.kind is not EventKind.ABANDONED or c.reason is None:
             return None
         return AbandonReason(c.reason)
 
     @property
     def closed(self) -> bool:
-        return self._w.closing is not None
+        return self.closing_step is not None
 
     @property
     def closed_on_time(self) -> bool | None:
-        c = self._w.closing
+        c = self.closing_step
         if c is None:
             return None
         return self._reply is None or c.on.toordinal() <= self._reply
@@ -167,12 +153,12 @@ class Deadlines:
     @property
     def awaiting_correction(self) -> bool:
         """Reg. Art. 30: correction requested, not yet received, application open."""
-        return self._w.awaiting_correction and self._w.closing is None
+        return self.correction_pending and self.closing_step is None
 
     @property
     def correction_notice_late(self) -> bool:
         """Rulebook §11: the correction notice went out after the 7th working day."""
-        req = self._w.correction
+        req = self.correction
         return req is not None and req.on.toordinal() > self._notice_o()
 
     # -- each clock's date as an ordinal (None: no such clock, or not started) -------------
@@ -186,52 +172,52 @@ class Deadlines:
         return value
 
     def _notice_o(self) -> int:
-        if self._notice == _UNSET:
-            w = self._w
+        if self._notice == UNSET:
+            w = self
             self._notice = w.calendar.nth_after_ordinal(
-                w.received, periods.CORRECTION_NOTICE_PERIOD
+                w.received_day, periods.CORRECTION_NOTICE_PERIOD
             )
         return self._notice
 
     def _target_o(self) -> int | None:
-        if self._target == _UNSET:
-            best = target(self._w, self._reply)
+        if self._target == UNSET:
+            best = target(self, self._reply)
             self._target = best[0] if best is not None else None
         return self._target
 
     def _correction_o(self) -> int | None:
-        w = self._w
+        w = self
         req = w.correction
         if req is None or w.corrected is not None or req.served is None:
             return None
         return w.calendar.add_ordinal(req.served.toordinal(), w.policy.correction_period)
 
     def _consultation_o(self) -> int | None:
-        cs = self._w.consultations
+        cs = self.consultations
         dues = [c.lapse for c in cs if c.answer is None and c.served is not None]
         return min(dues) if dues else None
 
     def _fee_o(self) -> int | None:
-        w = self._w
+        w = self
         return w.fee_period_end() if w.fee_paid is None else None
 
     def _spans(self) -> list[tuple[int, int]]:
         """The reply clock's pauses, merged (rulebook §2), as ordinals."""
         if self._spans_o is None:
-            self._spans_o = _merge(self._w.spans())
+            self._spans_o = _merge(self.spans())
         return self._spans_o
 
     def _provisional(self) -> bool:
-        w = self._w
+        w = self
         cal = w.calendar
         ends = [self._notice_o(), self._reply or 0, w.fee_period_end() or 0]
         ends += [c.lapse for c in w.consultations]
         for o in (self._target_o(), self._correction_o()):
             if o is not None:
                 ends.append(o)
-        if w.deferral is not None:
+        if w.deferral_step is not None:
             ends.append(w.statutory_due() or 0)
-        return cal.provisional_between_ordinal(w.received, max(ends))
+        return cal.provisional_between_ordinal(w.received_day, max(ends))
 
     # -- facts built on demand -------------------------------------------------------------
     @property
@@ -295,16 +281,16 @@ class Deadlines:
     def overdue(self, today: date) -> bool:
         """Rulebook §11: open, and the reply date has passed without a reply."""
         r = self._reply
-        return self._w.closing is None and r is not None and today.toordinal() > r
+        return self.closing_step is None and r is not None and today.toordinal() > r
 
     def state(self, today: date) -> State:
         """Precedence (rulebook §11): closed, overdue, awaiting correction, paused, running."""
-        if self._w.closing is not None:
+        if self.closing_step is not None:
             return State.CLOSED_ON_TIME if self.closed_on_time else State.CLOSED_LATE
         t = today.toordinal()
         if self._reply is not None and t > self._reply:
             return State.OVERDUE
-        if self._w.awaiting_correction:
+        if self.correction_pending:
             return State.AWAITING_CORRECTION
         if any(s <= t <= e for s, e in self._spans()):
             return State.PAUSED
@@ -314,23 +300,23 @@ class Deadlines:
         """Working days after `today` up to the reply date, paused days not counted; negative
         when overdue (never 0 after the due date, see `WorkingCalendar.working_days_left`).
         None once closed or without a reply date. `calendar` defaults to the result's own."""
-        if self.reply_due is None or self._w.closing is not None:
+        if self.reply_due is None or self.closing_step is not None:
             return None
-        cal = calendar or self._w.calendar
+        cal = calendar or self.calendar
         return cal.working_days_left(today, self.reply_due, self.pauses)
 
     def working_days_late(self, today: date) -> int | None:
         """Working days past the reply date: at closing if closed, else on `today`."""
         if self.reply_due is None:
             return None
-        c = self._w.closing
+        c = self.closing_step
         day = c.on if c is not None else today
-        return self._w.calendar.working_days_late(self.reply_due, day)
+        return self.calendar.working_days_late(self.reply_due, day)
 
     def open_clocks(self) -> dict[Clock, date]:
         """The clocks still running, with their due dates (none once closed)."""
-        w = self._w
-        if w.closing is not None:
+        w = self
+        if w.closing_step is not None:
             return {}
         found = {
             Clock.REPLY: self._reply,
@@ -344,8 +330,8 @@ class Deadlines:
 
     def next_action_due(self) -> date | None:
         """The earliest date among the open clocks (stored for "due soon" queries)."""
-        w = self._w
-        if w.closing is not None:
+        w = self
+        if w.closing_step is not None:
             return None
         found = [self._reply, self._target_o(), self._correction_o(), self._fee_o()]
         if w.correction is None:
@@ -370,11 +356,11 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 _BUILDERS: dict[str, Callable[[Deadlines], Any]] = {
     "provisional": Deadlines._provisional,
-    "pauses": lambda d: reply_pauses(d._w),
-    "open_pauses": lambda d: open_pauses(d._w),
-    "projection": lambda d: is_projection(d._w, d.pauses),
-    "counts": lambda d: counts(d._w, d._reply, d.pauses, d.projection),
-    "flags": lambda d: flags(d._w),
-    "extension": lambda d: extension(d._w),
-    "deferral": lambda d: deferral(d._w),
+    "pauses": lambda d: reply_pauses(d),
+    "open_pauses": lambda d: open_pauses(d),
+    "projection": lambda d: is_projection(d, d.pauses),
+    "counts": lambda d: counts(d, d._reply, d.pauses, d.projection),
+    "flags": lambda d: flags(d),
+    "extension": lambda d: extension(d),
+    "deferral": lambda d: deferral(d),
 }

@@ -42,4 +42,6 @@ def compute(
     `events` may come in any order (same-day events keep the given order); they are not
     changed.
     """
-    return Deadlines(walk(events, calendar, policy or _DEFAULT))
+    d = walk(events, calendar, policy or _DEFAULT, Deadlines)
+    d.finish()
+    return d

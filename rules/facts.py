@@ -158,7 +158,7 @@ def _merged(lo: int, hi: int, group: list[PauseCause]) -> Pause:
 
 def open_pauses(w: Walk) -> tuple[Pause, ...]:
     """Pauses whose ending step is not recorded yet (unanswered letters, unpaid fee)."""
-    if w.closing is not None:
+    if w.closing_step is not None:
         return ()
     return tuple(Pause(c.start, c.end, c.label, (c,)) for c in causes(w) if c.open)
 
@@ -166,7 +166,7 @@ def open_pauses(w: Walk) -> tuple[Pause, ...]:
 def is_projection(w: Walk, pauses: tuple[Pause, ...]) -> bool:
     """Rulebook §11: the reply date assumes an open pause runs its full length (or counts an
     unserved letter's period from the day it was sent)."""
-    if w.closing is not None or w.awaiting_correction or w.deferral is not None:
+    if w.closing_step is not None or w.correction_pending or w.deferral_step is not None:
         return False
     return any(c.open or not c.served_known for p in pauses for c in p.causes)
 
@@ -177,7 +177,7 @@ def is_projection(w: Walk, pauses: tuple[Pause, ...]) -> bool:
 def before(w: Walk, ev: Event) -> Walk:
     """The walk of the events before `ev`: the dates as they stood when `ev` was taken."""
     i = next(i for i, e in enumerate(w.events) if e is ev)
-    return walk(w.events[:i], w.calendar, w.policy)
+    return walk(w.events[:i], w.calendar, w.policy, Walk)
 
 
 def _opt(o: int | None) -> date | None:
@@ -187,7 +187,7 @@ def _opt(o: int | None) -> date | None:
 def extension(w: Walk) -> Extension | None:
     """The extension's facts; its dates are None while a correction is awaited (a correction
     requested after the decision restarts the period, and the extension applies to it)."""
-    ev = w.extension
+    ev = w.extension_step
     if ev is None:
         return None
     due = w.statutory_due()
@@ -201,7 +201,7 @@ def extension(w: Walk) -> Extension | None:
 
 
 def deferral(w: Walk) -> Deferral | None:
-    ev = w.deferral
+    ev = w.deferral_step
     if ev is None or ev.due is None:
         return None
     stat = w.statutory_due()
@@ -217,7 +217,7 @@ def flags(w: Walk) -> tuple[Flag, ...]:
     cal, out = w.calendar, []
     req = w.correction
     if req is not None:
-        notice_due = cal.nth_after_ordinal(w.received, periods.CORRECTION_NOTICE_PERIOD)
+        notice_due = cal.nth_after_ordinal(w.received_day, periods.CORRECTION_NOTICE_PERIOD)
         if req.on.toordinal() > notice_due:
             out.append(Flag(FlagKind.CORRECTION_NOTICE_LATE, req.kind, req.on, _d(notice_due)))
         got = w.corrected
@@ -226,7 +226,7 @@ def flags(w: Walk) -> tuple[Flag, ...]:
             out.append(Flag(FlagKind.CORRECTION_LATE, got.kind, got.on, _d(lapse)))
     letters = [c.event for c in w.consultations] + ([w.fee] if w.fee is not None else [])
     for ev in letters:
-        due = before(w, ev).reply_due()
+        due = before(w, ev).reply_due_ordinal()
         if due is not None and ev.on.toordinal() > due:
             kind = (
                 FlagKind.FEE_NOTICE_AFTER_DUE
@@ -234,7 +234,7 @@ def flags(w: Walk) -> tuple[Flag, ...]:
                 else FlagKind.CONSULTATION_AFTER_DUE
             )
             out.append(Flag(kind, ev.kind, ev.on, _d(due)))
-    ext = w.extension
+    ext = w.extension_step
     if ext is not None:
         then = before(w, ext).statutory_due()
         if then is not None and ext.on.toordinal() == then:

@@ -7,12 +7,16 @@ date (rulebook §§2, 4, 6–7). Ordinals are `date.toordinal()`.
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from rules import periods
 from rules.calendar import WorkingCalendar
 from rules.clocks import FlagKind, Policy
 from rules.events import Event
 
 Span = tuple[int, int]
+UNSET = -1  # not computed yet (ordinals are positive; None means no such date)
 
 
 class Consultation:
@@ -44,15 +48,23 @@ class Consultation:
 class Walk:
     """Mutable facts while walking the events in date order; read by `Deadlines`."""
 
+    # The last six slots are `rules.deadlines.Deadlines`'s (its caches and the reply date),
+    # set here so that the result, which is a `Walk`, needs no constructor of its own (the
+    # engine builds one per application: every call counts on the hot path).
     __slots__ = (
+        "_cache",
+        "_notice",
+        "_reply",
+        "_spans_o",
+        "_target",
         "calendar",
-        "closing",
+        "closing_step",
         "consultations",
         "corrected",
         "correction",
-        "deferral",
+        "deferral_step",
         "events",
-        "extension",
+        "extension_step",
         "fee",
         "fee_accepted",
         "fee_end",
@@ -62,8 +74,9 @@ class Walk:
         "manual",
         "policy",
         "receipt",
-        "received",
+        "received_day",
         "rechecks",
+        "reply_due",
         "start",
     )
 
@@ -72,30 +85,38 @@ class Walk:
         self.policy = policy
         self.events = events
         self.receipt = events[0]
-        self.received = self.start = events[0].on.toordinal()
+        self.received_day = self.start = events[0].on.toordinal()
         self.consultations: list[Consultation] = []
         self.correction: Event | None = None  # CORRECTION_REQUESTED
         self.corrected: Event | None = None  # CORRECTION_RECEIVED
-        self.extension: Event | None = None
-        self.deferral: Event | None = None
+        self.extension_step: Event | None = None
+        self.deferral_step: Event | None = None
         self.fee: Event | None = None  # FEE_NOTICE_SENT
         self.fee_accepted: Event | None = None  # LATE_PAYMENT_ACCEPTED
         self.fee_paid: Event | None = None
-        self.closing: Event | None = None
+        self.closing_step: Event | None = None
         # Ordinals of the fee notice: sent, the payment period's last day (from sending
         # while unserved), and the fee pause's last day (rulebook §7).
         self.fee_sent = self.fee_lapse = self.fee_end = 0
         self.manual: tuple[Span, ...] = ()
         self.rechecks: tuple[tuple[FlagKind, Event, int], ...] = ()
+        # For `Deadlines`: facts built on demand, and the dates every recompute stores, as
+        # ordinals kept once computed (UNSET: not yet).
+        self._cache: dict[str, Any] | None = None
+        self._notice: int = UNSET
+        self._target: int | None = UNSET
+        self._spans_o: list[Span] | None = None
+        self._reply: int | None = None
+        self.reply_due: date | None = None
 
     # -- derived facts, on ordinals ------------------------------------------------------
     @property
-    def awaiting_correction(self) -> bool:
+    def correction_pending(self) -> bool:
         return self.correction is not None and self.corrected is None
 
     @property
     def extension_days(self) -> int:
-        return (self.extension.days or 0) if self.extension is not None else 0
+        return (self.extension_step.days or 0) if self.extension_step is not None else 0
 
     def after(self, o: int | None, n: int) -> int | None:
         """The Nth working day after `o` (None stays None: a period not started)."""
@@ -148,16 +169,15 @@ class Walk:
         not counted; None while waiting for the corrected application (Reg. Art. 30)."""
         if self.correction is not None and self.corrected is None:
             return None
-        ext = self.extension
+        ext = self.extension_step
         n = periods.REPLY_PERIOD + (ext.days or 0 if ext is not None else 0)
-        spans = self.spans()
-        if not spans:
-            return self.calendar.nth_after_ordinal(self.start, n)
-        return self.calendar.add_ordinal(self.start, n, spans)
+        if not (self.consultations or self.fee or self.manual):
+            return self.calendar.nth_after_ordinal(self.start, n)  # nothing paused it
+        return self.calendar.add_ordinal(self.start, n, self.spans())
 
-    def reply_due(self) -> int | None:
+    def reply_due_ordinal(self) -> int | None:
         """The statutory due date, or the Art. 35 deadline that replaces it."""
-        d = self.deferral
+        d = self.deferral_step
         if d is not None and d.due is not None and (self.correction is None or self.corrected):
             return d.due.toordinal()
         return self.statutory_due()

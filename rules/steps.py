@@ -52,7 +52,7 @@ def receipt_first(evs: list[Event]) -> list[Event]:
 
 def after_closing(w: Walk, evs: list[Event]) -> None:
     """Refuse the step after the closing one (a reply, withdrawal or abandonment ends all)."""
-    closing = w.closing
+    closing = w.closing_step
     assert closing is not None
     ev = evs[next(i for i, e in enumerate(evs) if e is closing) + 1]
     raise EventAfterClosingError(
@@ -108,11 +108,11 @@ def fee_paid(w: Walk, ev: Event) -> None:
 
 def extension(w: Walk, ev: Event) -> None:
     """Reg. Art. 33 ¶2: once, at most 20 working days, granted on or before the due date."""
-    if w.deferral is not None:
+    if w.deferral_step is not None:
         raise ExtensionError(
             "已依条例第三十五条另行确定答复期限，不能再延期", field="on", step=ev.kind
         )
-    if w.extension is not None:
+    if w.extension_step is not None:
         raise ExtensionError("只能延期一次（条例第三十三条）", field="on", step=ev.kind)
     days = ev.days or 0
     if not 1 <= days <= periods.MAX_EXTENSION:
@@ -121,7 +121,7 @@ def extension(w: Walk, ev: Event) -> None:
             field="days",
             step=ev.kind,
         )
-    if w.awaiting_correction:
+    if w.correction_pending:
         raise ExtensionError(
             "等待补正期间答复期限尚未起算，不能延期（条例第三十条）", field="on", step=ev.kind
         )
@@ -221,9 +221,9 @@ def _deferred(w: Walk, ev: Event) -> None:
     """Reg. Art. 35 and rulebook §11: a later deadline, decided on or before the due date."""
     if ev.due is None:
         raise DeferralError("须写明依条例第三十五条确定的答复期限", field="due", step=ev.kind)
-    if w.deferral is not None:
+    if w.deferral_step is not None:
         raise DeferralError("已依条例第三十五条确定过答复期限", field="on", step=ev.kind)
-    if w.awaiting_correction:
+    if w.correction_pending:
         raise DeferralError(
             "等待补正期间答复期限尚未起算（条例第三十条）", field="on", step=ev.kind
         )
@@ -248,7 +248,7 @@ def _deferred(w: Walk, ev: Event) -> None:
                 field="due",
                 step=ev.kind,
             )
-    w.deferral = ev
+    w.deferral_step = ev
 
 
 def _abandoned(w: Walk, ev: Event) -> None:
@@ -292,7 +292,7 @@ def _abandoned(w: Walk, ev: Event) -> None:
                 step=ev.kind,
             )
         w.recheck(FlagKind.ABANDONED_BEFORE_LAPSE, ev, lapse)
-    w.closing = ev
+    w.closing_step = ev
 
 
 RARE: dict[EventKind, Callable[[Walk, Event], None]] = {

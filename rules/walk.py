@@ -10,9 +10,10 @@ explanations on demand.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import islice
 from operator import attrgetter
+from typing import TypeVar
 
 from rules import periods, steps
 from rules.calendar import WorkingCalendar
@@ -23,6 +24,7 @@ from rules.state import Consultation, Walk
 
 K = EventKind
 _ON = attrgetter("on")
+W = TypeVar("W", bound=Walk)
 
 # The common steps are handled inline with plain comparisons; anything that fails a quick
 # check, and every rare step, goes to a function below that checks in full, with the rule's
@@ -43,14 +45,23 @@ _FEE_N = periods.FEE_PAYMENT_PERIOD - 1
 _REPLY_N = periods.REPLY_PERIOD - 1
 
 
-def walk(events: Iterable[Event], calendar: WorkingCalendar, policy: Policy) -> Walk:
-    """Check and collect `events` in date order (same-day events keep the given order)."""
+def walk(
+    events: Iterable[Event],
+    calendar: WorkingCalendar,
+    policy: Policy,
+    factory: Callable[[WorkingCalendar, Policy, list[Event]], W],
+) -> W:
+    """Check and collect `events` in date order (same-day events keep the given order).
+
+    `factory` builds the state the walk fills (`Walk`, or `rules.deadlines.Deadlines`, which
+    is a `Walk` that also answers for the result).
+    """
     evs = sorted(events, key=_ON)
     if not evs or evs[0].kind is not _RECEIVED:
         evs = steps.receipt_first(evs)
     if not calendar.first_day <= evs[0].on <= calendar.last_day:
         calendar.check_ordinal(evs[0].on.toordinal(), "received")
-    w = Walk(calendar, policy, evs)
+    w = factory(calendar, policy, evs)
     ords, cum, base = calendar.table()
     last_day = calendar.last_day
     last = evs[-1]
@@ -104,17 +115,17 @@ def walk(events: Iterable[Event], calendar: WorkingCalendar, policy: Policy) -> 
                 # only push the due date later, so a decision before the unpaused date is on time).
                 days = ev.days
                 if (
-                    w.extension is not None
-                    or w.deferral is not None
+                    w.extension_step is not None
+                    or w.deferral_step is not None
                     or days is None
                     or not 1 <= days <= periods.MAX_EXTENSION
                     or (w.correction is not None and w.corrected is None)
                     or ev.on.toordinal() > ords[cum[w.start - base + 1] + _REPLY_N]
                 ):
                     steps.extension(w, ev)
-                w.extension = ev
+                w.extension_step = ev
             elif k is _REPLIED or k is _WITHDRAWN:
-                w.closing = ev
+                w.closing_step = ev
                 if ev is not last:
                     steps.after_closing(w, evs)
             else:
@@ -122,7 +133,7 @@ def walk(events: Iterable[Event], calendar: WorkingCalendar, policy: Policy) -> 
                 if handler is None:
                     raise SequenceError(f"未知的事件类型 {k}", field="kind")
                 handler(w, ev)
-                if w.closing is not None and ev is not last:
+                if w.closing_step is not None and ev is not last:
                     steps.after_closing(w, evs)
     except IndexError:
         raise CalendarRangeError(
