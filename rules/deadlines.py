@@ -48,11 +48,6 @@ class Deadlines(Walk):
 
     __slots__ = ()  # its slots are declared by `Walk`
 
-    def finish(self) -> None:
-        """Called once by `compute` after the walk: the reply date, the one date kept at once."""
-        self._reply = r = self.reply_due_ordinal()
-        self.reply_due = _d(r) if r is not None else None
-
     # -- the walk's facts as dates ---------------------------------------------------------
     @property
     def received(self) -> date:

@@ -42,6 +42,4 @@ def compute(
     `events` may come in any order (same-day events keep the given order); they are not
     changed.
     """
-    d = walk(events, calendar, policy or _DEFAULT, Deadlines)
-    d.finish()
-    return d
+    return walk(events, calendar, policy or _DEFAULT, Deadlines)

@@ -182,5 +182,11 @@ class Walk:
             return d.due.toordinal()
         return self.statutory_due()
 
+    def finish(self) -> None:
+        """After the walk: the reply date, the one date kept at once (as ordinal and date)."""
+        r = self.statutory_due() if self.deferral_step is None else self.reply_due_ordinal()
+        self._reply = r
+        self.reply_due = date.fromordinal(r) if r is not None else None
+
     def recheck(self, kind: FlagKind, ev: Event, limit: int) -> None:
         self.rechecks = (*self.rechecks, (kind, ev, limit))

@@ -43,6 +43,7 @@ _WITHDRAWN = K.WITHDRAWN
 _CONSULTATION_N = periods.CONSULTATION_PERIOD - 1
 _FEE_N = periods.FEE_PAYMENT_PERIOD - 1
 _REPLY_N = periods.REPLY_PERIOD - 1
+_MAX_EXTENSION = periods.MAX_EXTENSION
 
 
 def walk(
@@ -118,7 +119,7 @@ def walk(
                     w.extension_step is not None
                     or w.deferral_step is not None
                     or days is None
-                    or not 1 <= days <= periods.MAX_EXTENSION
+                    or not 1 <= days <= _MAX_EXTENSION
                     or (w.correction is not None and w.corrected is None)
                     or ev.on.toordinal() > ords[cum[w.start - base + 1] + _REPLY_N]
                 ):
@@ -139,4 +140,5 @@ def walk(
         raise CalendarRangeError(
             f"期限超出日历范围（{last_day.isoformat()}）", field="date"
         ) from None
+    w.finish()
     return w
