@@ -110,6 +110,7 @@ class EventKind(Labelled):
     CONSULTATION_ANSWERED = "consultation_answered", "收到第三方或机关意见"
     FEE_NOTICE_SENT = "fee_notice_sent", "发出收费通知"
     FEE_PAID = "fee_paid", "申请人缴费"
+    LATE_PAYMENT_ACCEPTED = "late_payment_accepted", "同意逾期缴费"
     DEFERRED = "deferred", "依第三十五条确定答复期限"
     PAUSE = "pause", "暂停计算"
     REPLIED = "replied", "答复"

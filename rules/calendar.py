@@ -1,24 +1,28 @@
-"""The working-day calendar (domain.md §1) and the counting of periods (domain.md §2).
+"""The working-day calendar (rulebook §1) and the counting of periods (rulebook §2).
 
 A working day is Monday–Friday, minus the days off of that year's State Council notice, plus
 the weekend days the notice makes working days (调休). One-off office closures from the
 configuration are days off too. Years after the last notice are *provisional*: weekends plus
 the 13 statutory holidays (`rules.statutory`), no make-up days, flagged wherever they are used.
 
-Counting convention (practice, domain.md §2, following the rule that the starting day is not
+Counting convention (practice, rulebook §2, following the rule that the starting day is not
 counted): a period of N working days from day D ends on the Nth working day strictly after D.
 Paused days (both ends included) are not counted.
 
-Implementation: a sorted list of the ordinals of all working days in range, and `bisect`.
+Implementation: the ordinals of all working days in range, ascending, and beside them a
+running count (`_cum[i]`: working days before the i-th day of the range), so that "the Nth
+working day after D" and "working days in (A, B]" are two list look-ups. The engine's hot
+path uses the ordinal methods (`*_ordinal`, ordinals as `date.toordinal()`); the date methods
+wrap them.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from rules.errors import CalendarDataError, CalendarRangeError
 from rules.periods import PROVISIONAL_HORIZON_YEARS
@@ -47,24 +51,57 @@ class DayInfo:
         return self.kind in (DayKind.WORKDAY, DayKind.MAKEUP)
 
 
+class PauseKind(StrEnum):
+    """What stops the reply clock (Reg. Art. 33 ¶3; Fees; rulebook §§6–7)."""
+
+    CONSULTATION = "consultation"  # from sending the letter to the answer or the 15th day
+    FEE = "fee"  # from sending the fee notice to payment (or the end of the period)
+    MANUAL = "manual"  # an explicit interval (calculator)
+
+
+class PauseCause(NamedTuple):
+    """One reason a merged pause exists, with its own interval (both ends paused).
+
+    `open`: the step that ends it (answer, payment) is not recorded yet, so `end` assumes the
+    pause runs its full length (a projection, rulebook §11). `served_known`: False when the
+    letter's served date is missing and `end` is counted from the day it was sent, the
+    earliest the period can end. (A named tuple: built for every application a recompute
+    stores.)
+    """
+
+    kind: PauseKind
+    start: date
+    end: date
+    label: str
+    open: bool = False
+    served_known: bool = True
+
+
 @dataclass(frozen=True, order=True)
 class Pause:
-    """A paused interval; `start` and `end` are both not counted (domain.md §2)."""
+    """A paused interval; `start` and `end` are both not counted (rulebook §2).
+
+    A merged pause lists every cause in `causes` (each with its own dates); `reason` joins
+    their labels.
+    """
 
     start: date
     end: date
     reason: str = ""
+    causes: tuple[PauseCause, ...] = field(default=(), compare=False)
 
 
 def merge_pauses(pauses: Iterable[Pause]) -> list[Pause]:
-    """Sort and merge overlapping or touching pauses. Example: 3/4–3/6 and 3/5–3/9 → 3/4–3/9."""
+    """Sort and merge overlapping or touching pauses (rulebook §2: overlapping pauses merge).
+
+    Example: 3/4–3/6 and 3/5–3/9 → 3/4–3/9. Causes are kept, reasons joined once each.
+    """
     merged: list[Pause] = []
     for p in sorted(pauses):
         if merged and p.start <= merged[-1].end + timedelta(days=1):
             last = merged[-1]
-            if p.end > last.end:
-                reason = "、".join(r for r in dict.fromkeys((last.reason, p.reason)) if r)
-                merged[-1] = Pause(last.start, p.end, reason)
+            reason = "、".join(r for r in dict.fromkeys((last.reason, p.reason)) if r)
+            merged[-1] = Pause(last.start, max(last.end, p.end), reason, last.causes + p.causes)
         else:
             merged.append(p)
     return merged
@@ -80,7 +117,7 @@ class WorkingCalendar:
         horizon_years: int = PROVISIONAL_HORIZON_YEARS,
     ) -> None:
         if not notices:
-            raise CalendarDataError("日历没有任何年度数据 / no notices", field="calendar")
+            raise CalendarDataError("日历没有任何年度数据", field="calendar")
         self.notices = tuple(sorted(notices, key=lambda n: (n.year, n.published or date.min)))
         self.official_years = frozenset(n.year for n in self.notices)
         self.first_year = min(self.official_years)
@@ -108,15 +145,22 @@ class WorkingCalendar:
         self._closed = {c.day: c.reason for c in closures}
         base = self.first_day.toordinal()
         self._base = base
-        span = self.last_day.toordinal() - base + 1
-        self._working = bytearray(span)
+        self._last = self.last_day.toordinal()
+        span = self._last - base + 1
         ords: list[int] = []
+        cum = [0] * (span + 1)
         for i in range(span):
             d = date.fromordinal(base + i)
             if self._classify(d)[0] in (DayKind.WORKDAY, DayKind.MAKEUP):
-                self._working[i] = 1
                 ords.append(base + i)
+            cum[i + 1] = len(ords)
         self._ords = ords
+        self._cum = cum
+        self._provisional_years = frozenset(
+            y for y in range(self.first_year, self.last_year + 1) if y not in self.official_years
+        )
+        first = min(self._provisional_years, default=self.last_year + 1)
+        self._first_provisional = date(first, 1, 1).toordinal() if first <= 9999 else self._last + 1
 
     # -- one day -------------------------------------------------------------------------
     def _classify(self, d: date) -> tuple[DayKind, str]:
@@ -131,16 +175,24 @@ class WorkingCalendar:
             return DayKind.WEEKEND, ""
         return DayKind.WORKDAY, ""
 
+    def _range_error(self, d: date, field: str = "date") -> CalendarRangeError:
+        return CalendarRangeError(
+            f"日期 {d.isoformat()} 超出日历范围（{self.first_day.isoformat()} 至 "
+            f"{self.last_day.isoformat()}）",
+            field=field,
+        )
+
     def _check(self, d: date) -> None:
         if not self.first_day <= d <= self.last_day:
-            raise CalendarRangeError(
-                f"日期 {d.isoformat()} 超出日历范围（{self.first_day.isoformat()} 至 "
-                f"{self.last_day.isoformat()}）/ date outside the calendar",
-                field="date",
-            )
+            raise self._range_error(d)
+
+    def check_ordinal(self, o: int, field: str = "date") -> None:
+        """Raise `CalendarRangeError` (about `field`) for a day outside the calendar."""
+        if not self._base <= o <= self._last:
+            raise self._range_error(date.fromordinal(max(o, 1)), field)
 
     def is_provisional(self, d: date) -> bool:
-        """True when `d` falls in a year without an official notice (domain.md §1)."""
+        """True when `d` falls in a year without an official notice (rulebook §1)."""
         return d.year not in self.official_years
 
     def describe(self, d: date) -> DayInfo:
@@ -150,67 +202,123 @@ class WorkingCalendar:
 
     def is_working_day(self, d: date) -> bool:
         self._check(d)
-        return bool(self._working[d.toordinal() - self._base])
+        i = d.toordinal() - self._base
+        return self._cum[i + 1] > self._cum[i]
 
     def sources(self, year: int) -> list[str]:
         """The notices the year's data comes from; empty for a provisional year."""
         return list(self._source.get(year, []))
 
-    # -- counting ------------------------------------------------------------------------
-    def _nth_after(self, ordinal: int, n: int) -> int:
-        i = bisect_right(self._ords, ordinal) + n - 1
+    # -- counting on ordinals (the engine's hot path) --------------------------------------
+    def table(self) -> tuple[Sequence[int], Sequence[int], int]:
+        """(working-day ordinals ascending, running count, ordinal of the first day).
+
+        For the hot path: the Nth working day strictly after day `o` is
+        `ords[count[o - base + 1] + n - 1]` (an IndexError past the range).
+        """
+        return self._ords, self._cum, self._base
+
+    def nth_after_ordinal(self, o: int, n: int) -> int:
+        """The Nth working day strictly after day `o` (n ≥ 1; rulebook §2). Ordinals in/out."""
+        if not self._base <= o <= self._last:
+            raise self._range_error(date.fromordinal(max(o, 1)))
+        i = self._cum[o - self._base + 1] + n - 1
         if i >= len(self._ords):
             raise CalendarRangeError(
-                f"期限超出日历范围（{self.last_day.isoformat()}）/ beyond the calendar",
-                field="date",
+                f"期限超出日历范围（{self.last_day.isoformat()}）", field="date"
             )
         return self._ords[i]
 
+    def nth_before_ordinal(self, o: int, n: int) -> int:
+        """The Nth working day strictly before day `o` (n ≥ 1). Ordinals in and out."""
+        if not self._base <= o <= self._last:
+            raise self._range_error(date.fromordinal(max(o, 1)))
+        i = self._cum[o - self._base] - n
+        if i < 0:
+            raise CalendarRangeError("早于日历范围", field="date")
+        return self._ords[i]
+
+    def add_ordinal(self, o: int, n: int, spans: Sequence[tuple[int, int]] = ()) -> int:
+        """As `add_working_days` on ordinals; `spans` are paused (start, end), both ends
+        included, sorted by start (they may overlap or touch: no need to merge them first).
+
+        Day 1 is the first working day after `o` outside every span; the result is day `n`.
+        """
+        if n <= 0:
+            return o
+        base, last, cum = self._base, self._last, self._cum
+        if not base <= o <= last:
+            raise self._range_error(date.fromordinal(max(o, 1)))
+        cur = o
+        for s, e in spans:
+            if e <= cur:
+                continue
+            if s > cur:
+                if s > last:
+                    break
+                avail = cum[s - base] - cum[cur - base + 1]  # working days in (cur, s)
+                if avail >= n:
+                    break
+                n -= avail
+            cur = e
+            if cur > last:
+                raise CalendarRangeError(
+                    f"期限超出日历范围（{self.last_day.isoformat()}）", field="date"
+                )
+        i = cum[cur - base + 1] + n - 1
+        if i >= len(self._ords):
+            raise CalendarRangeError(
+                f"期限超出日历范围（{self.last_day.isoformat()}）", field="date"
+            )
+        return self._ords[i]
+
+    def between_ordinal(self, a: int, b: int) -> int:
+        """Working days in (a, b] on ordinals, without pauses (0 when b <= a)."""
+        if b <= a:
+            return 0
+        self.check_ordinal(a)
+        self.check_ordinal(b)
+        return self._cum[b - self._base + 1] - self._cum[a - self._base + 1]
+
+    def provisional_between_ordinal(self, a: int, b: int) -> bool:
+        """True when any day of [a, b] (ordinals) lies in a provisional year (rulebook §1)."""
+        prov = self._provisional_years
+        if not prov:
+            return False
+        if a >= self._base and max(a, b) < self._first_provisional:
+            return False  # the usual case: every year up to b has its notice
+        ya, yb = date.fromordinal(a).year, date.fromordinal(max(a, b)).year
+        if ya == yb:
+            return ya in prov
+        return any(y in prov for y in range(ya, yb + 1))
+
+    # -- counting on dates ---------------------------------------------------------------
     def add_working_days(self, start: date, n: int, pauses: Iterable[Pause] = ()) -> date:
-        """The Nth working day strictly after `start`, not counting paused days.
+        """The Nth working day strictly after `start`, not counting paused days (rulebook §2).
 
         Day 1 is the first working day after `start` (also when `start` is not a working
         day); the period ends on day N. Example: add_working_days(Mon 2026-03-02, 20)
         → Mon 2026-03-30. With n == 0 the answer is `start` itself.
         """
-        if not pauses and n > 0 and self.first_day <= start <= self.last_day:
-            # The common case, kept to one bisect (this is the engine's hot path).
-            i = bisect_right(self._ords, start.toordinal()) + n - 1
-            if i < len(self._ords):
-                return date.fromordinal(self._ords[i])
-        return self._add_with_pauses(start, n, pauses)
-
-    def _add_with_pauses(self, start: date, n: int, pauses: Iterable[Pause]) -> date:
-        self._check(start)
         if n < 0:
             raise ValueError("n must be >= 0")
-        if n == 0:
-            return start
-        cur = start.toordinal()
-        for p in merge_pauses(pauses):
-            s, e = p.start.toordinal(), p.end.toordinal()
-            if e <= cur:
-                continue
-            if s > cur:
-                avail = bisect_right(self._ords, s - 1) - bisect_right(self._ords, cur)
-                if avail >= n:
-                    return date.fromordinal(self._nth_after(cur, n))
-                n -= avail
-            cur = e
-        return date.fromordinal(self._nth_after(cur, n))
+        o = start.toordinal()
+        if not pauses:
+            if n == 0:
+                self._check(start)
+                return start
+            return date.fromordinal(self.nth_after_ordinal(o, n))
+        spans = sorted((p.start.toordinal(), p.end.toordinal()) for p in pauses)
+        return date.fromordinal(self.add_ordinal(o, n, spans))
 
     def subtract_working_days(self, end: date, n: int) -> date:
         """The Nth working day strictly before `end` (day 1 is the working day before it).
 
         Example: subtract_working_days(Mon 2026-03-30, 1) → Fri 2026-03-27. n must be ≥ 1.
         """
-        self._check(end)
         if n < 1:
             raise ValueError("n must be >= 1")
-        i = bisect_left(self._ords, end.toordinal()) - n
-        if i < 0:
-            raise CalendarRangeError("早于日历范围 / before the calendar", field="date")
-        return date.fromordinal(self._ords[i])
+        return date.fromordinal(self.nth_before_ordinal(end.toordinal(), n))
 
     def working_days_between(self, start: date, end: date, pauses: Iterable[Pause] = ()) -> int:
         """Working days in the interval (start, end]: `start` excluded, `end` included.
@@ -223,22 +331,42 @@ class WorkingCalendar:
         if end <= start:
             return 0
         a, b = start.toordinal(), end.toordinal()
-        total = bisect_right(self._ords, b) - bisect_right(self._ords, a)
+        total = self.between_ordinal(a, b)
         for p in merge_pauses(pauses):
             s, e = max(p.start.toordinal(), a + 1), min(p.end.toordinal(), b)
             if s <= e:
-                total -= bisect_right(self._ords, e) - bisect_right(self._ords, s - 1)
+                total -= self.between_ordinal(s - 1, e)
         return total
+
+    def working_days_late(self, due: date, today: date) -> int:
+        """How many working days late a step taken at the first moment possible is.
+
+        The working days in (due, T], where T is `today` if it is a working day, else the
+        next working day (the office acts again only then): so on the weekend after a Friday
+        due date it is 1, never 0. 0 when today <= due. Example: due Mon 2026-03-30, today
+        Tue 03-31 → 1; Sat 04-04 (清明) → 5 (3/31–4/3 and Tue 4/7, the next working day).
+        """
+        if today <= due:
+            return 0
+        self._check(today)
+        t = today.toordinal()
+        i = t - self._base
+        if self._cum[i + 1] == self._cum[i]:  # not a working day: the next one counts
+            nxt = self._cum[i + 1]
+            if nxt < len(self._ords):
+                t = self._ords[nxt]
+        return self.between_ordinal(due.toordinal(), t)
 
     def working_days_left(self, today: date, due: date, pauses: Iterable[Pause] = ()) -> int:
         """Working days after `today` up to and including `due` (0 on the due date).
 
-        When overdue: minus the working days after `due` up to and including `today`.
-        Example: today Fri 2026-03-27, due Mon 2026-03-30 → 1; today Tue 03-31 → -1.
+        When overdue it is negative: minus `working_days_late(due, today)`, so it is never 0
+        after the due date. Example: today Fri 2026-03-27, due Mon 2026-03-30 → 1; today Tue
+        03-31 → -1; today Sat 03-28 with due Fri 03-27 → -1.
         """
         if today <= due:
             return self.working_days_between(today, due, pauses)
-        return -self.working_days_between(due, today)
+        return -self.working_days_late(due, today)
 
     def non_working_days(self, start: date, end: date) -> list[DayInfo]:
         """Every non-working day in (start, end], with its reason, for explanations."""
@@ -253,9 +381,9 @@ class WorkingCalendar:
 
     def provisional_in(self, start: date, end: date) -> bool:
         """True when any day of [start, end] lies in a provisional year."""
-        return any(self.is_provisional(date(y, 1, 1)) for y in range(start.year, end.year + 1))
+        return self.provisional_between_ordinal(start.toordinal(), end.toordinal())
 
     @property
     def working_ordinals(self) -> Sequence[int]:
-        """Ordinals of every working day in range, ascending (for bulk computation)."""
+        """Ordinals of every working day in range, ascending."""
         return self._ords

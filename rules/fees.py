@@ -24,7 +24,7 @@ def fee_per_item(nth_in_month: int) -> int:
     Examples: 10th → 0; 11th → 100; 30th → 100; 31st → 200; 41st → 300.
     """
     if nth_in_month < 1:
-        raise FeeInputError("必须是正整数 / must be >= 1", field="nth-in-month")
+        raise FeeInputError("必须是正整数", field="nth_in_month")
     if nth_in_month <= ITEM_FREE_UP_TO:
         return 0
     if nth_in_month <= ITEM_FIRST_BAND_END:
@@ -39,7 +39,7 @@ def fee_per_volume(pages: int) -> int:
     Example: 250 pages → 70×10 + 100×20 + 50×40 = 4,700.
     """
     if pages < 1:
-        raise FeeInputError("页数必须是正整数 / must be >= 1", field="pages")
+        raise FeeInputError("页数必须是正整数", field="pages")
     total = 0
     for i, (first, rate) in enumerate(PAGE_BANDS):
         last = PAGE_BANDS[i + 1][0] - 1 if i + 1 < len(PAGE_BANDS) else pages

@@ -11,11 +11,11 @@ REPLY_PERIOD = 20
 MAX_EXTENSION = 20
 # Reg. Art. 30: ask for corrections once, within 7 working days of receipt.
 CORRECTION_NOTICE_PERIOD = 7
-# Practice (domain.md §5): the law fixes no correction period; office default.
+# Practice (rulebook §5): the law fixes no correction period; office default.
 DEFAULT_CORRECTION_PERIOD = 15
 # Reg. Art. 32 (third party) and Art. 34 (other agencies): 15 working days to give an opinion.
 CONSULTATION_PERIOD = 15
 # Fees (国办函〔2020〕109号) art. 7: pay within 20 working days from the day after the notice.
 FEE_PAYMENT_PERIOD = 20
-# Provisional horizon: years past the last official notice that are still computed (domain.md §1).
+# Provisional horizon: years past the last official notice that are still computed (rulebook §1).
 PROVISIONAL_HORIZON_YEARS = 10

@@ -1,4 +1,4 @@
-"""The legal receipt date by channel (Reg. Art. 31, domain.md §3)."""
+"""The legal receipt date by channel (Reg. Art. 31, rulebook §3)."""
 
 from __future__ import annotations
 
@@ -22,11 +22,10 @@ def check_receipt(channel: Channel, received: date, arrived: date | None) -> Non
         return
     if channel in SAME_DAY_CHANNELS and received != arrived:
         raise ReceiptDateError(
-            "当面提交或平信的收到日期必须是送达当日（条例第三十一条）"
-            " / receipt must be the day of arrival for this channel",
+            "当面提交或平信的收到日期必须是送达当日（条例第三十一条）",
             field="received",
         )
     if received < arrived:
         raise ReceiptDateError(
-            "收到（确认）日期不能早于送达日期 / receipt before arrival", field="received"
+            "收到（确认）日期不能早于送达日期（条例第三十一条）", field="received"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from rules.errors import CalendarDataError
 
@@ -57,25 +58,23 @@ def _as_date(value: object, where: str) -> date:
             return date.fromisoformat(value)
         except ValueError:
             pass
-    raise CalendarDataError(f"不是有效日期 / not a date: {value!r}", field=where)
+    raise CalendarDataError(f"不是有效日期：{value!r}", field=where)
 
 
-def notice_from_mapping(raw: dict, where: str = "notice") -> Notice:
+def notice_from_mapping(raw: dict[str, Any], where: str = "notice") -> Notice:
     """Build one `Notice` from a parsed TOML table; checks names and date order."""
     try:
         year = int(raw["year"])
         title = str(raw["title"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise CalendarDataError(
-            f"缺少 year 或 title / missing year or title ({exc})", field=where
-        ) from exc
+        raise CalendarDataError(f"缺少 year 或 title（{exc}）", field=where) from exc
     offs = []
     for i, item in enumerate(raw.get("days_off", [])):
         spot = f"{where}[{year}].days_off[{i}]"
         start = _as_date(item.get("start"), spot + ".start")
         end = _as_date(item.get("end", item.get("start")), spot + ".end")
         if end < start:
-            raise CalendarDataError("结束日期早于开始日期 / end before start", field=spot)
+            raise CalendarDataError("结束日期早于开始日期", field=spot)
         offs.append(DayOff(str(item.get("name", "")), start, end))
     works = []
     for i, item in enumerate(raw.get("working_weekend_days", [])):
@@ -85,7 +84,7 @@ def notice_from_mapping(raw: dict, where: str = "notice") -> Notice:
         else:
             day, name = _as_date(item, spot), ""
         if day.weekday() < 5:
-            raise CalendarDataError(f"{day} 不是周末，无需调休上班 / not a weekend day", field=spot)
+            raise CalendarDataError(f"{day} 不是周末，无需调休上班", field=spot)
         works.append((day, name))
     cancelled = tuple(
         _as_date(d, f"{where}[{year}].cancelled_working_days")
@@ -108,8 +107,8 @@ def parse_notices(text: str, where: str = "notice") -> list[Notice]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CalendarDataError(f"TOML 格式错误 / invalid TOML: {exc}", field=where) from exc
+        raise CalendarDataError(f"TOML 格式错误：{exc}", field=where) from exc
     notices = data.get("notice")
     if not isinstance(notices, list) or not notices:
-        raise CalendarDataError("没有 [[notice]] 表 / no [[notice]] tables", field=where)
+        raise CalendarDataError("没有 [[notice]] 表", field=where)
     return [notice_from_mapping(raw, where) for raw in notices]

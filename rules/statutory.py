@@ -1,4 +1,4 @@
-"""The provisional schedule for years without an official notice (domain.md §1).
+"""The provisional schedule for years without an official notice (rulebook §1).
 
 《全国年节及纪念日放假办法》(2024 revision), art. 2, fixes 13 statutory holiday days:
 元旦 1 Jan; 春节 除夕 and 正月初一–初三; 清明 (solar term); 劳动节 1–2 May; 端午 (5/5 lunar);

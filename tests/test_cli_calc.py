@@ -115,7 +115,7 @@ def test_fee_json(calc, args: list[str], amount: int) -> None:  # type: ignore[n
         (["deadline", "--received", "2026-03-02", "--pause", "2026-03-10"], "--pause"),
         (["deadline", "--received", "2026-03-02", "--pause", "2026-03-10:2026-03-09"], "--pause"),
         (["deadline", "--received", "2026-03-02", "--extend", "21"], "extend"),
-        (["deadline", "--received", "2018-06-01"], "date"),
+        (["deadline", "--received", "2018-06-01"], "--received"),
         (["fee", "--pages", "0"], "pages"),
         (["fee", "--pages", "3", "--nth-in-month", "2"], "--pages"),
         (["fee"], "--nth-in-month"),

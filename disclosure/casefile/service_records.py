@@ -21,7 +21,6 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from disclosure.casefile.documents import Upload, append_event, attach
-from disclosure.casefile.serving import SERVED, ServiceState, service_states
 from disclosure.errors import Conflict, InvalidInput, NotFound
 from disclosure.letters.kinds import LetterKind
 from disclosure.letters.models import Letter
@@ -29,6 +28,7 @@ from disclosure.models import Application, EventRecord
 from disclosure.services.deadlines import events_of
 from disclosure.services.lookup import get_application
 from disclosure.services.office import Office
+from disclosure.services.serving import SERVED, ServiceState, service_states
 from disclosure.vocabulary import DocumentKind, EventKind, ServiceMethod
 
 # Letters whose service is the reply's date (a decision on the application).

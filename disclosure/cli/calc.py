@@ -108,6 +108,16 @@ _OPTION_FOR_FIELD = {
     "correction_requested": "--correction-requested",
     "pages": "--pages",
     "nth-in-month": "--nth-in-month",
+    "nth_in_month": "--nth-in-month",
+    "days": "--extend",
+    "end": "--pause",
+}
+# An engine error about a step's date (`field == "on"`) names the step's option.
+_OPTION_FOR_STEP = {
+    EventKind.EXTENSION_GRANTED: "--extended-on",
+    EventKind.CORRECTION_REQUESTED: "--correction-requested",
+    EventKind.CORRECTION_RECEIVED: "--correction-received",
+    EventKind.PAUSE: "--pause",
 }
 
 
@@ -117,7 +127,10 @@ def _as_options() -> Iterator[None]:
     try:
         yield
     except RulesError as exc:
-        raise InvalidInput(exc.message, field=_OPTION_FOR_FIELD.get(exc.field, exc.field)) from exc
+        option = _OPTION_FOR_FIELD.get(exc.field, exc.field)
+        if exc.field == "on" and exc.step in _OPTION_FOR_STEP:
+            option = _OPTION_FOR_STEP[exc.step]
+        raise InvalidInput(exc.message, field=option) from exc
 
 
 def _policy(settings):  # type: ignore[no-untyped-def]

@@ -170,9 +170,7 @@ def _consultation(f: Facts) -> dict[str, Any]:
         (
             c
             for c in f.deadlines.counts
-            if c.clock is Clock.CONSULTATION
-            and c.start == ev.on
-            and (ev.party or "") in c.start_label
+            if c.clock is Clock.CONSULTATION and c.sent == ev.on and c.party == (ev.party or "")
         ),
         None,
     )
@@ -194,15 +192,15 @@ def _consultation_notice(f: Facts) -> dict[str, Any]:
                 r
                 for r in f.records
                 if r.kind == EventKind.CONSULTATION_SENT.value
-                and r.on == c.start
-                and (r.party or "") in c.start_label
+                and r.on == c.sent
+                and (r.party or "") == c.party
             ),
             None,
         )
         agency = rec is not None and (rec.data or {}).get("party_kind") == "agency"
         rows.append(
             {
-                "sent_cn": cn(c.start),
+                "sent_cn": cn(c.sent),
                 "due_cn": cn(c.end),
                 "party_label": "有关行政机关" if agency else "第三方",
             }

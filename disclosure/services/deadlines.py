@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, select
@@ -10,14 +11,60 @@ from sqlmodel import Session, select
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application, EventRecord
 from disclosure.services.office import Office
+from disclosure.services.serving import served_dates
 from rules.engine import Deadlines, compute
 from rules.errors import EventAfterClosingError, RulesError
-from rules.events import Event, EventKind
+from rules.events import AbandonReason, Event, EventKind
 
 ENGINE_KINDS = {k.value for k in EventKind}
 
+# Outcome codes of deemed abandonment → the engine's reason (annual report 三(六)1, 2).
+ABANDON_REASONS = {"6.1": AbandonReason.CORRECTION, "6.2": AbandonReason.FEE}
+# Letters whose addressee's period runs from service (rulebook §11).
+SERVED_KINDS = {
+    EventKind.CORRECTION_REQUESTED.value,
+    EventKind.CONSULTATION_SENT.value,
+    EventKind.FEE_NOTICE_SENT.value,
+}
 
-def to_rule_event(rec: EventRecord, *, trusted: bool = True) -> Event | None:
+
+def served_on(rec: EventRecord, recorded: dict[int, date]) -> date | None:
+    """The day the letter of step `rec` reached its addressee (rulebook §11): the service
+    of its letter (`services.serving.served_dates`), else a service date recorded with the
+    step itself (`data["served_on"]`, e.g. a notice handed over in person).
+
+    Bridge: a letter without either counts as served the day it was sent, as this product
+    counted before the engine knew served dates.
+    """
+    if rec.kind not in SERVED_KINDS:
+        return None
+    if rec.id is not None and rec.id in recorded:
+        return recorded[rec.id]
+    raw = (rec.data or {}).get("served_on")
+    return assumed_served(rec.on, date.fromisoformat(raw) if raw else None)
+
+
+def assumed_served(sent: date, served: date | None) -> date | None:
+    """The served date the engine is given for a letter sent on `sent` (see `served_on`)."""
+    return served or sent
+
+
+def rule_events(records: Sequence[EventRecord]) -> list[Event]:
+    """The engine's events of an event log, with the served dates its service records give.
+    Logged records were checked when recorded (`trusted`: calendar-dependent checks are not
+    repeated when a new calendar moves dates)."""
+    recorded = served_dates(records)
+    out = []
+    for rec in records:
+        ev = to_rule_event(rec, served=served_on(rec, recorded))
+        if ev is not None:
+            out.append(ev)
+    return out
+
+
+def to_rule_event(
+    rec: EventRecord, *, trusted: bool = True, served: date | None = None
+) -> Event | None:
     """The engine's event for a logged record; logged records were checked when recorded."""
     if rec.kind not in ENGINE_KINDS:
         return None
@@ -31,6 +78,10 @@ def to_rule_event(rec: EventRecord, *, trusted: bool = True) -> Event | None:
         approver=rec.approver,
         note=rec.note,
         trusted=trusted,
+        served=served,
+        reason=ABANDON_REASONS.get(rec.outcome or "")
+        if rec.kind == EventKind.ABANDONED.value
+        else None,
     )
 
 
@@ -56,24 +107,10 @@ def compute_events(case_type: str, events: Iterable[Event], office: Office) -> D
         raise InvalidInput(exc.message, field=exc.field) from exc
 
 
-def compute_for(
-    app: Application,
-    records: list[EventRecord],
-    office: Office,
-    *,
-    new_event_id: int | None = None,
-) -> Deadlines | None:
-    """The engine's view of `app`; None while the arrival is unconfirmed (no receipt yet).
-
-    `new_event_id` names the record being added now: only it is checked against
-    calendar-dependent rules (see `rules.events.Event.trusted`).
-    """
-    events = (
-        e
-        for e in (to_rule_event(r, trusted=r.id != new_event_id) for r in records)
-        if e is not None
-    )
-    return compute_events(app.case_type, events, office)
+def compute_for(app: Application, records: list[EventRecord], office: Office) -> Deadlines | None:
+    """The engine's view of `app` from its logged records (all checked when recorded); None
+    while the arrival is unconfirmed (no receipt yet)."""
+    return compute_events(app.case_type, rule_events(records), office)
 
 
 def columns(d: Deadlines | None) -> dict[str, Any]:
@@ -89,15 +126,15 @@ def columns(d: Deadlines | None) -> dict[str, Any]:
             "paused_until": None,
             "awaiting_correction": False,
         }
-    last = d.pauses[-1] if d.pauses else None
+    last = d.last_pause
     return {
         "reply_due": d.reply_due,
         "next_action_due": d.next_action_due(),
         "internal_target": d.internal_target,
         "correction_notice_due": d.correction_notice_due,
         "provisional": d.provisional,
-        "paused_from": last.start if last else None,
-        "paused_until": last.end if last else None,
+        "paused_from": last[0] if last else None,
+        "paused_until": last[1] if last else None,
         "awaiting_correction": d.awaiting_correction,
         "closed_on": d.closed_on,
         "closed_on_time": d.closed_on_time,
@@ -112,11 +149,9 @@ def store(app: Application, d: Deadlines | None) -> None:
             setattr(app, name, value)
 
 
-def recompute(
-    session: Session, app: Application, office: Office, *, new_event_id: int | None = None
-) -> Deadlines | None:
+def recompute(session: Session, app: Application, office: Office) -> Deadlines | None:
     """Recompute and store `app`'s deadlines from its whole event log."""
-    d = compute_for(app, events_of(session, app), office, new_event_id=new_event_id)
+    d = compute_for(app, events_of(session, app), office)
     store(app, d)
     session.add(app)
     return d

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from disclosure.models import Application, Department, Stage
 from disclosure.services.office import Office
 from rules.calendar import Pause
+from rules.deadlines import state_on
 
 
 @dataclass(frozen=True)
@@ -142,18 +143,19 @@ def working_days_left(app: StoredDeadlines, office: Office, today: date) -> int 
 
 
 def deadline_state(app: StoredDeadlines, today: date) -> str:
-    """running / paused / awaiting_correction / overdue / closed_on_time / closed_late."""
-    if not app.is_open:
-        return "closed_on_time" if app.closed_on_time else "closed_late"
-    if app.awaiting_correction:
-        return "awaiting_correction"
-    if app.paused_from and app.paused_until and app.paused_from <= today <= app.paused_until:
-        return "paused"
-    if app.reply_due is not None and today > app.reply_due:
-        return "overdue"
-    if app.received_on is None:
+    """The state on `today` from the stored columns (`rules.deadlines.state_on`), or
+    `unconfirmed` while an arrival waits for its legal receipt date."""
+    if app.is_open and app.received_on is None:
         return "unconfirmed"
-    return "running"
+    start, end = app.paused_from, app.paused_until
+    return state_on(
+        today,
+        closed=not app.is_open,
+        closed_on_time=bool(app.closed_on_time),
+        reply_due=app.reply_due,
+        awaiting_correction=app.awaiting_correction,
+        paused=start is not None and end is not None and start <= today <= end,
+    ).value
 
 
 def department_names(session: Session) -> dict[int, Department]:

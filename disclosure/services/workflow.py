@@ -24,6 +24,7 @@ IMPLIED_STAGE: dict[EventKind, Stage] = {
     EventKind.CONSULTATION_ANSWERED: Stage.HANDLING,
     EventKind.FEE_NOTICE_SENT: Stage.HANDLING,
     EventKind.FEE_PAID: Stage.HANDLING,
+    EventKind.LATE_PAYMENT_ACCEPTED: Stage.HANDLING,
     EventKind.DEFERRED: Stage.HANDLING,
     EventKind.REPLIED: Stage.REPLIED,
     EventKind.WITHDRAWN: Stage.REPLIED,

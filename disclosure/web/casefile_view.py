@@ -13,11 +13,11 @@ from disclosure.casefile import detect
 from disclosure.casefile.archive import volumes_of
 from disclosure.casefile.documents import as_dict, documents_of
 from disclosure.casefile.service_records import reply_given_on
-from disclosure.casefile.serving import service_states
 from disclosure.letters.kinds import kind_info
 from disclosure.letters.models import Letter
 from disclosure.models import Application, EventRecord, Role, Stage, User
 from disclosure.services.office import Office
+from disclosure.services.serving import service_states
 from disclosure.services.views import event_label
 from disclosure.vocabulary import DocumentKind, EventKind, ServiceMethod
 

@@ -10,12 +10,12 @@ import pytest
 from sqlmodel import select
 
 from disclosure.casefile.service_records import unserved_letters
-from disclosure.casefile.serving import served_dates, service_states
 from disclosure.cli.fields import cli_name
 from disclosure.db import transaction
 from disclosure.letters.models import Letter
 from disclosure.models import EventRecord
 from disclosure.services.office import load_office
+from disclosure.services.serving import served_dates, service_states
 from tests.casefile.conftest import counts, image_bytes, register
 
 

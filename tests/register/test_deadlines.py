@@ -26,9 +26,9 @@ DAY = date(2026, 11, 10)
     ("step", "engine_field", "field"),
     [
         (steps.Reply(on=DAY, code="1"), "replied", "on"),
-        (steps.Extension(on=DAY, days=5, approver="陈"), "extend", "days"),
+        (steps.Extension(on=DAY, days=5, approver="陈"), "days", "days"),
         (steps.Extension(on=DAY, days=5, approver="陈"), "extension", "on"),
-        (steps.Deferral(on=DAY, due=date(2026, 12, 31)), "deferred_due", "due"),
+        (steps.Deferral(on=DAY, due=date(2026, 12, 31)), "due", "due"),
         (steps.CorrectionReceived(on=DAY), "correction_received", "on"),
     ],
     ids=["reply date", "extension days", "extension date", "Art. 35 deadline", "correction"],
@@ -44,11 +44,11 @@ def test_compute_events_maps_errors(office: Office) -> None:
     late = Event(EventKind.EXTENSION_GRANTED, date(2026, 11, 11), days=5, approver="陈")
     with pytest.raises(Conflict) as closed:
         compute_events("", [RECEIVED, closing, late], office)
-    assert closed.value.field == "extension_granted"  # the engine's name; the step maps it
+    assert closed.value.field == "on"  # the engine names the event's attribute
     too_long = Event(EventKind.EXTENSION_GRANTED, date(2026, 11, 11), days=21, approver="陈")
     with pytest.raises(InvalidInput) as long_:
         compute_events("", [RECEIVED, too_long], office)
-    assert long_.value.field == "extend"
+    assert long_.value.field == "days"
     assert compute_events("", [], office) is None  # no receipt yet: nothing to compute
 
 

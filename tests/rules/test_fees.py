@@ -56,7 +56,7 @@ def test_fee_items_total() -> None:
     [
         (fee_per_volume, 0, "pages"),
         (fee_per_volume, -3, "pages"),
-        (fee_per_item, 0, "nth-in-month"),
+        (fee_per_item, 0, "nth_in_month"),
     ],
     ids=["zero-pages", "negative-pages", "zeroth-item"],
 )

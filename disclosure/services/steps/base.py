@@ -26,8 +26,8 @@ from disclosure.services.context import Context
 from disclosure.services.deadlines import (
     compute_events,
     events_of,
+    rule_events,
     store,
-    to_rule_event,
 )
 from disclosure.services.lookup import get_application
 from disclosure.services.workflow import advanced
@@ -68,7 +68,7 @@ class CaseState:
 
     @classmethod
     def of(cls, app: Application, records: Sequence[EventRecord]) -> CaseState:
-        events = tuple(e for e in map(to_rule_event, records) if e is not None)
+        events = tuple(rule_events(records))
         return cls(
             number=app.number,
             channel=app.channel,
@@ -94,7 +94,7 @@ class CaseState:
         events = self.events
         for line in planned.lines:
             if line.rule_event is not None:
-                events = (*events, replace(line.rule_event, trusted=True))
+                events = (*events, line.rule_event._replace(trusted=True))
         return replace(
             self,
             received_on=planned.received_on,

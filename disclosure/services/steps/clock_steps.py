@@ -8,7 +8,8 @@ from typing import Any
 
 from disclosure.errors import InvalidInput
 from disclosure.services.context import Context
-from disclosure.services.steps.base import CaseState, Step
+from disclosure.services.deadlines import assumed_served
+from disclosure.services.steps.base import CaseState, Line, Step
 from disclosure.vocabulary import EventKind, PartyKind
 from rules import periods
 from rules.events import Event
@@ -27,13 +28,41 @@ def _text(value: str, field: str, what: str) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CorrectionRequested(Step):
+class LetterStep(Step):
+    """A step announced by a letter whose addressee's period runs from its service
+    (rulebook §11). `served` is given when the letter reached its addressee at once (handed
+    over in person); otherwise its service is recorded later (`disclosure serve-letter`)."""
+
+    served: date | None = None
+
+    def served_data(self) -> dict[str, Any]:
+        return {"served_on": self.served.isoformat()} if self.served else {}
+
+    def engine_served(self) -> date | None:
+        return assumed_served(self.on, self.served)
+
+    def check(self, case: CaseState, ctx: Context) -> None:
+        if self.served is not None and self.served > ctx.today:
+            raise InvalidInput(f"送达日期 {self.served} 晚于今天 {ctx.today}", field="served")
+
+    def field_for(self, engine_field: str) -> str:
+        return "served" if engine_field == "served" else "on"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CorrectionRequested(LetterStep):
     """The office asks once for everything to correct (Reg. Art. 30, rulebook §5)."""
 
     kind = EventKind.CORRECTION_REQUESTED
 
+    def columns(self) -> dict[str, Any]:
+        data = self.served_data()
+        return {"data": data} if data else {}
+
     def rule_event(self) -> Event:
-        return Event(RuleKind.CORRECTION_REQUESTED, self.on, note=self.note)
+        return Event(
+            RuleKind.CORRECTION_REQUESTED, self.on, note=self.note, served=self.engine_served()
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,11 +104,11 @@ class Extension(Step):
         )
 
     def field_for(self, engine_field: str) -> str:
-        return "days" if engine_field == "extend" else "on"
+        return "days" if engine_field in ("extend", "days") else "on"
 
 
 @dataclass(frozen=True, kw_only=True)
-class ConsultationSent(Step):
+class ConsultationSent(LetterStep):
     """A third party (Reg. Art. 32) or another agency (Art. 34) is consulted in writing."""
 
     kind = EventKind.CONSULTATION_SENT
@@ -87,13 +116,21 @@ class ConsultationSent(Step):
     party_kind: PartyKind = PartyKind.THIRD_PARTY
 
     def check(self, case: CaseState, ctx: Context) -> None:
+        super().check(case, ctx)
         _text(self.party, "party", "征求意见对象")
 
     def columns(self) -> dict[str, Any]:
-        return {"party": self.party.strip(), "data": {"party_kind": self.party_kind.value}}
+        data = {"party_kind": self.party_kind.value, **self.served_data()}
+        return {"party": self.party.strip(), "data": data}
 
     def rule_event(self) -> Event:
-        return Event(RuleKind.CONSULTATION_SENT, self.on, party=self.party.strip(), note=self.note)
+        return Event(
+            RuleKind.CONSULTATION_SENT,
+            self.on,
+            party=self.party.strip(),
+            note=self.note,
+            served=self.engine_served(),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,16 +141,18 @@ class ConsultationAnswered(Step):
     party: str | None = None  # which consultation, when several are open
 
     def columns(self) -> dict[str, Any]:
-        party = (self.party or "").strip() or None
-        return {"party": party}
+        return {"party": (self.party or "").strip() or None}
 
     def rule_event(self) -> Event:
         party = (self.party or "").strip() or None
         return Event(RuleKind.CONSULTATION_ANSWERED, self.on, party=party, note=self.note)
 
+    def field_for(self, engine_field: str) -> str:
+        return "party" if engine_field == "party" else "on"
+
 
 @dataclass(frozen=True, kw_only=True)
-class FeeNotice(Step):
+class FeeNotice(LetterStep):
     """The fee notice (Fees measures; rulebook §7): its amount, and how it was reached."""
 
     kind = EventKind.FEE_NOTICE_SENT
@@ -121,24 +160,38 @@ class FeeNotice(Step):
     basis: dict[str, Any] | None = None  # e.g. {"fee_basis": "volume", "pages": 250}
 
     def check(self, case: CaseState, ctx: Context) -> None:
+        super().check(case, ctx)
         if self.amount is not None and not 1 <= self.amount <= MAX_FEE_YUAN:
             raise InvalidInput(f"收费金额须在 1 至 {MAX_FEE_YUAN} 元之间", field="amount")
 
     def columns(self) -> dict[str, Any]:
-        return {"amount_yuan": self.amount, "data": dict(self.basis or {})}
+        return {"amount_yuan": self.amount, "data": {**(self.basis or {}), **self.served_data()}}
 
     def rule_event(self) -> Event:
-        return Event(RuleKind.FEE_NOTICE_SENT, self.on, note=self.note)
+        return Event(
+            RuleKind.FEE_NOTICE_SENT, self.on, note=self.note, served=self.engine_served()
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
 class FeePaid(Step):
-    """The applicant pays the fee (Fees measures)."""
+    """The applicant pays the fee (Fees measures). A payment after the period is refused
+    unless the office accepts it: `accept_late` is its reason, recorded as an event of its
+    own before the payment (rulebook §11)."""
 
     kind = EventKind.FEE_PAID
+    accept_late: str = ""
 
-    def rule_event(self) -> Event:
-        return Event(RuleKind.FEE_PAID, self.on, note=self.note)
+    def lines(self) -> tuple[Line, ...]:
+        paid = Line(self.kind, self.on, self.note, {}, Event(RuleKind.FEE_PAID, self.on))
+        reason = self.accept_late.strip()
+        if not reason:
+            return (paid,)
+        accepted = Event(RuleKind.LATE_PAYMENT_ACCEPTED, self.on, note=reason)
+        return (Line(EventKind.LATE_PAYMENT_ACCEPTED, self.on, reason, {}, accepted), paid)
+
+    def field_for(self, engine_field: str) -> str:
+        return "accept_late" if engine_field == "note" else "on"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -155,4 +208,4 @@ class Deferral(Step):
         return Event(RuleKind.DEFERRED, self.on, due=self.due, note=self.note)
 
     def field_for(self, engine_field: str) -> str:
-        return "due" if engine_field == "deferred_due" else "on"
+        return "due" if engine_field in ("deferred_due", "due") else "on"

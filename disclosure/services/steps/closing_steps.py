@@ -11,6 +11,7 @@ from disclosure.services.context import Context
 from disclosure.services.steps.base import CaseState, Step
 from disclosure.vocabulary import AbandonReason, EventKind
 from rules.engine import Deadlines
+from rules.events import AbandonReason as RuleReason
 from rules.events import Event
 from rules.events import EventKind as RuleKind
 
@@ -78,7 +79,12 @@ class Abandonment(Step):
         return {"outcome": ABANDON_OUTCOMES[self.reason]}
 
     def rule_event(self) -> Event:
-        return Event(RuleKind.ABANDONED, self.on, note=self.note)
+        return Event(
+            RuleKind.ABANDONED, self.on, note=self.note, reason=RuleReason(self.reason.value)
+        )
+
+    def field_for(self, engine_field: str) -> str:
+        return "reason" if engine_field == "reason" else "on"
 
     def outcome(self, case: CaseState) -> str | None:
         return ABANDON_OUTCOMES[self.reason]
