@@ -1,9 +1,8 @@
-"""Register commands: init, register, list, show, one command per event, calendar."""
+"""Register commands: init, register, list, show, one command per event."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -16,7 +15,6 @@ from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.models import Application, Stage
 from disclosure.services import applications as svc
-from disclosure.services import calendar_years
 from disclosure.services.departments import find_department, list_departments
 from disclosure.services.office import Office, load_office
 from disclosure.services.queries import ListFilter, department_names, list_applications
@@ -29,7 +27,6 @@ DateOpt = Annotated[str, typer.Option("--date", help="日期 YYYY-MM-DD")]
 NoteOpt = Annotated[str, typer.Option("--note", help="备注")]
 Number = Annotated[str, typer.Argument(help="登记编号")]
 
-calendar_app = typer.Typer(help="节假日安排：载入与查看", no_args_is_help=True)
 correction_app = typer.Typer(help="补正（条例第三十条）", no_args_is_help=True)
 consult_app = typer.Typer(help="征求意见（条例第三十二条、第三十四条）", no_args_is_help=True)
 department_app = typer.Typer(help="部门", no_args_is_help=True)
@@ -54,7 +51,6 @@ def register(app: typer.Typer) -> None:
         ("assign", assign),
     ):
         app.command(name)(fn)
-    app.add_typer(calendar_app, name="calendar")
     app.add_typer(correction_app, name="correction")
     app.add_typer(consult_app, name="consult")
     app.add_typer(department_app, name="department")
@@ -576,55 +572,6 @@ def assign(
         ),
     )
     _done(out, as_json, f"已分办至{out['department_name']}")
-
-
-@calendar_app.command("load")
-def calendar_load(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="节假日安排文件（TOML）")],
-    today: TodayOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """载入国务院节假日安排，重新计算所有未办结申请并列出变动的期限。"""
-    st = _state(ctx)
-    day = st.today(today)
-    with transaction(st.engine) as session:
-        result = calendar_years.load_file(
-            session, settings=st.settings, path=file, actor=st.actor, now=now_utc(), today=day
-        )
-    if as_json:
-        emit_json(result.as_dict())
-        return
-    typer.echo(
-        f"已载入 {', '.join(map(str, result.years))} 年节假日安排；"
-        f"重新计算 {result.recomputed} 件未办结申请，{len(result.moved)} 件期限变动。"
-    )
-    if result.moved:
-        table(
-            "期限变动",
-            ["编号", "原答复期限", "新答复期限", "原为临时"],
-            [[m.number, m.old, m.new, "是" if m.was_provisional else "否"] for m in result.moved],
-        )
-
-
-@calendar_app.command("show")
-def calendar_show(
-    ctx: typer.Context, year: Annotated[int, typer.Argument()], as_json: JsonOpt = False
-) -> None:
-    """显示某年的放假和调休上班安排。"""
-    st = _state(ctx)
-    with transaction(st.engine, write=False) as session:
-        info = calendar_years.year_overview(session, settings=st.settings, year=year)
-    if as_json:
-        emit_json(info)
-        return
-    status = "临时（按法定节假日暂估）" if info["provisional"] else "正式"
-    typer.echo(f"{year} 年：{status}；来源：{'；'.join(info['sources']) or '—'}")
-    table("放假", ["日期", "名称"], [[d["date"], d["name"]] for d in info["days_off"]])
-    table(
-        "调休上班", ["日期", "名称"], [[d["date"], d["name"]] for d in info["working_weekend_days"]]
-    )
-    typer.echo(f"全年工作日 {info['working_days']} 天")
 
 
 @department_app.command("list")
