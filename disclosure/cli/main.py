@@ -112,7 +112,14 @@ def _register_commands() -> None:
     from disclosure.cli import calc
 
     calc.register(app)
-    for name in ("register_cmds", "notify_cmds", "letter_cmds", "report_cmds", "web_cmds"):
+    for name in (
+        "register_cmds",
+        "calendar_cmds",
+        "notify_cmds",
+        "letter_cmds",
+        "report_cmds",
+        "web_cmds",
+    ):
         try:
             module = __import__(f"disclosure.cli.{name}", fromlist=["register"])
         except ModuleNotFoundError as exc:
