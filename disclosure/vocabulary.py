@@ -32,7 +32,7 @@ class Labelled(StrEnum):
 
     @classmethod
     def choices(cls) -> str:
-        """"in_person（当面提交）| post_signed（…）…" for CLI help texts."""
+        """ "in_person（当面提交）| post_signed（…）…" for CLI help texts."""
         return " | ".join(f"{m.value}（{m.label}）" for m in cls)
 
 
@@ -143,3 +143,10 @@ class Role(Labelled):
     ADMIN = "admin", "系统管理员"
     CLERK = "clerk", "公开办经办人"
     DEPARTMENT = "department", "部门经办人"
+
+
+class CalendarAction(Labelled):
+    """How a version of a year's holiday notices came about (`calendar_version.action`)."""
+
+    LOAD = "load", "载入"
+    REVERT = "revert", "恢复"

@@ -7,6 +7,7 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import disclosure.models
+import disclosure.notices.models
 import notifier.models
 from disclosure.db import make_engine
 from disclosure.migrate import current_revision
@@ -14,7 +15,8 @@ from tests.conftest import base_settings
 
 
 def test_migrated_database_matches_the_models(tmp_path, db_url) -> None:  # type: ignore[no-untyped-def]
-    assert disclosure.models and notifier.models  # every table is in the metadata
+    # every table is in the metadata
+    assert disclosure.models and disclosure.notices.models and notifier.models
     engine = make_engine(base_settings(tmp_path, db_url))
     try:
         assert current_revision(engine) is not None

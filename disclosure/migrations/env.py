@@ -16,7 +16,12 @@ target_metadata = SQLModel.metadata
 def _models() -> None:
     import importlib
 
-    for name in ("notifier.models", "disclosure.letters.models", "disclosure.report.models"):
+    for name in (
+        "notifier.models",
+        "disclosure.letters.models",
+        "disclosure.report.models",
+        "disclosure.notices.models",
+    ):
         with contextlib.suppress(ModuleNotFoundError):
             importlib.import_module(name)
 

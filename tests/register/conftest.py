@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, text
 
-TABLES = ("application", "event", "counter", "department", "calendar_notice")
+TABLES = ("application", "event", "counter", "department", "calendar_version")
 TODAY = "2026-11-27"  # a Friday; every date in these tests is at most this day
 
 REGISTER = (

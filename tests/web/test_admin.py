@@ -4,22 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tests.notices.data import NOTICE_2027
 from tests.web.conftest import PASSWORD, csrf_of, post_form, register
-
-NOTICE_2027 = """
-[[notice]]
-year = 2027
-title = "国务院办公厅关于2027年部分节假日安排的通知"
-number = "国办发明电〔2026〕99号"
-published = 2026-11-10
-days_off = [
-  { name = "元旦", start = 2027-01-01, end = 2027-01-03 },
-  { name = "春节", start = 2027-02-05, end = 2027-02-13 },
-]
-working_weekend_days = [
-  { date = 2027-01-09, name = "元旦" },
-]
-"""
 
 
 def test_admin_creates_a_department_user_who_can_sign_in(client_for):

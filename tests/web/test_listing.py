@@ -18,8 +18,8 @@ from disclosure.services.queries import (
 from disclosure.services.views import summary
 from disclosure.web.listing import list_item
 from tests.conftest import NOW
+from tests.notices.data import NOTICE_2027
 from tests.web.conftest import TODAY, post_form, register
-from tests.web.test_admin import NOTICE_2027
 
 LIST_INDEXES = {
     "ix_application_open_due_id": ["is_open", "reply_due", "id"],
