@@ -32,12 +32,18 @@ from disclosure.services.deadlines import ENGINE_KINDS, columns, compute_events,
 from disclosure.services.office import Office
 from disclosure.vocabulary import Clock as ClockWord
 from rules.calendar import WorkingCalendar
-from rules.engine import Clock, Deadlines
-from rules.events import Event
+from rules.engine import Clock
+from rules.events import Event, EventKind
 
 BATCH = 2000
 APP = Application.__table__  # type: ignore[attr-defined]
 EVENT = EventRecord.__table__  # type: ignore[attr-defined]
+# Read per event: everything but what no deadline depends on (decoding JSON and timestamps
+# was a third of the read). `to_rule_event` takes what it needs from these by name.
+# The row's id and application id come first; the rest is the history's key (see _Engine).
+_SKIP = ("id", "application_id", "data", "recorded_at", "actor")
+EVENT_COLUMNS = [EVENT.c.id, EVENT.c.application_id] + [c for c in EVENT.c if c.name not in _SKIP]
+History = tuple[Row[Any], ...]  # one application's engine event rows, in order
 # The clocks whose due date is a stored column of `application`.
 STORED = {
     Clock.REPLY: "reply_due",
@@ -78,21 +84,62 @@ class Recomputed:
         return len({m.number for m in self.moved})
 
 
+_KEEP = object()  # a stored column that `columns()` leaves as it is (no receipt yet)
+MEMO_MAX = 50_000  # remembered histories; cleared when full, so memory stays bounded
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What one history gives: its stored columns, open clocks, and the old unstored ones."""
+
+    values: tuple[Any, ...]  # in `stored` order; _KEEP where the column is not recomputed
+    clocks: tuple[tuple[Clock, date], ...]  # open clocks with the new calendar
+    old: dict[Clock, date]  # open clocks without a column, with the old calendar
+
+
 class _Engine:
-    """The engine for one calendar, remembering answers for identical histories."""
+    """The engine for an old and a new calendar, remembering answers for identical histories
+    (same case type, same events: the engine is a pure function of them)."""
 
-    def __init__(self, office: Office) -> None:
-        self.office = office
-        self._memo: dict[tuple[str, tuple[Event, ...]], Deadlines | None] = {}
+    memo = True  # the benchmark turns it off to measure the engine alone
 
-    def __call__(self, case_type: str, events: tuple[Event, ...]) -> Deadlines | None:
-        key = (case_type, events)
-        if key not in self._memo:
-            self._memo[key] = compute_events(case_type, events, self.office)
-        return self._memo[key]
+    def __init__(self, old: Office, new: Office, stored: list[str]) -> None:
+        self.old, self.new, self.stored = old, new, stored
+        self.position = {c: stored.index(name) for c, name in STORED.items()}
+        self._memo: dict[tuple[str, tuple[tuple[Any, ...], ...]], _Outcome] = {}
 
-    def forget(self) -> None:
-        self._memo.clear()  # per batch: memory stays flat
+    def __call__(self, number: str, case_type: str, history: History) -> _Outcome:
+        # The key is the events' values without their ids: equal values, equal events.
+        key: tuple[str, tuple[tuple[Any, ...], ...]] = (
+            case_type,
+            tuple(tuple(r[2:]) for r in history),
+        )
+        found = self._memo.get(key) if self.memo else None
+        if found is None:
+            # A Core row has the event columns by name, as `to_rule_event` reads them.
+            events = (to_rule_event(cast(EventRecord, r)) for r in history)
+            found = self._compute(number, case_type, tuple(e for e in events if e is not None))
+            if len(self._memo) >= MEMO_MAX:
+                self._memo.clear()
+            self._memo[key] = found
+        return found
+
+    def _compute(self, number: str, case_type: str, events: tuple[Event, ...]) -> _Outcome:
+        try:
+            d = compute_events(case_type, events, self.new)
+        except DisclosureError as exc:  # e.g. a date now beyond the calendar's range
+            raise Conflict(
+                f"申请 {number} 按新日历无法重新计算，未作任何更改：{exc.message}", field="file"
+            ) from exc
+        cols = columns(d)
+        clocks = d.open_clocks() if d is not None else {}
+        old: dict[Clock, date] = {}
+        if any(c not in STORED for c in clocks):
+            before = compute_events(case_type, events, self.old)
+            if before is not None:
+                old = {c: v for c, v in before.open_clocks().items() if c not in STORED}
+        values = tuple(cols.get(k, _KEEP) for k in self.stored)
+        return _Outcome(values, tuple(clocks.items()), old)
 
 
 def recompute_open(
@@ -100,87 +147,76 @@ def recompute_open(
 ) -> Recomputed:
     """Recompute every open application with `new`; write changed rows when `write`."""
     conn = session.connection()
-    engines = _Engine(new), _Engine(old)
+    stored = _stored_columns(new)
+    engine = _Engine(old, new, stored)
+    stmt = update(APP).where(APP.c.id == bindparam("b_id"))
+    stmt = stmt.values({k: bindparam(k) for k in stored})
     out = Recomputed()
-    for rows, events in _batches(conn, batch):
-        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for row in rows:
-            cols = _one(row, events.get(row.id, ()), engines, out)
-            if cols is not None:
-                updates.setdefault(tuple(cols), []).append({"b_id": row.id, **cols})
-        if write:
-            for keys, params in updates.items():
-                stmt = (
-                    update(APP)
-                    .where(APP.c.id == bindparam("b_id"))
-                    .values({k: bindparam(k) for k in keys})
-                )
-                conn.execute(stmt, params)
-        for e in engines:
-            e.forget()
+    for rows, events in _batches(conn, batch, stored):
+        updates = [u for row in rows if (u := _one(row, events, engine, out)) is not None]
+        if write and updates:
+            conn.execute(stmt, updates)
     return out
 
 
+def _stored_columns(office: Office) -> list[str]:
+    """The columns `services.deadlines.columns` writes (asked, not listed here again)."""
+    received = office.calendar.first_day
+    sample = compute_events("", (Event(EventKind.RECEIVED, received),), office)
+    return sorted(set(columns(sample)) | set(columns(None)))
+
+
 def _batches(
-    conn: Connection, size: int
-) -> Iterator[tuple[Sequence[Row[Any]], dict[int, tuple[Event, ...]]]]:
+    conn: Connection, size: int, stored: list[str]
+) -> Iterator[tuple[Sequence[Row[Any]], dict[int, History]]]:
     """Open applications by id, `size` at a time, with their engine events in order."""
     last = 0
     open_ = APP.c.is_open == true()
+    wanted = [APP.c.id, APP.c.number, APP.c.case_type, APP.c.received_on]
+    wanted += [APP.c[name] for name in stored]
     while True:
         rows = conn.execute(
-            select(APP).where(open_, APP.c.id > last).order_by(APP.c.id).limit(size)
+            select(*wanted).where(open_, APP.c.id > last).order_by(APP.c.id).limit(size)
         ).all()
         if not rows:
             return
         first, last = rows[0].id, rows[-1].id
         stmt = (
-            select(EVENT)
+            select(*EVENT_COLUMNS)
             .join(APP, APP.c.id == EVENT.c.application_id)
             .where(open_, EVENT.c.application_id.between(first, last))
             .where(EVENT.c.kind.in_(sorted(ENGINE_KINDS)))
             .order_by(EVENT.c.application_id, EVENT.c.on, EVENT.c.id)
         )
-        grouped: dict[int, list[Event]] = {}
-        for rec in conn.execute(stmt):
-            # A Core row has the event columns by name, as `to_rule_event` reads them.
-            ev = to_rule_event(cast(EventRecord, rec))
-            if ev is not None:
-                grouped.setdefault(rec.application_id, []).append(ev)
+        grouped: dict[int, list[Row[Any]]] = {}
+        for rec in conn.execute(stmt).all():
+            grouped.setdefault(rec.application_id, []).append(rec)
         yield rows, {k: tuple(v) for k, v in grouped.items()}
 
 
 def _one(
-    row: Row[Any],
-    events: tuple[Event, ...],
-    engines: tuple[_Engine, _Engine],
-    out: Recomputed,
+    row: Row[Any], events: dict[int, History], engine: _Engine, out: Recomputed
 ) -> dict[str, Any] | None:
-    """Recompute one application; record its moved clocks; its new columns if any changed."""
-    new_engine, old_engine = engines
-    try:
-        d = new_engine(row.case_type, events)
-    except DisclosureError as exc:  # e.g. a date now beyond the calendar's range
-        raise Conflict(
-            f"申请 {row.number} 按新日历无法重新计算，未作任何更改：{exc.message}", field="file"
-        ) from exc
+    """Recompute one application, record its moved clocks; its update if a column changed.
+
+    `row` is (id, number, case_type, received_on, *stored columns in order).
+    """
+    got = engine(row.number, row.case_type, events.get(row.id, ()))
     out.recomputed += 1
-    cols = columns(d)
-    new_clocks = d.open_clocks() if d is not None else {}
-    old_clocks: dict[Clock, date] = {}
-    if any(c not in STORED for c in new_clocks):
-        before = old_engine(row.case_type, events)
-        old_clocks = before.open_clocks() if before is not None else {}
-    calendar = old_engine.office.calendar
-    for clock, due in new_clocks.items():
-        was = getattr(row, STORED[clock]) if clock in STORED else old_clocks.get(clock)
+    now: tuple[Any, ...] = tuple(row[4:])
+    calendar = engine.old.calendar
+    for clock, due in got.clocks:
+        was = now[engine.position[clock]] if clock in STORED else got.old.get(clock)
         if was != due:
             prov = _provisional(calendar, row, clock, was)
             out.moved.append(Moved(row.number, clock, was, due, prov))
-    if all(getattr(row, k) == v for k, v in cols.items()):
+    if all(v is _KEEP or v == n for v, n in zip(got.values, now, strict=True)):
         return None
     out.changed += 1
-    return cols
+    pairs = zip(engine.stored, got.values, now, strict=True)
+    params = {k: (n if v is _KEEP else v) for k, v, n in pairs}
+    params["b_id"] = row.id
+    return params
 
 
 def _provisional(calendar: WorkingCalendar, row: Row[Any], clock: Clock, was: date | None) -> bool:
