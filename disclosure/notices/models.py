@@ -35,7 +35,7 @@ class CalendarVersion(SQLModel, table=True):
     # (read by rules.schedule / rules.notice_file); "" when none is loaded.
     notices_text: str
     source_name: str = Field(default="", max_length=300)  # the file as the user named it
-    source_sha256: str = Field(default="", max_length=64)  # of the file's bytes as loaded
+    source_sha256: str = Field(default="", max_length=64)  # of its text, UTF-8 without BOM
     recomputed: int = 0  # open applications recomputed
     moved: int = 0  # clocks that moved
     moved_applications: int = 0

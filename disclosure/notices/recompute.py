@@ -62,11 +62,15 @@ class Moved:
     new: date | None
     was_provisional: bool  # the old date was counted over a year without an official notice
 
+    @property
+    def clock_label(self) -> str:
+        return ClockWord(self.clock.value).label
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "number": self.number,
             "clock": self.clock.value,
-            "clock_label": ClockWord(self.clock.value).label,
+            "clock_label": self.clock_label,
             "old": self.old.isoformat() if self.old else None,
             "new": self.new.isoformat() if self.new else None,
             "was_provisional": self.was_provisional,

@@ -152,7 +152,7 @@ def plan_load(
                 "该文件标明为示例（example = true），其中日期是虚构的，不能载入。"
                 "请按国务院办公厅正式通知填写，并删去 example 一行"
             )
-        return _plan_entries(session, settings, file.entries, today, source_name, raw)
+        return _plan_entries(session, settings, file.entries, today, source_name, text)
     except CalendarDataError as exc:
         raise InvalidInput(str(exc), field="file") from exc
 
@@ -163,7 +163,7 @@ def _plan_entries(
     entries: Sequence[NoticeEntry],
     today: date,
     source_name: str,
-    raw: bytes,
+    text: str,
 ) -> Plan:
     shipped = [NoticeEntry(n) for n in (*builtin_notices(), *config_notices(settings))]
     first, last = min(n.year for n in builtin_notices()), today.year + 1
@@ -194,7 +194,7 @@ def _plan_entries(
         old=load_office(session, settings),
         new=_office_with(settings, after),
         source_name=source_name,
-        source_sha256=hashlib.sha256(raw).hexdigest(),
+        source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),  # of the text
     )
 
 

@@ -106,9 +106,9 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     errors.install(app)
 
-    from disclosure.web.routes import admin, applications, auth, dashboard, exports
+    from disclosure.web.routes import admin, applications, auth, calendar, dashboard, exports
 
-    for module in (auth, dashboard, applications, exports, admin):
+    for module in (auth, dashboard, applications, exports, admin, calendar):
         app.include_router(module.router)
     return app
 
