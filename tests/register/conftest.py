@@ -37,7 +37,13 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
         }
 
 
-NO_TODAY = {("calendar", "show"), ("department", "list"), ("department", "add")}
+NO_TODAY = {
+    ("calendar", "show"),
+    ("calendar", "history"),
+    ("calendar", "revert"),
+    ("department", "list"),
+    ("department", "add"),
+}
 
 
 def with_today(args: tuple[str, ...]) -> tuple[str, ...]:
