@@ -8,6 +8,7 @@ Art. 35 deadlines, some answered or paid), their stored deadlines computed by th
 the shipped calendar (2027 provisional). Then, each in a fresh child process (so its peak RSS
 is its own):
 
+- baseline: imports, a connection and the notice rows (the floor of the peak RSS);
 - anchor: a bare batched Core read of the same rows (open applications and their engine
   events), nothing computed — what any recompute has to read;
 - preview: `calendar load --dry-run` as the service runs it (plan + recompute, no writes);
@@ -39,13 +40,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_register import _engine, fresh_database
-from sqlalchemy import insert, select, true
+from sqlalchemy import insert
 
 from disclosure.db import transaction
 from disclosure.models import Application, EventRecord
 from disclosure.notices import recompute as recompute_mod
 from disclosure.notices import service
-from disclosure.services.deadlines import ENGINE_KINDS, columns, compute_events
+from disclosure.services.deadlines import columns, compute_events
 from disclosure.services.office import Office, load_office
 from disclosure.settings import Settings, load_settings
 from rules.events import Event, EventKind
@@ -215,30 +216,19 @@ def child(step: str, url: str, memo: bool) -> dict[str, Any]:
         recompute_mod.compute_events = timed  # type: ignore[assignment]
     out: dict[str, Any] = {}
     wall, cpu = time.perf_counter(), time.process_time()
-    if step == "anchor":
-        rows = events = 0
-        app_t, ev_t = Application.__table__, EventRecord.__table__  # type: ignore[attr-defined]
+    if step == "baseline":  # imports, connection, one query: the floor of peak RSS
         with transaction(engine, write=False) as session:
-            conn = session.connection()
-            last = 0
-            while True:
-                batch = conn.execute(
-                    select(app_t).where(app_t.c.is_open == true(), app_t.c.id > last)
-                    .order_by(app_t.c.id).limit(recompute_mod.BATCH)
-                ).all()  # fmt: skip
-                if not batch:
-                    break
-                first, last = batch[0].id, batch[-1].id
+            load_office(session, settings)
+        out.update(rows=0, events=0)
+    elif step == "anchor":  # exactly the reads of the recompute, nothing computed
+        rows = events = 0
+        with transaction(engine, write=False) as session:
+            stored = recompute_mod._stored_columns(load_office(session, settings))
+            for batch, histories in recompute_mod._batches(
+                session.connection(), recompute_mod.BATCH, stored
+            ):
                 rows += len(batch)
-                events += len(
-                    conn.execute(
-                        select(ev_t).join(app_t, app_t.c.id == ev_t.c.application_id)
-                        .where(app_t.c.is_open == true())
-                        .where(ev_t.c.application_id.between(first, last))
-                        .where(ev_t.c.kind.in_(sorted(ENGINE_KINDS)))
-                        .order_by(ev_t.c.application_id, ev_t.c.on, ev_t.c.id)
-                    ).all()
-                )  # fmt: skip
+                events += sum(len(h) for h in histories.values())
         out.update(rows=rows, events=events)
     elif step in ("preview", "load"):
         with transaction(engine, write=step == "load") as session:
@@ -259,9 +249,18 @@ def child(step: str, url: str, memo: bool) -> dict[str, Any]:
     out["wall"] = time.perf_counter() - wall
     out["cpu"] = time.process_time() - cpu
     out["engine"] = engine_time[0]
-    out["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["rss_mib"] = _peak_rss_mib()
     engine.dispose()
     return out
+
+
+def _peak_rss_mib() -> float:
+    """This process's peak RSS (VmHWM: per address space, so not the parent's before exec,
+    which `ru_maxrss` would report)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _counts(report: service.Report) -> dict[str, Any]:
@@ -301,6 +300,7 @@ def main() -> None:
                 print(f"[{kind} n={n:,}] built in {time.perf_counter() - t:.0f} s")
                 anchor = run_child("anchor", url)
                 steps = [
+                    ("baseline (import, connect)", run_child("baseline", url)),
                     ("anchor (bare batched read)", anchor),
                     ("preview (dry run)", run_child("preview", url)),
                     ("preview, no memo", run_child("preview", url, memo=False)),

@@ -8,7 +8,8 @@ applications and the database sees few statements:
 - each application's deadlines come from the engine (`services.deadlines.compute_events`,
   the same path an appended event takes); applications with the same case type and the same
   events get the same answer, so it is computed once per batch of identical histories;
-- only rows whose stored columns change are written, with one executemany UPDATE per batch.
+- only rows whose stored columns change are written (`notices.writes`: executemany UPDATE
+  by id on SQLite, COPY into a temporary table and one UPDATE … FROM on PostgreSQL).
 
 The old date of a clock with a stored column (reply, internal target, correction notice) is
 the stored value — what the office saw until now. Clocks without a column (the applicant's
@@ -23,11 +24,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, bindparam, select, true, update
+from sqlalchemy import Connection, Row, select, true
 from sqlmodel import Session
 
 from disclosure.errors import Conflict, DisclosureError
 from disclosure.models import Application, EventRecord
+from disclosure.notices.writes import writer_for
 from disclosure.services.deadlines import ENGINE_KINDS, columns, compute_events, to_rule_event
 from disclosure.services.office import Office
 from disclosure.vocabulary import Clock as ClockWord
@@ -89,7 +91,7 @@ class Recomputed:
 
 
 _KEEP = object()  # a stored column that `columns()` leaves as it is (no receipt yet)
-MEMO_MAX = 50_000  # remembered histories; cleared when full, so memory stays bounded
+MEMO_MAX = 8192  # remembered histories; cleared when full, so memory stays bounded
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,13 +155,17 @@ def recompute_open(
     conn = session.connection()
     stored = _stored_columns(new)
     engine = _Engine(old, new, stored)
-    stmt = update(APP).where(APP.c.id == bindparam("b_id"))
-    stmt = stmt.values({k: bindparam(k) for k in stored})
+    writer = writer_for(conn, stored)
     out = Recomputed()
     for rows, events in _batches(conn, batch, stored):
-        updates = [u for row in rows if (u := _one(row, events, engine, out)) is not None]
-        if write and updates:
-            conn.execute(stmt, updates)
+        for row in rows:
+            got = _one(row, events, engine, out)
+            if got is not None and write:
+                writer.add(row.id, *got)
+        if write:
+            writer.flush()
+    if write:
+        writer.finish()
     return out
 
 
@@ -188,7 +194,8 @@ def _batches(
         stmt = (
             select(*EVENT_COLUMNS)
             .join(APP, APP.c.id == EVENT.c.application_id)
-            .where(open_, EVENT.c.application_id.between(first, last))
+            .where(open_, APP.c.id.between(first, last))
+            .where(EVENT.c.application_id.between(first, last))
             .where(EVENT.c.kind.in_(sorted(ENGINE_KINDS)))
             .order_by(EVENT.c.application_id, EVENT.c.on, EVENT.c.id)
         )
@@ -200,8 +207,9 @@ def _batches(
 
 def _one(
     row: Row[Any], events: dict[int, History], engine: _Engine, out: Recomputed
-) -> dict[str, Any] | None:
-    """Recompute one application, record its moved clocks; its update if a column changed.
+) -> tuple[dict[str, Any], tuple[Any, ...]] | None:
+    """Recompute one application, record its moved clocks; if a column changed, the
+    changed columns and all stored columns' new values.
 
     `row` is (id, number, case_type, received_on, *stored columns in order).
     """
@@ -217,10 +225,9 @@ def _one(
     if all(v is _KEEP or v == n for v, n in zip(got.values, now, strict=True)):
         return None
     out.changed += 1
-    pairs = zip(engine.stored, got.values, now, strict=True)
-    params = {k: (n if v is _KEEP else v) for k, v, n in pairs}
-    params["b_id"] = row.id
-    return params
+    pairs = list(zip(engine.stored, got.values, now, strict=True))
+    changed = {k: v for k, v, n in pairs if v is not _KEEP and v != n}
+    return changed, tuple(n if v is _KEEP else v for _, v, n in pairs)
 
 
 def _provisional(calendar: WorkingCalendar, row: Row[Any], clock: Clock, was: date | None) -> bool:
