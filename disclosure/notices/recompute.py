@@ -1,13 +1,15 @@
 """Recomputing every open application for a new calendar, and reporting every clock it moves.
 
 Used by a calendar load, its preview and a revert. Memory stays flat in the number of
-applications and the database sees few statements:
+applications (but for the list of moved clocks, which is the report) and the database sees
+few statements:
 
 - applications are read in batches by id with Core (`BATCH` rows), their engine events with
   one Core query per batch, never as ORM objects;
 - each application's deadlines come from the engine (`services.deadlines.compute_events`,
   the same path an appended event takes); applications with the same case type and the same
-  events get the same answer, so it is computed once per batch of identical histories;
+  events get the same answer, so it is computed once and remembered (up to `MEMO_MAX`
+  histories: the many applications with only a receipt share a few dozen);
 - only rows whose stored columns change are written (`notices.writes`: executemany UPDATE
   by id on SQLite, COPY into a temporary table and one UPDATE … FROM on PostgreSQL).
 

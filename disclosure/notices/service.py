@@ -11,6 +11,7 @@ the caller's transaction. The web's confirm step and the CLI's `--dry-run` are t
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -145,6 +146,7 @@ def plan_load(
 ) -> Plan:
     """Read and check a notice file; the plan of loading it (nothing written)."""
     text = decode_file(raw)
+    source_name = "".join(ch for ch in source_name if unicodedata.category(ch) not in ("Cc", "Cf"))
     try:
         file = parse_notice_file(text)
         if file.example and not allow_example:

@@ -144,3 +144,10 @@ def test_a_declared_supplement_is_loaded_on_its_main_notice(c: Cli, tmp_path: Pa
     shown = c.ok("calendar", "show", "2027")
     assert "2027-01-09" in [d["date"] for d in shown["working_weekend_days"]]
     assert len(shown["sources"]) == 2
+
+
+def test_terminal_escapes_in_the_file_name_are_not_kept(c: Cli, tmp_path: Path) -> None:
+    path = _file(tmp_path, FICTIONAL_2027, "notice\x1b[31m.toml")
+    c.ok("calendar", "load", path, "--today", TODAY)
+    (row,) = json.loads(c.run("calendar", "history", "--json").stdout)
+    assert row["source_name"] == "notice[31m.toml"
