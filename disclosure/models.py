@@ -18,7 +18,6 @@ from disclosure.vocabulary import ApplicantType, Channel, Role, Stage
 __all__ = [
     "ApplicantType",
     "Application",
-    "CalendarNotice",
     "Counter",
     "Department",
     "EventRecord",
@@ -121,18 +120,6 @@ class Counter(SQLModel, table=True):
     series: str = Field(primary_key=True, max_length=64)
     year: int = Field(primary_key=True)
     last: int = 0
-
-
-class CalendarNotice(SQLModel, table=True):
-    """A holiday notice loaded by the office (`disclosure calendar load`)."""
-
-    __tablename__ = "calendar_notice"
-    id: int | None = Field(default=None, primary_key=True)
-    year: int = Field(index=True)
-    title: str = Field(max_length=300)
-    source_text: str  # the notice as TOML, parsed by rules.schedule
-    loaded_at: datetime
-    loaded_by: str = Field(default="", max_length=100)
 
 
 class User(SQLModel, table=True):

@@ -221,6 +221,8 @@ class EvidenceKind(Labelled):
 
     FILE = "file", "文件"
     URL = "url", "网页"
+
+
 class AuditAction(Labelled):
     """What the audit log records besides application events (`disclosure.audit`).
 
@@ -257,3 +259,10 @@ class AuditChannel(Labelled):
     CLI = "cli", "命令行"
     SERVICE = "service", "后台服务"
     API = "api", "接口"
+
+
+class CalendarAction(Labelled):
+    """How a version of a year's holiday notices came about (`calendar_version.action`)."""
+
+    LOAD = "load", "载入"
+    REVERT = "revert", "恢复"

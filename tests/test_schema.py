@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 
 import disclosure.casefile.models
 import disclosure.models
+import disclosure.notices.models
 import disclosure.ops.models
 import disclosure.report.annual_models
 import disclosure.tasks.models
@@ -21,6 +22,7 @@ def test_migrated_database_matches_the_models(tmp_path, db_url) -> None:  # type
     assert disclosure.models and notifier.models and disclosure.tasks.models
     assert disclosure.report.annual_models and disclosure.casefile.models  # every table
     assert disclosure.ops.models
+    assert disclosure.notices.models
     engine = make_engine(base_settings(tmp_path, db_url))
     try:
         assert current_revision(engine) is not None

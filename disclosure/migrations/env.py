@@ -24,6 +24,7 @@ def _models() -> None:
         "disclosure.tasks.models",
         "disclosure.casefile.models",
         "disclosure.ops.models",
+        "disclosure.notices.models",
     ):
         with contextlib.suppress(ModuleNotFoundError):
             importlib.import_module(name)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from disclosure.calendar_source import make_calendar
-from disclosure.models import CalendarNotice
+from disclosure.notices.models import CalendarVersion
 from disclosure.policy import engine_policy
 from disclosure.settings import Settings
 from rules.calendar import WorkingCalendar
@@ -40,18 +42,21 @@ def stored_notices(session: Session) -> list[Notice]:
 
 
 def _notice_rows(session: Session) -> tuple[tuple[int, str], ...]:
-    stmt = select(CalendarNotice.id, CalendarNotice.source_text)
-    return tuple(
-        (row_id, text) for row_id, text in session.exec(stmt.order_by(col(CalendarNotice.id)))
-    )
+    """(id, notices) of the version in force of each loaded year (its highest version)."""
+    v, w = CalendarVersion, aliased(CalendarVersion)
+    newest = select(func.max(w.version)).where(w.year == v.year).scalar_subquery()
+    stmt = select(v.id, v.notices_text).where(v.version == newest).order_by(col(v.year))
+    return tuple((row_id, text) for row_id, text in session.exec(stmt) if row_id is not None)
 
 
 def _parse(rows: tuple[tuple[int, str], ...]) -> list[Notice]:
     out: list[Notice] = []
     for row_id, text in rows:
+        if not text.strip():  # a year reverted to "nothing loaded"
+            continue
         notices = _PARSED.get(text)
         if notices is None:
-            notices = tuple(parse_notices(text, where=f"calendar_notice[{row_id}]"))
+            notices = tuple(parse_notices(text, where=f"calendar_version[{row_id}]"))
             if len(_PARSED) >= _PARSED_MAX:
                 _PARSED.clear()
             _PARSED[text] = notices

@@ -31,6 +31,7 @@ from disclosure.web.routes import (
     applications,
     audit,
     auth,
+    calendar,
     dashboard,
     documents,
     exports,
@@ -122,7 +123,7 @@ def create_app(
     errors.install(app)
 
     for module in (
-        auth, dashboard, applications, documents, exports, admin, audit, tasks, annual
+        auth, dashboard, applications, documents, exports, admin, audit, tasks, annual, calendar
     ):  # fmt: skip
         app.include_router(module.router)
     return app

@@ -8,31 +8,12 @@ import pytest
 from sqlalchemy import Engine, text
 
 from disclosure.calendar_source import builtin_notices
-from disclosure.services.calendar_years import notice_toml
-from rules.schedule import parse_notices
+from disclosure.notices.versions import entries_toml, stored_entries
+from rules.notice_file import NoticeEntry
+from tests.notices.data import FICTIONAL_2027, NOTICE_2027, TITLE_2027, supplement
 from tests.register.conftest import Cli
 
 pytestmark = pytest.mark.usefixtures("engine")
-
-# TEST DATA — a FICTIONAL schedule for 2027, made up for this test. It is NOT the State
-# Council's notice (which does not exist at the time of writing). Its only purpose: 元旦 takes
-# Mon 2027-01-04 off as well, which no provisional (statutory-only) schedule has.
-FICTIONAL_2027 = """
-[[notice]]
-year = 2027
-title = "测试数据（虚构）：国务院办公厅关于2027年部分节假日安排的通知"
-number = "测试〔2026〕1号"
-published = 2026-11-20
-days_off = [
-  { name = "元旦", start = 2027-01-01, end = 2027-01-04 },
-  { name = "春节", start = 2027-02-05, end = 2027-02-12 },
-  { name = "国庆节", start = 2027-10-01, end = 2027-10-07 },
-]
-working_weekend_days = [
-  { date = 2027-02-20, name = "春节" },
-  { date = 2027-10-09, name = "国庆节" },
-]
-"""
 
 
 @pytest.fixture
@@ -62,9 +43,25 @@ def test_load_recomputes_open_applications(c: Cli, apps: dict[str, str], notice_
     result = c.ok("calendar", "load", str(notice_file), "--today", "2026-12-15")
     assert result["years"] == [2027]
     assert result["recomputed"] == 2  # the two open ones; the replied one is left alone
-    # With 1-04 off too, day 20 moves from Wed 1-13 to Thu 1-14.
+    # With 1-04 off too, day 20 moves from Wed 1-13 to Thu 1-14; the internal target (5
+    # working days before it) from Wed 1-06 to Thu 1-07.
     assert result["moved"] == [
-        {"number": apps["into"], "old": "2027-01-13", "new": "2027-01-14", "was_provisional": True}
+        {
+            "number": apps["into"],
+            "clock": "reply_due",
+            "clock_label": "答复期限",
+            "old": "2027-01-13",
+            "new": "2027-01-14",
+            "was_provisional": True,
+        },
+        {
+            "number": apps["into"],
+            "clock": "internal_target",
+            "clock_label": "内部办理时限",
+            "old": "2027-01-06",
+            "new": "2027-01-07",
+            "was_provisional": True,
+        },
     ]
     listed = {i["number"]: i for i in c.list(today="2026-12-15")}
     assert listed[apps["into"]]["reply_due"] == "2027-01-14"
@@ -90,42 +87,43 @@ def test_show_year_before_and_after_loading(c: Cli, notice_file: Path) -> None:
     c.ok("calendar", "load", str(notice_file))
     after = c.ok("calendar", "show", "2027")
     assert after["provisional"] is False
-    assert after["sources"] == [
-        "测试数据（虚构）：国务院办公厅关于2027年部分节假日安排的通知（测试〔2026〕1号）"
-    ]
+    assert after["sources"] == [f"{TITLE_2027}（测试〔2026〕1号）"]
     assert {"date": "2027-01-04", "name": "元旦"} in after["days_off"]
-    assert [d["date"] for d in after["working_weekend_days"]] == ["2027-02-20", "2027-10-09"]
+    assert [d["date"] for d in after["working_weekend_days"]] == [
+        "2027-01-16", "2027-02-20", "2027-02-21", "2027-05-08", "2027-09-26", "2027-10-09",
+    ]  # fmt: skip
     assert after["working_days"] < before["working_days"]
 
 
-def test_each_notice_is_stored_once(c: Cli, engine: Engine, tmp_path: Path) -> None:
+def test_a_load_is_one_new_version_of_its_year(c: Cli, engine: Engine, tmp_path: Path) -> None:
+    """A main notice and its supplement in one file: one version of 2027 holding both."""
     two = tmp_path / "two.toml"
     two.write_text(
-        FICTIONAL_2027
-        + "\n[[notice]]\nyear = 2028\ntitle = '测试数据（虚构）2028'\n"
-        + "days_off = [{ name = '元旦', start = 2028-01-01, end = 2028-01-01 }]\n",
+        FICTIONAL_2027 + supplement("测试数据（虚构）补充", "working_weekend_days = [2027-01-09]"),
         encoding="utf-8",
     )
-    assert c.ok("calendar", "load", str(two))["years"] == [2027, 2028]
+    assert c.ok("calendar", "load", str(two))["versions"] == [
+        {"year": 2027, "version": 1, "reverts_to": None}
+    ]
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT year, source_text FROM calendar_notice ORDER BY year"))
-        stored = [(year, parse_notices(src)) for year, src in rows]
-    assert [(y, [n.year for n in ns]) for y, ns in stored] == [(2027, [2027]), (2028, [2028])]
+        rows = conn.execute(text("SELECT year, version, notices_text FROM calendar_version"))
+        stored = [(y, v, [e.notice.title for e in stored_entries(t)]) for y, v, t in rows]
+    assert stored == [(2027, 1, [TITLE_2027, "测试数据（虚构）补充"])]
 
 
-def test_notice_toml_round_trips_the_builtin_data() -> None:
-    for n in builtin_notices():
-        assert parse_notices(notice_toml(n)) == [n]
+def test_stored_text_round_trips_the_builtin_data() -> None:
+    entries = [NoticeEntry(n) for n in builtin_notices()]
+    assert stored_entries(entries_toml(entries)) == entries
 
 
 @pytest.mark.parametrize(
     ("content", "field"),
     [
-        ("not toml [[[", "notice-bad.toml"),
-        ("[[notice]]\ntitle = 'x'\n", "notice-bad.toml"),  # no year
+        ("not toml [[[", "第 1 行"),
+        ("[[notice]]\ntitle = 'x'\n", "year"),
         (
             "[[notice]]\nyear = 2027\ntitle = 'x'\nworking_weekend_days = [2027-01-06]\n",
-            "working_weekend_days",  # a Wednesday is not a weekend day
+            "working_weekend_days 第 1 项：2027-01-06 是星期三",
         ),
         (
             "[[notice]]\nyear = 2027\ntitle = 'x'\n"
@@ -146,7 +144,7 @@ def test_bad_notice_file_writes_nothing(
 
 
 def test_missing_file(c: Cli, tmp_path: Path) -> None:
-    assert "FILE:" in c.fails("calendar", "load", str(tmp_path / "none.toml"))
+    assert "FILE: 找不到文件" in c.fails("calendar", "load", str(tmp_path / "none.toml"))
 
 
 def test_history_stays_valid_when_a_new_calendar_moves_a_due_date_earlier(
@@ -167,12 +165,10 @@ def test_history_stays_valid_when_a_new_calendar_moves_a_due_date_earlier(
     # on 1-13, before the extension of 1-14: the load still succeeds and the date moves.
     fix = tmp_path / "correction-TEST-DATA.toml"
     fix.write_text(
-        "[[notice]]\nyear = 2027\ntitle = '测试数据（虚构）补充'\npublished = 2026-12-01\n"
-        "working_weekend_days = [2027-01-09]\n",
-        encoding="utf-8",
+        supplement("测试数据（虚构）补充", "working_weekend_days = [2027-01-09]"), encoding="utf-8"
     )
     result = c.ok("calendar", "load", str(fix), "--today", "2027-01-14")
-    moved = {x["number"]: x for x in result["moved"]}
+    moved = {x["number"]: x for x in result["moved"] if x["clock"] == "reply_due"}
     assert moved[m]["old"] == before
     assert moved[m]["new"] < before
     # A new extension dated after the (new) due date is still refused.
@@ -186,25 +182,25 @@ def test_history_stays_valid_when_a_new_calendar_moves_a_due_date_earlier(
     assert "--date" in line
 
 
-REISSUED = """
-[[notice]]
-year = 2027
-title = "国务院办公厅关于2027年部分节假日安排的通知（测试数据，虚构）"
-days_off = [{{ name = "元旦", start = 2027-01-01, end = 2027-01-03 }},
-            {{ name = "测试", start = {start}, end = 2027-01-15 }}]
-working_weekend_days = []
-"""
-
-
 def test_reissued_notice_replaces_the_earlier_copy(c: Cli, tmp_path: Path) -> None:
     """A corrected notice with the same title drops a day off that the first copy had."""
     first, second = tmp_path / "a.toml", tmp_path / "b.toml"
-    first.write_text(REISSUED.format(start="2027-01-14"), encoding="utf-8")
-    second.write_text(REISSUED.format(start="2027-01-15"), encoding="utf-8")
+    mid_autumn = '{ name = "中秋节", start = 2027-09-15, end = 2027-09-15 }'
+    dragon_boat = '{ name = "端午节", start = 2027-06-09, end = 2027-06-09 }'
+    first.write_text(
+        NOTICE_2027.replace(mid_autumn, mid_autumn.replace("end = 2027-09-15", "end = 2027-09-16")),
+        encoding="utf-8",
+    )
+    second.write_text(
+        NOTICE_2027.replace(
+            dragon_boat, dragon_boat.replace("end = 2027-06-09", "end = 2027-06-10")
+        ),
+        encoding="utf-8",
+    )
     c.ok("calendar", "load", str(first), "--today", "2026-11-27")
     off = {d["date"] for d in c.ok("calendar", "show", "2027")["days_off"]}
-    assert {"2027-01-14", "2027-01-15"} <= off
+    assert {"2027-09-16"} <= off and "2027-06-10" not in off
     c.ok("calendar", "load", str(second), "--today", "2026-11-27")
     off = {d["date"] for d in c.ok("calendar", "show", "2027")["days_off"]}
-    assert "2027-01-14" not in off
-    assert "2027-01-15" in off
+    assert "2027-09-16" not in off
+    assert "2027-06-10" in off

@@ -1,25 +1,10 @@
-"""Administration pages: users, departments, calendar upload, settings."""
+"""Administration pages: users, departments, settings (the calendar: test_calendar_page.py)."""
 
 from __future__ import annotations
 
 import re
 
-from tests.web.conftest import PASSWORD, csrf_of, post_form, register
-
-NOTICE_2027 = """
-[[notice]]
-year = 2027
-title = "国务院办公厅关于2027年部分节假日安排的通知"
-number = "国办发明电〔2026〕99号"
-published = 2026-11-10
-days_off = [
-  { name = "元旦", start = 2027-01-01, end = 2027-01-03 },
-  { name = "春节", start = 2027-02-05, end = 2027-02-13 },
-]
-working_weekend_days = [
-  { date = 2027-01-09, name = "元旦" },
-]
-"""
+from tests.web.conftest import PASSWORD, post_form
 
 
 def test_admin_creates_a_department_user_who_can_sign_in(client_for):
@@ -55,40 +40,6 @@ def test_department_user_needs_a_department(client_for):
     )
     assert r.status_code == 400
     assert 'id="err-department"' in r.text
-
-
-def test_calendar_upload_recomputes_and_lists_moves(client_for, engine):
-    clerk = client_for("clerk")
-    # Today is 2026-03-05; received on the 5th, the 20 working days end in 2026 — so use an
-    # application whose deadline reaches into 2027 via an Art. 35 date far ahead instead:
-    number = register(clerk, received="2026-03-02")
-    url = f"/applications/{number}"
-    r = post_form(clerk, url, f"{url}/actions/defer", {"date": "2026-03-05", "due": "2027-01-08"})
-    assert r.status_code == 303, r.text
-    admin = client_for("admin")
-    page = admin.get("/calendar").text
-    assert "2027 年" in page and "临时" in page
-    token = csrf_of(page)
-    r = admin.post(
-        "/calendar",
-        data={"csrf_token": token},
-        files={"file": ("2027.toml", NOTICE_2027.encode(), "text/plain")},
-    )
-    assert r.status_code == 200, r.text
-    assert "已载入 2027 年安排" in r.text
-    assert "国务院办公厅关于2027年部分节假日安排的通知" in r.text
-
-
-def test_calendar_upload_rejects_bad_toml_beside_the_field(client_for):
-    admin = client_for("admin")
-    token = csrf_of(admin.get("/calendar").text)
-    r = admin.post(
-        "/calendar",
-        data={"csrf_token": token},
-        files={"file": ("bad.toml", b"[[notice]\nyear = ", "text/plain")},
-    )
-    assert r.status_code == 400
-    assert "field-error" in r.text
 
 
 def test_settings_page_hides_secrets(client_for, web_app):

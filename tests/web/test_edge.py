@@ -151,7 +151,7 @@ def test_an_anonymous_200_mb_upload_is_refused_before_it_is_read(
     settings.web.max_request_mb = 1024  # so that only the sign-in check can refuse it
     app = _app(settings, engine)
     with real_server(app) as port:
-        head, sent = _upload(port, "/calendar", declared=200 * MB, send=200 * MB)
+        head, sent = _upload(port, "/calendar/preview", declared=200 * MB, send=200 * MB)
     assert head.startswith(b"HTTP/1.1 303"), head
     assert b"location: /login" in head.lower() and b"connection: close" in head.lower()
     assert sent < 16 * MB  # answered at once: nothing like 200 MB went over the wire
@@ -161,7 +161,7 @@ def test_an_anonymous_200_mb_upload_is_refused_before_it_is_read(
 def test_a_chunked_anonymous_upload_is_refused_too(settings, engine, users, spool: Path) -> None:  # type: ignore[no-untyped-def]
     app = _app(settings, engine)
     with real_server(app) as port:
-        head, sent = _upload(port, "/calendar", declared=None, send=200 * MB)
+        head, sent = _upload(port, "/calendar/preview", declared=None, send=200 * MB)
     assert head.startswith(b"HTTP/1.1 303"), head
     assert sent < 16 * MB and list(spool.iterdir()) == []
 
@@ -171,10 +171,12 @@ def test_request_size_limits_for_signed_in_users(settings, engine, users, spool:
     app = _app(settings, engine)
     cookie = _signed_in_cookie(app, "admin")
     with real_server(app) as port:
-        head, sent = _upload(port, "/calendar", declared=50 * MB, send=50 * MB, cookie=cookie)
+        head, sent = _upload(
+            port, "/calendar/preview", declared=50 * MB, send=50 * MB, cookie=cookie
+        )
         assert head.startswith(b"HTTP/1.1 413"), head
         assert sent < 16 * MB
-        head, sent = _upload(port, "/calendar", declared=None, send=50 * MB, cookie=cookie)
+        head, sent = _upload(port, "/calendar/preview", declared=None, send=50 * MB, cookie=cookie)
         assert head.startswith(b"HTTP/1.1 413"), head
         assert sent < 16 * MB
     assert list(spool.iterdir()) == []  # what was spooled (at most the limit) is gone

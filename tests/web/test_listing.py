@@ -14,8 +14,8 @@ from disclosure.services.queries import ListFilter, department_names, list_appli
 from disclosure.services.read_model import listed
 from disclosure.web.listing import ListedCache
 from tests.conftest import NOW
+from tests.notices.data import NOTICE_2027
 from tests.web.conftest import TODAY, post_form, register
-from tests.web.test_admin import NOTICE_2027
 
 LIST_INDEXES = {
     "ix_application_open_due_id": ["is_open", "reply_due", "id"],

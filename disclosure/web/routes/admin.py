@@ -1,17 +1,16 @@
-"""Administration: users, departments, the working-day calendar, the settings in force."""
+"""Administration: users, departments, the settings in force (the calendar: routes/calendar.py)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.datastructures import UploadFile
 
 from disclosure import audit
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.models import Role
-from disclosure.services import calendar_years, users
+from disclosure.services import users
 from disclosure.services.departments import add_department, list_departments
 from disclosure.vocabulary import AuditAction
 from disclosure.web.deps import AdminUser, OfficeUser, client_address, web
@@ -19,7 +18,6 @@ from disclosure.web.forms import Form, text, values
 from disclosure.web.render import flash, render
 
 router = APIRouter()
-MAX_UPLOAD = 256 * 1024  # a year's notice is a few kilobytes
 
 
 def _users_page(request: Request, form: dict, errors: dict, status: int = 200) -> Response:
@@ -135,67 +133,6 @@ def add_dept(request: Request, user: AdminUser, form: Form) -> Response:
         )
     flash(request, f"已新增部门：{text(form, 'name')}")
     return RedirectResponse("/admin/departments", status_code=303)
-
-
-def _calendar_page(
-    request: Request, errors: dict, result: dict | None = None, status: int = 200
-) -> Response:
-    st = web(request)
-    today = st.today()
-    years = []
-    with transaction(st.engine, write=False) as session:
-        for year in (today.year, today.year + 1):
-            try:
-                years.append(calendar_years.year_overview(session, settings=st.settings, year=year))
-            except Exception as exc:  # a year outside the data: shown as such, not an error
-                years.append({"year": year, "error": str(exc)})
-    return render(
-        request, "calendar.html", {"years": years, "errors": errors, "result": result}, status
-    )
-
-
-@router.get("/calendar")
-def calendar_page(request: Request, user: AdminUser) -> Response:
-    return _calendar_page(request, {})
-
-
-@router.post("/calendar")
-async def calendar_upload(request: Request, user: AdminUser, form: Form) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
-    request.state.rerender = lambda errors, status: _calendar_page(request, errors, None, status)
-    upload = form.get("file")
-    pasted = text(form, "text")
-    if isinstance(upload, UploadFile) and upload.filename:
-        raw = await upload.read(MAX_UPLOAD + 1)
-        source = upload.filename
-    elif pasted:
-        raw, source = pasted.encode("utf-8"), "网页粘贴"
-    else:
-        raise InvalidInput("请选择节假日安排文件（TOML）/ choose a file", field="file")
-    if len(raw) > MAX_UPLOAD:
-        raise InvalidInput("文件过大 / file too large", field="file")
-    try:
-        content = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput("文件须为 UTF-8 编码 / file must be UTF-8", field="file") from exc
-    st = web(request)
-
-    def load() -> dict:
-        with transaction(st.engine) as session:
-            result = calendar_years.load_text(
-                session,
-                settings=st.settings,
-                text=content,
-                source=source,
-                actor=user.username,
-                now=now_utc(),
-                today=st.today(),
-            )
-        return result.as_dict()
-
-    result = await run_in_threadpool(load)
-    return await run_in_threadpool(_calendar_page, request, {}, result)
 
 
 @router.get("/admin/settings")

@@ -1,0 +1,1 @@
+"""Holiday notices loaded by the office: checked, versioned, and applied to open applications."""
