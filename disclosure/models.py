@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -88,6 +89,7 @@ class Application(SQLModel, table=True):
     awaiting_correction: bool = False
     closed_on: date | None = None
     closed_on_time: bool | None = None
+    flag_count: int = 0  # late steps the law does not forbid outright (rulebook §11)
     created_at: datetime
     updated_at: datetime
     created_by: str = Field(default="", max_length=100)
@@ -108,7 +110,7 @@ class EventRecord(SQLModel, table=True):
     approver: str | None = Field(default=None, max_length=100)
     outcome: str | None = Field(default=None, max_length=8)
     amount_yuan: int | None = None
-    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     note: str = ""
     actor: str = Field(default="", max_length=100)
     recorded_at: datetime

@@ -1,4 +1,4 @@
-"""Outcome codes (Reg. Arts. 36–39) = rows of annual-report table 三 (domain.md §8)."""
+"""Outcome codes (Reg. Arts. 36–39) = rows of annual-report table 三 (rulebook §8)."""
 
 from __future__ import annotations
 

@@ -228,6 +228,8 @@ class ReportSettings(BaseModel):
     heading_fallbacks: list[str] = Field(default_factory=lambda: ["SimHei", "Noto Sans CJK SC"])
     soffice: str = "soffice"  # LibreOffice, for --format pdf
     pdf_timeout: float = Field(default=120.0, gt=0)
+
+
 class ServiceSettings(BaseModel):
     # Remind when an issued letter has no service record after this many working days.
     unserved_warning_days: int = Field(default=5, ge=1, le=60)

@@ -24,8 +24,8 @@ from datetime import date, datetime, timedelta
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import Engine, and_, case, func, or_, select, update
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Connection, Engine, and_, case, func, or_, select, update
+from sqlmodel import Session, col
 
 from disclosure.db import transaction
 from notifier.models import OutboxItem, OutboxStatus
@@ -63,7 +63,10 @@ def insert_if_absent(session: Session, rows: Sequence[dict[str, Any]]) -> int:
     values_of = itemgetter(*INSERT_COLUMNS)
     if conn.dialect.name == "postgresql":
         return _copy_insert(conn, map(values_of, rows))
-    procs = [T.c[name].type._cached_bind_processor(conn.dialect) for name in INSERT_COLUMNS]
+    dialect = conn.dialect
+    procs = [
+        T.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in INSERT_COLUMNS
+    ]
     converted = [(i, _memo(proc)) for i, proc in enumerate(procs) if proc is not None]
     new = 0
     for start, size in _chunks(len(rows)):
@@ -89,16 +92,17 @@ _PG_MOVE = (
 )
 
 
-def _copy_insert(conn: Any, tuples: Iterator[tuple[Any, ...]]) -> int:
+def _copy_insert(conn: Connection, tuples: Iterator[tuple[Any, ...]]) -> int:
     """PostgreSQL: stage the rows with COPY (in this transaction), then insert the new ones."""
     conn.exec_driver_sql(_PG_STAGE)
     raw = conn.connection.driver_connection  # the psycopg connection, same transaction
+    assert raw is not None  # a checked-out connection always has its driver connection
     with raw.cursor() as cur:
         with cur.copy(f"COPY outbox_in ({_COLUMNS}) FROM STDIN") as copy:
             for values in tuples:
                 copy.write_row(values)
         cur.execute(_PG_MOVE)
-        new = cur.rowcount
+        new: int = cur.rowcount
         cur.execute("TRUNCATE outbox_in")
     return new
 
@@ -162,7 +166,7 @@ class Claim(NamedTuple):
 PENDING = OutboxStatus.PENDING.value
 
 
-def _claimable(now: datetime, token: str | None = None):  # type: ignore[no-untyped-def]
+def _claimable(now: datetime, token: str | None = None) -> ColumnElement[bool]:
     """Pending rows whose time has come and that nobody holds (or whose claim expired), and
     with `token` also the rows held by it. `status = 'pending'` stays a top-level term so
     that both databases use the partial index."""
@@ -172,7 +176,7 @@ def _claimable(now: datetime, token: str | None = None):  # type: ignore[no-unty
     return and_(T.c.status == PENDING, T.c.next_attempt_at <= now, or_(*free))
 
 
-def _held(c: Claim):  # type: ignore[no-untyped-def]
+def _held(c: Claim) -> ColumnElement[bool]:
     """The rows of claim `c` (the recipient and status lead the query to the partial index)."""
     return and_(T.c.status == PENDING, T.c.recipient == c.recipient, T.c.claim_token == c.token)
 
@@ -201,7 +205,7 @@ def claim(engine: Engine, recipient: str, now: datetime, token: str | None = Non
             .with_for_update(skip_locked=True)
         )
         stmt = update(T).where(T.c.id.in_(ids)).values(claim_token=c.token, claimed_at=now)
-        claimed = s.execute(stmt).rowcount
+        claimed = s.exec(stmt).rowcount
         if not claimed:  # rows this run queued carry its token already
             claimed = s.execute(select(T.c.id).where(_held(c)).limit(1)).first() is not None
     return c if claimed else None
@@ -270,7 +274,7 @@ def release(engine: Engine, token: str) -> int:
             .where(T.c.status == PENDING, T.c.claim_token == token)
             .values(claim_token=None, claimed_at=None)
         )
-        return s.execute(stmt).rowcount
+        return s.exec(stmt).rowcount
 
 
 def mark_sent(engine: Engine, c: Claim, now: datetime) -> int:
@@ -285,7 +289,7 @@ def mark_sent(engine: Engine, c: Claim, now: datetime) -> int:
                 attempts=T.c.attempts + 1,
             )
         )
-        return s.execute(stmt).rowcount
+        return s.exec(stmt).rowcount
 
 
 def mark_failed(engine: Engine, c: Claim, now: datetime, error: str) -> int:
@@ -301,12 +305,12 @@ def mark_failed(engine: Engine, c: Claim, now: datetime, error: str) -> int:
                 claim_token=None,
             )
         )
-        return s.execute(stmt).rowcount
+        return s.exec(stmt).rowcount
 
 
 def backoff(attempts: int) -> timedelta:
     """Delay before attempt `attempts + 1`: 5 min, 10 min, 20 min, … capped at 12 h."""
-    return min(RETRY_BASE * (2 ** max(attempts - 1, 0)), RETRY_CAP)
+    return min(RETRY_BASE * (1 << max(attempts - 1, 0)), RETRY_CAP)
 
 
 def mark_retry(
@@ -333,7 +337,7 @@ def mark_retry(
                 values["status"] = OutboxStatus.FAILED.value
             else:
                 values["next_attempt_at"] = now + backoff(n)
-            changed = s.execute(update(T).where(base, T.c.attempts == attempts).values(**values))
+            changed = s.exec(update(T).where(base, T.c.attempts == attempts).values(**values))
             if n >= max_attempts:
                 failed += changed.rowcount
             else:
@@ -360,11 +364,14 @@ def problems(engine: Engine, limit: int = 50) -> list[OutboxItem]:
             select(OutboxItem)
             .where(
                 or_(
-                    OutboxItem.status == OutboxStatus.FAILED.value,  # type: ignore[arg-type]
-                    and_(OutboxItem.status == OutboxStatus.PENDING.value, OutboxItem.attempts > 0),  # type: ignore[arg-type]
+                    col(OutboxItem.status) == OutboxStatus.FAILED.value,
+                    and_(
+                        col(OutboxItem.status) == OutboxStatus.PENDING.value,
+                        col(OutboxItem.attempts) > 0,
+                    ),
                 )
             )
-            .order_by(OutboxItem.status, OutboxItem.id.desc())  # type: ignore[union-attr]
+            .order_by(col(OutboxItem.status), col(OutboxItem.id).desc())
             .limit(limit)
         )
         return list(s.scalars(stmt))

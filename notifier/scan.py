@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from disclosure.db import transaction
@@ -141,11 +142,11 @@ def collect(
     queued = 0
     warn = coverage_warning(office.calendar, today, settings.notifier.calendar_warning_days)
     if warn is not None:
-        rows = _rows(
+        warn_rows = _rows(
             None, warn, _unique(settings.notifier.office_recipients), "", today, now, token
         )
         with transaction(engine) as s:
-            queued += outbox.insert_if_absent(s, rows)
+            queued += outbox.insert_if_absent(s, warn_rows)
     need_events = bool(wanted - STORED_CLOCKS)
     office_to = _unique(settings.notifier.office_recipients)
     leaders = _unique([ld.email for ld in settings.notifier.leaders])
@@ -163,7 +164,7 @@ def collect(
         rows: list[dict[str, Any]] = []
         for app in apps:
             dep = departments.get(app.lead_department_id) if app.lead_department_id else None
-            recipients = to_by_dep[dep.id] if dep is not None else office_to  # type: ignore[index]
+            recipients = to_by_dep[dep.id] if dep is not None else office_to
             for hit in _app_hits(app, computed, today, office.calendar, th, wanted, horizon):
                 to = leaders if hit.escalation else recipients
                 rows.extend(_rows(app, hit, to, dep.name if dep else "", today, now, token))
@@ -180,17 +181,17 @@ def collect(
 # an application whose log has none of them has exactly the clocks stored in its columns.
 CLOCK_EVENTS = ("correction_requested", "consultation_sent", "fee_notice_sent")
 APP_COLUMNS = (
-    Application.id,
-    Application.number,
-    func.substr(Application.content, 1, 200).label("content"),
-    Application.lead_department_id,
-    Application.arrived_on,
-    Application.received_on,
-    Application.reply_due,
-    Application.internal_target,
-    Application.correction_notice_due,
-    Application.paused_from,
-    Application.paused_until,
+    col(Application.id),
+    col(Application.number),
+    func.substr(col(Application.content), 1, 200).label("content"),
+    col(Application.lead_department_id),
+    col(Application.arrived_on),
+    col(Application.received_on),
+    col(Application.reply_due),
+    col(Application.internal_target),
+    col(Application.correction_notice_due),
+    col(Application.paused_from),
+    col(Application.paused_until),
 )
 
 
@@ -209,7 +210,7 @@ def _pages(
         with transaction(engine, write=False) as s:
             s.info["office"] = office
             stmt = (
-                select(*APP_COLUMNS)
+                core_select(*APP_COLUMNS)  # SQLModel's `select` is typed for four columns
                 .where(col(Application.is_open).is_(True), due_soon | unconfirmed)
                 .where(col(Application.id) > last)
                 .order_by(col(Application.id))
@@ -245,8 +246,9 @@ def _computed(session: Session, ids: list[int]) -> dict[int, Deadlines | None]:
         records[rec.application_id].append(rec)
     out: dict[int, Deadlines | None] = {}
     for app in session.exec(select(Application).where(col(Application.id).in_(complex_ids))):
+        assert app.id is not None  # a stored row
         try:
-            out[app.id] = compute_for(app, records[app.id], office)  # type: ignore[index]
+            out[app.id] = compute_for(app, records[app.id], office)
         except DisclosureError:
             out[app.id] = None  # an inconsistent log: warn on the stored dates only
     return out

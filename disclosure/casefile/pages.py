@@ -64,7 +64,7 @@ def event_log(records: Sequence[EventRecord], timezone: str) -> bytes:
     events = [
         {
             "on": r.on.isoformat() + (f" 至 {r.end_on.isoformat()}" if r.end_on else ""),
-            "label": EVENT_LABELS.get(r.kind) or event_label(r.kind),
+            "label": EVENT_LABELS.get(r.kind) or event_label(r),
             "note": event_note(r),
             "actor": r.actor,
             "recorded": r.recorded_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),

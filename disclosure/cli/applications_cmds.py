@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from disclosure.cli.options import JsonOpt, NoteOpt, Number, TodayOpt, parse_date
-from disclosure.cli.output import console, emit_json, table
+from disclosure.cli.output import emit_json, table
+from disclosure.cli.show_view import print_detail
 from disclosure.cli.state import state
 from disclosure.errors import InvalidInput
 from disclosure.services.departments import find_department
@@ -18,7 +19,7 @@ from disclosure.services.queries import ListFilter, department_names, list_appli
 from disclosure.services.read_model import listed
 from disclosure.services.registration import parse_create, register_application
 from disclosure.services.views import detail, summary
-from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, Stage
+from disclosure.vocabulary import ApplicantType, Channel, Stage
 
 MAX_COUNT = 10_000_000  # bound of the counting options (a typing slip, not a real list)
 
@@ -172,42 +173,4 @@ def show(
     if as_json:
         emit_json(out)
         return
-    out_console = console()
-    out_console.print(
-        f"[bold]{out['number']}[/bold]  {out['applicant']}  "
-        f"阶段：{out['stage_label']}  状态：{DeadlineState(out['state']).label}"
-    )
-    out_console.print(f"申请内容：{out['content']}")
-    if out["reply_due"]:
-        left = out["working_days_left"]
-        out_console.print(
-            f"答复期限：{out['reply_due']}{'（临时）' if out['provisional'] else ''}"
-            + (f"，剩余 {left} 个工作日" if left is not None else "")
-        )
-    table(
-        "办理经过",
-        ["日期", "事项", "说明", "记录人"],
-        [[e["on"], e["label"], _event_note(e), e["actor"]] for e in out["timeline"]],
-    )
-    out_console.print("[bold]期限计算说明[/bold]")
-    for line in out["explanation"]:
-        out_console.print("  " + line)
-
-
-def _event_note(e: dict[str, object]) -> str:
-    bits = []
-    if e["days"]:
-        bits.append(f"{e['days']} 个工作日")
-    if e["party"]:
-        bits.append(str(e["party"]))
-    if e["approver"]:
-        bits.append(f"批准人：{e['approver']}")
-    if e["due_on"]:
-        bits.append(f"期限：{e['due_on']}")
-    if e["outcome"]:
-        bits.append(f"结果：{e['outcome']}")
-    if e["amount_yuan"] is not None:
-        bits.append(f"{e['amount_yuan']} 元")
-    if e["note"]:
-        bits.append(str(e["note"]))
-    return "；".join(bits)
+    print_detail(out)

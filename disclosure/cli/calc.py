@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,11 +14,15 @@ from disclosure.calendar_source import make_calendar
 from disclosure.cli.options import parse_date, parse_pause, require_date
 from disclosure.cli.state import state
 from disclosure.errors import InvalidInput
-from rules.engine import Deadlines, compute
+from rules.calendar import WorkingCalendar
+from rules.engine import Deadlines, Policy, compute
 from rules.errors import RulesError
 from rules.events import Event, EventKind
 from rules.explain import cn_date, explain
 from rules.fees import fee_per_item, fee_per_volume
+
+if TYPE_CHECKING:
+    from disclosure.settings import Settings
 
 STATE_LABELS = {
     "running": "计时中",
@@ -133,14 +138,14 @@ def _as_options() -> Iterator[None]:
         raise InvalidInput(exc.message, field=option) from exc
 
 
-def _policy(settings):  # type: ignore[no-untyped-def]
+def _policy(settings: Settings) -> Policy:
     from disclosure.policy import engine_policy
 
     return engine_policy(settings)
 
 
-def _as_json(result: Deadlines, day, calendar) -> dict:  # type: ignore[no-untyped-def]
-    out: dict = {
+def _as_json(result: Deadlines, day: date | None, calendar: WorkingCalendar) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "received": result.received.isoformat(),
         "period_start": result.period_start.isoformat(),
         "reply_due": _iso(result.reply_due),
@@ -158,11 +163,11 @@ def _as_json(result: Deadlines, day, calendar) -> dict:  # type: ignore[no-untyp
     return out
 
 
-def _iso(d) -> str | None:  # type: ignore[no-untyped-def]
+def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _print(result: Deadlines, day, calendar) -> None:  # type: ignore[no-untyped-def]
+def _print(result: Deadlines, day: date | None, calendar: WorkingCalendar) -> None:
     lines = []
     if result.reply_due:
         lines.append(f"答复期限：{cn_date(result.reply_due)}")

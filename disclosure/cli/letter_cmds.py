@@ -80,6 +80,13 @@ def letter(
         list[str] | None, typer.Option("--attachment", help="附件，可多次")
     ] = None,
     delivery: Annotated[str, typer.Option("--delivery", help="送达方式")] = "",
+    served: Annotated[
+        str | None,
+        typer.Option(
+            "--served",
+            help="送达日期（当面交付时填写；邮寄的签收后用 serve-letter 记录）",
+        ),
+    ] = None,
     today: Annotated[str | None, typer.Option("--today", help="以该日为今天")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
@@ -115,6 +122,7 @@ def letter(
         contact=contact,
         attachments=tuple(attachment or ()),
         delivery=delivery,
+        served=parse_date(served, "--served"),
     )
     with transaction(st.engine) as session:
         office = load_office(session, st.settings)

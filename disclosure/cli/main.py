@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import click
 import typer
 from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
@@ -32,13 +31,17 @@ from disclosure.errors import DisclosureError
 from disclosure.settings import SettingsError
 from rules.errors import RulesError
 
+if TYPE_CHECKING:
+    # typer bundles its own click and types its commands with it; it exports no alias.
+    from typer._click import Command, Context
+
 SETTINGS_ERROR_EXIT = 3
 
 
 class _ErrorMappingGroup(TyperGroup):
     """Maps domain errors to one line on stderr and an exit code (never a traceback)."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
         except DisclosureError as exc:
@@ -53,7 +56,7 @@ class _ErrorMappingGroup(TyperGroup):
             _fail(BUSY_MESSAGE, RegisterBusy.exit_code)
 
 
-def _options(command: click.Command) -> frozenset[str]:
+def _options(command: Command) -> frozenset[str]:
     """Every option name declared by `command` and its subcommands."""
     found: set[str] = set()
     for param in command.params:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,9 @@ from disclosure.report.ledger_import import ImportReport, check_ledger, write_le
 from disclosure.services.context import Context
 from disclosure.services.office import load_office
 from disclosure.vocabulary import AuditAction
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
 TodayOpt = Annotated[str | None, typer.Option("--today", help="以该日为今天（YYYY-MM-DD）")]
@@ -114,7 +117,7 @@ def import_cmd(
         raise typer.Exit(2)
 
 
-def console_err():  # type: ignore[no-untyped-def]
+def console_err() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False)

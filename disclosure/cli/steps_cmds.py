@@ -10,7 +10,15 @@ from typing import Annotated
 
 import typer
 
-from disclosure.cli.options import DateOpt, JsonOpt, NoteOpt, Number, TodayOpt, require_date
+from disclosure.cli.options import (
+    DateOpt,
+    JsonOpt,
+    NoteOpt,
+    Number,
+    TodayOpt,
+    parse_date,
+    require_date,
+)
 from disclosure.cli.output import emit_json
 from disclosure.cli.state import state
 from disclosure.errors import InvalidInput
@@ -18,6 +26,17 @@ from disclosure.services import steps
 from disclosure.services.queries import department_names
 from disclosure.services.views import summary
 from disclosure.vocabulary import AbandonReason, PartyKind, Stage
+
+ServedOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--served",
+        help="送达日期：当面交付时即为当日；邮寄的以签收为准，可稍后用 serve-letter 记录",
+    ),
+]
+AcceptLateOpt = Annotated[
+    str, typer.Option("--accept-late", help="逾期缴费仍予接受的理由（记录为单独一项）")
+]
 
 correction_app = typer.Typer(help="补正（条例第三十条）", no_args_is_help=True)
 consult_app = typer.Typer(help="征求意见（条例第三十二条、第三十四条）", no_args_is_help=True)
@@ -67,12 +86,15 @@ def correction_request(
     ctx: typer.Context,
     number: Number,
     date: DateOpt,
+    served: ServedOpt = None,
     note: NoteOpt = "",
     today: TodayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """记录发出补正告知（一次性告知需要补正的全部内容）。"""
-    step = steps.CorrectionRequested(on=require_date(date, "on"), note=note)
+    step = steps.CorrectionRequested(
+        on=require_date(date, "on"), served=parse_date(served, "served"), note=note
+    )
     _done(_record(ctx, number, step, today), as_json, "已记录补正告知")
 
 
@@ -112,6 +134,7 @@ def consult_send(
     date: DateOpt,
     party: Annotated[str, typer.Option("--party", help="被征求意见的第三方或机关")],
     agency: Annotated[bool, typer.Option("--agency", help="对象为共同制作的行政机关")] = False,
+    served: ServedOpt = None,
     note: NoteOpt = "",
     today: TodayOpt = None,
     as_json: JsonOpt = False,
@@ -121,6 +144,7 @@ def consult_send(
         on=require_date(date, "on"),
         party=party,
         party_kind=PartyKind.AGENCY if agency else PartyKind.THIRD_PARTY,
+        served=parse_date(served, "served"),
         note=note,
     )
     _done(_record(ctx, number, step, today), as_json, f"已向{party}征求意见")
@@ -146,12 +170,15 @@ def fee_notice(
     number: Number,
     date: DateOpt,
     amount: Annotated[int, typer.Option("--amount", help="收费金额（元）")],
+    served: ServedOpt = None,
     note: NoteOpt = "",
     today: TodayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """记录发出收费通知（缴费期间不计入答复期限）。"""
-    step = steps.FeeNotice(on=require_date(date, "on"), amount=amount, note=note)
+    step = steps.FeeNotice(
+        on=require_date(date, "on"), amount=amount, served=parse_date(served, "served"), note=note
+    )
     _done(_record(ctx, number, step, today), as_json, "已记录收费通知")
 
 
@@ -159,12 +186,13 @@ def fee_paid(
     ctx: typer.Context,
     number: Number,
     date: DateOpt,
+    accept_late: AcceptLateOpt = "",
     note: NoteOpt = "",
     today: TodayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """记录申请人缴费。"""
-    step = steps.FeePaid(on=require_date(date, "on"), note=note)
+    step = steps.FeePaid(on=require_date(date, "on"), accept_late=accept_late, note=note)
     _done(_record(ctx, number, step, today), as_json, "已记录缴费")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,6 +19,9 @@ from disclosure.services import users as user_svc
 from disclosure.services.departments import list_departments
 from disclosure.settings import CONFIG_ENV
 from disclosure.vocabulary import AuditAction, AuditChannel
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.base import BaseScheduler
 
 ADMIN_PASSWORD_ENV = "DISCLOSURE_ADMIN_PASSWORD"
 # uvicorn's own proxy-header handling trusts X-Forwarded-For from 127.0.0.1 by default; the
@@ -105,7 +108,7 @@ def _ensure_admin(st) -> str | None:  # type: ignore[no-untyped-def]
     return password
 
 
-def _start_scheduler(st):  # type: ignore[no-untyped-def]
+def _start_scheduler(st: AppState) -> BaseScheduler | None:
     try:
         from notifier.scheduler import build_scheduler
     except ModuleNotFoundError as exc:

@@ -64,7 +64,8 @@ BODIES: dict[LetterKind, list[str]] = {
         "{%p for item in correction_items %}",
         "{{ loop.index }}．{{ item }}",
         "{%p endfor %}",
-        "请您于{{ correction_deadline_cn }}前（补正期限为{{ correction_period }}个工作日）"
+        "请您自收到本告知书之日起{{ correction_period }}个工作日内"
+        "{% if correction_deadline_cn %}（即{{ correction_deadline_cn }}前）{% endif %}"
         "将补正后的申请提交本机关。答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，"
         "视为放弃申请，本机关不再处理您的该政府信息公开申请。",
     ],
@@ -78,14 +79,16 @@ BODIES: dict[LetterKind, list[str]] = {
         INTRO_PARTY,
         "经审查，该政府信息可能涉及贵方的商业秘密、个人隐私等合法权益，公开可能损害贵方合法权益。"
         "根据" + REG + "第三十二条的规定，现书面征求贵方意见。",
-        "请贵方于{{ consultation_due_cn }}前（{{ consultation_period }}个工作日内）以书面形式提出"
+        "请贵方自收到本征求意见书之日起{{ consultation_period }}个工作日内"
+        "{% if consultation_due_cn %}（即{{ consultation_due_cn }}前）{% endif %}以书面形式提出"
         "是否同意公开的意见及理由。逾期未提出意见的，由本机关依照" + REG + "的规定决定是否公开。",
     ],
     LetterKind.CONSULTATION_AGENCY: [
         INTRO_PARTY,
         "经审查，该政府信息由贵机关与本机关共同制作。根据" + REG + "第三十四条的规定，现征求贵机关"
         "意见。",
-        "请贵机关于{{ consultation_due_cn }}前（{{ consultation_period }}个工作日内）提出意见；"
+        "请贵机关自收到本征求意见函之日起{{ consultation_period }}个工作日内"
+        "{% if consultation_due_cn %}（即{{ consultation_due_cn }}前）{% endif %}提出意见；"
         "逾期未提出意见的，视为同意公开。",
     ],
     LetterKind.CONSULTATION_NOTICE: [
@@ -94,7 +97,8 @@ BODIES: dict[LetterKind, list[str]] = {
         + REG
         + "第三十二条、第三十四条的规定征求意见：",
         "{%p for c in consultations %}",
-        "{{ c.sent_cn }}书面征求{{ c.party_label }}意见，征求意见期限至{{ c.due_cn }}。",
+        "{{ c.sent_cn }}书面征求{{ c.party_label }}意见，{% if c.due_cn %}征求意见期限至"
+        "{{ c.due_cn }}{% else %}征求意见期限自其收到征求意见书之日起计算{% endif %}。",
         "{%p endfor %}",
         "根据"
         + REG
@@ -110,11 +114,9 @@ BODIES: dict[LetterKind, list[str]] = {
         "收费标准：{{ fee_rate }}。",
         "应缴金额：人民币{{ fee_amount }}元（{{ fee_breakdown }}）。",
         "缴纳方式：{{ payment_method }}",
-        "缴费期限：根据"
-        + FEES
-        + "第七条的规定，请您自收到本通知的次日起{{ fee_period }}个工作日内，"
-        "即{{ fee_due_cn }}前缴纳。逾期未缴纳的，视为放弃申请，本机关不再处理您的该政府信息公开"
-        "申请。缴费期间不计算在答复期限内。",
+        "缴费期限：根据" + FEES + "第七条的规定，请您自收到本通知的次日起{{ fee_period }}个工作日内"
+        "{% if fee_due_cn %}，即{{ fee_due_cn }}前{% endif %}缴纳。"
+        "逾期未缴纳的，视为放弃申请，本机关不再处理您的该政府信息公开申请。缴费期间不计算在答复期限内。",
     ],
     LetterKind.ART35: [
         INTRO,

@@ -1,4 +1,4 @@
-"""The catalogue of letter kinds (domain.md §9): Chinese name, title, series, recorded event.
+"""The catalogue of letter kinds (rulebook §9): Chinese name, title, series, recorded event.
 
 `series` names a key of `settings.letters.series` (the word inside the 文号, e.g. 依申复);
 `event` is the ledger event that issuing the letter records when it is not recorded yet.

@@ -9,6 +9,7 @@ from `disclosure.services.numbering.next_number`, gapless, in the transaction th
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -35,7 +36,7 @@ class Letter(SQLModel, table=True):
     reference: str = Field(max_length=100)  # the 文号 as printed
     issued_on: date
     event_id: int | None = Field(default=None, foreign_key="event.id")
-    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime
     updated_at: datetime
     created_by: str = Field(default="", max_length=100)

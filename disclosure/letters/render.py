@@ -64,7 +64,7 @@ class _CompilingEnvironment(Environment):
         super().__init__(autoescape=True)
         self._compiled: dict[str, Template] = {}
 
-    def from_string(self, source, globals=None, template_class=None):  # type: ignore[no-untyped-def,override]
+    def from_string(self, source, globals=None, template_class=None):  # type: ignore[no-untyped-def]
         if globals is not None or template_class is not None or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
         found = self._compiled.get(source)
@@ -75,7 +75,7 @@ class _CompilingEnvironment(Environment):
         return found
 
 
-class _Template(DocxTemplate):
+class _Template(DocxTemplate):  # type: ignore[misc]  # docxtpl is untyped
     """docxtpl's template with `patch_xml` (a dozen regex passes) remembered per source."""
 
     _patched: dict[str, str] = {}  # noqa: RUF012  (a per-process cache shared by instances)
@@ -145,6 +145,7 @@ class PreparedTemplate:
         self._main = main
         skeleton = etree.fromstring(doc.part.blob)
         body = skeleton.find(qn("w:body"))
+        assert body is not None  # every .docx main part has a body
         for child in list(body):
             body.remove(child)
         self._skeleton = skeleton
@@ -209,7 +210,9 @@ class PreparedTemplate:
 
     def _document(self, body: Any) -> bytes:
         root = deepcopy(self._skeleton)
-        root.replace(root.find(qn("w:body")), body)
+        old = root.find(qn("w:body"))
+        assert old is not None
+        root.replace(old, body)
         return etree.tostring(root, encoding="UTF-8", standalone=True)
 
 

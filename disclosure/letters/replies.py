@@ -1,4 +1,4 @@
-"""Outcome-specific paragraphs of the reply letter (domain.md §8; Reg. Arts. 30, 35–39).
+"""Outcome-specific paragraphs of the reply letter (rulebook §8; Reg. Arts. 30, 35–39).
 
 One table, one entry per outcome code. `{basis}` is the outcome's legal basis from
 `disclosure.outcomes`. The history (correction, extension, fee dates) is told once, in the

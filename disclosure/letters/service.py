@@ -13,7 +13,7 @@ transaction, reading the applications, their events and letters with a few queri
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,45 +24,25 @@ from disclosure.errors import ConfigError, Conflict, InvalidInput, NotFound
 from disclosure.letters.context import Facts, build_context
 from disclosure.letters.kinds import KindInfo, LetterKind, kind_info
 from disclosure.letters.models import Letter
+from disclosure.letters.options import (
+    LetterOptions,
+    check_options,
+    clerk_texts,
+    find_event,
+    letter_step,
+    needs,
+    variant_of,
+)
 from disclosure.letters.render import render_docx, template_path
 from disclosure.models import Application, EventRecord
-from disclosure.services import steps
 from disclosure.services.context import Context
 from disclosure.services.deadlines import compute_for, events_of
 from disclosure.services.lookup import get_application
 from disclosure.services.numbering import next_number
 from disclosure.services.office import Office
-from disclosure.vocabulary import CLOSING_KINDS, EventKind, PartyKind
-from rules import fees
-from rules.errors import FeeInputError
+from disclosure.vocabulary import EventKind
 
 LETTER_EVENT = EventKind.LETTER_ISSUED.value  # the ledger line of every first issue (台账)
-CLOSING = tuple(k.value for k in CLOSING_KINDS)
-
-
-@dataclass(frozen=True)
-class LetterOptions:
-    """What the clerk adds; which fields matter depends on the kind (see `disclosure letter`)."""
-
-    on: date | None = None  # the letter's date (default today); a recorded step's date wins
-    days: int | None = None  # extension
-    approver: str | None = None  # extension
-    amount: int | None = None  # fee, CNY
-    pages: int | None = None  # fee by volume (按量)
-    nth: int | None = None  # fee by item (按件): the applicant's nth application this month
-    party: str | None = None  # consultation: the third party or agency
-    due: date | None = None  # deferred: Art. 35 deadline; art35: date to explain reasons by
-    reason: str | None = None  # abandoned: correction | fee
-    outcome: str | None = None  # reply: record this outcome when none is recorded
-    items: tuple[str, ...] = ()  # correction: what to correct
-    note: str = ""
-    responsible_agency: str = ""  # reply 4.1: the agency responsible (Reg. Art. 36(5))
-    contact: str = ""  # its contact
-    attachments: tuple[str, ...] = ()
-    delivery: str = ""
-
-
-STORED = ("items", "note", "responsible_agency", "contact", "attachments", "delivery", "due")
 
 
 @dataclass(frozen=True)
@@ -85,7 +65,7 @@ def issue_letter(
     app = get_application(session, number)
     _check_request(app, info, options)
     records = events_of(session, app)
-    variant = _variant(info, options, records)
+    variant = variant_of(info, options, records)
     letter = session.exec(
         select(Letter).where(
             Letter.application_id == app.id,
@@ -102,7 +82,7 @@ class LetterRequest:
 
     number: str
     kind: str
-    options: LetterOptions = LetterOptions()
+    options: LetterOptions = field(default_factory=LetterOptions)
 
 
 BATCH_CHUNK = 500  # numbers per IN (...) when a batch reads its applications
@@ -129,7 +109,7 @@ def issue_many(
     for i in range(0, len(ids), BATCH_CHUNK):
         chunk_ids = ids[i : i + BATCH_CHUNK]
         stmt = select(EventRecord).where(col(EventRecord.application_id).in_(chunk_ids))
-        for rec in session.exec(stmt.order_by(EventRecord.on, EventRecord.id)):
+        for rec in session.exec(stmt.order_by(col(EventRecord.on), col(EventRecord.id))):
             events[rec.application_id].append(rec)
         for row in session.exec(select(Letter).where(col(Letter.application_id).in_(chunk_ids))):
             letters[(row.application_id, row.kind, row.variant)] = row
@@ -144,7 +124,7 @@ def issue_many(
         # an application met again: read its log afresh (this batch has added to it)
         records = events_of(session, app) if app.id in seen else events[app.id]
         seen.add(app.id)
-        variant = _variant(info, req.options, records)
+        variant = variant_of(info, req.options, records)
         key = (app.id, info.kind.value, variant)
         issued = _issue(session, ctx, app, info, req.options, variant, records, letters.get(key))
         letters[key] = issued.letter
@@ -155,7 +135,7 @@ def issue_many(
 def _check_request(app: Application, info: KindInfo, options: LetterOptions) -> None:
     if app.received_on is None:
         raise Conflict("尚未确认收到申请，请先确认 / confirm receipt first", field="NUMBER")
-    _check_options(info, options)
+    check_options(info, options)
     if (
         info.kind is LetterKind.REPLY
         and options.outcome
@@ -183,14 +163,14 @@ def _issue(
     if letter is not None:
         event = session.get(EventRecord, letter.event_id) if letter.event_id else None
     else:
-        event = _find_event(info, records, variant)
+        event = find_event(info, records, variant)
         if event is None and info.event is not None:
             event = _record(session, ctx, app, info, options, variant)
             records = events_of(session, app)
         if event is None:
-            _needs(info, records)
+            needs(info, records)
     stored = dict(letter.data) if letter else {}
-    stored.update(_extras(options))
+    stored.update(clerk_texts(options))
     is_new = letter is None
     if letter is None:
         issued_on = event.on if event else (options.on or today)
@@ -221,131 +201,6 @@ def letters_of(session: Session, number: str) -> list[Letter]:
     return list(session.exec(stmt).all())
 
 
-def _check_options(info: KindInfo, o: LetterOptions) -> None:
-    if o.days is not None and not 1 <= o.days <= 20:
-        raise InvalidInput("延长期限为 1 至 20 个工作日 / 1 to 20 working days", field="--days")
-    for name in ("amount", "pages", "nth"):
-        value = getattr(o, name)
-        if value is not None and value < 1:
-            raise InvalidInput("必须为正整数 / must be >= 1", field=f"--{name}")
-    if o.pages is not None and o.nth is not None:
-        raise InvalidInput(
-            "按件、按量只能选择一种计收方式（收费办法第四条）/ one fee scale only", field="--pages"
-        )
-    if o.reason is not None and o.reason not in ("correction", "fee"):
-        raise InvalidInput("原因须为 correction 或 fee / correction or fee", field="--reason")
-
-
-def _party_kind(info: KindInfo) -> str:
-    if info.kind is LetterKind.CONSULTATION_AGENCY:
-        return PartyKind.AGENCY.value
-    return PartyKind.THIRD_PARTY.value
-
-
-def _consultations(info: KindInfo, records: list[EventRecord]) -> list[EventRecord]:
-    want = _party_kind(info)
-    return [
-        r
-        for r in records
-        if r.kind == EventKind.CONSULTATION_SENT.value
-        and (r.data or {}).get("party_kind", PartyKind.THIRD_PARTY.value) == want
-    ]
-
-
-def _variant(info: KindInfo, o: LetterOptions, records: list[EventRecord]) -> str:
-    """Consultation letters are one per party; every other kind is one per application."""
-    if info.kind not in (LetterKind.CONSULTATION, LetterKind.CONSULTATION_AGENCY):
-        return ""
-    if o.party and o.party.strip():
-        return o.party.strip()
-    sent = _consultations(info, records)
-    if len(sent) == 1 and sent[0].party:
-        return sent[0].party
-    raise InvalidInput("须指定被征求意见的对象 / --party required", field="--party")
-
-
-def _find_event(info: KindInfo, records: list[EventRecord], variant: str) -> EventRecord | None:
-    """The recorded step this letter announces, if any (the latest of its kind)."""
-    if info.kind in (LetterKind.CONSULTATION, LetterKind.CONSULTATION_AGENCY):
-        found = [r for r in _consultations(info, records) if (r.party or "") == variant]
-    elif info.kind is LetterKind.REPLY:
-        found = [r for r in records if r.kind in CLOSING]
-    elif info.event is not None:
-        found = [r for r in records if r.kind == info.event.value]
-    else:
-        found = []
-    return found[-1] if found else None
-
-
-def _needs(info: KindInfo, records: list[EventRecord]) -> None:
-    """Letters that only report recorded steps refuse when the step is missing."""
-    if info.kind is LetterKind.CONSULTATION_NOTICE and not any(
-        r.kind == EventKind.CONSULTATION_SENT.value for r in records
-    ):
-        raise Conflict(
-            "尚未记录征求意见，请先出具征求意见书 / no consultation recorded", field="--kind"
-        )
-
-
-def _fee(o: LetterOptions) -> tuple[int, dict[str, Any]]:
-    """The amount and how it was reached (Fees arts. 4–5)."""
-    try:
-        if o.pages is not None:
-            amount, data = fees.fee_per_volume(o.pages), {"fee_basis": "volume", "pages": o.pages}
-        elif o.nth is not None:
-            amount, data = fees.fee_per_item(o.nth), {"fee_basis": "item", "nth": o.nth}
-        elif o.amount is not None:
-            return o.amount, {}
-        else:
-            raise InvalidInput(
-                "须提供 --amount、--pages 或 --nth / amount required", field="--amount"
-            )
-    except FeeInputError as exc:
-        raise InvalidInput(exc.message, field="--pages") from exc
-    if amount == 0:
-        raise InvalidInput("按该标准无需收费，不出具收费通知 / nothing to pay", field="--pages")
-    if o.amount is not None and o.amount != amount:
-        raise InvalidInput(
-            f"金额 {o.amount} 元与按标准计算的 {amount} 元不符 / amount does not match",
-            field="--amount",
-        )
-    return amount, data
-
-
-def _step(info: KindInfo, o: LetterOptions, variant: str, on: date) -> steps.Step:
-    """The step a letter of kind `info` announces, from the clerk's options."""
-    k = info.kind
-    if k is LetterKind.CORRECTION:
-        return steps.CorrectionRequested(on=on, note="；".join(o.items))
-    if k is LetterKind.EXTENSION:
-        if o.days is None:
-            raise InvalidInput("须指定延长的工作日数", field="--days")
-        return steps.Extension(on=on, days=o.days, approver=o.approver or "", note=o.note)
-    if k in (LetterKind.CONSULTATION, LetterKind.CONSULTATION_AGENCY):
-        return steps.ConsultationSent(on=on, party=variant, party_kind=PartyKind(_party_kind(info)))
-    if k is LetterKind.FEE:
-        amount, data = _fee(o)
-        return steps.FeeNotice(on=on, amount=amount, basis=data)
-    if k is LetterKind.DEFERRED:
-        if o.due is None:
-            raise InvalidInput("须指定确定的答复期限", field="--due")
-        return steps.Deferral(on=on, due=o.due, note=o.note)
-    if k is LetterKind.REPLY:
-        if not o.outcome:
-            raise InvalidInput(
-                "尚未记录答复结果：请先记录答复（disclosure reply），或提供 --outcome",
-                field="--outcome",
-            )
-        return steps.Reply(on=on, code=o.outcome, note=o.note)
-    if k is LetterKind.ABANDONED:
-        if not o.reason:
-            raise InvalidInput(
-                "尚未记录视为放弃申请：请提供 --reason correction|fee", field="--reason"
-            )
-        return steps.Abandonment(on=on, reason=steps.parse_reason(o.reason), note=o.note)
-    raise AssertionError(k)
-
-
 def _record(
     session: Session,
     ctx: Context,
@@ -355,7 +210,7 @@ def _record(
     variant: str,
 ) -> EventRecord:
     """Record the step the letter announces; returns the appended event."""
-    step = _step(info, o, variant, o.on or ctx.today)
+    step = letter_step(info, o, variant, o.on or ctx.today)
     return step.record(session, ctx, app.number).event
 
 
@@ -421,22 +276,6 @@ def _new_letter(
         )
     )
     return letter
-
-
-def _extras(o: LetterOptions) -> dict[str, Any]:
-    """The clerk's texts kept with the letter, so a regeneration without them keeps them."""
-    out: dict[str, Any] = {}
-    for f in fields(o):
-        if f.name not in STORED:
-            continue
-        value = getattr(o, f.name)
-        if isinstance(value, tuple):
-            value = [v for v in value if v.strip()]
-        if isinstance(value, date):
-            value = value.isoformat()
-        if value:
-            out[f.name] = value
-    return out
 
 
 __all__ = [

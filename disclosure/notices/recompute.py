@@ -136,9 +136,7 @@ class _Engine:
         found = self._memo.get(key) if self.memo else None
         if found is None:
             # A Core row has the event columns by name, as `to_rule_event` reads them.
-            events = (
-                to_rule_event(cast(EventRecord, r), served=served.get(r.id)) for r in history
-            )
+            events = (to_rule_event(cast(EventRecord, r), served=served.get(r.id)) for r in history)
             found = self._compute(number, case_type, tuple(e for e in events if e is not None))
             if len(self._memo) >= MEMO_MAX:
                 self._memo.clear()

@@ -1,4 +1,4 @@
-"""Counting AR tables 三 and 四 for one year (domain.md §8). Reads only; writes nothing.
+"""Counting AR tables 三 and 四 for one year (rulebook §8). Reads only; writes nothing.
 
 Conventions (practice; each is one function below so a change is one edit):
 
@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from disclosure.errors import Conflict
@@ -134,19 +135,20 @@ def _basis(received_on: date | None, arrived_on: date | None) -> date | None:
 def load_facts(session: Session, year: int) -> list[AppFacts]:
     """The applications that can appear in `year`'s table 三 (one query, five columns)."""
     basis = func.coalesce(col(Application.received_on), col(Application.arrived_on))
-    stmt = select(
-        Application.number,
-        Application.applicant_type,
-        Application.received_on,
-        Application.arrived_on,
-        Application.closed_on,
-        Application.outcome,
+    # SQLAlchemy's own `select`: SQLModel's is typed for at most four columns.
+    stmt = core_select(
+        col(Application.number),
+        col(Application.applicant_type),
+        col(Application.received_on),
+        col(Application.arrived_on),
+        col(Application.closed_on),
+        col(Application.outcome),
     ).where(
         basis <= date(year, 12, 31),
         or_(col(Application.closed_on).is_(None), col(Application.closed_on) >= date(year, 1, 1)),
     )
     out = []
-    for number, atype, received, arrived, closed, outcome in session.exec(stmt):
+    for number, atype, received, arrived, closed, outcome in session.execute(stmt):
         b = _basis(received, arrived)
         if b is not None:
             out.append(AppFacts(number, atype, b, closed, outcome))
@@ -155,9 +157,12 @@ def load_facts(session: Session, year: int) -> list[AppFacts]:
 
 def load_cases(session: Session, year: int) -> list[tuple[str, str, date, date | None]]:
     stmt = select(
-        ReviewCase.kind, ReviewCase.result, ReviewCase.filed_on, ReviewCase.decided_on
+        col(ReviewCase.kind),
+        col(ReviewCase.result),
+        col(ReviewCase.filed_on),
+        col(ReviewCase.decided_on),
     ).where(col(ReviewCase.filed_on) <= date(year, 12, 31))
-    return [tuple(r) for r in session.exec(stmt)]  # type: ignore[misc]
+    return [(kind, result, filed, decided) for kind, result, filed, decided in session.exec(stmt)]
 
 
 def compute_annual(session: Session, *, year: int) -> AnnualReport:

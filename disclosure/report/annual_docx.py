@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -81,7 +81,7 @@ class _Writer:
         self.para(text, font=self.fonts.heading)
 
     def table(self, rows: int, cols: int, widths: list[float]) -> Table:
-        t = self.doc.add_table(rows=rows, cols=cols)
+        t = cast(Table, self.doc.add_table(rows=rows, cols=cols))  # python-docx leaves it untyped
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
         t.autofit = False

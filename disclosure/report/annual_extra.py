@@ -54,7 +54,10 @@ def fee_figures(session: Session, year: int) -> Fees:
     end = date(year, 12, 31)
     stmt = (
         select(
-            EventRecord.application_id, EventRecord.kind, EventRecord.on, EventRecord.amount_yuan
+            col(EventRecord.application_id),
+            col(EventRecord.kind),
+            col(EventRecord.on),
+            col(EventRecord.amount_yuan),
         )
         .where(col(EventRecord.kind).in_(FEE_KINDS), col(EventRecord.on) <= end)
         .order_by(col(EventRecord.application_id), col(EventRecord.on), col(EventRecord.id))

@@ -193,9 +193,9 @@ def _fingerprint(session: Session) -> tuple[Any, ...]:
     parts = (
         select(func.count(), func.max(Application.updated_at)).select_from(Application),
         select(func.max(EventRecord.id)),
-        select(func.count(), func.max(ReviewCase.id), func.count(ReviewCase.decided_on)),
+        select(func.count(), func.max(ReviewCase.id), func.count(col(ReviewCase.decided_on))),
         select(func.max(ReportValue.id)),
-        select(func.max(Task.id), func.count(Task.done_on)),
+        select(func.max(Task.id), func.count(col(Task.done_on))),
         select(func.max(TaskProgress.id)),
     )
     return tuple(tuple(session.execute(p).one()) for p in parts)
@@ -204,7 +204,7 @@ def _fingerprint(session: Session) -> tuple[Any, ...]:
 def report_changes(session: Session, *, agency: str, years: list[int]) -> list[tuple[int, int]]:
     """(year, number of changes since publication) for the locked `years` that changed."""
     out = []
-    bind = str(session.get_bind().url)
+    bind = str(session.get_bind().engine.url)
     fingerprint = None
     for year in years:
         lock = latest_lock(session, year)

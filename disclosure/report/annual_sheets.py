@@ -36,16 +36,16 @@ def add_sheets(report: FullReport) -> Callable[[Workbook], None]:
             ["信息内容", "本年收费金额（单位：万元）"],
             ["行政事业性收费", _num(v("fees_amount"))],
         ]  # fmt: skip
-        for r in rows:
-            ws.append(r)
+        for line in rows:
+            ws.append(line)
         for r in (1, 2, 6, 9, 13):
             ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=4)
             ws.cell(r, 1).font = Font(bold=True)
         for r in (7, 8, 10, 11, 12, 14, 15):
             ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=4)
         ws.column_dimensions["A"].width = 22
-        for c in "BCD":
-            ws.column_dimensions[c].width = 16
+        for letter in "BCD":
+            ws.column_dimensions[letter].width = 16
         texts = wb.create_sheet("总体情况及其他事项")
         texts.append(["一、总体情况", report.text("overview")])
         texts.append(["五、存在的主要问题及改进情况", report.text("problems")])
@@ -67,7 +67,7 @@ def add_sheets(report: FullReport) -> Callable[[Workbook], None]:
     return extra
 
 
-def _num(value: str | None) -> object:
+def _num(value: str | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value.isdigit() else float(value)

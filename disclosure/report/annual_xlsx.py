@@ -27,7 +27,7 @@ FIRST_BODY_ROW = 5
 
 
 def _put(
-    ws: Worksheet, cell: str, value: object, *, merge_to: str | None = None, bold: bool = False
+    ws: Worksheet, cell: str, value: str, *, merge_to: str | None = None, bold: bool = False
 ) -> None:
     ws[cell] = value
     ws[cell].font = _BOLD if bold else _FONT
@@ -103,7 +103,7 @@ def _finish(ws: Worksheet, last_row: int, ncols: int, widths: dict[str, float]) 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToPage = True  # proxy for sheet_properties.pageSetUpPr.fitToPage
     ws.print_options.horizontalCentered = True
 
 

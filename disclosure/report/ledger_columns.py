@@ -37,8 +37,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("department", "主办部门", 14),
     Column("cooperating", "协办部门", 14),
     Column("correction_requested_on", "补正告知日期", 12, "date"),
+    # The day the notice reached the applicant: the correction period runs from it (rulebook §5).
+    Column("correction_served_on", "补正告知送达日期", 12, "date"),
     Column("correction_received_on", "收到补正日期", 12, "date"),
     Column("fee_notice_on", "收费通知日期", 12, "date"),
+    Column("fee_notice_served_on", "收费通知送达日期", 12, "date"),  # payment runs from it (§7)
     Column("fee_amount", "收费金额（元）", 10, "int"),
     Column("fee_paid_on", "缴费日期", 12, "date"),
     Column("extension_on", "延期日期", 12, "date"),

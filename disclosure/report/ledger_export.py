@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from disclosure.errors import InvalidInput
@@ -26,6 +27,7 @@ from disclosure.outcomes import OUTCOMES
 from disclosure.report.cell_safety import csv_value, xlsx_value
 from disclosure.report.ledger_columns import Column, export_columns
 from disclosure.services.departments import find_department
+from disclosure.services.serving import served_dates
 from disclosure.vocabulary import ApplicantType, Channel, EventKind, Stage
 
 DATE_FORMAT = "yyyy-mm-dd"  # openpyxl's own format for a `date` value
@@ -36,6 +38,7 @@ HISTORY_KINDS = (
     EventKind.FEE_NOTICE_SENT.value,
     EventKind.FEE_PAID.value,
     EventKind.EXTENSION_GRANTED.value,
+    EventKind.LETTER_SERVED.value,  # the service records: served dates of the two notices
 )
 
 
@@ -48,42 +51,64 @@ def _on_time(app: Any, today: date) -> str:
 
 
 def _history(session: Session, ids: set[int] | None) -> dict[int, dict[str, Any]]:
-    """The dated steps the ledger shows, per application id (first of each kind);
-    `ids=None` for every application."""
+    """The dated steps the ledger shows, per application id (first of each kind), with the
+    served dates of the correction and fee notices; `ids=None` for every application."""
     e = EventRecord
     out: dict[int, dict[str, Any]] = {}
+    letters: dict[int, dict[str, tuple[int, date | None]]] = {}  # app → key → (event, own)
+    service: dict[int, list[Any]] = {}  # app → its service records (plain rows)
     stmt = (
-        select(e.application_id, e.kind, e.on, e.amount_yuan, e.days, e.approver)
+        core_select(
+            col(e.id),
+            col(e.application_id),
+            col(e.kind),
+            col(e.on),
+            col(e.amount_yuan),
+            col(e.days),
+            col(e.approver),
+            col(e.data),
+        )
         .where(col(e.kind).in_(HISTORY_KINDS))
         .order_by(col(e.application_id), col(e.on), col(e.id))
     )
-    for app_id, kind, on, amount, days, approver in session.execute(stmt):
+    for row in session.execute(stmt):
+        event_id, app_id, kind, on, amount, days, approver, data = row
         if ids is not None and app_id not in ids:
             continue
+        if kind == EventKind.LETTER_SERVED:
+            service.setdefault(app_id, []).append(row)  # has .id, .kind, .data
+            continue
         h = out.setdefault(app_id, {})
-        if kind == EventKind.CORRECTION_REQUESTED:
-            h.setdefault("correction_requested_on", on)
+        own = (data or {}).get("served_on")
+        served = (event_id, date.fromisoformat(own) if own else None)
+        if kind == EventKind.CORRECTION_REQUESTED and "correction_requested_on" not in h:
+            h["correction_requested_on"] = on
+            letters.setdefault(app_id, {})["correction_served_on"] = served
         elif kind == EventKind.CORRECTION_RECEIVED:
             h.setdefault("correction_received_on", on)
-        elif kind == EventKind.FEE_NOTICE_SENT:
-            h.setdefault("fee_notice_on", on)
-            h.setdefault("fee_amount", amount)
+        elif kind == EventKind.FEE_NOTICE_SENT and "fee_notice_on" not in h:
+            h.update(fee_notice_on=on, fee_amount=amount)
+            letters.setdefault(app_id, {})["fee_notice_served_on"] = served
         elif kind == EventKind.FEE_PAID:
             h.setdefault("fee_paid_on", on)
         elif kind == EventKind.EXTENSION_GRANTED and "extension_on" not in h:
             h.update(extension_on=on, extension_days=days, extension_approver=approver)
+    for app_id, wanted in letters.items():
+        recorded = served_dates(service.get(app_id, []))
+        for key, (event_id, own) in wanted.items():
+            out[app_id][key] = recorded.get(event_id, own)
     return out
 
 
 # The application columns the ledger reads: plain rows, not ORM objects (a large ledger
 # would spend most of its time building objects it only reads once).
 _A = Application
-_FIELDS = (
+_FIELDS = tuple(col(f) for f in (
     _A.id, _A.number, _A.channel, _A.arrived_on, _A.received_on, _A.applicant_name,
     _A.applicant_type, _A.id_number, _A.phone, _A.email, _A.address, _A.content,
     _A.form_wanted, _A.case_type, _A.lead_department_id, _A.cooperating, _A.reply_due,
     _A.closed_on, _A.closed_on_time, _A.outcome, _A.stage,
-)  # fmt: skip
+))  # fmt: skip
 
 
 def ledger_records(
@@ -93,10 +118,10 @@ def ledger_records(
 
     The query runs now (an unknown department raises here); rows are built lazily.
     """
-    stmt = select(*_FIELDS).order_by(col(_A.year), col(_A.seq), col(_A.id))
+    stmt = core_select(*_FIELDS).order_by(col(_A.year), col(_A.seq), col(_A.id))
     if department:
         dep = find_department(session, department)
-        stmt = stmt.where(_A.lead_department_id == dep.id)
+        stmt = stmt.where(col(_A.lead_department_id) == dep.id)
     apps = list(session.execute(stmt))
     deps = {d.id: d for d in session.exec(select(Department))}
     by_code = {d.code: d.name for d in deps.values()}

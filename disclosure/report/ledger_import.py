@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from disclosure.errors import Conflict
 from disclosure.models import Application, Department, EventRecord
@@ -113,7 +113,8 @@ def check_ledger(
     )
     if report.errors:
         return report, []
-    deps = list(session.execute(select(Department.id, Department.code, Department.name)))
+    stmt = select(col(Department.id), col(Department.code), col(Department.name))
+    deps = list(session.execute(stmt))
     refs = {ref: code for _id, code, name in deps for ref in (name, code)}
     pattern = ctx.settings.registration.number_pattern
     parser = Parser(header, refs, number_parser(pattern))
@@ -146,7 +147,7 @@ def _taken(session: Session) -> tuple[set[str], set[tuple[int, int]]]:
     numbers: set[str] = set()
     pairs: set[tuple[int, int]] = set()
     for number, year, seq in session.execute(
-        select(Application.number, Application.year, Application.seq)
+        select(col(Application.number), col(Application.year), col(Application.seq))
     ):
         numbers.add(number)
         pairs.add((year, seq))

@@ -107,13 +107,18 @@ def _history(row: Row) -> list[tuple[date, int, str, steps.Step]]:
         found.append((step.on, order, BY_KEY[key].header, step))
 
     if h["correction_requested_on"]:
-        asked = steps.CorrectionRequested(on=h["correction_requested_on"])
+        asked = steps.CorrectionRequested(
+            on=h["correction_requested_on"], served=h.get("correction_served_on")
+        )
         add("correction_requested_on", 0, asked)
     if h["correction_received_on"]:
         got = steps.CorrectionReceived(on=h["correction_received_on"])
         add("correction_received_on", 1, got)
     if h["fee_notice_on"]:
-        add("fee_notice_on", 2, steps.FeeNotice(on=h["fee_notice_on"], amount=h["fee_amount"]))
+        notice = steps.FeeNotice(
+            on=h["fee_notice_on"], amount=h["fee_amount"], served=h.get("fee_notice_served_on")
+        )
+        add("fee_notice_on", 2, notice)
     if h["fee_paid_on"]:
         add("fee_paid_on", 3, steps.FeePaid(on=h["fee_paid_on"]))
     if h["extension_on"]:
@@ -178,10 +183,14 @@ def plan(row: Row, ictx: ImportContext) -> Planned:
         if planned.recompute:
             deadlines = planned.deadlines
     moved = _move_stage(row.stage, case, deadlines, ctx)
+    stage = case.stage
+    if moved:
+        assert row.stage is not None  # only a stage in the file can move it
+        stage = row.stage
     lead = ictx.department_ids[data.department] if data.department else None
     return Planned(
-        row.number, row.seq, data, basis, lead, lines, row.stage if moved else case.stage,
-        moved, case.outcome, columns(deadlines),
+        row.number, row.seq, data, basis, lead, lines, stage, moved, case.outcome,
+        columns(deadlines),
     )  # fmt: skip
 
 

@@ -161,8 +161,10 @@ class Parser:
             k: date_of(k)
             for k in (
                 "correction_requested_on",
+                "correction_served_on",
                 "correction_received_on",
                 "fee_notice_on",
+                "fee_notice_served_on",
                 "fee_paid_on",
                 "extension_on",
                 "closed_on",

@@ -70,6 +70,7 @@ def add_case(
 ) -> ReviewCase:
     """Record one reconsideration or lawsuit about application `number`."""
     app = get_application(session, number)
+    assert app.id is not None  # a stored application
     k, r = _kind(kind), _result(result)
     _check_dates(r, filed_on, decided_on, today)
     case = ReviewCase(

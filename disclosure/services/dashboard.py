@@ -28,6 +28,7 @@ class Counts:
     paused: int
     provisional: int
     awaiting_correction: int
+    flagged: int = 0  # open cases with a late step flagged (rulebook §11)
 
 
 def _scoped(stmt, department_id: int | None):  # type: ignore[no-untyped-def]
@@ -66,6 +67,7 @@ def counts(
         awaiting_correction=_count(
             session, department_id, col(Application.awaiting_correction).is_(True)
         ),
+        flagged=_count(session, department_id, col(Application.flag_count) > 0),
     )
 
 
@@ -90,10 +92,12 @@ def due_series(
         cursor = office.calendar.add_working_days(cursor, 1)
         days.append(cursor)
     stmt = _scoped(
-        select(Application.reply_due, func.count()).select_from(Application), department_id
+        select(col(Application.reply_due), func.count()).select_from(Application), department_id
     )
     stmt = stmt.where(col(Application.reply_due) >= days[0], col(Application.reply_due) <= days[-1])
-    per_day = {row[0]: int(row[1]) for row in session.exec(stmt.group_by(Application.reply_due))}
+    per_day = {
+        row[0]: int(row[1]) for row in session.exec(stmt.group_by(col(Application.reply_due)))
+    }
     return [(d, per_day.get(d, 0)) for d in days]
 
 
@@ -109,19 +113,21 @@ def monthly(
     start = _month_start(today, months - 1)
     intake: Counter[str] = Counter()
     on_time: Counter[str] = Counter()
-    stmt = select(Application.received_on, func.count()).select_from(Application)
+    stmt = select(col(Application.received_on), func.count()).select_from(Application)
     stmt = stmt.where(col(Application.received_on) >= start)
     if department_id is not None:
         stmt = stmt.where(Application.lead_department_id == department_id)
-    for day, n in session.exec(stmt.group_by(Application.received_on)):
+    for day, n in session.exec(stmt.group_by(col(Application.received_on))):
+        assert day is not None  # `received_on >= start` leaves no NULL
         intake[day.strftime("%Y-%m")] += int(n)
-    stmt = select(Application.closed_on, func.count()).select_from(Application)
+    stmt = select(col(Application.closed_on), func.count()).select_from(Application)
     stmt = stmt.where(
         col(Application.closed_on) >= start, col(Application.closed_on_time).is_(True)
     )
     if department_id is not None:
         stmt = stmt.where(Application.lead_department_id == department_id)
-    for day, n in session.exec(stmt.group_by(Application.closed_on)):
+    for day, n in session.exec(stmt.group_by(col(Application.closed_on))):
+        assert day is not None  # `closed_on >= start` leaves no NULL
         on_time[day.strftime("%Y-%m")] += int(n)
     keys = [_month_start(today, back).strftime("%Y-%m") for back in range(months - 1, -1, -1)]
     return [(k, intake[k], on_time[k]) for k in keys]
@@ -133,6 +139,8 @@ def published_report_changes(
     """(year, changes) for the locked annual reports of the last two years changed since."""
     years = [today.year - 2, today.year - 1, today.year]
     return report_changes(session, agency=office.settings.office.agency_name, years=years)
+
+
 # The reminder outbox, named here as a plain table: its model belongs to the notifier, which
 # depends on this package and not the other way round (migrations 0002, 0006, 0010).
 _OUTBOX = table(

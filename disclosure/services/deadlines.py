@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application, EventRecord
@@ -33,20 +33,15 @@ def served_on(rec: EventRecord, recorded: dict[int, date]) -> date | None:
     of its letter (`services.serving.served_dates`), else a service date recorded with the
     step itself (`data["served_on"]`, e.g. a notice handed over in person).
 
-    Bridge: a letter without either counts as served the day it was sent, as this product
-    counted before the engine knew served dates.
+    Without either, the letter has not reached its addressee as far as the register knows:
+    the periods that run from receipt have not started (never a guessed date).
     """
     if rec.kind not in SERVED_KINDS:
         return None
     if rec.id is not None and rec.id in recorded:
         return recorded[rec.id]
     raw = (rec.data or {}).get("served_on")
-    return assumed_served(rec.on, date.fromisoformat(raw) if raw else None)
-
-
-def assumed_served(sent: date, served: date | None) -> date | None:
-    """The served date the engine is given for a letter sent on `sent` (see `served_on`)."""
-    return served or sent
+    return date.fromisoformat(raw) if raw else None
 
 
 def rule_events(records: Sequence[EventRecord]) -> list[Event]:
@@ -87,7 +82,7 @@ def to_rule_event(
 
 def events_of(session: Session, app: Application) -> list[EventRecord]:
     stmt = select(EventRecord).where(EventRecord.application_id == app.id)
-    return list(session.exec(stmt.order_by(EventRecord.on, EventRecord.id)).all())
+    return list(session.exec(stmt.order_by(col(EventRecord.on), col(EventRecord.id))).all())
 
 
 def compute_events(case_type: str, events: Iterable[Event], office: Office) -> Deadlines | None:
@@ -125,6 +120,7 @@ def columns(d: Deadlines | None) -> dict[str, Any]:
             "paused_from": None,
             "paused_until": None,
             "awaiting_correction": False,
+            "flag_count": 0,
         }
     last = d.last_pause
     return {
@@ -139,6 +135,7 @@ def columns(d: Deadlines | None) -> dict[str, Any]:
         "closed_on": d.closed_on,
         "closed_on_time": d.closed_on_time,
         "is_open": not d.closed,
+        "flag_count": len(d.flags),
     }
 
 

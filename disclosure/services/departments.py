@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from sqlmodel import Session, or_, select
 
 from disclosure.errors import InvalidInput
@@ -33,7 +35,8 @@ _CACHE = "disclosure.departments"
 
 def department_cache(session: Session) -> dict[str, Department]:
     """Departments already looked up in this session (one session = one transaction)."""
-    return session.info.setdefault(_CACHE, {})
+    # Session.info is an untyped dict; this module is the only writer of the key.
+    return cast("dict[str, Department]", session.info.setdefault(_CACHE, {}))
 
 
 def find_department(session: Session, ref: str, field: str = "--department") -> Department:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Select, func, true
 from sqlmodel import Session, select
@@ -36,36 +35,40 @@ SORTABLE = {"reply_due", "received_on", "number", "next_action_due", "applicant_
 # The table's columns: filters and list queries are built from them (Core), not from the
 # ORM attributes, so a list query runs without the ORM's compile and loading steps (about
 # a third of fetching a 50-row page).
-_T = Application.__table__.c  # type: ignore[attr-defined]
+_TABLE = Application.__table__  # type: ignore[attr-defined]  # SQLModel declares no __table__
+_T = _TABLE.c
 
-# What a list row shows (`read_model.Listed`; also what `deadline_state` and
-# `working_days_left` read).
-LIST_COLUMN_NAMES = (
-    "id",
-    "number",
-    "stage",
-    "channel",
-    "applicant_name",
-    "applicant_type",
-    "content",
-    "lead_department_id",
-    "arrived_on",
-    "received_on",
-    "reply_due",
-    "next_action_due",
-    "internal_target",
-    "provisional",
-    "is_open",
-    "paused_from",
-    "paused_until",
-    "awaiting_correction",
-    "closed_on",
-    "closed_on_time",
-    "outcome",
-)
+
+class ListRow(NamedTuple):
+    """One list row: what a list shows (`read_model.Listed`; also what `deadline_state` and
+    `working_days_left` read). A named tuple reads its fields ~10× faster than a SQLAlchemy
+    Row by name."""
+
+    id: int
+    number: str
+    stage: str
+    channel: str
+    applicant_name: str
+    applicant_type: str
+    content: str
+    lead_department_id: int | None
+    arrived_on: date | None
+    received_on: date | None
+    reply_due: date | None
+    next_action_due: date | None
+    internal_target: date | None
+    provisional: bool
+    is_open: bool
+    paused_from: date | None
+    paused_until: date | None
+    awaiting_correction: bool
+    closed_on: date | None
+    closed_on_time: bool | None
+    outcome: str | None
+
+
+LIST_COLUMN_NAMES = ListRow._fields
 LIST_COLUMNS = tuple(_T[name] for name in LIST_COLUMN_NAMES)
-# One list row: a named tuple reads its fields ~10× faster than a SQLAlchemy Row by name.
-ListRow = namedtuple("ListRow", LIST_COLUMN_NAMES)  # type: ignore[misc]
 
 
 def list_application_rows(
@@ -95,7 +98,7 @@ def _page(stmt: Select[Any], flt: ListFilter) -> Select[Any]:
 
 
 def count_applications(session: Session, *, office: Office, today: date, flt: ListFilter) -> int:
-    stmt = _where(select(func.count()).select_from(Application.__table__), office, today, flt)
+    stmt = _where(select(func.count()).select_from(_TABLE), office, today, flt)
     return int(session.execute(stmt).scalar_one())
 
 
@@ -123,13 +126,20 @@ def _where(stmt: Select[Any], office: Office, today: date, flt: ListFilter) -> S
 class StoredDeadlines(Protocol):
     """The stored deadline columns of an application (an `Application` or a list row)."""
 
-    received_on: date | None
-    reply_due: date | None
-    is_open: bool
-    paused_from: date | None
-    paused_until: date | None
-    awaiting_correction: bool
-    closed_on_time: bool | None
+    @property
+    def received_on(self) -> date | None: ...
+    @property
+    def reply_due(self) -> date | None: ...
+    @property
+    def is_open(self) -> bool: ...
+    @property
+    def paused_from(self) -> date | None: ...
+    @property
+    def paused_until(self) -> date | None: ...
+    @property
+    def awaiting_correction(self) -> bool: ...
+    @property
+    def closed_on_time(self) -> bool | None: ...
 
 
 def working_days_left(app: StoredDeadlines, office: Office, today: date) -> int | None:

@@ -22,28 +22,51 @@ SUMMARY_CHARS = 60  # characters of the request shown in lists
 
 
 class ListedRow(Protocol):
-    """The stored columns a `Listed` is computed from (see `queries.LIST_COLUMNS`)."""
+    """The stored columns a `Listed` is computed from (see `queries.LIST_COLUMNS`).
 
-    number: str
-    stage: str
-    channel: str
-    applicant_name: str
-    applicant_type: str
-    content: str
-    lead_department_id: int | None
-    arrived_on: date | None
-    received_on: date | None
-    reply_due: date | None
-    next_action_due: date | None
-    internal_target: date | None
-    provisional: bool
-    is_open: bool
-    paused_from: date | None
-    paused_until: date | None
-    awaiting_correction: bool
-    closed_on: date | None
-    closed_on_time: bool | None
-    outcome: str | None
+    Read-only members: a `queries.ListRow` (a named tuple) and an `Application` both qualify.
+    """
+
+    @property
+    def number(self) -> str: ...
+    @property
+    def stage(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def applicant_name(self) -> str: ...
+    @property
+    def applicant_type(self) -> str: ...
+    @property
+    def content(self) -> str: ...
+    @property
+    def lead_department_id(self) -> int | None: ...
+    @property
+    def arrived_on(self) -> date | None: ...
+    @property
+    def received_on(self) -> date | None: ...
+    @property
+    def reply_due(self) -> date | None: ...
+    @property
+    def next_action_due(self) -> date | None: ...
+    @property
+    def internal_target(self) -> date | None: ...
+    @property
+    def provisional(self) -> bool: ...
+    @property
+    def is_open(self) -> bool: ...
+    @property
+    def paused_from(self) -> date | None: ...
+    @property
+    def paused_until(self) -> date | None: ...
+    @property
+    def awaiting_correction(self) -> bool: ...
+    @property
+    def closed_on(self) -> date | None: ...
+    @property
+    def closed_on_time(self) -> bool | None: ...
+    @property
+    def outcome(self) -> str | None: ...
 
 
 def summarise(text: str, limit: int = SUMMARY_CHARS) -> str:

@@ -26,12 +26,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
-from disclosure.models import EventRecord
 from disclosure.vocabulary import EventKind, ServiceMethod
 
 SERVED = EventKind.LETTER_SERVED.value
+
+
+class Logged(Protocol):
+    """What the service records are read from: an `EventRecord`, or a plain row of one."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -79,7 +89,7 @@ class ServiceState:
         }
 
 
-def _state(rec: EventRecord) -> ServiceState:
+def _state(rec: Logged) -> ServiceState:
     d = rec.data or {}
     signed = d.get("signed")
     return ServiceState(
@@ -95,9 +105,9 @@ def _state(rec: EventRecord) -> ServiceState:
     )
 
 
-def service_states(records: Iterable[EventRecord]) -> dict[int, ServiceState]:
+def service_states(records: Iterable[Logged]) -> dict[int, ServiceState]:
     """letter id → its current service state, from an application's event log."""
-    latest: dict[int, EventRecord] = {}
+    latest: dict[int, Logged] = {}
     for rec in records:
         if rec.kind != SERVED or not rec.data or "letter_id" not in rec.data:
             continue
@@ -108,7 +118,7 @@ def service_states(records: Iterable[EventRecord]) -> dict[int, ServiceState]:
     return {k: _state(r) for k, r in latest.items()}
 
 
-def served_dates(records: Iterable[EventRecord]) -> dict[int, date]:
+def served_dates(records: Iterable[Logged]) -> dict[int, date]:
     """step event id → the day the letter announcing that step reached its addressee.
 
     `records` is one application's event log (e.g. `services.deadlines.events_of`). Steps

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from disclosure.models import Application, Department, EventRecord
 from disclosure.outcomes import OUTCOMES
 from disclosure.services.deadlines import compute_for, events_of
+from disclosure.services.facts import deadline_facts
 from disclosure.services.office import Office
 from disclosure.services.read_model import listed
 from disclosure.vocabulary import EventKind, Stage
@@ -89,6 +90,7 @@ def detail(
             "clocks": {k.value: v.isoformat() for k, v in deadlines.open_clocks().items()}
             if deadlines
             else {},
+            "facts": deadline_facts(deadlines, today) if deadlines else None,
         }
     )
     return out

@@ -220,6 +220,7 @@ def import_plan(
 def add_units(
     session: Session, task: Task, leads: list[str], cooperating: list[str], index: DepartmentIndex
 ) -> None:
+    assert task.id is not None  # the caller flushed the new task
     seen: set[tuple[int, str]] = set()
     for role, names in ((UnitRole.LEAD, leads), (UnitRole.COOPERATING, cooperating)):
         for name in names:

@@ -28,8 +28,9 @@ def _progress_text(task: dict[str, Any]) -> str:
 
 
 def _due_text(task: dict[str, Any]) -> str:
-    if task["due_on"]:
-        return task["due_on"]
+    due_on: str | None = task["due_on"]
+    if due_on:
+        return due_on
     return f"持续推进（{task['review_label']}报送）" if task["review_label"] else "持续推进"
 
 
@@ -83,6 +84,6 @@ def write_ledger(tasks: list[dict[str, Any]], path: Path, *, title: str) -> None
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToPage = True  # proxy for sheet_properties.pageSetUpPr.fitToPage
     wb.save(path)
     wb.close()

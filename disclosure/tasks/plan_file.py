@@ -183,7 +183,7 @@ def _header_columns(cells: list[Cell]) -> dict[str, int]:
 
 def _find_header(grid: Grid) -> tuple[int, int, dict[str, int]]:
     """(index in grid, row number, columns) of the best header among the first rows."""
-    best = (-1, grid[0][0] if grid else 1, {})
+    best: tuple[int, int, dict[str, int]] = (-1, grid[0][0] if grid else 1, {})
     for idx, (row_no, cells) in enumerate(grid[:HEADER_SEARCH_ROWS]):
         cols = _header_columns(cells)
         required = sum(k in cols for k in REQUIRED)

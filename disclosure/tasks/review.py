@@ -100,8 +100,9 @@ def review_year(
         )
         session.add(new)
         session.flush()
+        assert new.id is not None  # assigned by the flush
         for u in session.exec(select(TaskUnit).where(TaskUnit.task_id == old.id)).all():
             session.add(TaskUnit(task_id=new.id, department_id=u.department_id, role=u.role))
         session.flush()
-        result.created.append(new.id)  # type: ignore[arg-type]
+        result.created.append(new.id)
     return result

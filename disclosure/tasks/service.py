@@ -120,7 +120,7 @@ def _view(
     cooperating = "、".join(units["cooperating"])
     if task.cooperating_all:
         cooperating = ALL_DEPARTMENTS if not cooperating else f"{cooperating}、{ALL_DEPARTMENTS}"
-    out = {
+    out: dict[str, Any] = {
         "id": task.id,
         "code": f"{task.year}-{task.seq:02d}",
         "year": task.year,

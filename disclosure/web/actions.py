@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 from disclosure.errors import InvalidInput, NotFound
 from disclosure.services import steps
 from disclosure.vocabulary import PartyKind, Stage
-from disclosure.web.forms import required_date, required_int, text
+from disclosure.web.forms import optional_date, required_date, required_int, text
 
 Build = Callable[[FormData, date], steps.Step]
 
@@ -32,6 +32,10 @@ def _on(form: FormData) -> date:
     return required_date(form, "date")
 
 
+def _served(form: FormData) -> date | None:
+    return optional_date(form, "served")
+
+
 def _extend(f: FormData, _today: date) -> steps.Step:
     return steps.Extension(
         on=_on(f),
@@ -44,7 +48,7 @@ def _extend(f: FormData, _today: date) -> steps.Step:
 def _consult_send(f: FormData, _today: date) -> steps.Step:
     kind = PartyKind.AGENCY if text(f, "party_kind") == "agency" else PartyKind.THIRD_PARTY
     return steps.ConsultationSent(
-        on=_on(f), party=text(f, "party"), party_kind=kind, note=text(f, "note")
+        on=_on(f), party=text(f, "party"), party_kind=kind, served=_served(f), note=text(f, "note")
     )
 
 
@@ -64,7 +68,8 @@ def _assign(f: FormData, today: date) -> steps.Step:
 ACTIONS: dict[str, Action] = {
     "confirm": Action("确认收到", lambda f, _t: steps.Confirmation(on=_on(f)), office_only=True),
     "correction_request": Action(
-        "补正告知", lambda f, _t: steps.CorrectionRequested(on=_on(f), note=text(f, "note"))
+        "补正告知",
+        lambda f, _t: steps.CorrectionRequested(on=_on(f), served=_served(f), note=text(f, "note")),
     ),
     "correction_receive": Action(
         "收到补正", lambda f, _t: steps.CorrectionReceived(on=_on(f), note=text(f, "note"))
@@ -80,10 +85,18 @@ ACTIONS: dict[str, Action] = {
     "fee_notice": Action(
         "收费通知",
         lambda f, _t: steps.FeeNotice(
-            on=_on(f), amount=required_int(f, "amount", minimum=1), note=text(f, "note")
+            on=_on(f),
+            amount=required_int(f, "amount", minimum=1),
+            served=_served(f),
+            note=text(f, "note"),
         ),
     ),
-    "fee_paid": Action("缴费", lambda f, _t: steps.FeePaid(on=_on(f), note=text(f, "note"))),
+    "fee_paid": Action(
+        "缴费",
+        lambda f, _t: steps.FeePaid(
+            on=_on(f), accept_late=text(f, "accept_late"), note=text(f, "note")
+        ),
+    ),
     "defer": Action(
         "第三十五条确定期限",
         lambda f, _t: steps.Deferral(on=_on(f), due=required_date(f, "due"), note=text(f, "note")),

@@ -65,9 +65,7 @@ def casefile_section(
     given = reply_given_on(letters, records)
     return {
         "documents": docs,
-        "events": [
-            (r.id, f"{r.on} {EVENT_LABELS.get(r.kind) or event_label(r.kind)}") for r in records
-        ],
+        "events": [(r.id, f"{r.on} {EVENT_LABELS.get(r.kind) or event_label(r)}") for r in records],
         "kinds": list(DocumentKind),
         "methods": list(ServiceMethod),
         "letters": rows,

@@ -6,7 +6,7 @@ Access to an application is decided in `authorized_number` and nowhere else.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, cast
 
 from fastapi import Depends, Request
 from sqlmodel import Session, select
@@ -30,7 +30,7 @@ class LoginRequired(Exception):
 
 
 def web(request: Request) -> WebState:
-    return request.app.state.web
+    return cast(WebState, request.app.state.web)  # set by `create_app`
 
 
 def client_address(request: Request) -> str:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -47,7 +48,9 @@ def error_page(request: Request, status: int, message: str) -> Response:
 
 
 def _domain(request: Request, exc: DisclosureError) -> Response:
-    rerender = getattr(request.state, "rerender", None)
+    rerender: Callable[[dict[str, str], int], Response] | None = getattr(
+        request.state, "rerender", None
+    )
     if rerender is not None and isinstance(exc, InvalidInput | Conflict):
         key = form_field(exc.field) or "_form"
         return rerender({key: exc.message}, exc.http_status)

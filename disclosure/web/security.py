@@ -6,6 +6,7 @@ import hmac
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import make_url
 
@@ -42,7 +43,7 @@ def secret_key(settings: Settings) -> str:
     return key
 
 
-def csrf_token(session: dict) -> str:
+def csrf_token(session: dict[str, Any]) -> str:
     """The session's CSRF token, made on first use."""
     token = session.get(CSRF_KEY)
     if not token:
@@ -51,7 +52,7 @@ def csrf_token(session: dict) -> str:
     return token
 
 
-def csrf_valid(session: dict, submitted: object) -> bool:
+def csrf_valid(session: dict[str, Any], submitted: object) -> bool:
     expected = session.get(CSRF_KEY)
     if not expected or not isinstance(submitted, str) or not submitted:
         return False

@@ -26,7 +26,7 @@ def batch(desk: Desk, requests: list[LetterRequest]) -> list[tuple[IssuedLetter,
 
 def test_batch_numbers_in_order_and_records_each_step(desk: Desk) -> None:
     a, b, c = (desk.register() for _ in range(3))
-    items = LetterOptions(items=("请说明所需信息的名称",))
+    items = LetterOptions(items=("请说明所需信息的名称",), served=TODAY)  # handed over
     out = batch(
         desk,
         [
@@ -36,7 +36,7 @@ def test_batch_numbers_in_order_and_records_each_step(desk: Desk) -> None:
         ],
     )
     assert [i.letter.reference for i, _ in out] == [f"穗应急依申告〔2026〕{n}号" for n in (1, 2, 3)]
-    # correction period 15 working days from Thu 3/5: due Thu 3/26 (no holidays between)
+    # correction period 15 working days from service Thu 3/5: due Thu 3/26 (no holidays)
     assert "2026年3月26日" in out[0][1] and "请说明所需信息的名称" in out[0][1]
     assert "A<B & C公司：" in out[1][1]
     assert "共250页" in out[2][1]

@@ -1,4 +1,4 @@
-"""Serial numbers (文号): gapless per series and year, kept on regeneration (domain.md §9)."""
+"""Serial numbers (文号): gapless per series and year, kept on regeneration (rulebook §9)."""
 
 from __future__ import annotations
 

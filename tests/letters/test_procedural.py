@@ -1,4 +1,4 @@
-"""Procedural notices: their text, and the ledger event each one records (domain.md §9)."""
+"""Procedural notices: their text, and the ledger event each one records (rulebook §9)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_receipt_has_every_element(desk: Desk) -> None:
     assert f"{APPLICANT}：" in text  # escaped and back intact
     assert RECEIVED in text and f"登记编号：{number}" in text
     assert "“2025年度检查记录”" in text
-    # Received Mon 2026-03-02 → 20 working days end Mon 2026-03-30 (domain.md §2).
+    # Received Mon 2026-03-02 → 20 working days end Mon 2026-03-30 (rulebook §2).
     assert "即2026年3月30日前作出答复" in text
     assert "（印章）" in text and "2026年3月5日" in text
     assert "送达方式：邮寄" in text
@@ -34,26 +34,42 @@ def test_receipt_has_every_element(desk: Desk) -> None:
 def test_correction_notice_starts_the_correction_clock(desk: Desk) -> None:
     number = desk.register()
     issued, text = desk.issue(
-        number, "correction", on=date(2026, 3, 4), items=("请说明检查对象", "请说明时间范围")
+        number,
+        "correction",
+        on=date(2026, 3, 4),
+        served=date(2026, 3, 4),  # handed over at the counter
+        items=("请说明检查对象", "请说明时间范围"),
     )
     [ev] = desk.events(number, "correction_requested")
     assert ev.on == date(2026, 3, 4)
     assert desk.app(number).awaiting_correction
     assert issued.letter.event_id == ev.id
     assert "1．请说明检查对象" in text and "2．请说明时间范围" in text
-    # Sent Wed 3/4; 15 working days (office default) → Wed 3/25.
-    assert "请您于2026年3月25日前（补正期限为15个工作日）" in text
+    # Served Wed 3/4; 15 working days (office default) from the next day → Wed 3/25.
+    assert "请您自收到本告知书之日起15个工作日内（即2026年3月25日前）" in text
     assert "第三十条" in text and "2026年3月4日" in text
 
 
 def test_correction_already_recorded_uses_its_date(desk: Desk) -> None:
     number = desk.register()
-    desk.record(number, steps.CorrectionRequested(on=date(2026, 3, 3)), date(2026, 3, 3))
+    desk.record(
+        number,
+        steps.CorrectionRequested(on=date(2026, 3, 3), served=date(2026, 3, 3)),
+        date(2026, 3, 3),
+    )
     issued, text = desk.issue(number, "correction", on=date(2026, 3, 5))
     assert len(desk.events(number, "correction_requested")) == 1
     assert issued.letter.issued_on == date(2026, 3, 3)
-    # Sent Tue 3/3; 15 working days → Tue 3/24.
+    # Served Tue 3/3; 15 working days → Tue 3/24.
     assert "2026年3月24日前" in text
+
+
+def test_posted_correction_notice_states_the_rule_not_a_guessed_date(desk: Desk) -> None:
+    """Rulebook §5: the applicant's period runs from receipt; unknown until service is recorded."""
+    number = desk.register()
+    _, text = desk.issue(number, "correction", on=date(2026, 3, 4))
+    assert "请您自收到本告知书之日起15个工作日内将补正后的申请提交本机关" in text
+    assert "2026年3月25日" not in text and "（即" not in text
 
 
 def test_extension_records_days_and_approver(desk: Desk) -> None:
@@ -91,14 +107,14 @@ def test_extension_without_approver_writes_nothing(desk: Desk) -> None:
 
 def test_fee_notice_by_volume(desk: Desk) -> None:
     number = desk.register()
-    _, text = desk.issue(number, "fee", pages=250)
+    _, text = desk.issue(number, "fee", pages=250, served=date(2026, 3, 5))
     [ev] = desk.events(number, "fee_notice_sent")
-    assert ev.amount_yuan == 4700  # 70×10 + 100×20 + 50×40 (domain.md §7)
+    assert ev.amount_yuan == 4700  # 70×10 + 100×20 + 50×40 (rulebook §7)
     assert "人民币4700元" in text
     assert "31至100页70页×10元＋101至200页100页×20元＋201至250页50页×40元" in text
     assert "按量计收" in text and "201页以上的部分每页40元" in text
-    # Notice Thu 3/5; 20 working days → Thu 4/2.
-    assert "即2026年4月2日前缴纳" in text
+    # Served Thu 3/5; 20 working days from the next day → Thu 4/2.
+    assert "个工作日内，即2026年4月2日前缴纳" in text
     assert "缴纳方式：请持本通知书" in text
     assert "第七条" in text
 
@@ -107,6 +123,8 @@ def test_fee_notice_by_item(desk: Desk) -> None:
     number = desk.register()
     _, text = desk.issue(number, "fee", nth=31)
     assert "人民币200元" in text and "按件计收" in text and "本月第31件申请" in text
+    # Posted, not yet served: the period is stated, no date is guessed (rulebook §7).
+    assert "请您自收到本通知的次日起20个工作日内缴纳" in text
 
 
 @pytest.mark.parametrize(
@@ -129,21 +147,27 @@ def test_bad_fee_input_writes_nothing(desk: Desk, opts: dict, field: str) -> Non
 
 def test_consultation_letters_and_notice(desk: Desk) -> None:
     number = desk.register()
-    issued, text = desk.issue(number, "consultation", party="某某化工有限公司")
+    issued, text = desk.issue(
+        number, "consultation", party="某某化工有限公司", served=date(2026, 3, 5)
+    )
     [ev] = desk.events(number, "consultation_sent")
     assert ev.party == "某某化工有限公司" and ev.data["party_kind"] == "third_party"
     assert issued.letter.reference == "穗应急依申征〔2026〕1号"
     assert "某某化工有限公司：" in text and f"收到{APPLICANT}提出的" in text
-    # Sent Thu 3/5; 15 working days → Thu 3/26.
-    assert "请贵方于2026年3月26日前" in text and "第三十二条" in text
+    # Served Thu 3/5; 15 working days → Thu 3/26.
+    assert "请贵方自收到本征求意见书之日起15个工作日内（即2026年3月26日前）" in text
+    assert "第三十二条" in text
 
     issued2, text2 = desk.issue(number, "consultation_agency", party="广州市消防救援支队")
     assert issued2.letter.reference == "穗应急依申征〔2026〕2号"
     assert "视为同意公开" in text2 and "第三十四条" in text2
+    assert "自收到本征求意见函之日起15个工作日内提出意见" in text2  # posted: no date yet
     assert len(desk.events(number, "consultation_sent")) == 2
 
     _, notice = desk.issue(number, "consultation_notice")
     assert notice.count("2026年3月5日书面征求") == 2
+    assert "征求意见期限至2026年3月26日" in notice  # the third party's, served
+    assert "征求意见期限自其收到征求意见书之日起计算" in notice  # the agency's, posted
     assert "书面征求第三方意见" in notice and "书面征求有关行政机关意见" in notice
     assert "第三十三条第三款" in notice
     assert "某某化工有限公司" not in notice  # the applicant is not told who the third party is
@@ -170,7 +194,7 @@ def test_art35_and_deferred(desk: Desk) -> None:
 
 def test_abandoned_after_correction(desk: Desk) -> None:
     number = desk.register()
-    desk.issue(number, "correction", on=date(2026, 3, 4))
+    desk.issue(number, "correction", on=date(2026, 3, 4), served=date(2026, 3, 4))
     issued, text = desk.issue(
         number, "abandoned", reason="correction", on=date(2026, 3, 30), today=date(2026, 3, 30)
     )

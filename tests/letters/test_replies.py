@@ -1,4 +1,4 @@
-"""One reply per outcome code (domain.md §8), each with its legal basis and the remedy clause."""
+"""One reply per outcome code (rulebook §8), each with its legal basis and the remedy clause."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def test_not_ours_names_the_responsible_agency(desk: Desk) -> None:
 
 def test_reply_tells_correction_and_extension_history(desk: Desk) -> None:
     number = desk.register()
-    desk.issue(number, "correction", on=date(2026, 3, 4))
+    desk.issue(number, "correction", on=date(2026, 3, 4), served=date(2026, 3, 4))
     desk.record(number, steps.CorrectionReceived(on=date(2026, 3, 10)), date(2026, 3, 10))
     desk.issue(
         number, "extension", days=5, approver="李主任", on=date(2026, 4, 1), today=date(2026, 4, 1)

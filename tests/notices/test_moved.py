@@ -27,9 +27,42 @@ def cases(c: Cli) -> dict[str, str]:
         return c.register("2026-12-14", today=TODAY)["number"]
 
     correction, fee, consult = reg(), reg(), reg()
-    c.ok("correction", "request", correction, "--date", "2026-12-16", "--today", TODAY)
-    c.ok("fee-notice", fee, "--date", "2026-12-15", "--amount", "100", "--today", TODAY)
-    c.ok("consult", "send", consult, "--date", "2026-12-16", "--party", "某公司", "--today", TODAY)
+    c.ok(
+        "correction",
+        "request",
+        correction,
+        "--date",
+        "2026-12-16",
+        "--served",
+        "2026-12-16",
+        "--today",
+        TODAY,
+    )
+    c.ok(
+        "fee-notice",
+        fee,
+        "--date",
+        "2026-12-15",
+        "--served",
+        "2026-12-15",
+        "--amount",
+        "100",
+        "--today",
+        TODAY,
+    )
+    c.ok(
+        "consult",
+        "send",
+        consult,
+        "--date",
+        "2026-12-16",
+        "--served",
+        "2026-12-16",
+        "--party",
+        "某公司",
+        "--today",
+        TODAY,
+    )
     inside = c.register("2026-11-02", today=TODAY)["number"]
     return {"correction": correction, "fee": fee, "consult": consult, "inside": inside}
 

@@ -79,7 +79,7 @@ def test_withdraw_and_abandon_close_with_their_outcome(c: Cli, n: str) -> None:
     other = c.register("2026-11-02")["number"]
     out = c.ok("withdraw", n, "--date", "2026-11-10")
     assert (out["outcome"], out["stage"], out["state"]) == ("6.3", "replied", "closed_on_time")
-    c.ok("correction", "request", other, "--date", "2026-11-03")
+    c.ok("correction", "request", other, "--date", "2026-11-03", "--served", "2026-11-03")
     # The 15-working-day correction period from 11-03 runs to 11-24.
     gone = c.ok("abandon", other, "--date", "2026-11-25", "--reason", "correction")
     assert gone["outcome"] == "6.1"
@@ -87,7 +87,7 @@ def test_withdraw_and_abandon_close_with_their_outcome(c: Cli, n: str) -> None:
 
 def test_abandon_for_fee_after_the_payment_period(c: Cli) -> None:
     n = c.register("2026-10-09")["number"]
-    c.ok("fee-notice", n, "--date", "2026-10-12", "--amount", "100")
+    c.ok("fee-notice", n, "--date", "2026-10-12", "--served", "2026-10-12", "--amount", "100")
     # 20 working days counted from the day after the notice (Fees art. 7) run to Mon 11-09.
     line = c.fails("abandon", n, "--date", "2026-11-09", "--reason", "fee", "--today", TODAY)
     assert "--date:" in line

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.usefixtures("engine")
 def test_register_prints_number_and_reply_due(c: Cli) -> None:
     out = c.register("2026-03-02")
     assert out["number"] == "2026-00001"
-    assert out["reply_due"] == "2026-03-30"  # domain.md §2 example: Mon 03-02 + 20 → Mon 03-30
+    assert out["reply_due"] == "2026-03-30"  # rulebook §2 example: Mon 03-02 + 20 → Mon 03-30
     assert out["provisional"] is False
     assert out["stage"] == "registered"
     assert "id_number" not in out

@@ -18,7 +18,9 @@ def story(c: Cli) -> str:
     c.ok("correction", "request", n, "--date", "2026-11-04", "--note", "请明确文件名称")
     c.ok("correction", "receive", n, "--date", "2026-11-06")
     c.ok("extend", n, "--days", "5", "--approver", "陈主任", "--date", "2026-11-20")
-    c.ok("consult", "send", n, "--date", "2026-11-23", "--party", "某企业")
+    c.ok(
+        "consult", "send", n, "--date", "2026-11-23", "--served", "2026-11-23", "--party", "某企业"
+    )
     c.ok("consult", "answer", n, "--date", "2026-11-24", "--party", "某企业")
     return n
 

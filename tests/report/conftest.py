@@ -75,11 +75,11 @@ class Register:
         d = date.fromisoformat(on)
         step: steps.Step
         if kind == "correction_requested":
-            step = steps.CorrectionRequested(on=d)
+            step = steps.CorrectionRequested(on=d, served=d)  # handed over in person
         elif kind == "correction_received":
             step = steps.CorrectionReceived(on=d)
         elif kind == "fee_notice_sent":
-            step = steps.FeeNotice(on=d, amount=int(kw["amount_yuan"]))  # type: ignore[call-overload]
+            step = steps.FeeNotice(on=d, served=d, amount=int(kw["amount_yuan"]))  # type: ignore[call-overload]
         elif kind == "fee_paid":
             step = steps.FeePaid(on=d)
         else:

@@ -1,4 +1,4 @@
-"""rules.calendar: which days are working days (domain.md §1) and how periods count (§2)."""
+"""rules.calendar: which days are working days (rulebook §1) and how periods count (§2)."""
 
 from __future__ import annotations
 
@@ -161,7 +161,7 @@ def test_subtracting_before_the_calendar_raises(calendar: WorkingCalendar) -> No
         calendar.subtract_working_days(D("2019-01-03"), 5)
 
 
-# -- provisional years (domain.md §1) ------------------------------------------------------
+# -- provisional years (rulebook §1) ------------------------------------------------------
 
 STATUTORY_2027 = {
     D("2027-01-01"): "元旦",
@@ -263,13 +263,13 @@ def test_closure_beats_a_makeup_day(builtin_notices: list[Notice]) -> None:
     assert not cal.is_working_day(D("2026-02-14"))
 
 
-# -- counting (domain.md §2) ---------------------------------------------------------------
+# -- counting (rulebook §2) ---------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("start", "n", "expected"),
     [
-        ("2026-03-02", 20, "2026-03-30"),  # domain.md §2 example: 4 full weeks after Mon 3/2
+        ("2026-03-02", 20, "2026-03-30"),  # rulebook §2 example: 4 full weeks after Mon 3/2
         ("2026-03-02", 1, "2026-03-03"),  # day 1 is the working day after the start
         ("2026-03-06", 1, "2026-03-09"),  # Friday: day 1 is the next Monday
         ("2026-03-07", 1, "2026-03-09"),  # Saturday start: count from the next working day

@@ -1,4 +1,4 @@
-"""rules.fees: information-processing fees (国办函〔2020〕109号, domain.md §7)."""
+"""rules.fees: information-processing fees (国办函〔2020〕109号, rulebook §7)."""
 
 from __future__ import annotations
 

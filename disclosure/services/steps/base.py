@@ -234,6 +234,7 @@ def record(session: Session, ctx: Context, number: str, step: Step) -> Recorded:
     """Lock the application, plan the step against its log, and write what it changes."""
     app = get_application(session, number, lock=True)
     step = step.prepare(session, ctx)
+    assert app.id is not None
     case = CaseState.of(app, events_of(session, app))
     planned = plan(case, step, ctx)
     appended = [

@@ -8,7 +8,6 @@ from typing import Any
 
 from disclosure.errors import InvalidInput
 from disclosure.services.context import Context
-from disclosure.services.deadlines import assumed_served
 from disclosure.services.steps.base import CaseState, Line, Step
 from disclosure.vocabulary import EventKind, PartyKind
 from rules import periods
@@ -39,7 +38,7 @@ class LetterStep(Step):
         return {"served_on": self.served.isoformat()} if self.served else {}
 
     def engine_served(self) -> date | None:
-        return assumed_served(self.on, self.served)
+        return self.served
 
     def check(self, case: CaseState, ctx: Context) -> None:
         if self.served is not None and self.served > ctx.today:
@@ -168,9 +167,7 @@ class FeeNotice(LetterStep):
         return {"amount_yuan": self.amount, "data": {**(self.basis or {}), **self.served_data()}}
 
     def rule_event(self) -> Event:
-        return Event(
-            RuleKind.FEE_NOTICE_SENT, self.on, note=self.note, served=self.engine_served()
-        )
+        return Event(RuleKind.FEE_NOTICE_SENT, self.on, note=self.note, served=self.engine_served())
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,7 +20,9 @@ from disclosure.web.render import flash, render
 router = APIRouter()
 
 
-def _users_page(request: Request, form: dict, errors: dict, status: int = 200) -> Response:
+def _users_page(
+    request: Request, form: dict[str, str], errors: dict[str, str], status: int = 200
+) -> Response:
     with transaction(web(request).engine, write=False) as session:
         rows = users.list_users(session)
         departments = list_departments(session)
@@ -95,7 +97,9 @@ def toggle_user(request: Request, user_id: int, user: AdminUser, form: Form) -> 
     return RedirectResponse("/admin/users", status_code=303)
 
 
-def _departments_page(request: Request, form: dict, errors: dict, status: int = 200) -> Response:
+def _departments_page(
+    request: Request, form: dict[str, str], errors: dict[str, str], status: int = 200
+) -> Response:
     with transaction(web(request).engine, write=False) as session:
         rows = list_departments(session)
     return render(

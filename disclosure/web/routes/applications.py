@@ -14,7 +14,7 @@ from disclosure import audit
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput, PermissionDenied
-from disclosure.models import Role, Stage
+from disclosure.models import Role, Stage, User
 from disclosure.services.context import Context
 from disclosure.services.deadlines import events_of
 from disclosure.services.departments import find_department, list_departments
@@ -125,7 +125,9 @@ def _list_page(request: Request) -> Response:
     )
 
 
-def _register_page(request: Request, form: dict, errors: dict, status: int = 200) -> Response:
+def _register_page(
+    request: Request, form: dict[str, str], errors: dict[str, str], status: int = 200
+) -> Response:
     st = web(request)
     with transaction(st.engine, write=False) as session:
         departments = list_departments(session)
@@ -183,8 +185,14 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
 
 
 def _detail_page(
-    request: Request, user, number: str, errors: dict, open_action: str = "", form=None, status=200
-) -> Response:  # type: ignore[no-untyped-def]
+    request: Request,
+    user: User,
+    number: str,
+    errors: dict[str, str],
+    open_action: str = "",
+    form: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     st = web(request)
     today = st.today()
     with transaction(st.engine, write=False) as session:

@@ -1,0 +1,142 @@
+"""The human `show`: header, the reply date, every clock with where it runs from, the timeline.
+
+Reads only the dictionary `services.views.detail` builds (the same one `show --json` prints),
+so the two never disagree. An auditor recounts every date from it (rulebook §2, §4–§7).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from disclosure.cli.output import console, table
+from disclosure.outcomes import OUTCOMES
+from disclosure.vocabulary import Channel, DeadlineState
+
+
+def _outcome(code: object) -> str:
+    info = OUTCOMES.get(str(code))
+    return f"{code} {info.label}" if info else str(code)
+
+
+def header(out: dict[str, Any]) -> list[str]:
+    """The first lines: who, how it arrived and when, where it stands."""
+    state = DeadlineState(out["state"]).label
+    arrived = out["arrived_on"] or "—"
+    received = out["received_on"] or "尚未确认"
+    lines = [
+        f"{out['number']}  {out['applicant']}  阶段：{out['stage_label']}  状态：{state}",
+        f"提交方式：{Channel(out['channel']).label}  送达：{arrived}  法定收到日期：{received}",
+        f"申请内容：{out['content']}",
+    ]
+    if out.get("outcome"):
+        lines.append(f"答复结果：{_outcome(out['outcome'])}")
+    return lines
+
+
+def reply_line(out: dict[str, Any]) -> str | None:
+    """The reply date and what is left; an overdue case says how late, never "剩余 0"."""
+    if not out["reply_due"]:
+        return None
+    facts = out.get("facts") or {}
+    text = f"答复期限：{out['reply_due']}"
+    if out["provisional"]:
+        text += "（临时：所涉年度的节假日安排尚未公布）"
+    if facts.get("projection"):
+        text += "（暂停尚未结束，按暂停期满推算）"
+    if out.get("closed_on"):
+        return text + f"，已于 {out['closed_on']} 办结"
+    if facts.get("overdue"):
+        return text + f"，已超期 {facts['working_days_late']} 个工作日"
+    left = out["working_days_left"]
+    return text + (f"，剩余 {left} 个工作日" if left is not None else "")
+
+
+def clock_rows(facts: dict[str, Any]) -> list[list[str]]:
+    """One row per clock: status, where it runs from, its length, due date, how it ended."""
+    rows = []
+    for c in facts.get("clocks", []):
+        runs = c["runs_from"] or "—"
+        if c["runs_from_label"]:
+            runs += f"（{c['runs_from_label']}）"
+        due = c["due"] or "—"
+        if c["provisional"]:
+            due += "（临时）"
+        if c["projection"]:
+            due += "（推算）"
+        end = ""
+        if c["finished_on"]:
+            end = f"{c['finished_on']} 结束"
+        elif c["replaced_by"]:
+            end = f"{c['replaced_by']} 起重新计算"
+        days = f"{c['working_days']} 个工作日" if c["working_days"] else ""
+        status = c["status_label"]
+        if c["status"] == "running" and c["due"] and c["due"] < facts["as_of"]:
+            status = "已届满"  # ran out without the step that ends it: not "still running"
+        rows.append([c["label"], status, runs, days, due, end])
+    return rows
+
+
+def pause_lines(facts: dict[str, Any]) -> list[str]:
+    """Each merged pause of the reply clock once, with the causes that really overlap it."""
+    out = []
+    for p in facts.get("pauses", []):
+        causes = "、".join(
+            f"{c['label']}（{c['start']} 至 {c['end']}{'，尚未结束' if c['open'] else ''}）"
+            for c in p["causes"]
+        )
+        out.append(f"  暂停 {p['start']} 至 {p['end']}：{causes}")
+    return out
+
+
+def flag_lines(facts: dict[str, Any]) -> list[str]:
+    return [f"  ⚠ {f['text']}" for f in facts.get("flags", [])]
+
+
+def event_note(e: dict[str, Any]) -> str:
+    bits = []
+    if e["days"]:
+        bits.append(f"{e['days']} 个工作日")
+    if e["party"]:
+        bits.append(str(e["party"]))
+    if e["approver"]:
+        bits.append(f"批准人：{e['approver']}")
+    if e["due_on"]:
+        bits.append(f"期限：{e['due_on']}")
+    if e["outcome"]:
+        bits.append(f"结果：{_outcome(e['outcome'])}")
+    if e["amount_yuan"] is not None:
+        bits.append(f"{e['amount_yuan']} 元")
+    if e["note"]:
+        bits.append(str(e["note"]))
+    return "；".join(bits)
+
+
+def print_detail(out: dict[str, Any]) -> None:
+    """Print `show` for the dictionary of `services.views.detail`."""
+    con = console()
+    first, *rest = header(out)
+    con.print(f"[bold]{first}[/bold]", highlight=False)
+    for line in rest:
+        con.print(line, highlight=False)
+    reply = reply_line(out)
+    if reply:
+        con.print(reply, highlight=False)
+    facts = out.get("facts") or {}
+    rows = clock_rows(facts)
+    if rows:
+        table("各项期限", ["期限", "状态", "起算", "期间", "届满日", "结束"], rows)
+    for line in pause_lines(facts):
+        con.print(line, highlight=False)
+    flags = flag_lines(facts)
+    if flags:
+        con.print("[bold]提示[/bold]")
+        for line in flags:
+            con.print(line, highlight=False)
+    table(
+        "办理经过",
+        ["日期", "事项", "说明", "记录人"],
+        [[e["on"], e["label"], event_note(e), e["actor"]] for e in out["timeline"]],
+    )
+    con.print("[bold]期限计算说明[/bold]")
+    for line in out["explanation"]:
+        con.print("  " + line, highlight=False)
