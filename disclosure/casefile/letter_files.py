@@ -1,10 +1,10 @@
-"""The bytes of an issued letter for the archive: the stored file when there is one, else the
-letter rendered again through the letters package (`disclosure.letters.service`).
+"""The bytes of an issued letter for the archive: its stored file (`disclosure.letters.records`).
 
-Issue 14 makes issued letters stored records (their .docx and PDF in the file store). Until
-that lands, `stored_letter` finds nothing and the letter is rendered from its row, with its
-文号 and date, exactly as a re-download on the application page gives it. The names of the
-stored-bytes columns are read in this one place (`PDF_COLUMNS`, `DOCX_COLUMNS`).
+An issued letter's .docx is kept in the file store when it is issued (`letter.docx_sha256`).
+A letter numbered before stored files existed is frozen by asking the letters package for it
+once (`disclosure.letters.service.issue_letter`, which stores it as of its own date). The
+names of the stored-bytes columns are read in this one place (`PDF_COLUMNS`, `DOCX_COLUMNS`);
+PDFs are not stored yet (`pdf_sha256` is looked for, never written).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from disclosure.services.office import Office
 from disclosure.storage import FileStore
 
 PDF_COLUMNS = ("pdf_sha256",)  # a letter row's stored PDF, by digest in the file store
-DOCX_COLUMNS = ("docx_sha256", "sha256")  # its stored .docx
+DOCX_COLUMNS = ("docx_sha256",)  # its stored .docx
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""`disclosure letter NUMBER... --kind KIND` and `disclosure letter kinds`.
+"""`disclosure letter NUMBER... --kind KIND`, `letter kinds`, `letter list N`, `letter correct N`.
 
-One command: NUMBER may be the literal word `kinds`, which lists the kinds. Several NUMBERs make
+One command: NUMBER may be the literal word `kinds`, which lists the kinds; `list NUMBER`
+lists the letters issued on an application and `correct NUMBER --reference 文号` issues the
+correction of one (`disclosure.cli.letter_records_cmds`). Several NUMBERs make
 a batch: the same kind and options for each, all issued in one transaction (all or none), each
 written to its default file. The work happens in `disclosure.letters.service` (recording,
 numbering, context) and `disclosure.letters.render`.
@@ -15,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from disclosure import audit
+from disclosure.cli import letter_records_cmds as records_cmds
 from disclosure.cli.options import parse_date
 from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import state
@@ -87,6 +90,12 @@ def letter(
             help="送达日期（当面交付时填写；邮寄的签收后用 serve-letter 记录）",
         ),
     ] = None,
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="被更正文书的文号（letter correct）")
+    ] = None,
+    correction_reason: Annotated[
+        str, typer.Option("--correction-reason", help="更正的理由（letter correct）")
+    ] = "",
     today: Annotated[str | None, typer.Option("--today", help="以该日为今天")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
@@ -94,7 +103,13 @@ def letter(
     if numbers == [LIST_WORD]:
         _list_kinds(as_json)
         return
-    if not kind:
+    if numbers[0] == records_cmds.LIST_WORD:
+        records_cmds.list_letters(state(ctx), numbers[1:], as_json)
+        return
+    correcting = numbers[0] == records_cmds.CORRECT_WORD
+    if correcting:
+        numbers = numbers[1:]
+    elif not kind:
         raise InvalidInput("须指定文书种类 --kind（见 disclosure letter kinds）", field="--kind")
     if len(numbers) > 1 and out is not None:
         raise InvalidInput(
@@ -124,6 +139,24 @@ def letter(
         delivery=delivery,
         served=parse_date(served, "--served"),
     )
+    if correcting:
+        number, fixed = records_cmds.correct(
+            st, numbers, reference=reference, reason=correction_reason, options=options, day=day
+        )
+        path = out or Path(LETTERS_DIR) / _default_name(
+            number, fixed.info.kind.value, fixed.letter.variant, fixed.letter.serial
+        )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(fixed.render())
+        result = _result(number, fixed, path)
+        if pdf:
+            result["pdf"] = str(to_pdf(path))
+        if as_json:
+            emit_json(result)
+        else:
+            records_cmds.say_corrected(fixed, path)
+        return
+    assert kind is not None
     with transaction(st.engine) as session:
         office = load_office(session, st.settings)
         ctx_ = Context(office, day, st.actor, now_utc())
@@ -157,7 +190,7 @@ def letter(
         emit_json(results[0] if len(numbers) == 1 else results)
         return
     for result in results:
-        again = "" if result["new"] else "（重新生成，文号不变）"
+        again = "" if result["new"] else "（按存档原样重新打印）"
         typer.echo(f"已出具{result['name']}{again}：{result['reference']}，文件 {result['docx']}")
         if result["pdf"]:
             typer.echo(f"PDF：{result['pdf']}")
@@ -171,16 +204,21 @@ def _result(number: str, issued: IssuedLetter, path: Path) -> dict[str, Any]:
         "reference": issued.letter.reference,
         "issued_on": issued.letter.issued_on.isoformat(),
         "new": issued.new,
+        "sha256": issued.letter.docx_sha256,
+        "corrects": issued.context.get("corrects_reference") or None,
         "docx": str(path),
         "pdf": None,
     }
 
 
-def _default_name(number: str, kind: str, variant: str) -> str:
-    """letters/<number>-<kind>.docx; consultation letters add the party, one file each."""
+def _default_name(number: str, kind: str, variant: str, serial: int | None = None) -> str:
+    """letters/<number>-<kind>.docx; consultation letters add the party, one file each; a
+    correction adds its serial, so the corrected letter's file is not overwritten."""
     stem = f"{number}-{kind}"
     if variant:
         stem += "-" + re.sub(r'[\\/:*?"<>|\s]+', "_", variant)
+    if serial is not None:
+        stem += f"-更正{serial}"
     return stem + ".docx"
 
 

@@ -150,6 +150,14 @@ FOOTER = [
 ]
 
 
+# A correction names the letter it corrects (disclosure.letters.correct; rulebook §9).
+CORRECTS = [
+    "{%p if corrects_reference %}",
+    "本文书更正本机关{{ corrects_on_cn }}出具的{{ corrects_reference }}，原文书同时作废。",
+    "{%p endif %}",
+]
+
+
 def _fonts(run_or_style, east_asian: str, size: Pt, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
     font = run_or_style.font
     font.name = LATIN_FONT
@@ -216,7 +224,7 @@ def build(kind: LetterKind, path: Path) -> None:
     _paragraph(doc, "{{ reference }}", align=center)
     _paragraph(doc, "")
     _paragraph(doc, "{{ addressee }}：")
-    for text in BODIES[kind]:
+    for text in [*BODIES[kind], *CORRECTS]:
         is_tag = text.startswith("{%p")
         _paragraph(doc, text, indent=not is_tag)
     _paragraph(doc, "")

@@ -52,11 +52,21 @@ def _first(records: list[EventRecord], kind: EventKind) -> EventRecord | None:
     return next((r for r in records if r.kind == kind.value), None)
 
 
-def _count(deadlines: Deadlines, clock: Clock, start: date | None = None) -> Count | None:
+def _count(deadlines: Deadlines, clock: Clock, sent: date | None = None) -> Count | None:
+    """The count of `clock` (the one started by the letter sent on `sent`, if given)."""
     for c in deadlines.counts:
-        if c.clock is clock and (start is None or c.start == start):
+        if c.clock is clock and (sent is None or sent in (c.sent, c.start)):
             return c
     return None
+
+
+def due_cn(c: Count | None, f: Facts) -> str:
+    """A period's last day as the letter may print it: only when the period had started by
+    the letter's own date (a period that runs from the addressee's receipt starts on the
+    recorded service date, rulebook §5–§7; a letter never prints a date it could not know)."""
+    if c is None or c.end is None or c.start is None or c.start > f.letter.issued_on:
+        return ""
+    return cn(c.end)
 
 
 def history(facts: Facts) -> str:
@@ -70,7 +80,8 @@ def history(facts: Facts) -> str:
     if req and own is not EventKind.CORRECTION_REQUESTED:
         c = _count(d, Clock.CORRECTION_DEADLINE)
         out.append(
-            f"本机关于{cn(req.on)}告知您补正申请内容" + (f"，补正期限至{cn(c.end)}" if c else "")
+            f"本机关于{cn(req.on)}告知您补正申请内容"
+            + (f"，补正期限至{due_cn(c, facts)}" if due_cn(c, facts) else "")
         )
         got = _first(recs, EventKind.CORRECTION_RECEIVED)
         if got:
@@ -89,7 +100,7 @@ def history(facts: Facts) -> str:
         c = _count(d, Clock.FEE_PAYMENT)
         out.append(
             f"本机关于{cn(fee.on)}向您发出收费通知，应缴金额{fee.amount_yuan}元"
-            + (f"，缴费期限至{cn(c.end)}" if c else "")
+            + (f"，缴费期限至{due_cn(c, facts)}" if due_cn(c, facts) else "")
         )
     return "".join(s + "。" for s in out)
 
@@ -132,6 +143,8 @@ def build_context(facts: Facts) -> dict[str, Any]:
         "provisional_note": "（该日期按法定节假日暂估，以国务院公布的节假日安排为准。）"
         if d.provisional
         else "",
+        "corrects_reference": x.get("corrects_reference") or "",
+        "corrects_on_cn": cn(date.fromisoformat(x["corrects_on"])) if x.get("corrects_on") else "",
     }
     ctx.update(_KIND_FACTS[info.kind](facts))
     return ctx
@@ -147,7 +160,7 @@ def _correction(f: Facts) -> dict[str, Any]:
     return {
         "correction_items": items,
         "correction_period": c.days if c else f.office.settings.rules.correction_period,
-        "correction_deadline_cn": cn(c.end) if c else "",
+        "correction_deadline_cn": due_cn(c, f),
     }
 
 
@@ -177,7 +190,7 @@ def _consultation(f: Facts) -> dict[str, Any]:
     return {
         "party": ev.party or "",
         "sent_cn": cn(ev.on),
-        "consultation_due_cn": cn(c.end) if c else "",
+        "consultation_due_cn": due_cn(c, f),
         "consultation_period": periods.CONSULTATION_PERIOD,
     }
 
@@ -201,7 +214,7 @@ def _consultation_notice(f: Facts) -> dict[str, Any]:
         rows.append(
             {
                 "sent_cn": cn(c.sent),
-                "due_cn": cn(c.end),
+                "due_cn": due_cn(c, f),
                 "party_label": "有关行政机关" if agency else "第三方",
             }
         )
@@ -230,7 +243,7 @@ def _fee(f: Facts) -> dict[str, Any]:
         "fee_rate": rate,
         "fee_breakdown": breakdown,
         "fee_amount": ev.amount_yuan,
-        "fee_due_cn": cn(c.end) if c else "",
+        "fee_due_cn": due_cn(c, f),
         "fee_period": periods.FEE_PAYMENT_PERIOD,
         "payment_method": f.office.settings.letters.payment_method,
     }

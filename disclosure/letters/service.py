@@ -1,13 +1,16 @@
-"""Issuing letters: the ledger event, the serial number and the letter row in one transaction.
+"""Issuing letters: the ledger event, the serial number and the frozen letter in one transaction.
 
 `issue_letter` is the caller's unit of work's business: it records the step the letter
 announces through the catalogue of steps (`disclosure.services.steps`; unless that step is
 already recorded, in which case the letter uses the recorded dates), assigns the 文号 with
-`disclosure.services.numbering.next_number` (gapless per series and year), and returns the
-template context built from the ledger and the deadline engine. Issuing the same letter again
-keeps its number and date. Bad input raises before anything is written; the caller's
-transaction rolls back every other failure. `issue_many` issues a batch in the caller's one
-transaction, reading the applications, their events and letters with a few queries.
+`disclosure.services.numbering.next_number` (gapless per series and year, in date order),
+renders the .docx from the ledger as it stood on the letter's own date, and stores it as the
+issued record (`disclosure.letters.records`). Asking for the same letter again returns the
+stored file byte for byte; changing an issued letter is a correction
+(`disclosure.letters.correct`), never a rewrite. Bad input raises before anything is
+written; the caller's transaction rolls back every other failure, the stored file included.
+`issue_many` issues a batch in the caller's one transaction, reading the applications, their
+events and letters with a few queries.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -33,6 +35,7 @@ from disclosure.letters.options import (
     needs,
     variant_of,
 )
+from disclosure.letters.records import check_date_order, current, freeze, stored_docx
 from disclosure.letters.render import render_docx, template_path
 from disclosure.models import Application, EventRecord
 from disclosure.services.context import Context
@@ -40,8 +43,11 @@ from disclosure.services.deadlines import compute_for, events_of
 from disclosure.services.lookup import get_application
 from disclosure.services.numbering import next_number
 from disclosure.services.office import Office
+from disclosure.storage import FileStore, file_store
 from disclosure.vocabulary import EventKind
 
+# The option each clerk's text is typed with (an error on a reprint names it).
+CLI_OPTIONS = {"items": "--item", "attachments": "--attachment"}
 LETTER_EVENT = EventKind.LETTER_ISSUED.value  # the ledger line of every first issue (台账)
 
 
@@ -49,12 +55,13 @@ LETTER_EVENT = EventKind.LETTER_ISSUED.value  # the ledger line of every first i
 class IssuedLetter:
     letter: Letter
     info: KindInfo
-    context: dict[str, Any]
-    template: Path
+    context: dict[str, Any]  # the facts the letter was rendered from (kept on the row)
+    content: bytes  # the issued .docx, as stored
     new: bool
 
     def render(self) -> bytes:
-        return render_docx(self.template, self.context)
+        """The issued .docx: the stored bytes, identical on every call and every reprint."""
+        return self.content
 
 
 def issue_letter(
@@ -66,13 +73,8 @@ def issue_letter(
     _check_request(app, info, options)
     records = events_of(session, app)
     variant = variant_of(info, options, records)
-    letter = session.exec(
-        select(Letter).where(
-            Letter.application_id == app.id,
-            Letter.kind == info.kind.value,
-            Letter.variant == variant,
-        )
-    ).first()
+    assert app.id is not None
+    letter = current(session, app.id, info.kind.value, variant)
     return _issue(session, ctx, app, info, options, variant, records, letter)
 
 
@@ -111,7 +113,8 @@ def issue_many(
         stmt = select(EventRecord).where(col(EventRecord.application_id).in_(chunk_ids))
         for rec in session.exec(stmt.order_by(col(EventRecord.on), col(EventRecord.id))):
             events[rec.application_id].append(rec)
-        for row in session.exec(select(Letter).where(col(Letter.application_id).in_(chunk_ids))):
+        stmt_l = select(Letter).where(col(Letter.application_id).in_(chunk_ids))
+        for row in session.exec(stmt_l.order_by(col(Letter.id))):  # the last of each chain wins
             letters[(row.application_id, row.kind, row.variant)] = row
     seen: set[int] = set()
     out = []
@@ -157,42 +160,78 @@ def _issue(
     records: list[EventRecord],
     letter: Letter | None,
 ) -> IssuedLetter:
-    """The letter for `app` given its event log `records` and its existing `letter`, if any."""
-    office, today = ctx.office, ctx.today
-    event: EventRecord | None
+    """The letter for `app` given its event log `records` and its letter in force, if any."""
+    store = file_store(ctx.office.settings)
     if letter is not None:
+        check_reprint(letter, options)
+        content = stored_docx(letter, store)
+        if content is not None:
+            return IssuedLetter(letter, info, dict(letter.facts), content, False)
+        # numbered before issued letters were stored: frozen now, as of its own date
         event = session.get(EventRecord, letter.event_id) if letter.event_id else None
-    else:
-        event = find_event(info, records, variant)
-        if event is None and info.event is not None:
-            event = _record(session, ctx, app, info, options, variant)
-            records = events_of(session, app)
-        if event is None:
-            needs(info, records)
-    stored = dict(letter.data) if letter else {}
-    stored.update(clerk_texts(options))
-    is_new = letter is None
-    if letter is None:
-        issued_on = event.on if event else (options.on or today)
-        if issued_on > today:
-            raise InvalidInput(
-                f"日期 {issued_on} 晚于今天 {today} / date in the future", field="--date"
-            )
-        letter = _new_letter(session, ctx, app, info, variant, issued_on, event)
-    letter.data = stored
-    letter.updated_at = ctx.now
+        return render_and_freeze(session, ctx, app, info, letter, records, event, store, False)
+    event = find_event(info, records, variant)
+    if event is None and info.event is not None:
+        event = _record(session, ctx, app, info, options, variant)
+        records = events_of(session, app)
+    if event is None:
+        needs(info, records)
+    issued_on = event.on if event else (options.on or ctx.today)
+    if issued_on > ctx.today:
+        raise InvalidInput(
+            f"日期 {issued_on} 晚于今天 {ctx.today} / date in the future", field="--date"
+        )
+    letter = new_letter(session, ctx, app, info, variant, issued_on, event)
+    letter.data = clerk_texts(options)
+    return render_and_freeze(session, ctx, app, info, letter, records, event, store, True)
+
+
+def check_reprint(letter: Letter, options: LetterOptions) -> None:
+    """A reprint is the issued letter: options that would change it refuse (correct instead)."""
+    how = f"文书 {letter.reference} 已于 {letter.issued_on} 出具，不能改写；如需更改，请更正该文书"
+    if options.on is not None and options.on != letter.issued_on:
+        raise Conflict(how + f"（disclosure letter correct … --date {options.on}）", field="--date")
+    stored = letter.data or {}
+    for name, value in clerk_texts(options).items():
+        if stored.get(name) != value:
+            option = CLI_OPTIONS.get(name, "--" + name.replace("_", "-"))
+            raise Conflict(how + "（disclosure letter correct）", field=option)
+
+
+def render_and_freeze(
+    session: Session,
+    ctx: Context,
+    app: Application,
+    info: KindInfo,
+    letter: Letter,
+    records: list[EventRecord],
+    event: EventRecord | None,
+    store: FileStore,
+    is_new: bool,
+) -> IssuedLetter:
+    """Render `letter` from the ledger up to its own date and store it as issued."""
+    office = ctx.office
     session.add(letter)
     session.flush()
-    deadlines = compute_for(app, records, office)
+    upto = [r for r in records if r.on <= letter.issued_on]  # the recital stops at its date
+    deadlines = compute_for(app, upto, office)
     assert deadlines is not None
-    extras = dict(stored)
+    extras = dict(letter.data or {})
     if info.kind is LetterKind.EXTENSION and event is not None:
-        before = compute_for(app, [r for r in records if r.id != event.id], office)
+        before = compute_for(app, [r for r in upto if r.id != event.id], office)
         if before is not None and before.reply_due is not None:
             extras["original_due"] = before.reply_due.isoformat()
-    facts = Facts(office, app, info, letter, records, deadlines, event, extras)
-    template = template_path(office.settings, info)
-    return IssuedLetter(letter, info, build_context(facts), template, is_new)
+    if letter.corrects_id is not None:
+        old = session.get(Letter, letter.corrects_id)
+        assert old is not None
+        extras["corrects_reference"] = old.reference
+        extras["corrects_on"] = old.issued_on.isoformat()
+    facts = Facts(office, app, info, letter, upto, deadlines, event, extras)
+    context = build_context(facts)
+    content = render_docx(template_path(office.settings, info), context)
+    freeze(session, letter, content, context, store)
+    session.flush()
+    return IssuedLetter(letter, info, context, content, is_new)
 
 
 def letters_of(session: Session, number: str) -> list[Letter]:
@@ -235,7 +274,7 @@ def _reference(office: Office, info: KindInfo, year: int, n: int) -> str:
         ) from exc
 
 
-def _new_letter(
+def new_letter(
     session: Session,
     ctx: Context,
     app: Application,
@@ -243,8 +282,12 @@ def _new_letter(
     variant: str,
     issued_on: date,
     event: EventRecord | None,
+    corrects: Letter | None = None,
+    reason: str = "",
 ) -> Letter:
+    """A new numbered letter row (with its ledger line); `corrects`: the letter it replaces."""
     year, actor, now = issued_on.year, ctx.actor, ctx.now
+    check_date_order(session, info.series, issued_on)
     n = next_number(session, series=f"letter:{info.series}", year=year)
     reference = _reference(ctx.office, info, year, n)
     letter = Letter(
@@ -258,6 +301,8 @@ def _new_letter(
         issued_on=issued_on,
         event_id=event.id if event else None,
         data={},
+        corrects_id=corrects.id if corrects else None,
+        correction_reason=reason,
         created_at=now,
         updated_at=now,
         created_by=actor,
@@ -269,8 +314,10 @@ def _new_letter(
             kind=LETTER_EVENT,
             on=issued_on,
             party=variant or None,
-            note=f"{info.name} {reference}",
-            data={"letter_kind": info.kind.value, "reference": reference},
+            note=f"{info.name} {reference}"
+            + (f"（更正 {corrects.reference}）" if corrects else ""),
+            data={"letter_kind": info.kind.value, "reference": reference}
+            | ({"corrects": corrects.reference} if corrects else {}),
             actor=actor,
             recorded_at=now,
         )

@@ -9,13 +9,18 @@ from typing import Any
 
 from sqlmodel import Session
 
+from disclosure.errors import NotFound
 from disclosure.letters.kinds import KINDS
+from disclosure.letters.models import Letter
+from disclosure.letters.records import listing, stored_docx
 from disclosure.letters.service import LetterOptions, issue_letter, letters_of
 from disclosure.models import Application
 from disclosure.report.annual import compute_annual
 from disclosure.report.annual_xlsx import write_xlsx
 from disclosure.report.ledger_export import export_ledger
 from disclosure.services.context import Context
+from disclosure.services.lookup import get_application
+from disclosure.storage import FileStore
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,17 +29,25 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def letters_for(session: Session, app: Application) -> dict[str, Any]:
     """Kinds that can be issued and letters already issued."""
     names = {k.value: info.name for k, info in KINDS.items()}
+    rows = letters_of(session, app.number)
     issued = [
-        {
-            "kind": row.kind,
-            "name": names.get(row.kind, row.kind),
-            "variant": row.variant,
-            "reference": row.reference,
-            "issued_on": row.issued_on.isoformat(),
-        }
-        for row in letters_of(session, app.number)
+        {"id": row.id, **listed.as_dict()} for row, listed in zip(rows, listing(rows), strict=True)
     ]
     return {"kinds": list(names.items()), "issued": issued}
+
+
+def stored_letter_docx(
+    session: Session, store: FileStore, number: str, letter_id: int
+) -> tuple[str, bytes]:
+    """The stored .docx of issued letter `letter_id` of application `number`."""
+    app = get_application(session, number)
+    letter = session.get(Letter, letter_id)
+    if letter is None or letter.application_id != app.id:
+        raise NotFound("没有该文书", field="letter")
+    content = stored_docx(letter, store)
+    if content is None:
+        raise NotFound("该文书在升级前出具，尚未存档：请用“下载”按钮打印一次", field="letter")
+    return f"{number}-{letter.reference}.docx", content
 
 
 def issue_letter_docx(

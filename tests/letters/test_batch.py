@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from disclosure.db import transaction
-from disclosure.errors import NotFound
+from disclosure.errors import Conflict, NotFound
 from disclosure.letters.service import IssuedLetter, LetterOptions, LetterRequest, issue_many
 from disclosure.services.context import Context
 from disclosure.services.office import load_office
@@ -53,7 +53,7 @@ def test_batch_meeting_an_application_twice_sees_its_own_letter(desk: Desk) -> N
         [
             LetterRequest(a, "correction"),
             LetterRequest(b, "receipt"),
-            LetterRequest(a, "correction", LetterOptions(note="再次")),
+            LetterRequest(a, "correction"),  # asked again: the issued letter, as it is
             LetterRequest(a, "receipt"),
         ],
     )
@@ -62,8 +62,25 @@ def test_batch_meeting_an_application_twice_sees_its_own_letter(desk: Desk) -> N
     assert again.letter.reference == first.letter.reference
     assert receipt.letter.serial == 3  # the regeneration took no number
     assert len(desk.events(a, "correction_requested")) == 1
+    assert out[2][0].render() == out[0][0].render()
     # the receipt issued after the correction in the same batch tells of it
     assert "告知您补正申请内容" in out[3][1]
+
+
+def test_a_batch_that_would_rewrite_an_issued_letter_writes_nothing(desk: Desk) -> None:
+    a = desk.register()
+    batch(desk, [LetterRequest(a, "correction")])
+    before = desk.letters()
+    with pytest.raises(Conflict) as err:
+        batch(
+            desk,
+            [
+                LetterRequest(a, "receipt"),
+                LetterRequest(a, "correction", LetterOptions(note="再次")),
+            ],
+        )
+    assert err.value.field == "--note"
+    assert desk.letters() == before
 
 
 def test_a_failing_request_writes_nothing(desk: Desk) -> None:

@@ -121,3 +121,42 @@ def test_several_numbers_one_transaction(cli, tmp_path: Path) -> None:  # type: 
     for number in two:
         text = docx_text((tmp_path / "letters" / f"{number}-receipt.docx").read_bytes())
         assert f"登记编号：{number}" in text
+
+
+def test_list_and_correct_from_the_cli(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import hashlib
+
+    cli(*REGISTER)
+    r = cli(
+        "letter", "2026-00001", "--kind", "correction", "--item", "请说明检查对象",
+        "--date", "2026-03-04", "--today", "2026-03-05", "--json",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    first = json.loads(r.stdout)
+    first_bytes = Path(first["docx"]).read_bytes()
+    assert first["sha256"] == hashlib.sha256(first_bytes).hexdigest()
+    r = cli("letter", "correct", "2026-00001", "--reference", "某环依申告〔2026〕1号",
+            "--today", "2026-03-05")  # fmt: skip
+    assert r.exit_code != 0 and "reason" in r.stderr  # a correction says why
+    r = cli(
+        "letter", "correct", "2026-00001", "--reference", "某环依申告〔2026〕1号",
+        "--correction-reason", "漏列时间范围", "--item", "请说明检查对象", "--item",
+        "请说明时间范围", "--today", "2026-03-05", "--json",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    fixed = json.loads(r.stdout)
+    assert fixed["reference"] == "某环依申告〔2026〕2号"
+    assert fixed["corrects"] == "某环依申告〔2026〕1号"
+    assert Path(first["docx"]).read_bytes() == first_bytes  # the old file is not overwritten
+    assert "原文书同时作废" in docx_text(Path(fixed["docx"]).read_bytes())
+    rows = json.loads(cli("letter", "list", "2026-00001", "--json").stdout)
+    assert [(x["reference"], x["corrected_by"]) for x in rows] == [
+        ("某环依申告〔2026〕1号", "某环依申告〔2026〕2号"),
+        ("某环依申告〔2026〕2号", None),
+    ]
+    assert rows[0]["sha256"] == first["sha256"]
+    human = cli("letter", "list", "2026-00001")
+    assert human.exit_code == 0 and "更正" in human.stdout  # (a narrow terminal folds cells)
+    r = cli("letter", "2026-00001", "--kind", "correction", "--date", "2026-03-06",
+            "--today", "2026-03-06")  # fmt: skip
+    assert r.exit_code != 0 and "--date" in r.stderr and "更正" in r.stderr

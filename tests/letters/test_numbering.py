@@ -31,7 +31,7 @@ def test_gapless_per_series_and_kept_on_regeneration(desk: Desk) -> None:
 def test_new_year_starts_at_one(desk: Desk) -> None:
     late = desk.register(received=date(2026, 12, 28))
     assert desk.issue(late, "receipt", today=date(2026, 12, 30))[0].letter.serial == 1
-    desk.issue(desk.register(), "receipt")
+    desk.issue(desk.register(received=date(2026, 12, 31)), "receipt", today=date(2026, 12, 31))
     issued, text = desk.issue(late, "art35", today=date(2027, 1, 5))
     assert issued.letter.reference == "穗应急依申告〔2027〕1号"
     assert "2027年1月5日" in text

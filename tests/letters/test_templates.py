@@ -78,9 +78,9 @@ def test_edited_template_is_read_again(desk: Desk, tmp_path: Path) -> None:
     assert desk.issue(number, "receipt")[1].splitlines()[0] == "广州市应急管理局（旧信笺）"
     doc.paragraphs[0].runs[0].text = "{{ agency_name }}（新信笺，内容更长）"
     doc.save(str(path))  # a new size: a new version of the file, whatever the clock says
-    assert (
-        desk.issue(number, "receipt")[1].splitlines()[0] == "广州市应急管理局（新信笺，内容更长）"
-    )
+    later = desk.register()  # issued letters keep their letterhead; new ones take the new one
+    assert desk.issue(later, "receipt")[1].splitlines()[0] == "广州市应急管理局（新信笺，内容更长）"
+    assert desk.issue(number, "receipt")[1].splitlines()[0] == "广州市应急管理局（旧信笺）"
 
 
 def test_header_footer_and_properties_are_filled_in(desk: Desk, tmp_path: Path) -> None:

@@ -75,3 +75,22 @@ def test_ledger_and_annual_report_download(client_for):
     assert len(wb.sheetnames) == 2
     wb.close()
     assert clerk.get("/exports/annual.xlsx?year=abc").status_code == 400
+
+
+def test_issued_letters_download_as_stored(client_for):
+    import hashlib
+    import re
+
+    clerk = client_for("clerk")
+    number = register(clerk, applicant="张三")
+    url = f"/applications/{number}"
+    issued = post_form(clerk, url, f"{url}/letters", {"kind": "receipt"})
+    assert issued.status_code == 200, issued.text
+    page = clerk.get(url).text
+    [link] = re.findall(rf'href="({url}/letters/\d+)" title="SHA-256 ([0-9a-f]{{64}})"', page)
+    r = clerk.get(link[0])
+    assert r.status_code == 200 and r.content == issued.content  # byte for byte
+    assert hashlib.sha256(r.content).hexdigest() == link[1]
+    assert clerk.get(f"{url}/letters/999999").status_code == 404
+    other = client_for("zcfg_user")  # a department outside the case sees nothing of it
+    assert other.get(link[0]).status_code == 404

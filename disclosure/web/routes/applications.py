@@ -28,6 +28,7 @@ from disclosure.services.queries import (
 )
 from disclosure.services.registration import parse_create, register_application
 from disclosure.services.views import detail
+from disclosure.storage import file_store
 from disclosure.vocabulary import AuditAction
 from disclosure.web import integrations
 from disclosure.web.actions import ACTIONS, lookup
@@ -251,6 +252,31 @@ def act(
         step.record(session, Context(office, today, user.username, now_utc()), number)
     flash(request, f"已记录：{chosen.label}")
     return RedirectResponse(f"/applications/{number}", status_code=303)
+
+
+@router.get("/{number}/letters/{letter_id}")
+def letter_file(
+    request: Request, number: AuthorizedNumber, letter_id: int, user: CurrentUser
+) -> Response:
+    """An issued letter's stored .docx, byte for byte (a corrected one too)."""
+    st = web(request)
+    with transaction(st.engine) as session:
+        name, content = integrations.stored_letter_docx(
+            session, file_store(st.settings), number, letter_id
+        )
+        audit.record(
+            session,
+            actor=user.username,
+            action=AuditAction.DOCUMENT_DOWNLOADED,
+            target=number,
+            details={"file": name},
+            address=client_address(request),
+        )
+    return Response(
+        content,
+        media_type=integrations.DOCX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
 
 
 @router.post("/{number}/letters")
