@@ -74,20 +74,21 @@ def _events(rnd: random.Random, office: Office, received: date) -> list[Event]:
     pick = lambda: rnd.choice(horizon)  # noqa: E731
     if r < 0.06:  # correction requested within 7 working days; half corrected
         on = horizon[min(len(horizon) - 1, rnd.randint(0, 6))]
-        evs.append(Event(EventKind.CORRECTION_REQUESTED, on))
+        evs.append(Event(EventKind.CORRECTION_REQUESTED, on, served=on))  # handed over
         later = [d for d in horizon if d > on]
         if later and rnd.random() < 0.5:
             evs.append(Event(EventKind.CORRECTION_RECEIVED, rnd.choice(later)))
     elif r < 0.16:  # consultation; half answered
         on, party = pick(), f"第三方{rnd.randint(1, 40)}"
-        evs.append(Event(EventKind.CONSULTATION_SENT, on, party=party))
+        evs.append(Event(EventKind.CONSULTATION_SENT, on, party=party, served=on))
         later = [d for d in horizon if d > on]
         if later and rnd.random() < 0.5:
             evs.append(Event(EventKind.CONSULTATION_ANSWERED, rnd.choice(later), party=party))
     elif r < 0.24:  # fee notice; half paid
         on = pick()
-        evs.append(Event(EventKind.FEE_NOTICE_SENT, on))
-        later = [d for d in horizon if d > on]
+        evs.append(Event(EventKind.FEE_NOTICE_SENT, on, served=on))
+        lapse = cal.add_working_days(on, 20)  # paid within the period (Fees art. 7)
+        later = [d for d in horizon if on < d <= lapse]
         if later and rnd.random() < 0.5:
             evs.append(Event(EventKind.FEE_PAID, rnd.choice(later)))
     elif r < 0.40:  # an extension on or before the due date
@@ -107,8 +108,11 @@ def _events(rnd: random.Random, office: Office, received: date) -> list[Event]:
         evs.append(
             Event(EventKind.PAUSE, on, end=date.fromordinal(on.toordinal() + 3), note="暂停")
         )
-    elif r < 0.43:  # Art. 35: a later deadline
-        evs.append(Event(EventKind.DEFERRED, pick(), due=date(2027, 2, 26)))
+    elif r < 0.43:  # Art. 35: a later deadline, decided before the statutory one expires
+        due = cal.add_working_days(received, 20)
+        days = [d for d in horizon if d <= due]
+        if days:
+            evs.append(Event(EventKind.DEFERRED, rnd.choice(days), due=date(2027, 2, 26)))
     return evs
 
 
@@ -224,7 +228,7 @@ def child(step: str, url: str, memo: bool) -> dict[str, Any]:
         rows = events = 0
         with transaction(engine, write=False) as session:
             stored = recompute_mod._stored_columns(load_office(session, settings))
-            for batch, histories in recompute_mod._batches(
+            for batch, histories, _served in recompute_mod._batches(
                 session.connection(), recompute_mod.BATCH, stored
             ):
                 rows += len(batch)

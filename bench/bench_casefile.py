@@ -113,11 +113,8 @@ def bench_archive(scans: int, letters: bool) -> dict[str, float]:
             for i, img in enumerate(images):
                 attach(
                     s,
-                    settings=settings,
+                    ctx=Context(load_office(s, settings), date(2026, 3, 20), "bench", NOW),
                     number=number,
-                    today=date(2026, 3, 20),
-                    actor="bench",
-                    now=NOW,
                     upload=Upload(io.BytesIO(img), f"scan-{i:02d}.jpg", "application_form"),
                 )
             ctx = Context(office, date(2026, 3, 20), "bench", NOW)
@@ -136,7 +133,7 @@ def bench_archive(scans: int, letters: bool) -> dict[str, float]:
         with transaction(engine) as s:
             office = load_office(s, settings)
             result = archive_case(
-                s, office=office, number=number, today=date(2026, 3, 25), actor="bench", now=NOW
+                s, ctx=Context(office, date(2026, 3, 25), "bench", NOW), number=number
             )
         seconds = time.perf_counter() - t
         engine.dispose()
@@ -154,7 +151,9 @@ def child_store(n: int, root: str) -> None:
 
     from disclosure.casefile.documents import Upload, attach, documents_of
     from disclosure.db import transaction
+    from disclosure.services.context import Context
     from disclosure.services.lookup import get_application
+    from disclosure.services.office import load_office
 
     settings, engine, number = _setup(Path(root))
     t = time.perf_counter()
@@ -170,11 +169,8 @@ def child_store(n: int, root: str) -> None:
                 data = base + f"\n%{i}\n".encode()  # distinct bytes, still a PDF
                 attach(
                     s,
-                    settings=settings,
+                    ctx=Context(load_office(s, settings), date(2026, 3, 20), "bench", NOW),
                     number=number,
-                    today=date(2026, 3, 20),
-                    actor="bench",
-                    now=NOW,
                     upload=Upload(io.BytesIO(data), f"doc-{i}.pdf", "other"),
                 )
     stored = time.perf_counter() - t

@@ -25,7 +25,7 @@ def read_notice_file(path: Path) -> list[Notice]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(
-            f"无法读取日历文件 / cannot read {path}: {exc}", field="calendar"
+            f"无法读取日历文件 {path}：{getattr(exc, 'strerror', None) or exc}", field="calendar"
         ) from exc
     return parse_notices(text, where=str(path))
 

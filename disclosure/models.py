@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from disclosure.vocabulary import ApplicantType, Channel, Role, Stage
+from disclosure.vocabulary import ApplicantKey, ApplicantType, ApprovalRole, Channel, Role, Stage
 
 __all__ = [
+    "Applicant",
     "ApplicantType",
     "Application",
     "Counter",
@@ -93,6 +94,24 @@ class Application(SQLModel, table=True):
     created_at: datetime
     updated_at: datetime
     created_by: str = Field(default="", max_length=100)
+    # Who applied (disclosure.people.applicants); None: not identifiable (no ID, code or phone).
+    applicant_id: int | None = Field(default=None, foreign_key="applicant.id", index=True)
+
+
+class Applicant(SQLModel, table=True):
+    """A person or organisation that applies: one row per ID number, credit code or name and
+    phone (`key`), so fees per month (Fees art. 5) and repeated requests (Reg. Art. 36(6))
+    are counted over the applicant's real history. Personal data: never in lists or e-mails."""
+
+    __table_args__ = (_check("key_kind", ApplicantKey),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=300)  # e.g. "ric:110101…", "uscc:9111…"
+    key_kind: str = Field(max_length=20)
+    name: str = Field(max_length=200)
+    id_number: str = Field(default="", max_length=64)
+    credit_code: str = Field(default="", max_length=18)
+    phone: str = Field(default="", max_length=50)
+    created_at: datetime
 
 
 class EventRecord(SQLModel, table=True):
@@ -125,7 +144,15 @@ class Counter(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    __table_args__ = (_check("role", Role),)
+    __table_args__ = (
+        _check("role", Role),
+        CheckConstraint(
+            "approval_role IS NULL OR approval_role IN ("
+            + ", ".join(f"'{r.value}'" for r in ApprovalRole)
+            + ")",
+            name="ck_approval_role",
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(unique=True, max_length=100)
     password_hash: str = Field(max_length=300)
@@ -134,3 +161,5 @@ class User(SQLModel, table=True):
     display_name: str = Field(default="", max_length=100)
     active: bool = True
     created_at: datetime
+    approval_role: str | None = Field(default=None, max_length=20)  # place in the sign-off chain
+    must_change_password: bool = False  # a one-time password given by an admin (`user reset`)

@@ -11,9 +11,7 @@ def engine_policy(settings: Settings, case_type: str | None = None) -> Policy:
     rule = settings.targets.default
     if case_type:
         if case_type not in settings.targets.case_types:
-            raise InvalidInput(
-                f"未配置的案件类型：{case_type} / unknown case type", field="case_type"
-            )
+            raise InvalidInput(f"未配置的案件类型：{case_type}", field="case_type")
         rule = settings.targets.case_types[case_type]
     return Policy(
         correction_period=settings.rules.correction_period,

@@ -5,10 +5,21 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 
 from disclosure.errors import InvalidInput
+from disclosure.textinput import NOTE_MAX, clean_text, iso_date
 from disclosure.vocabulary import ApplicantType, Channel
+
+# The registration's fields that may hold several lines (the rest are single lines).
+MULTILINE = frozenset({"content", "address", "note"})
 
 
 class ApplicationCreate(BaseModel):
@@ -24,11 +35,30 @@ class ApplicationCreate(BaseModel):
     phone: str = Field(default="", max_length=50)
     address: str = Field(default="", max_length=300)
     id_number: str = Field(default="", max_length=64)
+    credit_code: str = Field(default="", max_length=40)  # organisations (disclosure.people)
     form_wanted: str = Field(default="", max_length=100)
     department: str | None = None  # lead department code
     cooperating: list[str] = Field(default_factory=list)
-    case_type: str = ""
-    note: str = ""
+    case_type: str = Field(default="", max_length=64)
+    note: str = Field(default="", max_length=NOTE_MAX)
+
+    @field_validator("received_on", "arrived_on", mode="before")
+    @classmethod
+    def _strict_date(cls, v: Any, info: ValidationInfo) -> Any:
+        """Typed dates strictly YYYY-MM-DD (disclosure.textinput), not 20261125 or 2026-W45-1."""
+        if isinstance(v, str) and v.strip():
+            return iso_date(v, DOMAIN_NAMES.get(info.field_name or "", info.field_name or ""))
+        return v
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, v: Any, info: ValidationInfo) -> Any:
+        """One rule for every text field (disclosure.textinput): no control characters."""
+        if type(v) is str:  # plain text, not an enum member (a StrEnum is a str too)
+            name = info.field_name or ""
+            field = DOMAIN_NAMES.get(name, name)
+            return clean_text(v, field, max_len=len(v) + 1, multiline=name in MULTILINE)
+        return v
 
     @field_validator("email")
     @classmethod

@@ -11,15 +11,17 @@ import os
 import tomllib
 from datetime import date, time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
 
+from disclosure.setting_errors import SETTING_ERRORS
+from disclosure.vocabulary import ApprovalRole
 from rules import periods
 
 CONFIG_ENV = "DISCLOSURE_CONFIG"
@@ -111,11 +113,15 @@ class NotifierSettings(BaseModel):
 
 class LetterSettings(BaseModel):
     template_dir: str = ""  # a folder of .docx templates overriding the built-in ones
+    out_dir: str = "letters"  # where `disclosure letter` writes without --out (config's folder)
     serial_pattern: str = "{abbr}{series}〔{year}〕{n}号"
     series: dict[str, str] = Field(
         default_factory=lambda: {"reply": "依申复", "notice": "依申告", "consultation": "依申征"}
     )
     delivery: str = "邮寄"
+    # Practice (rulebook §6.2): working days between telling a third party that its information
+    # will be disclosed despite its objection and disclosing it; the Regulations set none.
+    disclose_wait_days: int = Field(default=15, ge=0, le=60)
     # How to pay the information-processing fee (Fees art. 7), printed in fee notices.
     payment_method: str = (
         "请持本通知书到本机关政府信息公开工作机构办理缴费手续，"
@@ -175,6 +181,11 @@ class WebSettings(BaseModel):
     max_request_mb: int = Field(default=50, ge=1, le=4096)  # largest request body accepted
     address_attempts: int = Field(default=20, ge=1)  # failed logins per address per window
     concurrent_sign_ins: int = Field(default=2, ge=1, le=64)  # password checks at once per process
+    # Steps that close or lengthen a case are the office's (issue 18); list those that the
+    # lead department's handlers may also record on their own cases.
+    department_may_record: list[Literal["reply", "extend", "withdraw", "abandon"]] = Field(
+        default_factory=list
+    )
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -241,6 +252,37 @@ class RetentionSettings(BaseModel):
     years: int = Field(default=10, ge=1, le=100)
 
 
+APPROVAL_ROLES = tuple(r.value for r in ApprovalRole)
+
+
+def _check_chain(v: list[str]) -> list[str]:
+    if not v:
+        raise ValueError("审批链不能为空")
+    for role in v:
+        if role not in APPROVAL_ROLES:
+            raise ValueError(f"未知的审批角色 {role!r}；可用：{'、'.join(APPROVAL_ROLES)}")
+    if len(set(v)) != len(v):
+        raise ValueError("审批链中的角色不能重复")
+    return v
+
+
+Chain = Annotated[list[str], AfterValidator(_check_chain)]
+
+
+class ApprovalSettings(BaseModel):
+    """The sign-off chain before a reply or an extension notice (disclosure.people)."""
+
+    required: bool = False  # false: letters are issued without sign-off (the old behaviour)
+    chain: Chain = Field(default_factory=lambda: list(APPROVAL_ROLES))
+    case_types: dict[str, Chain] = Field(default_factory=dict)  # a chain per case type
+    # Reg. Art. 33: an extension needs the consent of the head of the disclosure office.
+    extension_chain: Chain = Field(default_factory=lambda: ["office_head"])
+    drafter_may_approve: bool = False  # may the one who drafted approve a step of the chain
+
+    def chain_for(self, case_type: str) -> list[str]:
+        return self.case_types.get(case_type, self.chain)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="DISCLOSURE_", env_nested_delimiter="__", extra="forbid"
@@ -264,6 +306,7 @@ class Settings(BaseSettings):
     service: ServiceSettings = Field(default_factory=ServiceSettings)
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)
+    approval: ApprovalSettings = Field(default_factory=ApprovalSettings)
     config_path: str = ""  # where the settings came from ("" = built-in defaults)
 
     @classmethod
@@ -300,13 +343,13 @@ def find_config(explicit: str | os.PathLike[str] | None = None) -> Path | None:
     if explicit:
         p = Path(explicit)
         if not p.is_file():
-            raise SettingsError(f"配置文件不存在 / config file not found: {p}")
+            raise SettingsError(f"配置文件不存在：{p}")
         return p
     env = os.environ.get(CONFIG_ENV)
     if env:
         p = Path(env)
         if not p.is_file():
-            raise SettingsError(f"{CONFIG_ENV} 指向的配置文件不存在 / not found: {p}")
+            raise SettingsError(f"{CONFIG_ENV} 指向的配置文件不存在：{p}")
         return p
     return DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None
 
@@ -322,7 +365,7 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
         try:
             data = tomllib.loads(found.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"配置文件格式错误 / invalid TOML in {found}: {exc}") from exc
+            raise SettingsError(f"配置文件格式错误（{found}）：{exc}") from exc
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):
             data[key] = {**data[key], **value}
@@ -333,8 +376,7 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
-        raise SettingsError(
-            f"配置项 {where} 无效 / invalid setting {where}: {first['msg']}"
-        ) from exc
+        reason = SETTING_ERRORS.get(first["type"], str(first["msg"]))
+        raise SettingsError(f"配置项 {where} 无效：{reason}") from exc
     settings.config_path = str(found.resolve()) if found else ""
     return settings

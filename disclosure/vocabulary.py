@@ -57,6 +57,14 @@ class ApplicantType(Labelled):
     OTHER = "other", "其他"
 
 
+class ApplicantKey(Labelled):
+    """What identifies an applicant across applications (disclosure.people.applicants)."""
+
+    ID_NUMBER = "id_number", "居民身份证号码"
+    CREDIT_CODE = "credit_code", "统一社会信用代码"
+    NAME_PHONE = "name_phone", "姓名或名称与联系电话"
+
+
 class Stage(Labelled):
     """Workflow stages of the ledger (Reg. Art. 45): 登记 → 审核 → 办理 → 答复 → 归档."""
 
@@ -120,11 +128,18 @@ class EventKind(Labelled):
     STAGE_MOVED = "stage_moved", "转入下一阶段"
     LETTER_ISSUED = "letter_issued", "出具文书"
     NOTE = "note", "备注"
+    AMENDED = "amended", "更正登记信息"
     # The case file (disclosure.casefile): documents, service of letters, the archive.
     DOCUMENT_ATTACHED = "document_attached", "附加材料"
     LETTER_SERVED = "letter_served", "文书送达"
     CASE_ARCHIVED = "case_archived", "生成案卷"
     PERSONAL_DATA_REMOVED = "personal_data_removed", "删除个人信息（保存期限届满）"
+    # Sign-off before a reply or an extension (disclosure.people.approval_chain).
+    DRAFTED = "drafted", "拟办"
+    APPROVED = "approved", "审批同意"
+    SENT_BACK = "sent_back", "审批退回"
+    # Registration's check for an earlier application with the same request (Art. 36(6)).
+    DUPLICATE_DECIDED = "duplicate_decided", "重复申请核查"
 
 
 # Events that close an application (it then has its outcome, Reg. Arts. 36–39).
@@ -183,6 +198,21 @@ class Role(Labelled):
     ADMIN = "admin", "系统管理员"
     CLERK = "clerk", "公开办经办人"
     DEPARTMENT = "department", "部门经办人"
+
+
+class ApprovalRole(Labelled):
+    """A position in the sign-off chain (审批链) of a reply or an extension notice."""
+
+    DEPARTMENT_HEAD = "department_head", "承办部门负责人"
+    OFFICE_HEAD = "office_head", "政府信息公开工作机构负责人"
+    LEADER = "leader", "分管领导"
+
+
+class ApprovalPurpose(Labelled):
+    """What a draft (拟办意见) asks to be approved."""
+
+    REPLY = "reply", "答复"
+    EXTENSION = "extension", "延期答复"
 
 
 class TaskStatus(Labelled):
@@ -266,3 +296,36 @@ class CalendarAction(Labelled):
 
     LOAD = "load", "载入"
     REVERT = "revert", "恢复"
+
+
+class ReplyVariant(Labelled):
+    """The case the clerk chooses where one outcome code covers two (rulebook §8.2).
+
+    Outcome 1: disclosed now (Reg. Art. 36(2)) or already proactively disclosed (36(1)); 2: the
+    withheld part's own ground (Art. 37 with Art. 14, 15, 16 or 2); 3.4: which third-party right;
+    4.1: does not exist (36(4)) or not this agency's (36(5)); 5.4: reasons unreasonable or not
+    given (Art. 35); 6.3: withdrawal or another ground. Table: `disclosure.outcomes.CITATIONS`.
+    """
+
+    DISCLOSED_NOW = "disclosed_now", "现予公开"
+    ALREADY_PUBLIC = "already_public", "已主动公开"
+    SECRET = "secret", "不予公开部分属于国家秘密"
+    FORBIDDEN = "forbidden", "不予公开部分属于法律、行政法规禁止公开的信息"
+    SECURITY = "security", "不予公开部分公开后可能危及“三安全一稳定”"
+    THIRD_PARTY = "third_party", "不予公开部分涉及第三方合法权益"
+    INTERNAL = "internal", "不予公开部分属于内部事务信息"
+    PROCESS = "process", "不予公开部分属于过程性信息"
+    ENFORCEMENT = "enforcement", "不予公开部分属于行政执法案卷信息"
+    NOT_GOV_INFO = "not_gov_info", "不予公开部分不属于政府信息"
+    TRADE_SECRET = "trade_secret", "涉及商业秘密"
+    PRIVACY = "privacy", "涉及个人隐私"
+    REFUSED = "refused", "经征求意见第三方不同意公开"
+    OTHER_RIGHTS = "other_rights", "涉及第三方其他合法权益"
+    NOT_EXIST = "not_exist", "经检索该政府信息不存在"
+    NOT_OURS = "not_ours", "不属于本机关负责公开"
+    CONFIRM = "confirm", "要求确认已获取的信息"
+    REISSUE = "reissue", "要求重新出具已获取的信息"
+    UNREASONABLE = "unreasonable", "说明的理由不合理"
+    NO_REASONS = "no_reasons", "未说明理由"
+    WITHDRAWN = "withdrawn", "申请人撤回申请"
+    OTHER = "other", "其他情形"

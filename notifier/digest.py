@@ -31,7 +31,7 @@ from disclosure.services.office import Office
 from disclosure.tasks.reminders import item_link
 from notifier import outbox
 from notifier.mail import Digest, render_digest
-from notifier.policy import CALENDAR_COVERAGE, CLOCK_LABELS, ESCALATE
+from notifier.policy import CALENDAR_COVERAGE, CLOCK_LABELS, ESCALATE, UNCONFIRMED_ARRIVAL
 
 LISTED_MAX = 3_000  # items listed one by one in one digest, at most (~1.5 MB)
 MAX_MESSAGE_BYTES = 9_000_000  # estimated size on the wire; margin below 10,240,000
@@ -39,7 +39,9 @@ BASE64 = 1.37  # 4/3 for base64, plus a line break every 76 characters
 SUMMARY_CHARS = 30  # characters of the content summary shown per item
 
 
-def status_text(days_left: int) -> str:
+def status_text(days_left: int, clock: str = "") -> str:
+    if clock == UNCONFIRMED_ARRIVAL:  # no statutory clock runs before receipt is confirmed
+        return "待确认收到" if days_left >= 0 else f"送达已 {-days_left} 个工作日，待确认收到"
     if days_left > 0:
         return f"剩余 {days_left} 个工作日"
     if days_left == 0:
@@ -98,6 +100,9 @@ class DigestBuilder:
         self.rows = 0  # rows taken by `add_rows`
         self.total = 0
         self.overdue = 0
+        self.overdue_internal = 0  # of `overdue`: the office's own internal targets
+        self.unconfirmed = 0  # arrivals awaiting confirmation (no clock runs: not overdue)
+        self.cases: set[str] = set()  # the applications of the streamed rows
         self.escalations = False
 
     def add_rows(self, rows: Iterable[Any]) -> DigestBuilder:
@@ -114,10 +119,14 @@ class DigestBuilder:
         if r.queued_on != self.today:  # a retry from an earlier day: count again
             left = self.office.calendar.working_days_left(self.today, r.due_on)
         self.total += 1
-        self.overdue += left < 0
+        self.cases.add(r.number)
+        late = left < 0 and r.clock != UNCONFIRMED_ARRIVAL
+        self.overdue += late
+        self.overdue_internal += late and r.clock == "internal_target"
+        self.unconfirmed += r.clock == UNCONFIRMED_ARRIVAL
         self.escalations |= r.threshold == ESCALATE
         if len(self.items) >= self.listed_max:
-            self._count(r.department, 1, left < 0, r.due_on.isoformat())
+            self._count(r.department, 1, late, r.due_on.isoformat())
             return
         self.items.append(
             DigestItem(
@@ -128,7 +137,7 @@ class DigestBuilder:
                 clock_label=CLOCK_LABELS.get(r.clock, r.clock),
                 due_on=r.due_on.isoformat(),
                 days_left=left,
-                status_text=status_text(left),
+                status_text=status_text(left, r.clock),
                 escalation=r.threshold == ESCALATE,
                 link=item_link(self.base, r.clock, r.number),
             )
@@ -155,7 +164,8 @@ class DigestBuilder:
         """List only the `keep` most urgent items; count the others."""
         self.items.sort(key=_urgency)
         for it in self.items[keep:]:
-            self._count(it.department, 1, it.days_left < 0, it.due_on)
+            late = it.days_left < 0 and it.clock != UNCONFIRMED_ARRIVAL
+            self._count(it.department, 1, late, it.due_on)
         del self.items[keep:]
 
     def context(self) -> dict[str, Any]:
@@ -179,6 +189,11 @@ class DigestBuilder:
             "notices": self.notices,
             "total": self.total,
             "overdue": self.overdue,
+            "overdue_internal": self.overdue_internal,
+            "unconfirmed": self.unconfirmed,
+            # Counted rows (beyond LISTED_MAX) carry no numbers: then the cases are not said.
+            "cases": len(self.cases) if not self.rest else None,
+            "calendar_link": f"{self.base}/calendar" if self.base else "",
             "remainder": rest,
             "remainder_total": sum(r.count for r in rest),
             "link_pattern": f"{self.base}/applications/<登记编号>" if self.base else "",
@@ -205,7 +220,7 @@ def _coverage_text(end: date, today: date) -> str:
     left = (end - today).days
     return (
         f"系统已载入的国务院节假日安排只到 {end.year} 年底（还剩 {left} 天），"
-        f"请尽快载入 {end.year + 1} 年的节假日安排通知（disclosure calendar load）。"
+        f"请系统管理员尽快在网页“节假日”页面载入 {end.year + 1} 年的国务院节假日安排通知。"
     )
 
 

@@ -224,8 +224,15 @@ def flags(w: Walk) -> tuple[Flag, ...]:
         lapse = w.after(req.served.toordinal() if req.served else None, w.policy.correction_period)
         if got is not None and lapse is not None and got.on.toordinal() > lapse:
             out.append(Flag(FlagKind.CORRECTION_LATE, got.kind, got.on, _d(lapse)))
+    # No step can be late for a due date earlier than 20 working days after receipt: the
+    # reply date before any step is at least that (starts, pauses, extensions only move it
+    # later). Steps up to that day need no walk of the events before them (the hot path of
+    # a bulk recompute, which stores the number of flags).
+    floor = cal.nth_after_ordinal(w.received_day, periods.REPLY_PERIOD)
     letters = [c.event for c in w.consultations] + ([w.fee] if w.fee is not None else [])
     for ev in letters:
+        if ev.on.toordinal() <= floor:
+            continue
         due = before(w, ev).reply_due_ordinal()
         if due is not None and ev.on.toordinal() > due:
             kind = (
@@ -235,7 +242,7 @@ def flags(w: Walk) -> tuple[Flag, ...]:
             )
             out.append(Flag(kind, ev.kind, ev.on, _d(due)))
     ext = w.extension_step
-    if ext is not None:
+    if ext is not None and ext.on.toordinal() >= floor:
         then = before(w, ext).statutory_due()
         if then is not None and ext.on.toordinal() == then:
             out.append(Flag(FlagKind.EXTENSION_ON_DUE_DATE, ext.kind, ext.on, _d(then)))

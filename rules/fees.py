@@ -16,6 +16,9 @@ ITEM_BAND_STEP = 100
 
 # Fees art. 5(2), per volume (按量), per application: (first page of band, CNY per page).
 PAGE_BANDS = ((31, 10), (101, 20), (201, 40))  # 1–30 free; 31–100; 101–200; 201 and above
+# A bound on input, not a rule: no request runs to a million pages; a larger number is a typo.
+MAX_PAGES = 1_000_000
+MAX_ITEMS_IN_MONTH = 100_000
 
 
 def fee_per_item(nth_in_month: int) -> int:
@@ -25,6 +28,8 @@ def fee_per_item(nth_in_month: int) -> int:
     """
     if nth_in_month < 1:
         raise FeeInputError("必须是正整数", field="nth_in_month")
+    if nth_in_month > MAX_ITEMS_IN_MONTH:
+        raise FeeInputError(f"件数不能超过 {MAX_ITEMS_IN_MONTH:,}", field="nth_in_month")
     if nth_in_month <= ITEM_FREE_UP_TO:
         return 0
     if nth_in_month <= ITEM_FIRST_BAND_END:
@@ -40,6 +45,8 @@ def fee_per_volume(pages: int) -> int:
     """
     if pages < 1:
         raise FeeInputError("页数必须是正整数", field="pages")
+    if pages > MAX_PAGES:
+        raise FeeInputError(f"页数不能超过 {MAX_PAGES:,}", field="pages")
     total = 0
     for i, (first, rate) in enumerate(PAGE_BANDS):
         last = PAGE_BANDS[i + 1][0] - 1 if i + 1 < len(PAGE_BANDS) else pages

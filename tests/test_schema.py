@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
+import disclosure.api.models
 import disclosure.casefile.models
 import disclosure.models
 import disclosure.notices.models
@@ -23,6 +24,7 @@ def test_migrated_database_matches_the_models(tmp_path, db_url) -> None:  # type
     assert disclosure.report.annual_models and disclosure.casefile.models  # every table
     assert disclosure.ops.models
     assert disclosure.notices.models
+    assert disclosure.api.models
     engine = make_engine(base_settings(tmp_path, db_url))
     try:
         assert current_revision(engine) is not None

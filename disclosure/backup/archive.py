@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import tarfile
 import tempfile
@@ -44,6 +45,7 @@ SUFFIX = ".tar.gz"
 COMPRESSLEVEL = 1  # SQLite pages compress 4-5x even at level 1; higher levels cost CPU
 CHUNK = 1024 * 1024
 MAX_MANIFEST = 64 * 1024 * 1024
+log = logging.getLogger(__name__)
 BAD = "备份文件已损坏或不是本系统的备份"
 
 
@@ -209,7 +211,9 @@ def verify_backup(
         try:
             seen, body, body_sum = _read_members(path, staging, extract_all=extract_to is not None)
         except (tarfile.TarError, OSError, EOFError, zlib.error) as exc:
-            raise InvalidInput(f"{BAD}（{exc}）", field="file") from exc
+            # the library's words (English) stay in the log; the user reads Chinese only
+            log.info("backup %s unreadable: %s", path, exc)
+            raise InvalidInput(f"{BAD}（无法解压或读取）", field="file") from exc
         manifest = _check_manifest(body, body_sum, seen)
         db = manifest["database"]
         db_path = staging / db["file"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -86,11 +86,8 @@ def read_volume(store: FileStore, v: CaseArchive, number: str) -> ArchiveResult:
 def archive_case(
     session: Session,
     *,
-    office: Office,
+    ctx: Context,
     number: str,
-    today: date,
-    actor: str,
-    now: datetime,
     note: str = "",
     volume: int | None = None,
     store: FileStore | None = None,
@@ -100,6 +97,7 @@ def archive_case(
     `volume` returns that stored volume (nothing is made); otherwise the newest volume, made
     now when the application has documents, letters or events no volume holds yet.
     """
+    office, today, actor, now = ctx.office, ctx.today, ctx.actor, ctx.now
     store = store or file_store(office.settings)
     app = get_application(session, number, lock=True)
     made = volumes_of(session, app.id)  # type: ignore[arg-type]
@@ -110,7 +108,7 @@ def archive_case(
         raise NotFound(f"申请 {number} 没有第 {volume} 卷", field="volume")
     if app.stage != Stage.ARCHIVED.value:
         archived = steps.StageMove(on=today, to=Stage.ARCHIVED, note=note)
-        archived.record(session, Context(office, today, actor, now), number)
+        archived.record(session, ctx, number)
         session.flush()
     records = events_of(session, app)
     docs = [
@@ -131,16 +129,7 @@ def archive_case(
     items: list[Item] = []
     pending: list[Pending] = []
     for lt in letters:
-        lf = letter_file(
-            session,
-            office=office,
-            app=app,
-            letter=lt,
-            store=store,
-            today=today,
-            actor=actor,
-            now=now,
-        )
+        lf = letter_file(session, ctx=ctx, app=app, letter=lt, store=store)
         item, p = contents.letter_item(lf)
         items.append(item)
         pending += [p] if p else []

@@ -21,8 +21,8 @@ from disclosure.casefile import detect
 from disclosure.casefile.models import Document
 from disclosure.errors import InvalidInput, NotFound
 from disclosure.models import Application, EventRecord
+from disclosure.services.context import Context
 from disclosure.services.lookup import get_application
-from disclosure.settings import Settings
 from disclosure.storage import FileStore, file_store
 from disclosure.vocabulary import DocumentKind, EventKind
 
@@ -81,16 +81,14 @@ class Upload:
 def attach(
     session: Session,
     *,
-    settings: Settings,
+    ctx: Context,
     number: str,
     upload: Upload,
-    today: date,
-    actor: str,
-    now: datetime,
     store: FileStore | None = None,
     app: Application | None = None,
 ) -> Document:
     """Attach `upload` to application `number`; see the module docstring."""
+    settings, today, actor, now = ctx.office.settings, ctx.today, ctx.actor, ctx.now
     app = app or get_application(session, number, lock=True)
     kind = document_kind(upload.kind)
     name = detect.check_name(upload.name)

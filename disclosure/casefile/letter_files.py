@@ -10,7 +10,6 @@ PDFs are not stored yet (`pdf_sha256` is looked for, never written).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -19,7 +18,6 @@ from disclosure.letters.models import Letter
 from disclosure.letters.service import LetterOptions, issue_letter
 from disclosure.models import Application
 from disclosure.services.context import Context
-from disclosure.services.office import Office
 from disclosure.storage import FileStore
 
 PDF_COLUMNS = ("pdf_sha256",)  # a letter row's stored PDF, by digest in the file store
@@ -43,15 +41,7 @@ def stored_letter(letter: Letter, store: FileStore, columns: tuple[str, ...]) ->
 
 
 def letter_file(
-    session: Session,
-    *,
-    office: Office,
-    app: Application,
-    letter: Letter,
-    store: FileStore,
-    today: date,
-    actor: str,
-    now: datetime,
+    session: Session, *, ctx: Context, app: Application, letter: Letter, store: FileStore
 ) -> LetterFile:
     """The letter as issued: its stored PDF, else its stored or re-rendered .docx."""
     info = kind_info(letter.kind)
@@ -62,7 +52,7 @@ def letter_file(
     if docx is None:
         issued = issue_letter(
             session,
-            ctx=Context(office, today, actor, now),
+            ctx=ctx,
             number=app.number,
             kind=letter.kind,
             options=LetterOptions(party=letter.variant or None),

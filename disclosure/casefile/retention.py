@@ -22,9 +22,10 @@ from sqlmodel import Session, col, select
 
 from disclosure.casefile.archive import ARCHIVED_STAGE_EVENT, retention_ends
 from disclosure.casefile.documents import append_event
-from disclosure.models import Application, EventRecord, Stage
+from disclosure.models import Applicant, Application, EventRecord, Stage
+from disclosure.services.context import Context
 from disclosure.settings import Settings
-from disclosure.vocabulary import EventKind
+from disclosure.vocabulary import ApplicantKey, EventKind
 
 PERSONAL_FIELDS = ("id_number", "phone", "email", "address")
 FIELD_LABELS = {
@@ -79,16 +80,9 @@ def due(session: Session, settings: Settings, today: date) -> Iterator[Due]:
             yield Due(app.number, app.id, archived, ends, fields)  # type: ignore[arg-type]
 
 
-def run(
-    session: Session,
-    *,
-    settings: Settings,
-    today: date,
-    actor: str,
-    now: datetime,
-    dry_run: bool = False,
-) -> list[dict[str, Any]]:
+def run(session: Session, *, ctx: Context, dry_run: bool = False) -> list[dict[str, Any]]:
     """Remove the personal data of every application `due`; with `dry_run`, only list them."""
+    settings, today, actor, now = ctx.office.settings, ctx.today, ctx.actor, ctx.now
     out = []
     for item in list(due(session, settings, today)):
         entry = item.as_dict()
@@ -114,6 +108,7 @@ def _remove(session: Session, item: Due, *, today: date, actor: str, now: dateti
             rec.note, rec.data = note, data
             session.add(rec)
             scrubbed += 1
+    _forget_applicant(session, app)
     append_event(
         session,
         app,
@@ -130,6 +125,27 @@ def _remove(session: Session, item: Due, *, today: date, actor: str, now: dateti
         },
     )
     return scrubbed
+
+
+def _forget_applicant(session: Session, app: Application) -> None:
+    """The applicant register forgets the person too once none of their applications keeps
+    personal data (an applicant with a case still inside its retention period stays)."""
+    if app.applicant_id is None:
+        return
+    others = session.exec(
+        select(Application).where(
+            Application.applicant_id == app.applicant_id, Application.id != app.id
+        )
+    ).all()
+    if any(o.id_number or o.phone or o.email or o.address for o in others):
+        return
+    person = session.get(Applicant, app.applicant_id)
+    if person is None:
+        return
+    person.id_number = person.phone = ""
+    if person.key_kind != ApplicantKey.CREDIT_CODE.value:  # an organisation's code is public
+        person.key = f"removed:{person.id}"  # the statistics keep the row, not who it was
+    session.add(person)
 
 
 def _scrub(value: Any, secrets: list[str]) -> Any:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -25,7 +25,8 @@ from disclosure.errors import Conflict, InvalidInput, NotFound
 from disclosure.letters.kinds import LetterKind
 from disclosure.letters.models import Letter
 from disclosure.models import Application, EventRecord
-from disclosure.services.deadlines import events_of
+from disclosure.services.context import Context
+from disclosure.services.deadlines import events_of, recompute
 from disclosure.services.lookup import get_application
 from disclosure.services.office import Office
 from disclosure.services.serving import SERVED, ServiceState, service_states
@@ -86,16 +87,10 @@ def _check_dates(
 
 
 def serve_letter(
-    session: Session,
-    *,
-    office: Office,
-    number: str,
-    service: ServiceInput,
-    today: date,
-    actor: str,
-    now: datetime,
+    session: Session, *, ctx: Context, number: str, service: ServiceInput
 ) -> tuple[EventRecord, ServiceState]:
     """Record the service of one of `number`'s letters; see the module docstring."""
+    office, today, actor, now = ctx.office, ctx.today, ctx.actor, ctx.now
     app = get_application(session, number, lock=True)
     letter = find_letter(session, app, service.letter)
     current = service_states(events_of(session, app)).get(letter.id)  # type: ignore[arg-type]
@@ -115,16 +110,7 @@ def serve_letter(
             kind=DocumentKind.SERVICE_PROOF.value,
             note=f"{letter.reference} 送达凭证",
         )
-        proof_doc = attach(
-            session,
-            settings=office.settings,
-            number=number,
-            upload=upload,
-            today=today,
-            actor=actor,
-            now=now,
-            app=app,
-        )
+        proof_doc = attach(session, ctx=ctx, number=number, upload=upload, app=app)
         proof_id = proof_doc.id
     data: dict[str, Any] = {
         "letter_id": letter.id,
@@ -153,6 +139,9 @@ def serve_letter(
     if proof_doc is not None:
         proof_doc.event_id = rec.id  # the proof belongs to this record (same transaction)
         session.add(proof_doc)
+    # A served date starts the periods that run from receipt (rulebook §11.1): the stored
+    # deadlines (lists, reminders, the dashboard) follow in the same transaction.
+    recompute(session, app, office)
     return rec, service_states([rec])[letter.id]  # type: ignore[index]
 
 

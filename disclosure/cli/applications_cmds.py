@@ -12,6 +12,7 @@ from disclosure.cli.output import emit_json, table
 from disclosure.cli.show_view import print_detail
 from disclosure.cli.state import state
 from disclosure.errors import InvalidInput
+from disclosure.people.applicants import month_position, possible_duplicates
 from disclosure.services.departments import find_department
 from disclosure.services.listing_stream import iter_list_batches, write_json_array
 from disclosure.services.lookup import get_application
@@ -55,6 +56,9 @@ def register_cmd(
     phone: Annotated[str, typer.Option("--phone", help="联系电话")] = "",
     address: Annotated[str, typer.Option("--address", help="通讯地址")] = "",
     id_number: Annotated[str, typer.Option("--id-number", help="身份证件号码")] = "",
+    credit_code: Annotated[
+        str, typer.Option("--credit-code", help="统一社会信用代码（法人或其他组织）")
+    ] = "",
     department: Annotated[str | None, typer.Option("--department", help="主办部门")] = None,
     cooperating: Annotated[
         list[str] | None, typer.Option("--cooperating", help="协办部门，可多次")
@@ -79,6 +83,7 @@ def register_cmd(
             "phone": phone,
             "address": address,
             "id_number": id_number,
+            "credit_code": credit_code,
             "department": department,
             "cooperating": cooperating or [],
             "form_wanted": form_wanted,
@@ -89,9 +94,12 @@ def register_cmd(
     with st.context(today) as (session, c):
         app = register_application(session, ctx=c, data=data)
         out = summary(app, c.office, c.today, department_names(session))
+        out["applicant_month_nth"] = month_position(session, app)
+        out["possible_duplicates"] = possible_duplicates(session, app)
     if as_json:
         emit_json(out)
         return
+    warn_duplicates(out["possible_duplicates"])
     if out["reply_due"] is None:
         typer.echo(f"已登记：{out['number']}，尚待确认收到（确认后开始计算答复期限）")
         return
@@ -99,6 +107,17 @@ def register_cmd(
         f"已登记：{out['number']}，答复期限 {out['reply_due']}"
         + ("（临时）" if out["provisional"] else "")
     )
+
+
+def warn_duplicates(found: list[dict[str, object]]) -> None:
+    """The clerk decides whether it repeats an answered request (Reg. Art. 36(6))."""
+    for d in found:
+        answer = f"已答复：{d['outcome']} {d['outcome_label']}" if d["outcome"] else "尚未答复"
+        typer.echo(
+            f"注意：该申请人此前提出过相似的申请 {d['number']}（{d['received_on']}，{answer}，"
+            f"相似度 {d['similarity']}%），是否属于重复申请请人工判断（条例第三十六条第六项）",
+            err=True,
+        )
 
 
 def list_cmd(

@@ -66,9 +66,7 @@ def deadline(
         corr = require_date(correction_received, "--correction-received")
         asked = parse_date(correction_requested, "--correction-requested") or min(corr, rec)
         if corr < rec:
-            raise InvalidInput(
-                "收到补正日期早于收到申请日期 / before receipt", field="--correction-received"
-            )
+            raise InvalidInput("收到补正日期早于收到申请日期", field="--correction-received")
         events += [
             Event(EventKind.CORRECTION_REQUESTED, asked),
             Event(EventKind.CORRECTION_RECEIVED, corr),
@@ -197,7 +195,7 @@ def fee(
     """计算信息处理费（国办函〔2020〕109号）。按件、按量只能选一种。"""
     if (pages is None) == (nth_in_month is None):
         raise InvalidInput(
-            "须且只能指定 --pages 或 --nth-in-month 之一 / exactly one scale",
+            "须且只能指定 --pages 或 --nth-in-month 之一",
             field="--pages/--nth-in-month",
         )
     with _as_options():

@@ -76,15 +76,8 @@ def attach_cmd(
     _readable(file, "file")
     with file.open("rb") as stream, transaction(st.engine) as session:
         upload = Upload(stream, file.name, kind, event, note, releasable)
-        doc = attach(
-            session,
-            settings=st.settings,
-            number=number,
-            upload=upload,
-            today=day,
-            actor=st.actor,
-            now=now_utc(),
-        )
+        ctx_ = Context(load_office(session, st.settings), day, st.actor, now_utc())
+        doc = attach(session, ctx=ctx_, number=number, upload=upload)
         out = as_dict(doc, number)
     if as_json:
         emit_json(out)
@@ -206,14 +199,11 @@ def serve_letter_cmd(
             office = load_office(session, st.settings)
             rec, served = serve_letter(
                 session,
-                office=office,
+                ctx=Context(office, day, st.actor, now_utc()),
                 number=number,
                 service=ServiceInput(
                     letter, method, on, tracking, signed_on, upload, corrects, note
                 ),
-                today=day,
-                actor=st.actor,
-                now=now_utc(),
             )
             out = {"number": number, "event_id": rec.id, **served.as_dict()}
     finally:
@@ -260,11 +250,8 @@ def archive_cmd(
         else:
             result = archive_case(
                 session,
-                office=office,
+                ctx=Context(office, day, st.actor, now_utc()),
                 number=number,
-                today=day,
-                actor=st.actor,
-                now=now_utc(),
                 note=note,
                 volume=volume,
             )
@@ -318,9 +305,8 @@ def retention_run(
     st = state(ctx)
     day = st.today(today)
     with transaction(st.engine, write=not dry_run) as session:
-        rows = retention.run(
-            session, settings=st.settings, today=day, actor=st.actor, now=now_utc(), dry_run=dry_run
-        )
+        ctx_ = Context(load_office(session, st.settings), day, st.actor, now_utc())
+        rows = retention.run(session, ctx=ctx_, dry_run=dry_run)
     if as_json:
         emit_json({"dry_run": dry_run, "today": day.isoformat(), "cases": rows})
         return

@@ -20,7 +20,7 @@ from disclosure import audit
 from disclosure.cli import letter_records_cmds as records_cmds
 from disclosure.cli.options import parse_date
 from disclosure.cli.output import emit_json, table
-from disclosure.cli.state import state
+from disclosure.cli.state import AppState, state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput
@@ -35,14 +35,18 @@ from disclosure.letters.service import (
 )
 from disclosure.services.context import Context
 from disclosure.services.office import load_office
-from disclosure.vocabulary import AuditAction
+from disclosure.vocabulary import AuditAction, EventKind, ReplyVariant
 
 LIST_WORD = "kinds"
-LETTERS_DIR = "letters"
 
 
 def register(app: typer.Typer) -> None:
     app.command("letter")(letter)
+
+
+def _out_dir(st: AppState) -> Path:
+    """`[letters] out_dir`, relative to the config file's folder."""
+    return st.settings.resolve(st.settings.letters.out_dir)
 
 
 def letter(
@@ -74,6 +78,9 @@ def letter(
         str | None, typer.Option("--outcome", help="答复结果代码（尚未记录答复时一并记录）")
     ] = None,
     item: Annotated[list[str] | None, typer.Option("--item", help="需补正事项，可多次")] = None,
+    repeats: Annotated[
+        str, typer.Option("--repeats", help="重复申请（5.2）：此前已答复的申请的登记编号")
+    ] = "",
     note: Annotated[str, typer.Option("--note", help="补充说明（写入文书）")] = "",
     responsible_agency: Annotated[
         str, typer.Option("--responsible-agency", help="负责公开该信息的机关（4.1）")
@@ -83,6 +90,24 @@ def letter(
         list[str] | None, typer.Option("--attachment", help="附件，可多次")
     ] = None,
     delivery: Annotated[str, typer.Option("--delivery", help="送达方式")] = "",
+    variant: Annotated[
+        str,
+        typer.Option(
+            "--variant",
+            help="答复情形（同一结果有两种情形时）：" + ReplyVariant.choices(),
+        ),
+    ] = "",
+    withheld: Annotated[str, typer.Option("--withheld", help="部分公开（2）：不予公开的内容")] = "",
+    reasons: Annotated[
+        str,
+        typer.Option("--reasons", help="具体理由（2、3.x、5.4、5.5、6.3；4.1 写检索范围和方式）"),
+    ] = "",
+    where: Annotated[
+        str, typer.Option("--where", help="已主动公开（1）：获取该信息的方式、途径")
+    ] = "",
+    for_letter: Annotated[
+        str, typer.Option("--for-letter", help="送达回证：所送达文书的文号")
+    ] = "",
     served: Annotated[
         str | None,
         typer.Option(
@@ -113,7 +138,7 @@ def letter(
         raise InvalidInput("须指定文书种类 --kind（见 disclosure letter kinds）", field="--kind")
     if len(numbers) > 1 and out is not None:
         raise InvalidInput(
-            "批量出具时不能指定 --out（各自写入默认文件）/ --out with one NUMBER only",
+            "批量出具时不能指定 --out（各自写入默认文件）",
             field="--out",
         )
     if agency and kind == "consultation":
@@ -131,19 +156,25 @@ def letter(
         due=parse_date(due, "--due"),
         reason=reason,
         outcome=outcome,
+        repeats=repeats,
         items=tuple(item or ()),
         note=note,
         responsible_agency=responsible_agency,
         contact=contact,
         attachments=tuple(attachment or ()),
         delivery=delivery,
+        variant_code=variant,
+        withheld=withheld,
+        reasons=reasons,
+        where=where,
+        for_letter=for_letter,
         served=parse_date(served, "--served"),
     )
     if correcting:
         number, fixed = records_cmds.correct(
             st, numbers, reference=reference, reason=correction_reason, options=options, day=day
         )
-        path = out or Path(LETTERS_DIR) / _default_name(
+        path = out or _out_dir(st) / _default_name(
             number, fixed.info.kind.value, fixed.letter.variant, fixed.letter.serial
         )
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -179,7 +210,7 @@ def letter(
             )
     results = []
     for number, issued, content in zip(numbers, issued_all, contents, strict=True):
-        path = out or Path(LETTERS_DIR) / _default_name(number, kind, issued.letter.variant)
+        path = out or _out_dir(st) / _default_name(number, kind, issued.letter.variant)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content)
         results.append(_result(number, issued, path))
@@ -222,6 +253,14 @@ def _default_name(number: str, kind: str, variant: str, serial: int | None = Non
     return stem + ".docx"
 
 
+# `letter kinds` for people: the 文号 series and the event by their names (JSON keeps codes).
+SERIES_LABELS = {
+    "notice": "告知类",
+    "reply": "答复类",
+    "consultation": "征求意见类",
+}
+
+
 def _list_kinds(as_json: bool) -> None:
     rows = [
         {
@@ -238,5 +277,13 @@ def _list_kinds(as_json: bool) -> None:
     table(
         "文书种类",
         ["种类", "名称", "文号系列", "出具时记录"],
-        [[r["kind"], r["name"], r["series"], r["records"] or "—"] for r in rows],
+        [
+            [
+                r["kind"],
+                r["name"],
+                SERIES_LABELS.get(str(r["series"]), str(r["series"])),
+                EventKind(r["records"]).label if r["records"] else "—",
+            ]
+            for r in rows
+        ],
     )

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlalchemy.exc import OperationalError
+from typer._click.exceptions import UsageError
 from typer.core import TyperGroup
 
 from disclosure.cli import (
+    account_cmds,
+    applicant_cmds,
     applications_cmds,
+    approval_cmds,
     audit_cmds,
     backup_cmds,
     calc,
@@ -22,9 +27,11 @@ from disclosure.cli import (
     report_cmds,
     steps_cmds,
     tasks_cmds,
+    token_cmds,
     web_cmds,
 )
 from disclosure.cli.fields import cli_name
+from disclosure.cli.help_zh import localise, usage_hint, usage_message
 from disclosure.cli.state import MIGRATING_COMMANDS, AppState
 from disclosure.db import BUSY_MESSAGE, RegisterBusy, is_busy
 from disclosure.errors import DisclosureError
@@ -36,10 +43,28 @@ if TYPE_CHECKING:
     from typer._click import Command, Context
 
 SETTINGS_ERROR_EXIT = 3
+USAGE_ERROR_EXIT = 2
+FILE_ERROR_EXIT = 1
+# A file that cannot be read or written, as people say it (never "[Errno 2] ...").
+FILE_ERRORS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有访问权限",
+    errno.EPERM: "没有访问权限",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件系统只读",
+    errno.EEXIST: "文件已存在",
+}
 
 
 class _ErrorMappingGroup(TyperGroup):
-    """Maps domain errors to one line on stderr and an exit code (never a traceback)."""
+    """Maps domain errors to one line on stderr and an exit code (never a traceback);
+    help pages and usage errors in Chinese (disclosure.cli.help_zh)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        localise(self)
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: Context) -> Any:
         try:
@@ -54,6 +79,12 @@ class _ErrorMappingGroup(TyperGroup):
             if not is_busy(exc):
                 raise
             _fail(BUSY_MESSAGE, RegisterBusy.exit_code)
+        except UsageError as exc:  # a missing option, a bad value, an unknown command
+            _fail(f"{usage_message(exc)}\n{usage_hint(exc)}", USAGE_ERROR_EXIT)
+        except OSError as exc:
+            if exc.errno not in FILE_ERRORS or not exc.filename:
+                raise
+            _fail(f"{exc.filename}：{FILE_ERRORS[exc.errno]}", FILE_ERROR_EXIT)
 
 
 def _options(command: Command) -> frozenset[str]:
@@ -71,13 +102,13 @@ def _message(message: str, name: str) -> str:
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"错误 / error: {message}", err=True)
+    typer.echo(f"错误：{message}", err=True)
     raise typer.Exit(code)
 
 
 app = typer.Typer(
     cls=_ErrorMappingGroup,
-    help="政府信息公开申请办理期限跟踪 / disclosure-tracker",
+    help="政府信息公开申请办理期限跟踪",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -110,5 +141,9 @@ for _module in (
     audit_cmds,
     backup_cmds,
     web_cmds,
+    approval_cmds,
+    account_cmds,
+    applicant_cmds,
+    token_cmds,
 ):
     _module.register(app)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from disclosure.errors import InvalidInput
+from disclosure.textinput import iso_date
 from rules.calendar import Pause
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON")]
@@ -21,10 +22,7 @@ def parse_date(value: str | None, field: str) -> date | None:
     """A date written YYYY-MM-DD; `InvalidInput` naming `field` (a domain name) otherwise."""
     if value is None:
         return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise InvalidInput(f"日期格式应为 YYYY-MM-DD，收到 {value!r}", field=field) from exc
+    return iso_date(value, field)  # strictly YYYY-MM-DD (disclosure.textinput)
 
 
 def require_date(value: str, field: str) -> date:

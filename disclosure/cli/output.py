@@ -8,6 +8,9 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from disclosure.textinput import printable
 
 
 def emit_json(data: Any) -> None:
@@ -23,5 +26,6 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     for c in columns:
         t.add_column(c, overflow="fold")
     for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
+        # cells show stored text; control characters never reach the terminal as such
+        t.add_row(*[Text(printable("" if v is None else str(v))) for v in r])
     console().print(t)

@@ -157,7 +157,7 @@ def review_add(
         str, typer.Option("--result", help="maintained | corrected | other | pending")
     ] = "pending",
     decided: Annotated[str | None, typer.Option("--decided", help="审结日期")] = None,
-    note: Annotated[str, typer.Option("--note")] = "",
+    note: Annotated[str, typer.Option("--note", help="备注")] = "",
     today: TodayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:

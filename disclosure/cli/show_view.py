@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
+
 from disclosure.cli.output import console, table
 from disclosure.outcomes import OUTCOMES
+from disclosure.services.steps.office_steps import AMENDABLE_LABELS
+from disclosure.textinput import printable
 from disclosure.vocabulary import Channel, DeadlineState
 
 
@@ -106,18 +110,26 @@ def event_note(e: dict[str, Any]) -> str:
         bits.append(f"结果：{_outcome(e['outcome'])}")
     if e["amount_yuan"] is not None:
         bits.append(f"{e['amount_yuan']} 元")
+    for f, change in (e.get("changes") or {}).items():
+        label = AMENDABLE_LABELS.get(f, f)
+        bits.append(f"{label}：{change['old'] or '（空）'} → {change['new'] or '（空）'}")
     if e["note"]:
         bits.append(str(e["note"]))
     return "；".join(bits)
 
 
+def _marked(note: str, flag: str | None) -> str:
+    """A timeline note with the flag its step raised (rulebook §11: flags, not silence)."""
+    return f"⚠ {flag}" + (f"；{note}" if note else "") if flag else note
+
+
 def print_detail(out: dict[str, Any]) -> None:
     """Print `show` for the dictionary of `services.views.detail`."""
     con = console()
-    first, *rest = header(out)
-    con.print(f"[bold]{first}[/bold]", highlight=False)
+    first, *rest = (printable(line) for line in header(out))
+    con.print(Text(first, style="bold"))
     for line in rest:
-        con.print(line, highlight=False)
+        con.print(Text(line))
     reply = reply_line(out)
     if reply:
         con.print(reply, highlight=False)
@@ -132,10 +144,19 @@ def print_detail(out: dict[str, Any]) -> None:
         con.print("[bold]提示[/bold]")
         for line in flags:
             con.print(line, highlight=False)
+    flagged = {(f["step"], f["on"]): f["label"] for f in facts.get("flags", [])}
     table(
         "办理经过",
         ["日期", "事项", "说明", "记录人"],
-        [[e["on"], e["label"], event_note(e), e["actor"]] for e in out["timeline"]],
+        [
+            [
+                e["on"],
+                e["label"],
+                _marked(event_note(e), flagged.get((e["kind"], e["on"]))),
+                e["actor"],
+            ]
+            for e in out["timeline"]
+        ],
     )
     con.print("[bold]期限计算说明[/bold]")
     for line in out["explanation"]:

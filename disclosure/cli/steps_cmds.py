@@ -22,6 +22,7 @@ from disclosure.cli.options import (
 from disclosure.cli.output import emit_json
 from disclosure.cli.state import state
 from disclosure.errors import InvalidInput
+from disclosure.people.applicants import ITEM_FEE_COUNTED
 from disclosure.services import steps
 from disclosure.services.queries import department_names
 from disclosure.services.views import summary
@@ -56,6 +57,7 @@ def register(app: typer.Typer) -> None:
         ("archive", archive),
         ("assign", assign),
         ("note", note_cmd),
+        ("amend", amend),
     ):
         app.command(name)(fn)
     app.add_typer(correction_app, name="correction")
@@ -169,7 +171,10 @@ def fee_notice(
     ctx: typer.Context,
     number: Number,
     date: DateOpt,
-    amount: Annotated[int, typer.Option("--amount", help="收费金额（元）")],
+    amount: Annotated[
+        int | None,
+        typer.Option("--amount", help="收费金额（元）；不填则按申请人本月申请件数按件计收"),
+    ] = None,
     served: ServedOpt = None,
     note: NoteOpt = "",
     today: TodayOpt = None,
@@ -177,7 +182,11 @@ def fee_notice(
 ) -> None:
     """记录发出收费通知（缴费期间不计入答复期限）。"""
     step = steps.FeeNotice(
-        on=require_date(date, "on"), amount=amount, served=parse_date(served, "served"), note=note
+        on=require_date(date, "on"),
+        amount=amount,
+        basis=dict(ITEM_FEE_COUNTED) if amount is None else None,
+        served=parse_date(served, "served"),
+        note=note,
     )
     _done(_record(ctx, number, step, today), as_json, "已记录收费通知")
 
@@ -230,12 +239,15 @@ def reply(
         typer.Option("--outcome", help="答复结果代码：1、2、3.1–3.8、4.1–4.3、5.1–5.5、6.1–6.3"),
     ],
     date: DateOpt,
+    repeats: Annotated[
+        str, typer.Option("--repeats", help="重复申请（5.2）：此前已答复的申请的登记编号")
+    ] = "",
     note: NoteOpt = "",
     today: TodayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """记录答复（签收或交邮之日）及其结果。"""
-    step = steps.Reply(on=require_date(date, "on"), code=outcome, note=note)
+    step = steps.Reply(on=require_date(date, "on"), code=outcome, repeats=repeats, note=note)
     out = _record(ctx, number, step, today)
     if as_json:
         emit_json(out)
@@ -329,3 +341,33 @@ def note_cmd(
     """在办理经过中记录一条备注。"""
     day = state(ctx).today(today)
     _done(_record(ctx, number, steps.Note(on=day, note=text), today), as_json, "已记录备注")
+
+
+def amend(
+    ctx: typer.Context,
+    number: Number,
+    reason: Annotated[str, typer.Option("--reason", help="更正的理由（必填，记入办理经过）")],
+    applicant: Annotated[str | None, typer.Option("--applicant", help="申请人姓名或名称")] = None,
+    content: Annotated[str | None, typer.Option("--content", help="申请内容")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="电子邮箱")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="联系电话")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="通讯地址")] = None,
+    form: Annotated[str | None, typer.Option("--form", help="获取信息的方式")] = None,
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """更正登记信息（原值和新值、更正人和理由记入办理经过）。"""
+    given = {
+        "applicant": applicant,
+        "content": content,
+        "email": email,
+        "phone": phone,
+        "address": address,
+        "form": form,
+    }
+    changes = tuple((k, v.strip()) for k, v in given.items() if v is not None)
+    if not changes:
+        raise InvalidInput("请指定要更正的项目，如 --applicant、--phone", field="--applicant")
+    day = state(ctx).today(today)
+    step = steps.Amendment(on=day, changes=changes, note=reason)
+    _done(_record(ctx, number, step, today), as_json, "已更正登记信息")

@@ -78,9 +78,26 @@ def serve(
     """启动网页界面。"""
     st = state(ctx)
     h, p = host or st.settings.web.host, port or st.settings.web.port
+    with transaction(st.engine, write=False) as session:
+        users = user_svc.count_users(session)
+    if users == 0:
+        typer.echo(
+            "尚无网页账号：请先运行 disclosure user add --username admin --role admin "
+            "创建第一个管理员（disclosure office 会自动创建）。"
+        )
     shown = f"，{workers} 个工作进程" if workers > 1 else ""
     typer.echo(f"网页界面：http://{h}:{p}/{shown}  （按 Ctrl+C 停止）")
+    _warn_if_exposed(h)
     _run(st, h, p, workers)
+
+
+def _warn_if_exposed(host: str) -> None:
+    """Say so when the service listens beyond this machine (README: serving the intranet)."""
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(
+            f"注意：监听地址 {host} 可被其他计算机访问；内网使用请置于 HTTPS 反向代理之后，"
+            "并设置 [web] https 与 trusted_proxies（见 README“在内网提供服务”）。"
+        )
 
 
 def _ensure_admin(st) -> str | None:  # type: ignore[no-untyped-def]
@@ -134,14 +151,24 @@ def _start_backups(st: Any) -> Any:
     return scheduler
 
 
-def office(ctx: typer.Context) -> None:
+def office(
+    ctx: typer.Context,
+    host: Annotated[
+        str | None, typer.Option("--host", help="监听地址（默认取配置 [web] host，即 127.0.0.1）")
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", min=1, max=65535, help="端口（默认取配置 [web] port，即 8000）"),
+    ] = None,
+) -> None:
     """一键启动：准备数据库、首个管理员账号、期限提醒和网页界面。"""
     st = state(ctx)
     engine = st.engine  # creates or migrates the database
     typer.echo(f"数据库：{engine.url.render_as_string(hide_password=True)}")
     password = _ensure_admin(st)
     s = st.settings
-    url = f"http://{s.web.host}:{s.web.port}/"
+    h, p = host or s.web.host, port or s.web.port
+    url = f"http://{h}:{p}/"
     if s.smtp.host:
         typer.echo(f"提醒邮件经 SMTP 服务器 {s.smtp.host}:{s.smtp.port} 发出。")
     else:
@@ -150,6 +177,7 @@ def office(ctx: typer.Context) -> None:
     scheduler = _start_scheduler(st)
     backups = _start_backups(st)
     typer.echo(f"请用浏览器打开 {url} 登录。")
+    _warn_if_exposed(h)
     if password is not None:
         shown = (
             "（取自环境变量 " + ADMIN_PASSWORD_ENV + "）"
@@ -159,7 +187,7 @@ def office(ctx: typer.Context) -> None:
         typer.echo(f"已创建管理员账号：用户名 admin，密码 {shown}")
         typer.echo("该密码只显示这一次，请登录后在“用户”页面为同事创建账号。")
     try:
-        _run(st, s.web.host, s.web.port)
+        _run(st, h, p)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=False)
@@ -171,7 +199,13 @@ def office(ctx: typer.Context) -> None:
 def user_add(
     ctx: typer.Context,
     username: Annotated[str, typer.Option("--username", help="用户名")],
-    role: Annotated[str, typer.Option("--role", help="admin | clerk | department")],
+    role: Annotated[
+        str,
+        typer.Option(
+            "--role",
+            help="admin（系统管理员） | clerk（公开办经办人） | department（部门经办人）",
+        ),
+    ],
     department: Annotated[
         str | None, typer.Option("--department", help="所属部门（部门经办人必填）")
     ] = None,
@@ -209,7 +243,7 @@ def user_add(
             target=name,
             details={"role": user.role, "generated_password": shown is not None},
         )
-    typer.echo(f"已新增用户 {name}（{role}）")
+    typer.echo(f"已新增用户 {name}（{Role(user.role).label}）")
     if shown:
         typer.echo(f"密码：{shown}（只显示这一次）")
 
@@ -226,7 +260,7 @@ def user_list(ctx: typer.Context) -> None:
             [
                 u.username,
                 u.display_name,
-                u.role,
+                Role(u.role).label,
                 names.get(u.department_id, ""),
                 "启用" if u.active else "停用",
             ]

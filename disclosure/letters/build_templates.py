@@ -5,44 +5,70 @@ the regenerated .docx files. Offices restyle by copying a .docx into `[letters] 
 and editing it in Word or WPS; placeholders are Jinja2 (docxtpl): `{{ name }}` inside a
 paragraph, `{%p … %}` alone in a paragraph for loops and conditions.
 
-Layout follows GB/T 9704 (党政机关公文格式) loosely: 小标宋/黑体 title, 仿宋 三号 body,
-fixed 28 pt line spacing, first-line indent of two characters.
+Layout follows GB/T 9704-2012 (党政机关公文格式): 方正小标宋简体 二号 title, 仿宋 三号 body,
+fixed 28 pt line spacing, first-line indent of two characters; 附件说明 before the signature;
+the signature block (署名, 成文日期; the seal is pressed over them, no text marks its place)
+kept on one page with the last body paragraph; 附注 (contact, delivery) under the date; page
+numbers "— 1 —" in 4号 半角 宋体, odd pages right, even pages left, one character in. Where
+the official fonts are missing, the PDF substitutes the fonts named in `fonts.conf`
+(`disclosure.letters.render.to_pdf`). Every citation comes from the tables in
+`disclosure.outcomes` (docs/citations.md).
 """
 
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from disclosure.letters.kinds import KINDS, LetterKind
+from disclosure.outcomes import FEE_PAYMENT, FEES, P, cite
 
 TEMPLATES = Path(__file__).parent / "templates"
 BODY_FONT = "仿宋"
-TITLE_FONT = "黑体"
+TITLE_FONT = "方正小标宋简体"
+PAGE_NUMBER_FONT = "宋体"
 LATIN_FONT = "Times New Roman"
 BODY_SIZE = Pt(16)  # 三号
 TITLE_SIZE = Pt(22)  # 二号
+PAGE_NUMBER_SIZE = Pt(14)  # 四号
+CHAR = Pt(16)  # one character of the body
+# Fixed document properties (not python-docx's defaults; a rebuild gives the same file).
+BUILT = datetime(2026, 1, 1)
 
-REG = "《中华人民共和国政府信息公开条例》"
-FEES = "《政府信息公开信息处理费管理办法》"
+
+def reg(*provisions: object) -> str:
+    """《条例》第…条 for the given (article, paragraph, item) tuples."""
+    return cite(tuple(P(*p) if isinstance(p, tuple) else P(p) for p in provisions))  # type: ignore[arg-type]
+
+
 INTRO = (
     "本机关于{{ received_cn }}收到您提出的政府信息公开申请（登记编号：{{ number }}），"
     "您申请获取“{{ request }}”的政府信息。{{ history }}"
 )
+# To a third party or another agency: who asks is "申请人" for a natural person, and the
+# information is described, not quoted (rulebook §9.6; disclosure.letters.party).
 INTRO_PARTY = (
-    "本机关于{{ received_cn }}收到{{ applicant }}提出的政府信息公开申请"
-    "（登记编号：{{ number }}），申请获取“{{ request }}”的政府信息。"
+    "本机关于{{ received_cn }}收到{{ requester }}提出的政府信息公开申请"
+    "（登记编号：{{ number }}），申请公开{{ requested_info }}。"
 )
+# A refusal: reconsideration first (行政复议法 第二十三条第一款第（四）项、第二款); otherwise
+# reconsideration (第二十条、第二十四条) or a lawsuit (行政诉讼法 第四十六条).
 REMEDY = (
-    "如对本{{ decision_noun }}不服，可以自收到本{{ decision_noun }}之日起60日内向"
+    "{% if review_first %}如对本{{ decision_noun }}不服，应当自收到本{{ decision_noun }}之日起"
+    "60日内先向{{ reconsideration_organ }}申请行政复议（《中华人民共和国行政复议法》第二十条、"
+    "第二十三条第一款第（四）项、第二十四条）；对行政复议决定不服的，可以依法向人民法院提起"
+    "行政诉讼。{% else %}如对本{{ decision_noun }}不服，可以自收到本{{ decision_noun }}之日起"
+    "60日内向"
     "{{ reconsideration_organ }}申请行政复议（《中华人民共和国行政复议法》第二十条、第二十四条），"
     "也可以自收到本{{ decision_noun }}之日起6个月内向{{ court }}提起行政诉讼"
-    "（《中华人民共和国行政诉讼法》第四十六条）。"
+    "（《中华人民共和国行政诉讼法》第四十六条）。{% endif %}"
 )
 DECISION = ["{%p for p in decision %}", "{{ p }}", "{%p endfor %}", REMEDY]
 
@@ -51,16 +77,16 @@ BODIES: dict[LetterKind, list[str]] = {
     LetterKind.RECEIPT: [
         INTRO,
         "您的申请已于{{ received_cn }}登记，提交方式：{{ channel_label }}。根据"
-        + REG
-        + "第三十三条"
-        "第二款的规定，本机关将在收到申请之日起20个工作日内，即{{ reply_due_cn }}前作出答复；"
-        "需要延长答复期限的，将另行告知。{{ provisional_note }}",
+        + reg((33, 2))
+        + "的规定，本机关将在收到申请之日起20个工作日内，即{{ reply_due_cn }}前作出答复；"
+        "需要延长答复期限的，将另行告知。{{ provisional_note }}"
         "查询办理进度时，请提供上述登记编号。",
     ],
     LetterKind.CORRECTION: [
         INTRO,
-        "经审查，您的申请内容不够明确，本机关无法确定您所需要的政府信息。根据" + REG + "第三十条的"
-        "规定，现一次性告知您对以下事项作出补正：",
+        "经审查，您的申请内容不够明确，本机关无法确定您所需要的政府信息。根据"
+        + reg(30)
+        + "的规定，现一次性告知您对以下事项作出补正：",
         "{%p for item in correction_items %}",
         "{{ loop.index }}．{{ item }}",
         "{%p endfor %}",
@@ -72,82 +98,107 @@ BODIES: dict[LetterKind, list[str]] = {
     LetterKind.EXTENSION: [
         INTRO,
         "因{{ extension_reason }}，本机关不能在{{ original_due_cn }}前作出答复。"
-        "经本机关政府信息公开工作机构负责人同意，根据" + REG + "第三十三条第二款的规定，"
+        "经本机关政府信息公开工作机构负责人同意，根据" + reg((33, 2)) + "的规定，"
         "答复期限延长{{ extension_days }}个工作日，本机关将于{{ reply_due_cn }}前作出答复。",
     ],
     LetterKind.CONSULTATION: [
         INTRO_PARTY,
-        "经审查，该政府信息可能涉及贵方的商业秘密、个人隐私等合法权益，公开可能损害贵方合法权益。"
-        "根据" + REG + "第三十二条的规定，现书面征求贵方意见。",
+        "经审查，该政府信息公开可能损害贵方合法权益。根据"
+        + reg(32)
+        + "的规定，现书面征求贵方意见。",
         "请贵方自收到本征求意见书之日起{{ consultation_period }}个工作日内"
         "{% if consultation_due_cn %}（即{{ consultation_due_cn }}前）{% endif %}以书面形式提出"
-        "是否同意公开的意见及理由。逾期未提出意见的，由本机关依照" + REG + "的规定决定是否公开。",
+        "是否同意公开的意见及理由。逾期未提出意见的，由本机关依法决定是否公开。",
     ],
     LetterKind.CONSULTATION_AGENCY: [
         INTRO_PARTY,
-        "经审查，该政府信息由贵机关与本机关共同制作。根据" + REG + "第三十四条的规定，现征求贵机关"
-        "意见。",
+        "经审查，该政府信息由贵机关与本机关共同制作。根据" + reg(34) + "的规定，现征求贵机关意见。",
         "请贵机关自收到本征求意见函之日起{{ consultation_period }}个工作日内"
         "{% if consultation_due_cn %}（即{{ consultation_due_cn }}前）{% endif %}提出意见；"
         "逾期未提出意见的，视为同意公开。",
     ],
     LetterKind.CONSULTATION_NOTICE: [
         INTRO,
-        "因您申请获取的政府信息涉及第三方合法权益或者由本机关与其他行政机关共同制作，本机关已依照"
-        + REG
-        + "第三十二条、第三十四条的规定征求意见：",
+        "因您申请获取的政府信息{{ consulted_label }}，本机关已依照{{ consultation_citation }}"
+        "的规定征求意见：",
         "{%p for c in consultations %}",
         "{{ c.sent_cn }}书面征求{{ c.party_label }}意见，{% if c.due_cn %}征求意见期限至"
         "{{ c.due_cn }}{% else %}征求意见期限自其收到征求意见书之日起计算{% endif %}。",
         "{%p endfor %}",
-        "根据"
-        + REG
-        + "第三十三条第三款的规定，征求第三方和其他机关意见所需时间不计算在答复期限内。"
+        "根据" + reg((33, 3)) + "的规定，征求第三方和其他机关意见所需时间不计算在答复期限内。"
         "本机关将于{{ reply_due_cn }}前作出答复。",
     ],
     LetterKind.FEE: [
         INTRO,
-        "根据" + FEES + "第三条、第四条、第五条的规定，本机关对您的申请收取信息处理费，"
-        "现通知如下：",
+        "根据{{ fee_citation }}的规定，本机关对您的申请收取信息处理费，现通知如下：",
         "收费依据：" + FEES + "（国办函〔2020〕109号）。",
         "计收方式：{{ fee_basis_label }}。",
         "收费标准：{{ fee_rate }}。",
         "应缴金额：人民币{{ fee_amount }}元（{{ fee_breakdown }}）。",
         "缴纳方式：{{ payment_method }}",
-        "缴费期限：根据" + FEES + "第七条的规定，请您自收到本通知的次日起{{ fee_period }}个工作日内"
-        "{% if fee_due_cn %}，即{{ fee_due_cn }}前{% endif %}缴纳。"
-        "逾期未缴纳的，视为放弃申请，本机关不再处理您的该政府信息公开申请。缴费期间不计算在答复期限内。",
+        "缴费期限：根据" + cite((FEE_PAYMENT,)) + "的规定，请您自收到本通知的次日起"
+        "{{ fee_period }}个工作日内{% if fee_due_cn %}，即{{ fee_due_cn }}前{% endif %}缴纳。"
+        "逾期未缴纳的，视为放弃申请，本机关不再处理您的该政府信息公开申请。",
     ],
     LetterKind.ART35: [
         INTRO,
-        "经审查，您申请公开政府信息的数量、频次明显超过合理范围。根据" + REG + "第三十五条的规定，"
+        "经审查，您申请公开政府信息的数量、频次明显超过合理范围。根据" + reg(35) + "的规定，"
         "请您{{ reasons_due_text }}向本机关说明理由。",
         "本机关认为申请理由不合理的，将告知您不予处理；认为申请理由合理，但是无法在"
-        + REG
-        + "第三十"
-        "三条规定的期限内答复的，将确定延迟答复的合理期限并告知您。",
+        + reg(33)
+        + "规定的期限内答复的，将确定延迟答复的合理期限并告知您。",
     ],
     LetterKind.DEFERRED: [
         INTRO,
         "经审查，您申请公开政府信息的数量、频次明显超过合理范围，您说明的理由合理，但本机关无法在"
-        + REG
-        + "第三十三条规定的期限内答复。根据"
-        + REG
-        + "第三十五条的规定，本机关确定延迟答复的期限为{{ deferred_due_cn }}，将于该日前作出答复。",
+        + reg(33)
+        + "规定的期限内答复。根据"
+        + reg(35)
+        + "的规定，本机关确定延迟答复的期限为{{ deferred_due_cn }}，将于该日前作出答复。",
     ],
     LetterKind.ABANDONED: [INTRO, *DECISION],
     LetterKind.REPLY: [INTRO, *DECISION],
+    LetterKind.DISCLOSE_NOTICE: [
+        INTRO_PARTY,
+        "本机关已于{{ consulted_cn }}书面征求贵方意见。经审查，本机关认为不公开该政府信息可能"
+        "对公共利益造成重大影响，根据" + reg(15, 32) + "的规定，决定予以公开。现将决定公开的"
+        "政府信息内容和理由告知如下：",
+        "公开的内容：{{ disclosed_text }}",
+        "理由：{{ disclose_reasons }}",
+        "本机关将在本告知书送达贵方之日起满{{ disclose_wait }}个工作日后公开上述政府信息。"
+        "贵方如对本决定不服，可以自收到本告知书之日起60日内向{{ reconsideration_organ }}申请"
+        "行政复议（《中华人民共和国行政复议法》第二十条、第二十四条），也可以自收到本告知书之日起"
+        "6个月内向{{ court }}提起行政诉讼（《中华人民共和国行政诉讼法》第四十六条）。",
+    ],
+    LetterKind.COOPERATION: [
+        "本机关于{{ received_cn }}收到一件政府信息公开申请（登记编号：{{ number }}），申请公开"
+        "{{ requested_info }}。经研究，该申请涉及贵部门职责，请予协助办理。",
+        "{%p if coop_items %}",
+        "需协助的事项：{{ coop_items|join('；') }}",
+        "{%p endif %}",
+        "请于{{ coop_due_cn }}前将办理意见（是否掌握该信息、能否公开及理由）和相关材料反馈本机关"
+        "政府信息公开工作机构。答复期限为{{ reply_due_cn }}。",
+    ],
+    LetterKind.SERVICE_RECEIPT: [
+        "送达文书：{{ served_name }}（{{ served_reference }}）",
+        "受送达人：{{ applicant }}",
+        "送达地址：{{ applicant_address or '—' }}",
+        "送达方式：{{ delivery }}",
+        "受送达人签名或盖章：　　　　　　　　　　年　　月　　日",
+        "送达人：　　　　　　　　见证人：",
+        "备注：",
+    ],
 }
 
-FOOTER = [
+# 附件说明: under the body, before the signature (GB/T 9704-2012 7.3.4).
+ATTACHMENTS = [
     "{%p if attachments %}",
+    "",
     "附件：{{ attachments|join('；') }}",
     "{%p endif %}",
-    "送达方式：{{ delivery }}",
-    "{%p if office_contact %}",
-    "联系方式：{{ office_contact }}",
-    "{%p endif %}",
 ]
+# 附注: under the date, two characters in, in brackets (GB/T 9704-2012 7.3.6).
+ANNOTATION = "（{{ annotation }}）"
 
 
 # A correction names the letter it corrects (disclosure.letters.correct; rulebook §9).
@@ -158,11 +209,11 @@ CORRECTS = [
 ]
 
 
-def _fonts(run_or_style, east_asian: str, size: Pt, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _fonts(run_or_style, east_asian: str, size: Pt, latin: str = LATIN_FONT) -> None:  # type: ignore[no-untyped-def]
     font = run_or_style.font
-    font.name = LATIN_FONT
+    font.name = latin
     font.size = size
-    font.bold = bold
+    font.bold = False
     rpr = run_or_style.element.get_or_add_rPr()
     rfonts = rpr.find(qn("w:rFonts"))
     if rfonts is None:
@@ -171,7 +222,17 @@ def _fonts(run_or_style, east_asian: str, size: Pt, bold: bool = False) -> None:
     rfonts.set(qn("w:eastAsia"), east_asian)
 
 
-def _paragraph(doc, text: str, *, align=None, indent: bool = False, title: bool = False):  # type: ignore[no-untyped-def]
+def _paragraph(  # type: ignore[no-untyped-def]
+    doc,
+    text: str,
+    *,
+    align=None,
+    indent: bool = False,
+    title: bool = False,
+    keep: bool = False,
+    right: int | None = None,
+):
+    """One paragraph; `keep`: kept whole and on the page of the next one (the signature)."""
     p = doc.add_paragraph()
     fmt = p.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -180,7 +241,12 @@ def _paragraph(doc, text: str, *, align=None, indent: bool = False, title: bool 
     if align is not None:
         p.alignment = align
     if indent:
-        fmt.first_line_indent = Pt(32)  # two characters of 三号
+        fmt.first_line_indent = 2 * CHAR
+    if right is not None:
+        fmt.right_indent = right
+    if keep:
+        fmt.keep_with_next = True
+        fmt.keep_together = True
     run = p.add_run(text)
     if title:
         _fonts(run, TITLE_FONT, TITLE_SIZE)
@@ -189,8 +255,50 @@ def _paragraph(doc, text: str, *, align=None, indent: bool = False, title: bool 
     return p
 
 
+def _field_run(paragraph, instruction: str) -> None:  # type: ignore[no-untyped-def]
+    """A Word field (e.g. PAGE) as begin / instruction / separate / "1" / end runs."""
+    for part in ("begin", instruction, "separate", "1", "end"):
+        run = paragraph.add_run()
+        _fonts(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE, PAGE_NUMBER_FONT)
+        if part in ("begin", "separate", "end"):
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), part)
+            run._r.append(el)
+        elif part == "1":
+            run.text = "1"
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {instruction} "
+            run._r.append(el)
+
+
+def _page_number(footer, align) -> None:  # type: ignore[no-untyped-def]
+    """ "— 1 —" in 4号 半角 宋体, one character in from the side (GB/T 9704-2012 7.5)."""
+    p = footer.paragraphs[0]
+    p.alignment = align
+    fmt = p.paragraph_format
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        fmt.right_indent = CHAR
+    else:
+        fmt.left_indent = CHAR
+    for text in ("— ", None, " —"):
+        if text is None:
+            _field_run(p, "PAGE")
+        else:
+            run = p.add_run(text)
+            _fonts(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE, PAGE_NUMBER_FONT)
+
+
 KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
-DROP_PARTS = ("stylesWithEffects", "webSettings", "customXml", "numbering", "thumbnail")
+DROP_PARTS = (
+    "stylesWithEffects",
+    "webSettings",
+    "customXml",
+    "numbering",
+    "thumbnail",
+    "extended-properties",  # docProps/app.xml: python-docx's "Microsoft Macintosh Word"
+)
 
 
 def _slim(doc) -> None:  # type: ignore[no-untyped-def]
@@ -217,26 +325,40 @@ def build(kind: LetterKind, path: Path) -> None:
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-    _fonts(doc.styles["Normal"], BODY_FONT, BODY_SIZE)
+    section.footer_distance = Cm(2.2)  # the page number 7 mm under the text area
+    doc.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)  # odd pages
+    _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
+    normal = doc.styles["Normal"]
+    _fonts(normal, BODY_FONT, BODY_SIZE)
+    lang = OxmlElement("w:lang")  # Simplified Chinese text (glyph forms, line breaking)
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    normal.element.get_or_add_rPr().append(lang)
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     _paragraph(doc, "{{ agency_name }}", align=center, title=True)
     _paragraph(doc, "{{ title }}", align=center, title=True)
     _paragraph(doc, "{{ reference }}", align=center)
-    _paragraph(doc, "")
     _paragraph(doc, "{{ addressee }}：")
-    for text in [*BODIES[kind], *CORRECTS]:
+    body = [*BODIES[kind], *CORRECTS]
+    last = max(i for i, t in enumerate(BODIES[kind]) if not t.startswith("{%p"))
+    for i, text in enumerate(body):
         is_tag = text.startswith("{%p")
-        _paragraph(doc, text, indent=not is_tag)
-    _paragraph(doc, "")
-    _paragraph(doc, "{{ agency_name }}", align=right)
-    _paragraph(doc, "（印章）", align=right)
-    _paragraph(doc, "{{ date_cn }}", align=right)
-    _paragraph(doc, "")
-    for text in FOOTER:
-        _paragraph(doc, text)
+        # the last body paragraph (and a correction's line) stays with the signature
+        _paragraph(doc, text, indent=not is_tag, keep=i >= last)
+    for text in ATTACHMENTS:
+        _paragraph(doc, text, indent=not text.startswith("{%p"), keep=True)
+    _paragraph(doc, "", keep=True)  # the seal's top, within a line of the text
+    _paragraph(doc, "{{ agency_name }}", align=right, right=2 * CHAR, keep=True)
+    _paragraph(doc, "{{ date_cn }}", align=right, right=4 * CHAR, keep=True)
+    _paragraph(doc, ANNOTATION, indent=True)
     _slim(doc)
-    doc.core_properties.title = KINDS[kind].name
-    doc.core_properties.author = "disclosure-tracker"
+    props = doc.core_properties
+    props.title = KINDS[kind].name
+    props.author = props.last_modified_by = "disclosure-tracker"
+    props.comments = props.keywords = props.subject = props.category = ""
+    props.created = props.modified = BUILT
+    props.revision = 1
     doc.save(str(path))
 
 

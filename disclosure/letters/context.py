@@ -7,18 +7,24 @@ the official way (2026年3月2日, `rules.explain.cn_date`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from disclosure.letters import more_letters
+from disclosure.letters.fee_text import fee_facts
 from disclosure.letters.kinds import KindInfo, LetterKind
 from disclosure.letters.models import Letter
-from disclosure.letters.replies import ReplyFacts, decision_paragraphs
+from disclosure.letters.party import requested_info, requester
+from disclosure.letters.replies import ReplyFacts, choose_variant, decision_paragraphs
 from disclosure.models import Application, EventRecord
+from disclosure.outcomes import CITATIONS, OUTCOMES, P, cite
 from disclosure.services.office import Office
 from disclosure.services.read_model import summarise
-from disclosure.vocabulary import Channel
-from rules import fees, periods
+from disclosure.vocabulary import Channel, PartyKind
+from disclosure.vocabulary import EventKind as LedgerKind
+from rules import periods
 from rules.engine import Clock, Count, Deadlines
 from rules.events import EventKind
 from rules.explain import cn_date
@@ -105,14 +111,17 @@ def history(facts: Facts) -> str:
     return "".join(s + "。" for s in out)
 
 
-def _office_contact(office: Office) -> str:
+def _annotation(office: Office, delivery: str) -> str:
+    """The 附注 under the date: contact office, telephone, address and how it is delivered."""
     o = office.settings.office
-    bits = [f"{o.office_name}"]
-    if o.address:
-        bits.append(f"地址：{o.address}")
+    bits = [f"联系人：{o.office_name}"]
     if o.phone:
         bits.append(f"电话：{o.phone}")
-    return "，".join(bits) if (o.address or o.phone) else ""
+    if o.address:
+        bits.append(f"地址：{o.address}")
+    if delivery:
+        bits.append(f"送达方式：{delivery}")
+    return "；".join(bits)
 
 
 def build_context(facts: Facts) -> dict[str, Any]:
@@ -122,7 +131,7 @@ def build_context(facts: Facts) -> dict[str, Any]:
     ctx: dict[str, Any] = {
         "agency_name": s.office.agency_name,
         "office_name": s.office.office_name,
-        "office_contact": _office_contact(facts.office),
+        "annotation": _annotation(facts.office, x.get("delivery") or s.letters.delivery),
         "title": info.title,
         "kind_name": info.name,
         "reference": facts.letter.reference,
@@ -131,6 +140,9 @@ def build_context(facts: Facts) -> dict[str, Any]:
         "addressee": app.applicant_name if info.to_applicant else facts.letter.variant,
         "applicant_address": app.address,
         "request": summarise(app.content, REQUEST_SUMMARY_CHARS),
+        # letters to another party: who asks (never a natural person's name) and for what
+        "requester": requester(app.applicant_name, app.applicant_type),
+        "requested_info": requested_info(app.content),
         "received_cn": cn(d.received),
         "history": history(facts),
         "date_cn": cn(facts.letter.issued_on),
@@ -218,69 +230,22 @@ def _consultation_notice(f: Facts) -> dict[str, Any]:
                 "party_label": "有关行政机关" if agency else "第三方",
             }
         )
-    return {"consultations": rows}
+    used = sorted({34 if r["party_label"] == "有关行政机关" else 32 for r in rows})
+    return {
+        "consultations": rows,
+        # the article of each consultation actually made (Reg. Art. 32 third party, 34 agency)
+        "consultation_citation": cite(tuple(P(a) for a in used)),
+        "consulted_label": "，且".join(
+            {32: "涉及第三方合法权益", 34: "由本机关与其他行政机关共同制作"}[a] for a in used
+        ),
+    }
 
 
 def _fee(f: Facts) -> dict[str, Any]:
     ev = f.event
     assert ev is not None
-    data = ev.data or {}
-    c = _count(f.deadlines, Clock.FEE_PAYMENT, ev.on)
-    basis = data.get("fee_basis", "")
-    if basis == "volume":
-        label, rate = "按量计收", volume_rate_text()
-        breakdown = volume_breakdown(int(data["pages"]))
-    elif basis == "item":
-        label, rate = "按件计收", item_rate_text()
-        nth = int(data["nth"])
-        breakdown = f"本月第{nth}件申请，每件{fees.fee_per_item(nth)}元"
-    else:
-        label = "按《政府信息公开信息处理费管理办法》第四条确定的方式计收"
-        rate = "按《政府信息公开信息处理费管理办法》第五条规定的标准"
-        breakdown = f"合计{ev.amount_yuan}元"
-    return {
-        "fee_basis_label": label,
-        "fee_rate": rate,
-        "fee_breakdown": breakdown,
-        "fee_amount": ev.amount_yuan,
-        "fee_due_cn": due_cn(c, f),
-        "fee_period": periods.FEE_PAYMENT_PERIOD,
-        "payment_method": f.office.settings.letters.payment_method,
-    }
-
-
-def volume_rate_text() -> str:
-    """Fees art. 5(2) as a sentence, from `rules.fees.PAGE_BANDS`."""
-    bands = fees.PAGE_BANDS
-    parts = [f"{bands[0][0] - 1}页（含）以下不收费"]
-    for i, (first, rate) in enumerate(bands):
-        if i + 1 < len(bands):
-            parts.append(f"{first}至{bands[i + 1][0] - 1}页的部分每页{rate}元")
-        else:
-            parts.append(f"{first}页以上的部分每页{rate}元")
-    return "；".join(parts)
-
-
-def item_rate_text() -> str:
-    """Fees art. 5(1) as a sentence, from `rules.fees`."""
-    return (
-        f"同一申请人一个自然月内累计申请{fees.ITEM_FREE_UP_TO}件以下（含）不收费；"
-        f"{fees.ITEM_FREE_UP_TO + 1}至{fees.ITEM_FIRST_BAND_END}件每件{fees.ITEM_FIRST_RATE}元；"
-        f"{fees.ITEM_FIRST_BAND_END + 1}件以上每增加{fees.ITEM_BAND_SIZE}件，"
-        f"每件收费标准提高{fees.ITEM_BAND_STEP}元"
-    )
-
-
-def volume_breakdown(pages: int) -> str:
-    """Example: 250 → 共250页：31至100页70页×10元＋101至200页100页×20元＋201至250页50页×40元."""
-    bands = fees.PAGE_BANDS
-    parts = []
-    for i, (first, rate) in enumerate(bands):
-        last = bands[i + 1][0] - 1 if i + 1 < len(bands) else pages
-        if pages >= first:
-            end = min(pages, last)
-            parts.append(f"{first}至{end}页{end - first + 1}页×{rate}元")
-    return f"共{pages}页：" + "＋".join(parts)
+    due = due_cn(_count(f.deadlines, Clock.FEE_PAYMENT, ev.on), f)
+    return fee_facts(ev, due, f.office.settings.letters.payment_method)
 
 
 def _art35(f: Facts) -> dict[str, Any]:
@@ -295,29 +260,67 @@ def _deferred(f: Facts) -> dict[str, Any]:
     return {"deferred_due_cn": cn(ev.due_on)}
 
 
+def _third_party_answered(records: list[EventRecord]) -> bool:
+    third = {
+        r.party or ""
+        for r in records
+        if r.kind == EventKind.CONSULTATION_SENT.value
+        and (r.data or {}).get("party_kind", PartyKind.THIRD_PARTY.value)
+        == PartyKind.THIRD_PARTY.value
+    }
+    return any(
+        r.kind == EventKind.CONSULTATION_ANSWERED.value and (r.party or "") in third
+        for r in records
+    )
+
+
+def _art35_on(records: list[EventRecord]) -> date | None:
+    """The date of the letter asking for reasons (Reg. Art. 35), from the ledger."""
+    for r in records:
+        kind = (r.data or {}).get("letter_kind")
+        if r.kind == LedgerKind.LETTER_ISSUED.value and kind == LetterKind.ART35.value:
+            return r.on
+    return None
+
+
+# Decisions refusing disclosure: reconsideration first (行政复议法 第二十三条第一款第（四）项).
+REVIEW_FIRST = frozenset({"2", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8"})
+
+
 def _decision(f: Facts) -> dict[str, Any]:
     code = f.app.outcome or (f.event.outcome if f.event else None)
     assert code is not None
     withdrawn = _first(f.records, EventKind.WITHDRAWN)
+    data = (f.event.data if f.event else None) or {}
+    earlier = data.get("repeats_replied_on")
+    x = f.extras
     facts = ReplyFacts(
+        repeats=str(data.get("repeats", "")),
+        repeats_on=cn(date.fromisoformat(earlier)) if earlier else "",
         withdrawn_on=cn(withdrawn.on) if withdrawn else "",
-        responsible_agency=f.extras.get("responsible_agency", ""),
-        contact=f.extras.get("contact", ""),
-        note=f.extras.get("note", ""),
+        responsible_agency=x.get("responsible_agency", ""),
+        contact=x.get("contact", ""),
+        note=x.get("note", ""),
+        withheld=x.get("withheld", ""),
+        reasons=x.get("reasons", ""),
+        where=x.get("where", ""),
+        art35_on=cn(_art35_on(f.records)),
+        third_party_answered=_third_party_answered(f.records),
     )
-    from disclosure.outcomes import OUTCOMES
-
+    variant = choose_variant(code, x.get("variant_code", ""), facts)
     outcome = OUTCOMES[code]
     return {
         "outcome": code,
         "outcome_label": outcome.label,
         "outcome_group": outcome.group,
-        "basis": outcome.basis,
-        "decision": decision_paragraphs(code, facts),
+        "variant": variant,
+        "basis": cite(CITATIONS[(code, variant)]),
+        "decision": decision_paragraphs(code, variant, facts),
+        "review_first": code in REVIEW_FIRST,
     }
 
 
-_KIND_FACTS = {
+_KIND_FACTS: dict[LetterKind, Callable[[Facts], dict[str, Any]]] = {
     LetterKind.RECEIPT: _receipt,
     LetterKind.CORRECTION: _correction,
     LetterKind.EXTENSION: _extension,
@@ -329,4 +332,7 @@ _KIND_FACTS = {
     LetterKind.DEFERRED: _deferred,
     LetterKind.ABANDONED: _decision,
     LetterKind.REPLY: _decision,
+    LetterKind.DISCLOSE_NOTICE: more_letters.disclose_notice,
+    LetterKind.COOPERATION: more_letters.cooperation,
+    LetterKind.SERVICE_RECEIPT: more_letters.service_receipt,
 }

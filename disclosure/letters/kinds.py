@@ -24,6 +24,9 @@ class LetterKind(StrEnum):
     DEFERRED = "deferred"  # a reasonable later deadline (Reg. Art. 35)
     ABANDONED = "abandoned"  # deemed abandoned (Reg. Art. 30; Fees art. 7)
     REPLY = "reply"  # the reply for the recorded outcome (Reg. Arts. 36–39)
+    DISCLOSE_NOTICE = "disclose_notice"  # to a third party: disclosed despite it (Art. 32)
+    COOPERATION = "cooperation"  # 协办函 to a cooperating department (rulebook §6.5)
+    SERVICE_RECEIPT = "service_receipt"  # 送达回证 for one issued letter (rulebook §9.5)
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class KindInfo:
     title: str  # second title line, under the agency name
     series: str  # key of settings.letters.series
     event: EventKind | None = None  # recorded on issue unless already recorded
-    to_applicant: bool = True  # False: addressed to the consulted party
+    to_applicant: bool = True  # False: addressed to the consulted party or a department
     remedy: bool = False  # carries the remedy clause (a decision on the application)
 
     @property
@@ -112,6 +115,21 @@ KINDS: dict[LetterKind, KindInfo] = {
             EventKind.REPLIED,
             remedy=True,
         ),
+        KindInfo(
+            LetterKind.DISCLOSE_NOTICE,
+            "决定公开告知书（第三方）",
+            "政府信息公开决定公开告知书",
+            "consultation",
+            to_applicant=False,
+        ),
+        KindInfo(
+            LetterKind.COOPERATION,
+            "协办函（本机关承办部门）",
+            "政府信息公开申请协办函",
+            "notice",
+            to_applicant=False,
+        ),
+        KindInfo(LetterKind.SERVICE_RECEIPT, "送达回证", "送达回证", "notice"),
     )
 }
 

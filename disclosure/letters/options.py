@@ -17,6 +17,7 @@ from typing import Any
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.letters.kinds import KindInfo, LetterKind
 from disclosure.models import EventRecord
+from disclosure.people.applicants import ITEM_FEE_COUNTED
 from disclosure.services import steps
 from disclosure.vocabulary import CLOSING_KINDS, EventKind, PartyKind
 from rules import fees
@@ -40,15 +41,34 @@ class LetterOptions:
     due: date | None = None  # deferred: Art. 35 deadline; art35: date to explain reasons by
     reason: str | None = None  # abandoned: correction | fee
     outcome: str | None = None  # reply: record this outcome when none is recorded
+    repeats: str = ""  # reply 5.2: the earlier application's number
     items: tuple[str, ...] = ()  # correction: what to correct
     note: str = ""
     responsible_agency: str = ""  # reply 4.1: the agency responsible (Reg. Art. 36(5))
     contact: str = ""  # its contact
     attachments: tuple[str, ...] = ()
     delivery: str = ""
+    # reply: the variant where one outcome has two cases (`disclosure.outcomes.VARIANTS`)
+    variant_code: str = ""
+    withheld: str = ""  # reply 2: the part withheld (its ground is the variant)
+    reasons: str = ""  # reply 2, 3.x, 4.1, 5.4, 5.5, 6.3: the concrete reasons (4.1: the search)
+    where: str = ""  # reply 1 already_public: where and how to obtain it (Reg. Art. 36(1))
+    for_letter: str = ""  # service_receipt: the 文号 of the letter it proves service of
 
 
-STORED = ("items", "note", "responsible_agency", "contact", "attachments", "delivery", "due")
+STORED = (
+    "items",
+    "note",
+    "responsible_agency",
+    "contact",
+    "attachments",
+    "delivery",
+    "due",
+    "variant_code",
+    "withheld",
+    "reasons",
+    "where",
+)
 
 
 def check_options(info: KindInfo, o: LetterOptions) -> None:
@@ -83,7 +103,29 @@ def consultations(kind: PartyKind, records: list[EventRecord]) -> list[EventReco
 
 
 def variant_of(info: KindInfo, o: LetterOptions, records: list[EventRecord]) -> str:
-    """Consultation letters are one per party; every other kind is one per application."""
+    """Consultation and disclosure letters are one per party, a 协办函 one per department, a
+    送达回证 one per letter served; every other kind is one per application."""
+    if info.kind is LetterKind.COOPERATION:
+        if not (o.party and o.party.strip()):
+            raise InvalidInput("须指定协办部门（--party 部门代码或名称）", field="--party")
+        return o.party.strip()
+    if info.kind is LetterKind.SERVICE_RECEIPT:
+        if not o.for_letter.strip():
+            raise InvalidInput("须指定所送达文书的文号（--for-letter）", field="--for-letter")
+        return o.for_letter.strip()
+    if info.kind is LetterKind.DISCLOSE_NOTICE:
+        asked = [r.party or "" for r in consultations(PartyKind.THIRD_PARTY, records)]
+        if not asked:
+            raise Conflict(
+                "尚未向第三方征求意见：决定公开告知书只发给被征求意见的第三方（条例第三十二条）",
+                field="--kind",
+            )
+        named = (o.party or "").strip() or (asked[0] if len(set(asked)) == 1 else "")
+        if not named:
+            raise InvalidInput("须指定第三方（--party）", field="--party")
+        if named not in asked:
+            raise Conflict(f"尚未向 {named} 征求意见（条例第三十二条）", field="--party")
+        return named
     party = PARTY_KINDS.get(info.kind)
     if party is None:
         return ""
@@ -111,6 +153,13 @@ def find_event(info: KindInfo, records: list[EventRecord], variant: str) -> Even
 
 def needs(info: KindInfo, records: list[EventRecord]) -> None:
     """Letters that only report recorded steps refuse when the step is missing."""
+    if info.kind is LetterKind.DISCLOSE_NOTICE and not consultations(
+        PartyKind.THIRD_PARTY, records
+    ):
+        raise Conflict(
+            "尚未向第三方征求意见：决定公开告知书只发给被征求意见的第三方（条例第三十二条）",
+            field="--kind",
+        )
     if info.kind is LetterKind.CONSULTATION_NOTICE and not any(
         r.kind == EventKind.CONSULTATION_SENT.value for r in records
     ):
@@ -119,7 +168,7 @@ def needs(info: KindInfo, records: list[EventRecord]) -> None:
         )
 
 
-def fee_of(o: LetterOptions) -> tuple[int, dict[str, Any]]:
+def fee_of(o: LetterOptions) -> tuple[int | None, dict[str, Any]]:
     """The amount and how it was reached (Fees arts. 4–5)."""
     try:
         if o.pages is not None:
@@ -128,10 +177,8 @@ def fee_of(o: LetterOptions) -> tuple[int, dict[str, Any]]:
             amount, data = fees.fee_per_item(o.nth), {"fee_basis": "item", "nth": o.nth}
         elif o.amount is not None:
             return o.amount, {}
-        else:
-            raise InvalidInput(
-                "须提供 --amount、--pages 或 --nth / amount required", field="--amount"
-            )
+        else:  # 按件: n counted from the applicant's month when recorded (FeeNotice.record)
+            return None, dict(ITEM_FEE_COUNTED)
     except FeeInputError as exc:
         raise InvalidInput(exc.message, field="--pages") from exc
     if amount == 0:
@@ -178,7 +225,7 @@ def _reply(o: LetterOptions, _variant: str, on: date) -> steps.Step:
             "尚未记录答复结果：请先记录答复（disclosure reply），或提供 --outcome",
             field="--outcome",
         )
-    return steps.Reply(on=on, code=o.outcome, note=o.note)
+    return steps.Reply(on=on, code=o.outcome, repeats=o.repeats, note=o.note)
 
 
 def _abandonment(o: LetterOptions, _variant: str, on: date) -> steps.Step:

@@ -6,6 +6,7 @@ letterhead), else the shipped one in `disclosure/letters/templates/`.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -256,19 +257,30 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+FONTS_CONF = Path(__file__).parent / "fonts.conf"  # Simplified Chinese fallbacks
+
+
 def to_pdf(docx: Path, out_dir: Path | None = None) -> Path:
-    """Convert `docx` to PDF with LibreOffice headless; returns the PDF's path.
+    """Convert `docx` to PDF with LibreOffice headless; returns the PDF's path."""
+    return to_pdfs([docx], out_dir or docx.parent)[0]
+
+
+def to_pdfs(docxs: list[Path], out_dir: Path, timeout: float = PDF_TIMEOUT_SECONDS) -> list[Path]:
+    """Convert several .docx files in one LibreOffice run; returns the PDFs, in order.
 
     Each call uses its own throwaway profile directory, so parallel conversions never share one.
+    Fonts the templates name but the machine lacks fall back to Simplified Chinese faces
+    (`fonts.conf`, read through FONTCONFIG_FILE by LibreOffice's fontconfig).
     """
     exe = soffice()
     if exe is None:
         raise PdfUnavailable(
-            f"未安装 LibreOffice（soffice），无法生成 PDF；Word 文档已生成：{docx}"
-            " / LibreOffice is not installed",
+            "未安装 LibreOffice（soffice），无法生成 PDF；Word 文档已生成："
+            + "、".join(str(d) for d in docxs)
+            + " / LibreOffice is not installed",
             field="--pdf",
         )
-    out_dir = out_dir or docx.parent
+    env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         cmd = [
             exe,
@@ -279,16 +291,16 @@ def to_pdf(docx: Path, out_dir: Path | None = None) -> Path:
             "pdf",
             "--outdir",
             str(out_dir),
-            str(docx),
+            *(str(d) for d in docxs),
         ]
         try:
             done = subprocess.run(
-                cmd, capture_output=True, text=True, timeout=PDF_TIMEOUT_SECONDS, check=False
+                cmd, capture_output=True, text=True, timeout=timeout, check=False, env=env
             )
         except subprocess.TimeoutExpired as exc:
             raise PdfUnavailable("PDF 转换超时 / conversion timed out", field="--pdf") from exc
-    pdf = out_dir / (docx.stem + ".pdf")
-    if done.returncode != 0 or not pdf.is_file():
+    pdfs = [out_dir / (d.stem + ".pdf") for d in docxs]
+    if done.returncode != 0 or not all(p.is_file() for p in pdfs):
         detail = (done.stderr or done.stdout).strip()[:300]
         raise PdfUnavailable(f"PDF 转换失败：{detail} / conversion failed", field="--pdf")
-    return pdf
+    return pdfs

@@ -23,6 +23,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from disclosure.errors import ConfigError, Conflict, InvalidInput, NotFound
+from disclosure.letters import more_letters
 from disclosure.letters.context import Facts, build_context
 from disclosure.letters.kinds import KindInfo, LetterKind, kind_info
 from disclosure.letters.models import Letter
@@ -38,6 +39,7 @@ from disclosure.letters.options import (
 from disclosure.letters.records import check_date_order, current, freeze, stored_docx
 from disclosure.letters.render import render_docx, template_path
 from disclosure.models import Application, EventRecord
+from disclosure.people.approval_chain import letter_gate
 from disclosure.services.context import Context
 from disclosure.services.deadlines import compute_for, events_of
 from disclosure.services.lookup import get_application
@@ -47,7 +49,7 @@ from disclosure.storage import FileStore, file_store
 from disclosure.vocabulary import EventKind
 
 # The option each clerk's text is typed with (an error on a reprint names it).
-CLI_OPTIONS = {"items": "--item", "attachments": "--attachment"}
+CLI_OPTIONS = {"items": "--item", "attachments": "--attachment", "variant_code": "--variant"}
 LETTER_EVENT = EventKind.LETTER_ISSUED.value  # the ledger line of every first issue (台账)
 
 
@@ -181,8 +183,10 @@ def _issue(
         raise InvalidInput(
             f"日期 {issued_on} 晚于今天 {ctx.today} / date in the future", field="--date"
         )
+    letter_gate(session, ctx, app, info.kind.value, records)  # sign-off first (issue 16)
+    resolved = more_letters.resolve(session, info.kind, app, variant)  # before a 文号 is drawn
     letter = new_letter(session, ctx, app, info, variant, issued_on, event)
-    letter.data = clerk_texts(options)
+    letter.data = clerk_texts(options) | resolved
     return render_and_freeze(session, ctx, app, info, letter, records, event, store, True)
 
 

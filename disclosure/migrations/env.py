@@ -25,6 +25,7 @@ def _models() -> None:
         "disclosure.casefile.models",
         "disclosure.ops.models",
         "disclosure.notices.models",
+        "disclosure.api.models",
     ):
         with contextlib.suppress(ModuleNotFoundError):
             importlib.import_module(name)

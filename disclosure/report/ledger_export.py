@@ -227,10 +227,12 @@ def export_ledger(
     """Write the ledger to `path` (.xlsx or .csv); returns the number of applications."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
-        raise InvalidInput("文件扩展名须为 .xlsx 或 .csv / use .xlsx or .csv", field="--out")
+        raise InvalidInput("文件扩展名须为 .xlsx 或 .csv", field="--out")
     columns = export_columns(admin=admin)
     records = ledger_records(session, today=today, department=department)
     writer = write_xlsx if suffix == ".xlsx" else write_csv
+    if not path.parent.is_dir():
+        raise InvalidInput(f"输出目录 {path.parent} 不存在", field="out")
     tmp = path.with_name(f".{path.name}.part")
     try:
         n = writer(records, columns, tmp)

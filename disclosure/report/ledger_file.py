@@ -122,16 +122,16 @@ def read_ledger_file(path: Path) -> Table:
     """The file's header, its non-blank data rows and, for CSV, the encoding it was read in."""
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise InvalidInput(f"文件不存在：{path} / no such file", field="FILE")
+        raise InvalidInput(f"文件不存在：{path}", field="FILE")
     encoding = ""
     if suffix == ".csv":
         raw, encoding = _read_csv(path)
     elif suffix == ".xlsx":
         raw = _read_xlsx(path)
     else:
-        raise InvalidInput("文件扩展名须为 .xlsx 或 .csv / use .xlsx or .csv", field="FILE")
+        raise InvalidInput("文件扩展名须为 .xlsx 或 .csv", field="FILE")
     if not raw:
-        raise InvalidInput("文件为空 / empty file", field="FILE")
+        raise InvalidInput("文件为空", field="FILE")
     header = [text(v) for v in raw[0]]
     while header and not header[-1]:
         header.pop()
@@ -152,11 +152,11 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types for a damaged file
-        raise InvalidInput(f"无法读取 Excel 文件：{exc} / unreadable xlsx", field="FILE") from exc
+        raise InvalidInput(f"无法读取 Excel 文件：{exc}", field="FILE") from exc
     try:
         return wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:
-        raise InvalidInput(f"无法读取 Excel 文件：{exc} / unreadable xlsx", field="FILE") from exc
+        raise InvalidInput(f"无法读取 Excel 文件：{exc}", field="FILE") from exc
     finally:
         wb.close()
 

@@ -188,8 +188,7 @@ def write_ledger(session: Session, planned: list[Planned], *, ctx: Context) -> N
             session.execute(insert(event_table), events)
     except IntegrityError as exc:  # a number registered by someone else since the check
         raise Conflict(
-            "导入期间有新的登记占用了文件中的编号，未导入任何数据，请重试 / number taken "
-            "during the import; nothing imported",
+            "导入期间有新的登记占用了文件中的编号，未导入任何数据，请重试",
             field="FILE",
         ) from exc
 

@@ -84,15 +84,15 @@ def check_header(header: list[str]) -> list[RowError]:
     seen: set[str] = set()
     for h in header:
         if not h:
-            errors.append(RowError(1, "（空）", "表头有空列名 / blank header"))
+            errors.append(RowError(1, "（空）", "表头有空列名"))
         elif h not in BY_HEADER:
-            errors.append(RowError(1, h, "未知的列名 / unknown column"))
+            errors.append(RowError(1, h, "未知的列名"))
         elif h in seen:
-            errors.append(RowError(1, h, "列名重复 / duplicate column"))
+            errors.append(RowError(1, h, "列名重复"))
         seen.add(h)
     for c in COLUMNS:
         if c.required and c.header not in seen:
-            errors.append(RowError(1, c.header, "缺少必需的列 / required column missing"))
+            errors.append(RowError(1, c.header, "缺少必需的列"))
     return errors
 
 
@@ -131,30 +131,30 @@ class Parser:
         year = seq = 0
         parsed = self.parse_number(number) if number else None
         if not number:
-            err("number", "登记编号不能为空 / number required")
+            err("number", "登记编号不能为空")
         elif number in self.first_seen:
-            err("number", f"与第 {self.first_seen[number]} 行编号重复 / duplicate number")
+            err("number", f"与第 {self.first_seen[number]} 行编号重复")
         elif parsed is None:
-            err("number", f"编号 {number!r} 不符合本机关的编号格式 / number pattern")
+            err("number", f"编号 {number!r} 不符合本机关的编号格式")
         else:
             self.first_seen[number] = row
         channel = _CHANNELS.get(t.get("channel", ""))
         if channel is None:
-            err("channel", f"未知的提交方式 {t.get('channel', '')!r} / unknown channel")
+            err("channel", f"未知的提交方式 {t.get('channel', '')!r}")
         atype = _TYPES.get(t.get("applicant_type", ""))
         if atype is None:
             err("applicant_type", f"未知的申请人类型 {t.get('applicant_type', '')!r}")
         arrived, received = date_of("arrived_on"), date_of("received_on")
         dep = t.get("department", "")
         if dep and dep not in self.deps:
-            err("department", f"未知的部门 {dep!r} / unknown department")
+            err("department", f"未知的部门 {dep!r}")
         coop = []
         raw = t.get("cooperating", "")
         for sep in LIST_SEPARATORS:
             raw = raw.replace(sep, "、")
         for name in filter(None, (s.strip() for s in raw.split("、"))):
             if name not in self.deps:
-                err("cooperating", f"未知的部门 {name!r} / unknown department")
+                err("cooperating", f"未知的部门 {name!r}")
             else:
                 coop.append(self.deps[name])
         history: dict[str, Any] = {

@@ -19,7 +19,7 @@ def _kind(value: str) -> ReviewKind:
         return ReviewKind(value)
     except ValueError as exc:
         raise InvalidInput(
-            f"未知类别 {value!r}；可用：{', '.join(k.value for k in ReviewKind)} / unknown kind",
+            f"未知类别 {value!r}；可用：{', '.join(k.value for k in ReviewKind)}",
             field="--kind",
         ) from exc
 
@@ -29,8 +29,7 @@ def _result(value: str) -> ReviewResult:
         return ReviewResult(value)
     except ValueError as exc:
         raise InvalidInput(
-            f"未知结果 {value!r}；可用：{', '.join(r.value for r in ReviewResult)}"
-            " / unknown result",
+            f"未知结果 {value!r}；可用：{', '.join(r.value for r in ReviewResult)}",
             field="--result",
         ) from exc
 
@@ -39,20 +38,20 @@ def _check_dates(
     result: ReviewResult, filed_on: date, decided_on: date | None, today: date
 ) -> None:
     if filed_on > today:
-        raise InvalidInput(f"日期 {filed_on} 晚于今天 / date in the future", field="--filed")
+        raise InvalidInput(f"日期 {filed_on} 晚于今天", field="--filed")
     if result is ReviewResult.PENDING:
         if decided_on is not None:
             raise InvalidInput(
-                "尚未审结的案件不能有审结日期 / a pending case has no decision date",
+                "尚未审结的案件不能有审结日期",
                 field="--decided",
             )
         return
     if decided_on is None:
-        raise InvalidInput("已审结的案件须填写审结日期 / decision date required", field="--decided")
+        raise InvalidInput("已审结的案件须填写审结日期", field="--decided")
     if decided_on < filed_on:
-        raise InvalidInput("审结日期早于立案日期 / decided before it was filed", field="--decided")
+        raise InvalidInput("审结日期早于立案日期", field="--decided")
     if decided_on > today:
-        raise InvalidInput(f"日期 {decided_on} 晚于今天 / date in the future", field="--decided")
+        raise InvalidInput(f"日期 {decided_on} 晚于今天", field="--decided")
 
 
 def add_case(
@@ -99,10 +98,10 @@ def decide_case(
     """Record the decision of a pending case."""
     case = session.get(ReviewCase, case_id)
     if case is None:
-        raise NotFound(f"没有编号为 {case_id} 的复议/诉讼案件 / no such case", field="CASE_ID")
+        raise NotFound(f"没有编号为 {case_id} 的复议/诉讼案件", field="CASE_ID")
     r = _result(result)
     if r is ReviewResult.PENDING:
-        raise InvalidInput("审结结果不能是 pending / result must be a decision", field="--result")
+        raise InvalidInput("审结结果不能是 pending", field="--result")
     _check_dates(r, case.filed_on, decided_on, today)
     case.result, case.decided_on = r.value, decided_on
     session.add(case)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application, EventRecord
 from disclosure.services.office import Office
-from disclosure.services.serving import served_dates
+from disclosure.services.serving import given_dates, served_dates
 from rules.engine import Deadlines, compute
 from rules.errors import EventAfterClosingError, RulesError
 from rules.events import AbandonReason, Event, EventKind
@@ -21,6 +21,8 @@ ENGINE_KINDS = {k.value for k in EventKind}
 # Outcome codes of deemed abandonment → the engine's reason (annual report 三(六)1, 2).
 ABANDON_REASONS = {"6.1": AbandonReason.CORRECTION, "6.2": AbandonReason.FEE}
 # Letters whose addressee's period runs from service (rulebook §11).
+# The decisions whose date is the day their letter counts as given (rulebook §11.1).
+GIVEN_KINDS = {EventKind.REPLIED.value, EventKind.ABANDONED.value}
 SERVED_KINDS = {
     EventKind.CORRECTION_REQUESTED.value,
     EventKind.CONSULTATION_SENT.value,
@@ -49,9 +51,14 @@ def rule_events(records: Sequence[EventRecord]) -> list[Event]:
     Logged records were checked when recorded (`trusted`: calendar-dependent checks are not
     repeated when a new calendar moves dates)."""
     recorded = served_dates(records)
+    given = given_dates(records)
     out = []
     for rec in records:
         ev = to_rule_event(rec, served=served_on(rec, recorded))
+        if ev is not None and rec.id in given and rec.kind in GIVEN_KINDS:
+            # A decision counts as given when its letter is (rulebook §11.1): posted, the day
+            # handed to the post; direct, the day signed for — never before the step's date.
+            ev = ev._replace(on=max(ev.on, given[rec.id]))
         if ev is not None:
             out.append(ev)
     return out

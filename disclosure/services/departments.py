@@ -45,7 +45,7 @@ def find_department(session: Session, ref: str, field: str = "--department") -> 
     row = session.exec(stmt).first()
     if row is None:
         known = "、".join(d.code for d in session.exec(select(Department)).all()) or "（未配置）"
-        raise InvalidInput(f"未知的部门 {ref!r}；已有：{known} / unknown department", field=field)
+        raise InvalidInput(f"未知的部门 {ref!r}；已有：{known}", field=field)
     return row
 
 
@@ -57,9 +57,9 @@ def add_department(
     session: Session, *, code: str, name: str, contact: str = "", email: str = "", phone: str = ""
 ) -> Department:
     if not code.strip() or not name.strip():
-        raise InvalidInput("部门代码和名称不能为空 / code and name required", field="code")
+        raise InvalidInput("部门代码和名称不能为空", field="code")
     if session.exec(select(Department).where(Department.code == code)).first():
-        raise InvalidInput(f"部门代码已存在：{code} / code exists", field="code")
+        raise InvalidInput(f"部门代码已存在：{code}", field="code")
     row = Department(
         code=code.strip(), name=name.strip(), contact=contact, email=email, phone=phone
     )

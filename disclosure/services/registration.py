@@ -22,6 +22,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from disclosure.errors import ConfigError, DisclosureError, InvalidInput
 from disclosure.models import Application, Department, EventRecord
+from disclosure.people import applicants
 from disclosure.schemas import ApplicationCreate, validation_error
 from disclosure.services.context import Context
 from disclosure.services.deadlines import columns, compute_events
@@ -106,6 +107,7 @@ class _Prepared:
     basis: date  # the legal receipt date, or the arrival while unconfirmed
     lead_id: int | None
     deadline_columns: dict[str, Any]
+    identity: applicants.Identity | None = None  # who applied (disclosure.people.applicants)
 
 
 def _prepare(
@@ -117,6 +119,12 @@ def _prepare(
 ) -> _Prepared:
     """Every check of one registration; raises before anything is written."""
     basis = check_dates(office, data, today)
+    id_number = applicants.check_id_number(data.id_number)
+    code = applicants.check_credit_code(data.credit_code)
+    data = data.model_copy(update={"id_number": id_number, "credit_code": code})
+    who = applicants.identity(
+        data.applicant_name, id_number=id_number, credit_code=code, phone=data.phone
+    )
     lead = None
     if data.department:
         lead = departments.get(data.department) or find_department(session, data.department)
@@ -132,7 +140,7 @@ def _prepare(
     except DisclosureError as exc:  # only the receipt is known: any error is about it
         exc.field = field
         raise
-    return _Prepared(data, basis, lead.id if lead else None, columns(deadlines))
+    return _Prepared(data, basis, lead.id if lead else None, columns(deadlines), who)
 
 
 def application_row(
@@ -215,9 +223,12 @@ def register_many(
         numbers = next_numbers(session, series=APPLICATION_SERIES, year=year, count=len(idxs))
         for i, n in zip(idxs, numbers, strict=True):
             seqs[i] = n
+    people = [(p.data.applicant_name, p.data.phone, p.identity) for p in prepared]
+    applicant_ids = applicants.link(session, people, now)
     rows = [
         _application_row(p, format_number(office, p.basis.year, seq), seq, actor, now)
-        for p, seq in zip(prepared, seqs, strict=True)
+        | {"applicant_id": who}
+        for p, seq, who in zip(prepared, seqs, applicant_ids, strict=True)
     ]
     # Core insert, one statement for all rows. RETURNING rows may come back in any order
     # (and sort_by_parameter_order=True makes SQLite insert row by row): match by number.

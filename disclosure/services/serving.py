@@ -118,6 +118,18 @@ def service_states(records: Iterable[Logged]) -> dict[int, ServiceState]:
     return {k: _state(r) for k, r in latest.items()}
 
 
+def given_dates(records: Iterable[Logged]) -> dict[int, date]:
+    """step event id → the day the letter announcing that step counts as given (the reply:
+    交邮 for post, 签收 for direct service, 国办公开办函〔2016〕235号; rulebook §11.1)."""
+    out: dict[int, date] = {}
+    for state in service_states(records).values():
+        given = state.given
+        if state.step_event_id is not None and given is not None:
+            prev = out.get(state.step_event_id)
+            out[state.step_event_id] = given if prev is None else min(prev, given)
+    return out
+
+
 def served_dates(records: Iterable[Logged]) -> dict[int, date]:
     """step event id → the day the letter announcing that step reached its addressee.
 

@@ -44,7 +44,7 @@ def check_database(engine: Engine, settings: Settings) -> None:
     if current != head:
         raise ConfigError(
             f"数据库结构版本为 {current}，本程序需要 {head}：请先运行 disclosure init 升级数据库"
-            "（升级前请停止正在运行的 disclosure office / serve / notify）。",
+            "（升级前请停止正在运行的 disclosure office、serve、notify）。",
             field="database",
         )
     if departments_differ(engine, settings):

@@ -51,26 +51,24 @@ def create_user(
     """Add an account; department handlers must name their department (code or name)."""
     username = username.strip()
     if not username or len(username) > 100 or any(c.isspace() for c in username):
-        raise InvalidInput("用户名不能为空且不能含空格 / invalid username", field="--username")
+        raise InvalidInput("用户名不能为空且不能含空格", field="--username")
     try:
         role_value = Role(role)
     except ValueError as exc:
         raise InvalidInput(
-            f"角色须为 admin、clerk 或 department，收到 {role!r} / unknown role", field="--role"
+            f"角色须为 admin、clerk 或 department，收到 {role!r}", field="--role"
         ) from exc
     check_password(password, username=username, context=[display_name])
     if session.exec(select(User).where(User.username == username)).first() is not None:
-        raise InvalidInput(f"用户名已存在：{username} / username taken", field="--username")
+        raise InvalidInput(f"用户名已存在：{username}", field="--username")
     department_id = None
     if role_value is Role.DEPARTMENT:
         if not department:
-            raise InvalidInput(
-                "部门经办人须指定所属部门 / department required", field="--department"
-            )
+            raise InvalidInput("部门经办人须指定所属部门", field="--department")
         department_id = find_department(session, department).id
     elif department:
         raise InvalidInput(
-            "只有部门经办人（department）才属于某个部门 / only department users have one",
+            "只有部门经办人（department）才属于某个部门",
             field="--department",
         )
     user = User(
@@ -106,7 +104,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
 def get_user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("没有该用户 / no such user", field="user")
+        raise NotFound("没有该用户", field="user")
     return user
 
 

@@ -81,6 +81,9 @@ def detail(
                     "outcome": r.outcome,
                     "amount_yuan": r.amount_yuan,
                     "note": r.note,
+                    "changes": (r.data or {}).get("changes")
+                    if r.kind == EventKind.AMENDED.value
+                    else None,
                     "actor": r.actor,
                     "recorded_at": r.recorded_at.isoformat(),
                 }

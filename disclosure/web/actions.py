@@ -7,7 +7,7 @@ of a step, which is the form field `date` (`web.fields`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +15,7 @@ from starlette.datastructures import FormData
 
 from disclosure.errors import InvalidInput, NotFound
 from disclosure.services import steps
+from disclosure.services.steps.office_steps import AMENDABLE
 from disclosure.vocabulary import PartyKind, Stage
 from disclosure.web.forms import optional_date, required_date, required_int, text
 
@@ -103,7 +104,9 @@ ACTIONS: dict[str, Action] = {
     ),
     "reply": Action(
         "答复",
-        lambda f, _t: steps.Reply(on=_on(f), code=text(f, "outcome"), note=text(f, "note")),
+        lambda f, _t: steps.Reply(
+            on=_on(f), code=text(f, "outcome"), repeats=text(f, "repeats"), note=text(f, "note")
+        ),
     ),
     "withdraw": Action("撤回", lambda f, _t: steps.Withdrawal(on=_on(f), note=text(f, "note"))),
     "abandon": Action(
@@ -114,7 +117,30 @@ ACTIONS: dict[str, Action] = {
     ),
     "stage": Action("转入阶段", _stage),
     "assign": Action("分办", _assign, office_only=True),
+    "amend": Action("更正登记信息", lambda f, t: _amend(f, t), office_only=True),
 }
+
+
+def _amend(f: FormData, today: date) -> steps.Step:
+    """The fields shown filled with the registered values; only what differs is changed."""
+    changes = tuple((k, text(f, k)) for k in AMENDABLE if text(f, k))
+    return steps.Amendment(on=today, changes=changes, note=text(f, "reason"))
+
+
+# Recorded by the office unless `[web] department_may_record` names them (the reply, an
+# extension, a withdrawal or an abandonment closes or lengthens the statutory clock).
+OFFICE_BY_DEFAULT = frozenset({"reply", "extend", "withdraw", "abandon"})
+
+
+def may_record(
+    name: str, action: Action, *, department_user: bool, allowed: Collection[str]
+) -> bool:
+    """May this user record the action? Office users may record every action."""
+    if not department_user:
+        return True
+    if action.office_only:
+        return False
+    return name not in OFFICE_BY_DEFAULT or name in allowed
 
 
 def lookup(name: str) -> Action:

@@ -15,6 +15,8 @@ from sqlalchemy import Engine
 from starlette.middleware.sessions import SessionMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from disclosure.api.app import PREFIX as API_PREFIX
+from disclosure.api.app import create_api
 from disclosure.clock import today_in
 from disclosure.services.office import OfficeCache
 from disclosure.services.throttle import ThrottlePolicy
@@ -26,9 +28,11 @@ from disclosure.web.headers import SecurityHeaders
 from disclosure.web.keepalive import KeepAliveLimit
 from disclosure.web.listing import ListedCache
 from disclosure.web.routes import (
+    account,
     admin,
     annual,
     applications,
+    approvals,
     audit,
     auth,
     calendar,
@@ -120,10 +124,12 @@ def create_app(
     app.add_middleware(KeepAliveLimit, limit=web.keepalive_requests)
     app.add_middleware(SecurityHeaders, https=web.https)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.mount(API_PREFIX, create_api(state))  # the JSON API: its own errors and token auth
     errors.install(app)
 
     for module in (
-        auth, dashboard, applications, documents, exports, admin, audit, tasks, annual, calendar
+        auth, dashboard, applications, documents, exports, admin, audit, tasks, annual, calendar,
+        approvals, account,
     ):  # fmt: skip
         app.include_router(module.router)
     return app

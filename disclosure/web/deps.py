@@ -53,7 +53,7 @@ async def csrf_guard(request: Request) -> AsyncIterator[None]:
     try:
         if not csrf_valid(request.session, form.get(CSRF_FIELD)):
             raise PermissionDenied(
-                "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试 / invalid CSRF token",
+                "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试",
                 field="csrf",
             )
         yield
@@ -113,7 +113,7 @@ def require(*roles: Role):  # type: ignore[no-untyped-def]
 
     async def check(user: CurrentUser) -> User:  # no I/O: no thread hop
         if user.role not in allowed:
-            raise PermissionDenied("您的账号无权进行此操作 / not allowed", field="role")
+            raise PermissionDenied("您的账号无权进行此操作", field="role")
         return user
 
     return check
@@ -141,7 +141,7 @@ def authorized_number(number: str, request: Request, user: CurrentUser) -> str:
         row = session.exec(stmt.where(Application.number == number)).first()
     scope = department_scope(user)
     if row is None or (scope is not None and row[1] != scope):
-        raise NotFound(f"没有编号为 {number} 的申请 / no such application", field="NUMBER")
+        raise NotFound(f"没有编号为 {number} 的申请", field="NUMBER")
     return number
 
 

@@ -31,6 +31,7 @@ from disclosure.services.sessions import find_user
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 PUBLIC_POSTS = frozenset({"/login"})
+API_PATHS = "/api/"  # the JSON API authenticates by token itself (disclosure.api.auth)
 LOGIN_BODY_LIMIT = 64 * 1024
 SESSION_TOKEN = "sid"  # the key of the session token in the (signed) session cookie
 
@@ -101,7 +102,7 @@ class RequestGate:
         if declared is not None and declared > limit:
             await _answer(send, 413, [], str(BodyTooLarge(limit).detail).encode())
             return
-        if not public:
+        if not public and not scope["path"].startswith(API_PATHS):
             user = signed_in_user(self.engine, scope.get("session") or {})
             if user is None:
                 await _answer(send, 303, [(b"location", b"/login")], "请先登录".encode())

@@ -10,8 +10,14 @@ from jinja2 import Environment, pass_environment
 from markupsafe import Markup
 
 from disclosure.outcomes import OUTCOMES
+from disclosure.services.steps.office_steps import AMENDABLE_LABELS
 from disclosure.timefmt import local_time
 from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, EventKind, Role, Stage
+from rules.clocks import Clock
+from rules.explain import CLOCK_LABELS
+
+# States whose clock is running: only these are "due today" or "N working days left".
+_RUNNING = ("running", "overdue")
 
 
 def row_class(row: Any) -> str:
@@ -34,6 +40,62 @@ def row_class(row: Any) -> str:
     if left is not None and left <= 5:
         return "st-due5"
     return "st-running"
+
+
+def _state_left(row: Any) -> tuple[Any, Any]:
+    if isinstance(row, Mapping):
+        return row.get("state"), row.get("working_days_left")
+    return row.state, row.working_days_left
+
+
+def days_left(row: Any, long: bool = False) -> str:
+    """The working days left as people say them: 已超期 N 个工作日 / 今日到期 / N, or with
+    `long` 还有 N 个工作日 (the list's column header already says 剩余工作日)."""
+    state, left = _state_left(row)
+    if left is None:
+        return "—"
+    if state == "overdue" or (state in _RUNNING and left < 0):
+        return f"已超期 {abs(left)} 个工作日" if left else "已超期"
+    if state in _RUNNING and left == 0:
+        return "今日到期"
+    return f"还有 {left} 个工作日" if long else str(left)
+
+
+def state_text(row: Any) -> str:
+    """The state's label; a running clock due today reads 今日到期 (not 计时中)."""
+    state, left = _state_left(row)
+    label = row.get("state_label") if isinstance(row, Mapping) else row.state_label
+    if state == "running" and left == 0:
+        return "今日到期"
+    return str(label)
+
+
+def next_due(app: Mapping[str, Any], today: Any) -> tuple[str, str] | None:
+    """The next deadline still ahead (date, label): a lapsed one (a 补正告知期限 that ran
+    out, an overdue reply) is not "next"; the overdue state says it instead."""
+    clocks: Mapping[str, str] = app.get("clocks") or {}
+    day = today.isoformat() if hasattr(today, "isoformat") else str(today)
+    ahead = sorted((due, key) for key, due in clocks.items() if due >= day)
+    if not ahead:
+        return None
+    due, key = ahead[0]
+    try:
+        label = CLOCK_LABELS[Clock(key)]
+    except ValueError:
+        label = key
+    return due, label
+
+
+def outcome_text(code: str | None) -> str:
+    """`1 （一）予以公开`, `3.1 （三）不予公开：属于国家秘密` (a label never twice)."""
+    if not code:
+        return ""
+    o = OUTCOMES.get(code)
+    if o is None:
+        return code
+    if o.group.endswith(o.label):
+        return f"{code} {o.group}"
+    return f"{code} {o.group}：{o.label}"
 
 
 ROW_TEMPLATE = "_app_row.html"
@@ -70,6 +132,10 @@ def install(env: Environment, *, timezone: str = "Asia/Shanghai") -> None:
     env.filters["row_class"] = row_class
     env.filters["local_time"] = partial(local_time, tz=timezone)  # stored UTC → office time
     env.filters["app_row"] = _app_row_filter()
+    env.filters["days_left"] = days_left
+    env.filters["state_text"] = state_text
+    env.filters["outcome_text"] = outcome_text
+    env.globals["next_due"] = next_due
     env.globals.update(
         CHANNEL_LABELS=Channel.labels(),
         APPLICANT_TYPE_LABELS=ApplicantType.labels(),
@@ -78,4 +144,5 @@ def install(env: Environment, *, timezone: str = "Asia/Shanghai") -> None:
         STATE_LABELS=DeadlineState.labels(),
         OUTCOMES=OUTCOMES,
         EVENT_KIND_LABELS=EventKind.labels(),
+        AMENDABLE_LABELS=AMENDABLE_LABELS,
     )

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData
 
 from disclosure.errors import InvalidInput
+from disclosure.textinput import iso_date
 
 
 async def _form(request: Request) -> FormData:
@@ -27,18 +28,13 @@ def optional_date(form: FormData, name: str) -> date | None:
     value = text(form, name)
     if not value:
         return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise InvalidInput(
-            f"日期格式应为 YYYY-MM-DD，收到 {value!r} / bad date", field=name
-        ) from exc
+    return iso_date(value, name)  # strictly YYYY-MM-DD (disclosure.textinput)
 
 
 def required_date(form: FormData, name: str) -> date:
     d = optional_date(form, name)
     if d is None:
-        raise InvalidInput("请填写日期 / date required", field=name)
+        raise InvalidInput("请填写日期", field=name)
     return d
 
 
@@ -49,16 +45,16 @@ def optional_int(value: str | None, name: str, *, minimum: int = 0) -> int | Non
     try:
         n = int(value)
     except ValueError as exc:
-        raise InvalidInput(f"须为整数，收到 {value!r} / not a number", field=name) from exc
+        raise InvalidInput(f"须为整数，收到 {value!r}", field=name) from exc
     if n < minimum:
-        raise InvalidInput(f"不能小于 {minimum} / must be >= {minimum}", field=name)
+        raise InvalidInput(f"不能小于 {minimum}", field=name)
     return n
 
 
 def required_int(form: FormData, name: str, *, minimum: int = 0) -> int:
     n = optional_int(text(form, name), name, minimum=minimum)
     if n is None:
-        raise InvalidInput("请填写数字 / number required", field=name)
+        raise InvalidInput("请填写数字", field=name)
     return n
 
 

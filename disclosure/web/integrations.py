@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import Session
 
 from disclosure.errors import NotFound
+from disclosure.letters.correct import correct_letter
 from disclosure.letters.kinds import KINDS
 from disclosure.letters.models import Letter
 from disclosure.letters.records import listing, stored_docx
@@ -70,6 +71,32 @@ def issue_letter_docx(
     issued = issue_letter(session, ctx=ctx, number=number, kind=kind, options=options)
     content = issued.render()  # inside the transaction: a template error writes nothing
     return f"{number}-{issued.info.name}.docx", content
+
+
+def correct_letter_docx(
+    session: Session,
+    *,
+    ctx: Context,
+    number: str,
+    letter_id: int,
+    fields: dict[str, str],
+) -> tuple[str, bytes]:
+    """Issue the correction of letter `letter_id`; returns (file name, the new .docx)."""
+    app = get_application(session, number)
+    old = session.get(Letter, letter_id)
+    if old is None or old.application_id != app.id:
+        raise NotFound("没有该文书", field="letter")
+    items = tuple(line.strip() for line in fields.get("items", "").splitlines() if line.strip())
+    options = LetterOptions(items=items, note=fields.get("note", ""))
+    issued = correct_letter(
+        session,
+        ctx=ctx,
+        number=number,
+        reference=old.reference,
+        reason=fields.get("reason", ""),
+        options=options,
+    )
+    return f"{number}-{issued.letter.reference}.docx", issued.render()
 
 
 def ledger_xlsx(session: Session, *, today: date, admin: bool) -> bytes:

@@ -16,6 +16,8 @@ from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput, NotFound
 from disclosure.models import EventRecord
+from disclosure.services.context import Context
+from disclosure.services.office import load_office
 from tests.casefile.conftest import counts, image_bytes, ofd_bytes, pdf_bytes, register
 
 TODAY = date(2026, 3, 5)
@@ -23,15 +25,8 @@ TODAY = date(2026, 3, 5)
 
 def _attach(engine, settings, number, data, name="申请表.pdf", kind="application_form", **kw):  # type: ignore[no-untyped-def]
     with transaction(engine) as s:
-        return attach(
-            s,
-            settings=settings,
-            number=number,
-            today=TODAY,
-            actor="clerk",
-            now=now_utc(),
-            upload=Upload(io.BytesIO(data), name, kind, **kw),
-        )
+        ctx = Context(load_office(s, settings), TODAY, "clerk", now_utc())
+        return attach(s, ctx=ctx, number=number, upload=Upload(io.BytesIO(data), name, kind, **kw))
 
 
 def test_attach_lists_and_gets_back_the_same_bytes(desk, tmp_path, engine, store) -> None:  # type: ignore[no-untyped-def]

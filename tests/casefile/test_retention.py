@@ -9,7 +9,7 @@ from tests.casefile.conftest import register
 PERSONAL = {
     "phone": "13800138000",
     "email": "zhang@example.cn",
-    "id_number": "110101199001011234",
+    "id_number": "110101199001011237",
     "address": "某市某区某路2号",
 }
 
@@ -77,3 +77,21 @@ def test_retention_years_come_from_the_config(desk, monkeypatch) -> None:  # typ
         desk.ok("retention", "run", "--dry-run", "--today", "2029-03-13", "--json").stdout
     )
     assert [c["number"] for c in out["cases"]] == [number]
+
+
+def test_retention_also_forgets_the_person_in_the_applicant_register(desk, engine) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session, select
+
+    from disclosure.models import Applicant
+
+    old = _archived_case(desk)
+
+    def people() -> list[tuple[str, str, str]]:
+        with Session(engine) as s:
+            return [(a.key, a.id_number, a.phone) for a in s.exec(select(Applicant))]
+
+    assert any(PERSONAL["id_number"] in key for key, _i, _p in people())
+    desk.ok("retention", "run", "--today", "2036-03-13", "--json")
+    assert old and all(
+        PERSONAL["id_number"] not in key and not idn and not phone for key, idn, phone in people()
+    )

@@ -84,6 +84,27 @@ def test_posted_letter_counts_as_given_when_posted_and_received_when_signed(desk
     assert served[1].data["reason"] == "signed" and served[1].on == date(2026, 3, 9)
 
 
+def test_signing_recorded_later_starts_the_stored_correction_period(desk, engine) -> None:  # type: ignore[no-untyped-def]
+    """Rulebook §5.2, §11.1: the applicant's 15 working days run from the day signed for."""
+    from disclosure.services.lookup import get_application
+
+    number = register(desk)
+    _letters(desk, number)
+    ref = "某环依申告〔2026〕2号"
+    _serve(desk, number, "--letter", ref, "--method", "post_ems", "--date", "2026-03-05")
+
+    def stored_due() -> date | None:
+        with transaction(engine, write=False) as s:
+            return get_application(s, number).next_action_due
+
+    posted = stored_due()
+    _serve(desk, number, "--letter", ref, "--signed", "2026-03-09")
+    # Signed Mon 3/9: day 1 is Tue 3/10, day 15 is Mon 3/30 (no holiday in between).
+    assert stored_due() == date(2026, 3, 30) and posted != date(2026, 3, 30)
+    listed = json.loads(desk("list", "--today", "2026-03-20", "--json").stdout)
+    assert [x["next_action_due"] for x in listed if x["number"] == number] == ["2026-03-30"]
+
+
 @pytest.mark.parametrize(
     ("method", "signed", "received"),
     [
@@ -268,3 +289,23 @@ def test_unserved_letters_after_the_configured_working_days(desk, engine, settin
         ids = {lt.id for lt in s.exec(select(Letter)).all()}
     assert [u.reference for u in late] == ["某环依申告〔2026〕2号"]  # 6 days, the receipt served
     assert {u.letter_id for u in late} <= ids
+
+
+def test_a_posted_reply_is_given_the_day_it_is_posted(desk, engine) -> None:  # type: ignore[no-untyped-def]
+    """235号 / rulebook §11.1: the reply letter of Fri 3/27, posted Tue 3/31, counts as given
+    on 3/31 — after the due date Mon 3/30 (received Mon 3/2, 20 working days) — so the case
+    closes late, in `show` as on the archive cover."""
+    number = register(desk)
+    desk.ok("letter", number, "--kind", "reply", "--outcome", "1", "--date", "2026-03-27",
+            "--today", "2026-03-27", "--out", "reply.docx")  # fmt: skip
+    shown = json.loads(desk("show", number, "--today", "2026-03-27", "--json").stdout)
+    assert shown["closed_on"] == "2026-03-27" and shown["state"] == "closed_on_time"
+    ref = "某环依申复〔2026〕1号"
+    out = desk("serve-letter", number, "--letter", ref, "--method", "post_ems",
+               "--date", "2026-03-31", "--today", "2026-03-31", "--json")  # fmt: skip
+    assert out.exit_code == 0, out.stderr
+    shown = json.loads(desk("show", number, "--today", "2026-03-31", "--json").stdout)
+    assert shown["reply_due"] == "2026-03-30"
+    assert shown["closed_on"] == "2026-03-31" and shown["state"] == "closed_late"
+    listed = json.loads(desk("list", "--today", "2026-03-31", "--json").stdout)
+    assert [x["state"] for x in listed if x["number"] == number] == ["closed_late"]

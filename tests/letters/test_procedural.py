@@ -26,7 +26,12 @@ def test_receipt_has_every_element(desk: Desk) -> None:
     assert "“2025年度检查记录”" in text
     # Received Mon 2026-03-02 → 20 working days end Mon 2026-03-30 (rulebook §2).
     assert "即2026年3月30日前作出答复" in text
-    assert "（印章）" in text and "2026年3月5日" in text
+    # no literal seal mark (the seal is pressed over the signature); contact lines as 附注
+    assert "（印章）" not in text and text.splitlines()[-2] == "2026年3月5日"
+    assert (
+        text.splitlines()[-1]
+        == "（联系人：政府信息公开工作机构；电话：020-12345678；送达方式：邮寄）"
+    )
     assert "送达方式：邮寄" in text
     assert "020-12345678" in text
 
@@ -132,7 +137,7 @@ def test_fee_notice_by_item(desk: Desk) -> None:
     [
         ({"pages": 250, "amount": 100}, "--amount"),
         ({"pages": 20}, "--pages"),  # free: no fee notice
-        ({}, "--amount"),
+        ({}, "amount"),  # no amount, and no known applicant to count the month's items
         ({"pages": 40, "nth": 12}, "--pages"),  # one scale only (Fees art. 4)
     ],
     ids=["amount-mismatch", "nothing-to-pay", "no-amount", "both-scales"],

@@ -18,7 +18,7 @@ from tests.notifier.conftest import NOW, digest_lines, free_port, html_of, regis
 
 MON_0302 = date(2026, 3, 2)  # received: reply due Mon 03-30, internal target Mon 03-23
 MON_0323 = date(2026, 3, 23)  # 5 working days before 03-30; the internal target's due day
-PRIVATE = {"phone": "13800138000", "address": "某市某区某路88号", "id_number": "110101199001011234"}
+PRIVATE = {"phone": "13800138000", "address": "某市某区某路88号", "id_number": "110101199001011237"}
 
 
 def scan(engine, settings, today=MON_0323, minutes=0):  # type: ignore[no-untyped-def]
@@ -187,8 +187,11 @@ def test_unconfirmed_arrival_and_calendar_warning(tmp_path: Path, db_url, smtp_s
     assert number not in office[0]
     assert "节假日安排" not in office[1] + office[2]
     unconfirmed = f"{number}　送达后尚未确认收到：2026-11-05"
-    assert f"{unconfirmed}（已超期 1 个工作日）" in digest_lines(office[1])
-    assert f"{unconfirmed}（已超期 2 个工作日）" in digest_lines(office[2])
+    # No statutory clock runs before receipt is confirmed: not "overdue" (issue 18).
+    assert f"{unconfirmed}（送达已 1 个工作日，待确认收到）" in digest_lines(office[1])
+    assert f"{unconfirmed}（送达已 2 个工作日，待确认收到）" in digest_lines(office[2])
+    assert "已超期" not in office[1] + office[2]
+    assert "“节假日”页面" in office[0] and "disclosure calendar load" not in office[0]
 
 
 def test_eml_outbox_without_smtp_host(cli, tmp_path: Path):

@@ -33,7 +33,7 @@ def register(engine: Engine, office: Office, name: str = "张三") -> str:
                 applicant_name=name,
                 applicant_type="natural",
                 content="某项目环境影响评价文件",
-                id_number="110101199003077777",
+                id_number="110101199003077774",
             ),
             ctx=Context(office, TODAY, "tester", NOW),
         )

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from disclosure.db import transaction
 from disclosure.errors import Conflict, InvalidInput
+from disclosure.letters.service import LetterOptions, issue_letter
 from disclosure.outcomes import OUTCOMES
 from disclosure.schemas import ApplicationCreate
 from disclosure.services import registration as svc
@@ -140,10 +141,26 @@ def test_every_outcome_code_closes_the_application(engine: Engine, office: Offic
             for code in OUTCOMES
         }
     late = date(2026, 12, 1)
+    served = date(2026, 11, 3)  # every notice below handed over the day it is sent
     for code, number in numbers.items():
-        on = late if code == "2" else day
+        on = late if code in ("2", "6.2") else day
+        ctx = Context(office, late, "t", NOW)
+        with transaction(engine) as s:  # what the outcome presupposes (rulebook §11.8)
+            if code in ("4.3", "6.1"):
+                steps.CorrectionRequested(on=served, served=served).record(s, ctx, number)
+            if code == "4.3":
+                steps.CorrectionReceived(on=date(2026, 11, 5)).record(s, ctx, number)
+            if code == "6.2":  # served Mon 11-02: day 1 Tue 11-03, day 20 Mon 11-30; unpaid
+                received = date(2026, 11, 2)
+                fee = steps.FeeNotice(on=received, served=received, amount=100)
+                fee.record(s, ctx, number)
+            if code == "5.4":
+                issue_letter(s, ctx=ctx, number=number, kind="art35",
+                             options=LetterOptions(on=served, due=date(2026, 11, 10)))  # fmt: skip
+        repeats = numbers["1"] if code == "5.2" else ""  # "1" is replied first
         with transaction(engine) as s:
-            app = steps.Reply(on=on, code=code).record(s, Context(office, late, "t", NOW), number)
+            reply = steps.Reply(on=on, code=code, repeats=repeats)
+            app = reply.record(s, Context(office, late, "t", NOW), number)
             app = app.application
             assert (app.outcome, app.stage, app.is_open) == (code, "replied", False)
             assert app.closed_on_time is (code != "2")  # 12-01 is after the 11-30 due date
@@ -269,8 +286,8 @@ def test_bad_event_writes_nothing(
         args += ["--today", TODAY]
     with unchanged():
         line = c.fails(*args, code=code)
-    assert line.startswith("错误 / error: ")
-    assert f" {field}:" in line, line
+    assert line.startswith("错误：")
+    assert line.startswith(f"错误：{field}:"), line
 
 
 def test_missing_approver_is_a_usage_error(cli, n: str, unchanged) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ from tests.register.conftest import Cli
 
 pytestmark = pytest.mark.usefixtures("engine")
 
-ID_NUMBER = "110101199001011234"
+ID_NUMBER = "110101199001011237"
 
 
 @pytest.fixture
@@ -99,7 +99,7 @@ def test_id_number_never_listed(cli, three: dict[str, str]) -> None:  # type: ig
         assert ID_NUMBER[-4:] + '"' not in r.stdout
     shown = cli("show", three["soon"], "--json", "--today", "2026-11-27")
     assert ID_NUMBER not in shown.stdout
-    assert "1101**********1234" in shown.stdout  # masked in the detail view only
+    assert "1101**********1237" in shown.stdout  # masked in the detail view only
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,7 @@ BAD = [
 def test_bad_registration_writes_nothing(c: Cli, unchanged, extra: list[str], field: str) -> None:  # type: ignore[no-untyped-def]
     with unchanged():
         line = c.fails(*REGISTER, *extra, "--today", TODAY, code=2)
-    assert f" {field}:" in line
+    assert line.startswith(f"错误：{field}:"), line
     assert c.register("2026-11-02")["number"] == "2026-00001"  # the counter did not advance
 
 

@@ -98,6 +98,7 @@ def test_a_late_correction_notice_is_flagged_and_counted(c: Cli, engine, office)
     assert c.show(on_time)["facts"]["flags"] == []
     r = c.run("show", late)
     assert "提示" in r.stdout and flag["text"] in r.stdout
+    assert f"⚠ {flag['label']}" in r.stdout  # on the timeline, at the late step
     with Session(engine) as s:
         got = counts(s, office=office, today=date(2026, 11, 27))
     assert got.flagged == 1 and got.open == 2

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.usefixtures("engine")
 @pytest.fixture
 def story(c: Cli) -> str:
     """Received Mon 11-02; correction asked 11-04 and received 11-06; extended; consulted."""
-    n = c.register("2026-11-02", "--department", "hbc", "--id-number", "110101199001011234")[
+    n = c.register("2026-11-02", "--department", "hbc", "--id-number", "110101199001011237")[
         "number"
     ]
     c.ok("correction", "request", n, "--date", "2026-11-04", "--note", "请明确文件名称")
@@ -67,7 +67,7 @@ def test_human_show_prints_timeline_and_explanation(cli, story: str) -> None:  #
     assert r.exit_code == 0, r.stderr
     for expected in ("办理经过", "期限计算说明", "批准人：陈主任", "2026-12-15", "延期答复"):
         assert expected in r.stdout, expected
-    assert "110101199001011234" not in r.stdout
+    assert "110101199001011237" not in r.stdout
 
 
 def test_show_of_a_closed_application(c: Cli, story: str) -> None:

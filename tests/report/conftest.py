@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, make_url
+from sqlmodel import col, select
 
 from disclosure.db import transaction
+from disclosure.letters.service import LetterOptions, issue_letter
+from disclosure.models import Application
 from disclosure.services import steps
 from disclosure.services.context import Context
 from disclosure.services.office import load_office
@@ -98,9 +101,33 @@ class Register:
         elif outcome == "6.3":
             step = steps.Withdrawal(on=d)
         else:
-            step = steps.Reply(on=d, code=outcome)
+            step = steps.Reply(on=d, code=outcome, repeats=self._facts_for(number, outcome, d))
         with transaction(self.engine) as session:
             step.record(session, self._ctx(session), number)
+
+    def _facts_for(self, number: str, outcome: str, on: date) -> str:
+        """Record what outcomes 4.3, 5.2 and 5.4 presuppose (rulebook §11.8) on the reply's
+        day; returns the earlier application a 5.2 reply repeats ("" otherwise)."""
+        with transaction(self.engine) as session:
+            ctx = self._ctx(session)
+            if outcome == "4.3":
+                asked = steps.CorrectionRequested(on=on, served=on)
+                asked.record(session, ctx, number)
+                steps.CorrectionReceived(on=on).record(session, ctx, number)
+            elif outcome == "5.4":
+                issue_letter(
+                    session, ctx=ctx, number=number, kind="art35",
+                    options=LetterOptions(on=on, due=on),
+                )  # fmt: skip
+            elif outcome == "5.2":
+                earlier = session.exec(
+                    select(Application)
+                    .where(col(Application.closed_on).is_not(None), Application.number != number)
+                    .order_by(col(Application.id))
+                ).first()
+                assert earlier is not None, "a 5.2 reply repeats an application replied before"
+                return earlier.number
+        return ""
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ HEADERS = [c.header for c in COLUMNS]
 @pytest.fixture
 def varied_register(reg):  # type: ignore[no-untyped-def]
     """Applications exercising every ledger column that carries history."""
-    a = reg.app("natural", "2025-03-03", id_number="110101199001011234", department="zcfg",
+    a = reg.app("natural", "2025-03-03", id_number="110101199001011237", department="zcfg",
                 cooperating=["hbc"], phone="13800000000", email="a@example.com")  # fmt: skip
     reg.event(a, "extension_granted", "2025-03-20", days=10, approver="李四")
     reg.reply(a, "3.1", "2025-04-10")
@@ -108,12 +108,12 @@ def test_xlsx_is_ready_to_print(cli, varied_register, tmp_path):  # type: ignore
         row = {h: ws.cell(2, i + 1).value for i, h in enumerate(header)}
         assert (row["主办部门"], row["协办部门"]) == ("政策法规处", "环境保护处")
         assert (row["结果代码"], row["是否按期"], row["延期工作日数"]) == ("3.1", "是", 10)
-        assert not any("110101199001011234" in str(c.value) for r in ws.iter_rows() for c in r)
+        assert not any("110101199001011237" in str(c.value) for r in ws.iter_rows() for c in r)
     finally:
         wb.close()
     admin = tmp_path / "admin.csv"
     assert cli("export", "--out", str(admin), "--admin", "--today", LIST_TODAY).exit_code == 0
-    assert "110101199001011234" in admin.read_text(encoding="utf-8-sig")
+    assert "110101199001011237" in admin.read_text(encoding="utf-8-sig")
 
 
 def _row(**values: str) -> list[str]:
@@ -208,3 +208,9 @@ def test_imported_numbers_advance_counter(cli, tmp_path):  # type: ignore[no-unt
             "李", "--applicant-type", "natural", "--content", "x", "--today", LIST_TODAY,
             "--json")  # fmt: skip
     assert json.loads(r.stdout)["number"] == "2025-00042"
+
+
+def test_export_into_a_missing_folder_names_the_option(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    r = cli("export", "--out", str(tmp_path / "nodir" / "led.xlsx"))
+    assert r.exit_code == 2 and "--out" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "nodir").exists()

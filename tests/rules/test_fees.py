@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rules import fees
 from rules.errors import FeeInputError
 from rules.fees import fee_items_total, fee_per_item, fee_per_volume
 
@@ -64,3 +65,11 @@ def test_nonsense_input_is_refused(func, value: int, field: str) -> None:  # typ
     with pytest.raises(FeeInputError) as info:
         func(value)
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("pages", [fees.MAX_PAGES + 1, 10**20])
+def test_an_absurd_page_count_is_refused(pages: int) -> None:
+    with pytest.raises(FeeInputError) as err:
+        fees.fee_per_volume(pages)
+    assert err.value.field == "pages"
+    assert fees.fee_per_volume(fees.MAX_PAGES) > 0  # the bound itself is still counted

@@ -40,7 +40,7 @@ def test_guessing_another_departments_url_gives_404(client_for):
     assert handler.get("/applications/2026-09999").status_code == 404
 
 
-def test_handler_cannot_change_another_departments_application(client_for, engine):
+def test_handler_cannot_change_another_departments_application(client_for, engine, settings):
     ours, theirs = _two_applications(client_for)
     handler = client_for("zcfg_user")
     token = csrf_of(handler.get(f"/applications/{ours}").text)
@@ -52,9 +52,27 @@ def test_handler_cannot_change_another_departments_application(client_for, engin
     with transaction(engine, write=False) as session:
         kinds = [e.kind for e in session.exec(select(EventRecord)).all()]
     assert "extension_granted" not in kinds and "replied" not in kinds
-    # Its own application it may change.
+    # Its own application: an extension only where the office allows it (issue 18).
+    r = handler.post(f"/applications/{ours}/actions/extend", data=data)
+    assert r.status_code == 403
+    settings.web.department_may_record = ["extend"]
     r = handler.post(f"/applications/{ours}/actions/extend", data=data)
     assert r.status_code == 303
+
+
+def test_the_office_records_replies_unless_departments_are_allowed(client_for, settings):
+    ours, _ = _two_applications(client_for)
+    handler = client_for("zcfg_user")
+    page = handler.get(f"/applications/{ours}").text
+    assert 'id="action-reply"' not in page and 'id="action-extend"' not in page
+    assert 'id="action-consult_send"' in page  # the department's own work stays open to it
+    token = csrf_of(page)
+    data = {"csrf_token": token, "date": "2026-03-05", "outcome": "1"}
+    r = handler.post(f"/applications/{ours}/actions/reply", data=data)
+    assert r.status_code == 403 and "政府信息公开工作机构" in r.text
+    settings.web.department_may_record = ["reply"]
+    assert 'id="action-reply"' in handler.get(f"/applications/{ours}").text
+    assert handler.post(f"/applications/{ours}/actions/reply", data=data).status_code == 303
 
 
 def test_handler_cannot_reassign(client_for):

@@ -56,6 +56,11 @@ def test_upload_preview_download(client_for) -> None:  # type: ignore[no-untyped
     assert inline.headers["content-type"] == "image/png"
     assert inline.headers["x-content-type-options"] == "nosniff"
     assert inline.headers["content-disposition"].startswith("inline; filename*=UTF-8''")
+    # the page frames the preview: this site may frame it, no other site may
+    assert "frame-ancestors 'self'" in inline.headers["content-security-policy"]
+    assert inline.headers["x-frame-options"] == "SAMEORIGIN"
+    page_csp = clerk.get(f"/applications/{number}").headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in page_csp
     down = clerk.get(f"/applications/{number}/documents/{doc}?download=1")
     assert down.headers["content-disposition"].startswith("attachment;")
     assert hashlib.sha256(down.content).hexdigest() == hashlib.sha256(scan).hexdigest()

@@ -94,3 +94,25 @@ def test_issued_letters_download_as_stored(client_for):
     assert clerk.get(f"{url}/letters/999999").status_code == 404
     other = client_for("zcfg_user")  # a department outside the case sees nothing of it
     assert other.get(link[0]).status_code == 404
+
+
+def test_a_letter_is_corrected_from_the_page(client_for):
+    import re
+
+    clerk = client_for("clerk")
+    number = register(clerk, applicant="张三")
+    url = f"/applications/{number}"
+    first = post_form(clerk, url, f"{url}/letters", {"kind": "receipt"})
+    assert first.status_code == 200
+    [letter_id] = re.findall(rf'action="{url}/letters/(\d+)/correct"', clerk.get(url).text)
+    bad = post_form(clerk, url, f"{url}/letters/{letter_id}/correct", {"reason": " "})
+    assert bad.status_code == 400  # a correction says why; nothing issued
+    fixed = post_form(clerk, url, f"{url}/letters/{letter_id}/correct", {"reason": "联系电话有误"})
+    assert fixed.status_code == 200, fixed.text
+    text = _docx_text(fixed.content)
+    assert "原文书同时作废" in text and "依申告〔2026〕2号" in text
+    page = clerk.get(url).text
+    assert "已由" in page and "联系电话有误" in page
+    # the corrected letter is still downloadable as it was; it has no correct button any more
+    assert re.findall(rf'action="{url}/letters/(\d+)/correct"', page) != [letter_id]
+    assert clerk.get(f"{url}/letters/{letter_id}").content == first.content

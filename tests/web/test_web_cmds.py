@@ -27,6 +27,7 @@ def test_user_add_with_password_and_list(cli, engine):
     assert r.exit_code == 0, r.stderr
     r = cli("user", "list")
     assert "li" in r.stdout and "环境保护处" in r.stdout
+    assert "部门经办人" in r.stdout and "department" not in r.stdout  # the role's name
     with transaction(engine) as session:
         assert authenticate(session, username="li", password="a-long-password") is not None
         assert authenticate(session, username="li", password="wrong-password") is None
@@ -111,3 +112,34 @@ def test_serve_refuses_a_negative_keepalive_limit_before_starting(cli, monkeypat
     assert r.exit_code != 0
     assert "web.keepalive_requests" in r.stderr
     assert runs == []  # nothing served
+
+
+def test_office_listens_where_it_is_told(cli, monkeypatch):
+    from disclosure.cli import web_cmds
+
+    runs: list[tuple[str, int]] = []
+    monkeypatch.setattr(web_cmds, "_run", lambda st, host, port: runs.append((host, port)))
+    monkeypatch.setattr(web_cmds, "_start_scheduler", lambda st: None)
+    r = cli("office", "--host", "0.0.0.0", "--port", "8123")
+    assert r.exit_code == 0, r.stderr
+    assert runs == [("0.0.0.0", 8123)]
+    assert "http://0.0.0.0:8123/" in r.stdout
+    assert "反向代理" in r.stdout  # listening beyond this machine: said, with what to do
+    r = cli("office", "--port", "0")
+    assert r.exit_code == 2 and runs == [("0.0.0.0", 8123)]
+
+
+def test_serve_on_a_fresh_database_says_how_to_create_the_first_admin(cli, monkeypatch):
+    from disclosure.cli import web_cmds
+
+    runs: list[tuple[str, int]] = []
+    monkeypatch.setattr(
+        web_cmds, "_run", lambda st, host, port, workers=1: runs.append((host, port))
+    )
+    r = cli("serve")
+    assert r.exit_code == 0, r.stderr
+    assert "disclosure user add --username admin --role admin" in r.stdout
+    assert "反向代理" not in r.stdout  # 127.0.0.1: nothing to warn about
+    assert cli("user", "add", "--username", "boss", "--role", "admin").exit_code == 0
+    r = cli("serve")
+    assert "user add" not in r.stdout and len(runs) == 2

@@ -11,6 +11,8 @@ Adding a step: a `Step` subclass here, its `EventKind` with its label in
 
 from __future__ import annotations
 
+from disclosure.services.steps.applicant_steps import DuplicateDecision
+from disclosure.services.steps.approval_steps import Approval, Draft, SendBack
 from disclosure.services.steps.base import CaseState, Planned, Recorded, Step, plan, record
 from disclosure.services.steps.clock_steps import (
     ConsultationAnswered,
@@ -30,7 +32,13 @@ from disclosure.services.steps.closing_steps import (
     check_abandon,
     parse_reason,
 )
-from disclosure.services.steps.office_steps import Assignment, Confirmation, Note, StageMove
+from disclosure.services.steps.office_steps import (
+    Amendment,
+    Assignment,
+    Confirmation,
+    Note,
+    StageMove,
+)
 from disclosure.vocabulary import EventKind
 
 # Every step, by the kind of event it appends.
@@ -52,6 +60,11 @@ CATALOGUE: dict[EventKind, type[Step]] = {
         Assignment,
         StageMove,
         Note,
+        Amendment,
+        Draft,
+        Approval,
+        SendBack,
+        DuplicateDecision,
     )
 }
 
@@ -59,6 +72,8 @@ __all__ = [
     "ABANDON_OUTCOMES",
     "CATALOGUE",
     "Abandonment",
+    "Amendment",
+    "Approval",
     "Assignment",
     "CaseState",
     "Confirmation",
@@ -67,6 +82,8 @@ __all__ = [
     "CorrectionReceived",
     "CorrectionRequested",
     "Deferral",
+    "Draft",
+    "DuplicateDecision",
     "Extension",
     "FeeNotice",
     "FeePaid",
@@ -74,6 +91,7 @@ __all__ = [
     "Planned",
     "Recorded",
     "Reply",
+    "SendBack",
     "StageMove",
     "Step",
     "Withdrawal",

@@ -14,7 +14,7 @@ back everything else.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any, ClassVar
 
@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from disclosure.errors import Conflict, DisclosureError, InvalidInput
 from disclosure.models import Application, EventRecord
+from disclosure.people.approval_chain import ChainState, chains
 from disclosure.services.context import Context
 from disclosure.services.deadlines import (
     compute_events,
@@ -31,6 +32,7 @@ from disclosure.services.deadlines import (
 )
 from disclosure.services.lookup import get_application
 from disclosure.services.workflow import advanced
+from disclosure.textinput import LINE_MAX, NOTE_MAX, clean_text
 from disclosure.vocabulary import EventKind, Stage
 from rules.engine import Deadlines
 from rules.events import Event
@@ -65,6 +67,9 @@ class CaseState:
     outcome: str | None
     closed_on: date | None
     events: tuple[Event, ...]  # the engine's events of the log, in log order
+    letters: frozenset[str] = frozenset()  # the kinds of letter issued (disclosure.letters)
+    # Sign-off chains in force (disclosure.people.approval_chain); None: not read (an import).
+    approvals: tuple[ChainState, ...] | None = None
 
     @classmethod
     def of(cls, app: Application, records: Sequence[EventRecord]) -> CaseState:
@@ -79,6 +84,12 @@ class CaseState:
             outcome=app.outcome,
             closed_on=app.closed_on,
             events=events,
+            letters=frozenset(
+                str((r.data or {}).get("letter_kind"))
+                for r in records
+                if r.kind == EventKind.LETTER_ISSUED.value
+            ),
+            approvals=tuple(chains(records).values()),
         )
 
     @property
@@ -186,6 +197,10 @@ class Step:
         """Resolve what needs the database (e.g. a department code); returns the step."""
         return self
 
+    def for_application(self, app: Application) -> Step:
+        """Resolve what needs the application's row (called first, on the locked row)."""
+        return self
+
     def record(self, session: Session, ctx: Context, number: str) -> Recorded:
         """Check and record this step on application `number` (the module docstring)."""
         return record(session, ctx, number, self)
@@ -196,8 +211,22 @@ def not_future(d: date | None, today: date, field: str) -> None:
         raise InvalidInput(f"日期 {d.isoformat()} 晚于今天 {today.isoformat()}", field=field)
 
 
+# A step's text values that are one line (a name, a code); every other text may hold lines.
+SINGLE_LINE = frozenset({"party", "approver", "department", "repeats", "code", "reference"})
+
+
+def check_texts(step: Step) -> None:
+    """Every text value of `step` by the one input rule (disclosure.textinput)."""
+    for f in fields(step):
+        value = getattr(step, f.name)
+        if type(value) is str and value:
+            one = f.name in SINGLE_LINE
+            clean_text(value, f.name, max_len=LINE_MAX if one else NOTE_MAX, multiline=not one)
+
+
 def plan(case: CaseState, step: Step, ctx: Context) -> Planned:
     """Every check of `step` on `case`, and what recording it changes (see module doc)."""
+    check_texts(step)
     not_future(step.on, ctx.today, "on")
     if step.needs_receipt and case.received_on is None:
         raise Conflict("尚未确认收到申请，请先确认收到", field="number")
@@ -233,7 +262,7 @@ def plan(case: CaseState, step: Step, ctx: Context) -> Planned:
 def record(session: Session, ctx: Context, number: str, step: Step) -> Recorded:
     """Lock the application, plan the step against its log, and write what it changes."""
     app = get_application(session, number, lock=True)
-    step = step.prepare(session, ctx)
+    step = step.for_application(app).prepare(session, ctx)
     assert app.id is not None
     case = CaseState.of(app, events_of(session, app))
     planned = plan(case, step, ctx)

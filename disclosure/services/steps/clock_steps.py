@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from sqlmodel import Session
+
 from disclosure.errors import InvalidInput
+from disclosure.people.applicants import ITEM_FEE_COUNTED, item_fee
+from disclosure.people.approval_chain import require_approved, step_gate
 from disclosure.services.context import Context
-from disclosure.services.steps.base import CaseState, Line, Step
-from disclosure.vocabulary import EventKind, PartyKind
+from disclosure.services.lookup import get_application
+from disclosure.services.steps.base import CaseState, Line, Recorded, Step, record
+from disclosure.vocabulary import ApprovalPurpose, EventKind, PartyKind
 from rules import periods
 from rules.events import Event
 from rules.events import EventKind as RuleKind
@@ -89,6 +94,12 @@ class Extension(Step):
                 field="days",
             )
         _text(self.approver, "approver", "延期批准人（条例第三十三条）")
+        if ctx.settings.approval.required and case.approvals is not None:  # sign-off first
+            require_approved(case.approvals, ApprovalPurpose.EXTENSION, days=self.days)
+
+    def record(self, session: Session, ctx: Context, number: str) -> Recorded:
+        step_gate(session, ctx, number, ApprovalPurpose.EXTENSION, days=self.days)
+        return record(session, ctx, number, self)
 
     def columns(self) -> dict[str, Any]:
         return {"days": self.days, "approver": self.approver.strip()}
@@ -157,6 +168,13 @@ class FeeNotice(LetterStep):
     kind = EventKind.FEE_NOTICE_SENT
     amount: int | None  # None only for a ledger imported without the amount
     basis: dict[str, Any] | None = None  # e.g. {"fee_basis": "volume", "pages": 250}
+
+    def record(self, session: Session, ctx: Context, number: str) -> Recorded:
+        if self.amount is None and self.basis == ITEM_FEE_COUNTED:  # 按件, n from the register
+            app = get_application(session, number, lock=True)
+            amount, basis = item_fee(session, app)
+            return record(session, ctx, number, replace(self, amount=amount, basis=basis))
+        return record(session, ctx, number, self)
 
     def check(self, case: CaseState, ctx: Context) -> None:
         super().check(case, ctx)

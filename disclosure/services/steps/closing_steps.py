@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
-from disclosure.errors import Conflict, InvalidInput
+from sqlmodel import Session, select
+
+from disclosure.errors import Conflict, InvalidInput, NotFound
+from disclosure.models import Application
 from disclosure.outcomes import ABANDONED_CORRECTION, ABANDONED_FEE, OUTCOMES, WITHDRAWN
+from disclosure.people.approval_chain import require_approved, step_gate
 from disclosure.services.context import Context
-from disclosure.services.steps.base import CaseState, Step
-from disclosure.vocabulary import AbandonReason, EventKind
+from disclosure.services.steps.base import CaseState, Recorded, Step, record
+from disclosure.vocabulary import AbandonReason, ApprovalPurpose, EventKind
 from rules.engine import Deadlines
 from rules.events import AbandonReason as RuleReason
 from rules.events import Event
@@ -20,14 +25,43 @@ ABANDON_OUTCOMES = {
     AbandonReason.CORRECTION: ABANDONED_CORRECTION,
     AbandonReason.FEE: ABANDONED_FEE,
 }
+REPLY_ABANDONS = {code: reason for reason, code in ABANDON_OUTCOMES.items()}
+STILL_UNCLEAR, REPEATED, NO_REASONS = "4.3", "5.2", "5.4"  # outcomes with preconditions
+ART35_LETTER = "art35"  # the letter asking for reasons (disclosure.letters.kinds)
 
 
 @dataclass(frozen=True, kw_only=True)
 class Reply(Step):
-    """The reply, with its outcome code (Reg. Arts. 36–39; rulebook §8)."""
+    """The reply, with its outcome code (Reg. Arts. 36–39; rulebook §8).
+
+    Outcomes that presuppose facts refuse when the ledger lacks them (rulebook §11.8):
+    4.3 a correction requested and received; 5.4 an Art. 35 request for reasons (its letter)
+    and no reasons accepted (no Art. 35 deadline set); 6.1 / 6.2 an expired correction or fee
+    period; 5.2 the earlier application it repeats (`repeats`), replied already.
+    """
 
     kind = EventKind.REPLIED
     code: str
+    repeats: str = ""  # 5.2: the number of the earlier application with the same request
+    repeats_replied_on: date | None = None  # its reply date (resolved by `prepare`)
+
+    def record(self, session: Session, ctx: Context, number: str) -> Recorded:
+        step_gate(session, ctx, number, ApprovalPurpose.REPLY, code=self.code)  # sign-off
+        return record(session, ctx, number, self)
+
+    def prepare(self, session: Session, ctx: Context) -> Step:
+        if self.code != REPEATED:
+            return self
+        if not self.repeats.strip():
+            raise InvalidInput("重复申请须写明此前已答复的申请的登记编号", field="repeats")
+        earlier = session.exec(
+            select(Application).where(Application.number == self.repeats.strip())
+        ).first()
+        if earlier is None:
+            raise NotFound(f"没有编号为 {self.repeats} 的申请", field="repeats")
+        if earlier.closed_on is None or earlier.outcome is None:
+            raise Conflict(f"申请 {earlier.number} 尚未答复，不能据此认定重复申请", field="repeats")
+        return replace(self, repeats=earlier.number, repeats_replied_on=earlier.closed_on)
 
     def check(self, case: CaseState, ctx: Context) -> None:
         if self.code not in OUTCOMES:
@@ -38,9 +72,44 @@ class Reply(Step):
             raise Conflict(
                 f"申请 {case.number} 已答复（{case.outcome}），不能重复答复", field="outcome"
             )
+        if ctx.settings.approval.required and case.approvals is not None:
+            require_approved(case.approvals, ApprovalPurpose.REPLY, code=self.code)
+        if self.code == REPEATED and self.repeats == case.number:
+            raise InvalidInput("重复申请所指的应是此前的另一件申请", field="repeats")
+        kinds = {e.kind for e in case.events}
+        if (
+            self.code == STILL_UNCLEAR
+            and not {
+                RuleKind.CORRECTION_REQUESTED,
+                RuleKind.CORRECTION_RECEIVED,
+            }
+            <= kinds
+        ):
+            raise Conflict(
+                "答复“补正后申请内容仍不明确”（4.3）须已记录补正告知和收到补正", field="outcome"
+            )
+        if self.code == NO_REASONS:
+            if ART35_LETTER not in case.letters:
+                raise Conflict(
+                    "答复“无正当理由大量反复申请”（5.4）须先出具说明理由告知书（第三十五条）",
+                    field="outcome",
+                )
+            if RuleKind.DEFERRED in kinds:
+                raise Conflict(
+                    "已接受申请人的理由并确定了延迟答复期限，不能再以 5.4 不予处理",
+                    field="outcome",
+                )
+        reason = REPLY_ABANDONS.get(self.code)
+        if reason is not None:
+            check_abandon(case.deadlines(ctx), reason=reason, on=self.on)
 
     def columns(self) -> dict[str, Any]:
-        return {"outcome": self.code}
+        if not self.repeats:
+            return {"outcome": self.code}
+        data = {"repeats": self.repeats}
+        if self.repeats_replied_on is not None:
+            data["repeats_replied_on"] = self.repeats_replied_on.isoformat()
+        return {"outcome": self.code, "data": data}
 
     def rule_event(self) -> Event:
         return Event(RuleKind.REPLIED, self.on, note=self.note)

@@ -1,14 +1,17 @@
-"""The office's own steps, which move no deadline: confirmation, hand-off, stage, note."""
+"""The office's own steps, which move no deadline: confirmation, hand-off, stage, note,
+and the audited amendment of registration data."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pydantic import ValidationError
 from sqlmodel import Session
 
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application
+from disclosure.schemas import ApplicationCreate, validation_error
 from disclosure.services.context import Context
 from disclosure.services.departments import find_department
 from disclosure.services.steps.base import CaseState, Line, Step
@@ -99,3 +102,72 @@ class Note(Step):
     def check(self, case: CaseState, ctx: Context) -> None:
         if not self.note.strip():
             raise InvalidInput("请填写备注内容", field="note")
+
+
+# The registration data an amendment may correct: domain name → application attribute (its
+# label: `AMENDABLE_LABELS`).
+AMENDABLE = {
+    "applicant": "applicant_name",
+    "content": "content",
+    "email": "email",
+    "phone": "phone",
+    "address": "address",
+    "form": "form_wanted",
+}
+
+
+AMENDABLE_LABELS = {
+    "applicant": "申请人",
+    "content": "申请内容",
+    "email": "电子邮箱",
+    "phone": "联系电话",
+    "address": "通讯地址",
+    "form": "获取方式",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Amendment(Step):
+    """An audited correction of registration data (issue 17): the event keeps every old and
+    new value and who changed them; the deadlines do not depend on these fields. The reason
+    is the step's note and is required."""
+
+    kind = EventKind.AMENDED
+    needs_receipt = False
+    when_closed = True
+    changes: tuple[tuple[str, str], ...]  # (domain field, new value)
+    old: tuple[tuple[str, str], ...] = ()  # the values replaced (resolved on the row)
+
+    def for_application(self, app: Application) -> Amendment:
+        if not self.note.strip():
+            raise InvalidInput("须说明更正的理由", field="reason")
+        unknown = [f for f, _ in self.changes if f not in AMENDABLE]
+        if unknown:
+            raise InvalidInput(f"不能更正的项目：{'、'.join(unknown)}", field=unknown[0])
+        current = {f: str(getattr(app, attr) or "") for f, attr in AMENDABLE.items()}
+        changed = tuple((f, v) for f, v in self.changes if current[f] != v)
+        if not changed:
+            first = self.changes[0][0] if self.changes else "applicant"
+            raise InvalidInput("没有需要更正的内容（新值与登记的相同）", field=first)
+        merged = {AMENDABLE[f]: v for f, v in {**current, **dict(changed)}.items()}
+        try:
+            ApplicationCreate(
+                channel=app.channel,
+                applicant_type=app.applicant_type,
+                received_on=app.received_on,
+                arrived_on=app.arrived_on,
+                **merged,
+            )
+        except ValidationError as exc:
+            raise validation_error(exc) from exc
+        return replace(self, changes=changed, old=tuple((f, current[f]) for f, _ in changed))
+
+    def columns(self) -> dict[str, Any]:
+        old = dict(self.old)
+        return {
+            "data": {"changes": {f: {"old": old.get(f, ""), "new": v} for f, v in self.changes}}
+        }
+
+    def apply(self, session: Session, app: Application) -> None:
+        for f, value in self.changes:
+            setattr(app, AMENDABLE[f], value)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import make_url
 
 from disclosure import audit
 from disclosure.clock import now_utc
@@ -83,7 +84,7 @@ def add_user(request: Request, user: AdminUser, form: Form) -> Response:
 def toggle_user(request: Request, user_id: int, user: AdminUser, form: Form) -> Response:
     active = text(form, "active") == "1"
     if user_id == user.id and not active:
-        raise InvalidInput("不能停用自己的账号 / cannot disable yourself", field="active")
+        raise InvalidInput("不能停用自己的账号", field="active")
     with transaction(web(request).engine) as session:
         changed = users.set_active(session, user_id=user_id, active=active)
         audit.record(
@@ -145,4 +146,30 @@ def settings_page(request: Request, user: AdminUser) -> Response:
     shown = st.settings.model_dump(mode="json")
     shown["smtp"]["password"] = "******" if shown["smtp"]["password"] else ""
     shown["web"]["secret_key"] = "******" if shown["web"]["secret_key"] else "（自动生成）"
-    return render(request, "settings.html", {"shown": shown})
+    url = make_url(shown["database"]["url"])
+    shown["database"]["url"] = url.render_as_string(hide_password=True)
+    return render(request, "settings.html", {"shown": shown, "labels": SECTION_LABELS})
+
+
+# The 配置 page's headings: what each section of config.toml is about.
+SECTION_LABELS = {
+    "office": "本机关",
+    "database": "数据库",
+    "smtp": "邮件服务器",
+    "departments": "部门及联系人",
+    "notifier": "期限提醒",
+    "letters": "文书",
+    "remedy": "救济途径",
+    "targets": "内部办理时限",
+    "rules": "期限规则",
+    "calendar": "节假日与停止办公",
+    "registration": "登记编号",
+    "web": "网页服务",
+    "documents": "案卷材料",
+    "tasks": "重点任务",
+    "report": "年度报告",
+    "service": "送达",
+    "retention": "个人信息保存期限",
+    "backup": "备份",
+    "approval": "审批",
+}

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from disclosure import audit
 from disclosure.clock import now_utc
@@ -26,12 +27,14 @@ from disclosure.services.queries import (
     department_names,
     list_application_rows,
 )
+from disclosure.services.read_model import listed_in
 from disclosure.services.registration import parse_create, register_application
+from disclosure.services.users import list_users
 from disclosure.services.views import detail
 from disclosure.storage import file_store
-from disclosure.vocabulary import AuditAction
+from disclosure.vocabulary import AuditAction, DeadlineState
 from disclosure.web import integrations
-from disclosure.web.actions import ACTIONS, lookup
+from disclosure.web.actions import ACTIONS, lookup, may_record
 from disclosure.web.casefile_view import casefile_section
 from disclosure.web.deps import (
     AuthorizedNumber,
@@ -42,6 +45,7 @@ from disclosure.web.deps import (
     signed_in,
     web,
 )
+from disclosure.web.filters import days_left
 from disclosure.web.forms import Form, optional_date, optional_int, text, values
 from disclosure.web.render import flash, render
 
@@ -145,6 +149,19 @@ def _register_page(
     )
 
 
+# The registration form's required fields (form name → label); the service checks the rest.
+REQUIRED = {"applicant": "申请人姓名或名称", "applicant_type": "申请人类型", "content": "申请内容"}
+
+
+def _missing(form: FormData) -> dict[str, str]:
+    errors = {name: f"请填写{label}" for name, label in REQUIRED.items() if not text(form, name)}
+    if not text(form, "received") and not text(form, "arrived"):
+        errors["received"] = "须填写收到日期，尚未确认收到的须填写送达日期"
+    if errors:
+        errors["_form"] = f"请补全标出的 {len(errors)} 项后再登记。"
+    return errors
+
+
 @router.get("/new")
 def new_page(request: Request, user: OfficeUser) -> Response:
     today = web(request).today().isoformat()
@@ -156,6 +173,9 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
     st = web(request)
     shown = values(form)
     request.state.rerender = lambda errors, status: _register_page(request, shown, errors, status)
+    missing = _missing(form)
+    if missing:  # every empty required field at once, not one per attempt (issue 18)
+        return _register_page(request, shown, missing, 400)
     data = parse_create(
         {
             "channel": text(form, "channel"),
@@ -180,8 +200,17 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
         ctx = Context(office, st.today(), user.username, now_utc())
         app = register_application(session, ctx=ctx, data=data)
         number, due, provisional = app.number, app.reply_due, app.provisional
+        now = listed_in(app, office, ctx.today, None)
     due_text = f"，答复期限 {due.isoformat()}{'（临时）' if provisional else ''}" if due else ""
     flash(request, f"已登记：{number}{due_text}")
+    if now.state == DeadlineState.OVERDUE.value:
+        flash(
+            request,
+            f"注意：该申请登记时已超过答复期限（{days_left(now)}），请尽快答复。",
+            "error",
+        )
+    elif now.working_days_left is not None and now.working_days_left <= 3:
+        flash(request, f"注意：答复期限临近（{days_left(now, long=True)}）。", "warn")
     return RedirectResponse(f"/applications/{number}", status_code=303)
 
 
@@ -205,8 +234,17 @@ def _detail_page(
         casefile = casefile_section(
             session, app, user=user, office=office, records=events_of(session, app), today=today
         )
+        # The timeline names people, not login names (issue 18).
+        names = {u.username: u.display_name for u in list_users(session) if u.display_name}
     office_user = user.role != Role.DEPARTMENT.value
-    actions = {k: a for k, a in ACTIONS.items() if office_user or not a.office_only}
+    allowed = st.settings.web.department_may_record
+    actions = {
+        k: a
+        for k, a in ACTIONS.items()
+        if may_record(k, a, department_user=not office_user, allowed=allowed)
+    }
+    if info.get("received_on"):  # receipt already confirmed: nothing left to confirm
+        actions.pop("confirm", None)
     if info["stage"] == Stage.ARCHIVED.value:
         actions = {}
     elif info["stage"] == Stage.REPLIED.value:
@@ -223,6 +261,7 @@ def _detail_page(
             "departments": departments,
             "letters": letters,
             "casefile": casefile,
+            "actor_names": names,
         },
         status,
     )
@@ -239,8 +278,12 @@ def act(
 ) -> Response:
     st = web(request)
     chosen = lookup(action)
-    if chosen.office_only and user.role == Role.DEPARTMENT.value:
-        raise PermissionDenied("部门经办人不能进行此操作", field="role")
+    department_user = user.role == Role.DEPARTMENT.value
+    allowed = st.settings.web.department_may_record
+    if not may_record(action, chosen, department_user=department_user, allowed=allowed):
+        raise PermissionDenied(
+            "部门经办人不能进行此操作（由政府信息公开工作机构记录）", field="role"
+        )
     shown = values(form)
     request.state.rerender = lambda errors, status: _detail_page(
         request, user, number, errors, action, shown, status
@@ -271,6 +314,32 @@ def letter_file(
             target=number,
             details={"file": name},
             address=client_address(request),
+        )
+    return Response(
+        content,
+        media_type=integrations.DOCX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
+
+
+@router.post("/{number}/letters/{letter_id}/correct")
+def correct_letter(
+    request: Request, number: AuthorizedNumber, letter_id: int, user: CurrentUser, form: Form
+) -> Response:
+    """Issue the correction of an issued letter: the new .docx comes back as a download."""
+    st = web(request)
+    shown = values(form)
+    request.state.rerender = lambda errors, status: _detail_page(
+        request, user, number, errors, "letter", shown, status
+    )
+    with transaction(st.engine) as session:
+        office = st.offices.load(session)
+        name, content = integrations.correct_letter_docx(
+            session,
+            ctx=Context(office, st.today(), user.username, now_utc()),
+            number=number,
+            letter_id=letter_id,
+            fields=shown,
         )
     return Response(
         content,

@@ -76,7 +76,7 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
         "dashboard.html",
         {
             "counts": counts,
-            "due_chart": due_chart(series),
+            "due_chart": due_chart(series, overdue=counts.overdue, today=today),
             "monthly_chart": monthly_chart(monthly),
             "urgent": urgent,
             "trouble": trouble,

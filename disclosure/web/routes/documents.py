@@ -19,6 +19,7 @@ from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput, NotFound, PermissionDenied
 from disclosure.models import Role, User
+from disclosure.services.context import Context
 from disclosure.services.lookup import get_application
 from disclosure.storage import file_store
 from disclosure.vocabulary import DocumentKind
@@ -65,15 +66,8 @@ def upload(request: Request, number: AuthorizedNumber, user: CurrentUser, form: 
         text(form, "releasable") == "1",
     )
     with transaction(st.engine) as session:
-        doc = attach(
-            session,
-            settings=st.settings,
-            number=number,
-            upload=item,
-            today=st.today(),
-            actor=user.username,
-            now=now_utc(),
-        )
+        ctx = Context(st.offices.load(session), st.today(), user.username, now_utc())
+        doc = attach(session, ctx=ctx, number=number, upload=item)
         label = DocumentKind(doc.kind).label
     flash(request, f"已上传：{label} {doc.original_name}")
     return _back(number, "documents")
@@ -91,15 +85,22 @@ def document_file(
     inline = doc.media_type in detect.PREVIEWABLE and not download
     name = doc.original_name
     disposition = f"{'inline' if inline else 'attachment'}; filename*=UTF-8''{quote(name)}"
+    headers = {
+        "Content-Disposition": disposition,
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, max-age=0",
+    }
+    if inline:
+        # The application page previews PDFs and images in a frame of this site: the file may
+        # be framed by the site itself, never by another one, and runs nothing of its own.
+        headers["Content-Security-Policy"] = PREVIEW_CSP
+        headers["X-Frame-Options"] = "SAMEORIGIN"
     return FileResponse(
-        file_store(st.settings).path(doc.sha256),
-        media_type=doc.media_type,
-        headers={
-            "Content-Disposition": disposition,
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, max-age=0",
-        },
+        file_store(st.settings).path(doc.sha256), media_type=doc.media_type, headers=headers
     )
+
+
+PREVIEW_CSP = "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'"
 
 
 @router.post("/{number}/service")
@@ -121,15 +122,8 @@ def record_service(
     )
     with transaction(st.engine) as session:
         office = st.offices.load(session)
-        rec, _state = serve_letter(
-            session,
-            office=office,
-            number=number,
-            service=item,
-            today=st.today(),
-            actor=user.username,
-            now=now_utc(),
-        )
+        ctx = Context(office, st.today(), user.username, now_utc())
+        rec, _state = serve_letter(session, ctx=ctx, number=number, service=item)
         note = rec.note
     flash(request, f"已记录送达：{note}")
     return _back(number, "service")
@@ -147,11 +141,8 @@ def make_archive(
         office = st.offices.load(session)
         result = archive_case(
             session,
-            office=office,
+            ctx=Context(office, st.today(), user.username, now_utc()),
             number=number,
-            today=st.today(),
-            actor=user.username,
-            now=now_utc(),
             note=text(form, "note"),
         )
         v = result.volume

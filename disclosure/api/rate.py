@@ -1,0 +1,54 @@
+"""Rate limit per token: requests counted per UTC minute in the database.
+
+The count lives in `api_rate_window`, not in a process, so every worker of `disclosure serve
+--workers N` (and every server sharing the database) sees the same count. One atomic upsert
+per request (`INSERT … ON CONFLICT DO UPDATE … RETURNING`, SQLite ≥ 3.35 and PostgreSQL)
+counts and reads in one statement, in its own short transaction. A request over the token's
+`rate_per_minute` is refused with 429 and `Retry-After` (seconds to the next minute).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Engine, delete
+from sqlalchemy.dialects import postgresql, sqlite
+
+from disclosure.api.models import ApiRateWindow
+from disclosure.db import transaction
+
+_TABLE = ApiRateWindow.__table__  # type: ignore[attr-defined]  # SQLModel declares no __table__
+KEEP = timedelta(minutes=2)  # older windows are deleted when a token starts a new one
+
+
+class RateLimited(Exception):
+    def __init__(self, limit: int, retry_after: int) -> None:
+        super().__init__(f"请求过于频繁：每分钟最多 {limit} 次，请 {retry_after} 秒后重试")
+        self.message = str(self.args[0])
+        self.retry_after = retry_after
+
+
+def window_of(now: datetime) -> datetime:
+    return now.replace(second=0, microsecond=0)
+
+
+def hit(engine: Engine, *, token_id: int, limit: int, now: datetime) -> int:
+    """Count one request of token `token_id` at `now`; raise `RateLimited` past `limit`."""
+    start = window_of(now)
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(_TABLE).values(token_id=token_id, window_start=start, hits=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["token_id", "window_start"], set_={"hits": _TABLE.c.hits + 1}
+    ).returning(_TABLE.c.hits)
+    with transaction(engine) as session:
+        count = int(session.execute(stmt).scalar_one())
+        if count == 1:  # the token's first request of this minute: forget old windows
+            session.execute(
+                delete(_TABLE).where(
+                    _TABLE.c.token_id == token_id, _TABLE.c.window_start < start - KEEP
+                )
+            )
+    if count > limit:
+        retry = max(1, int((start + timedelta(minutes=1) - now).total_seconds()) + 1)
+        raise RateLimited(limit, min(retry, 60))
+    return count

@@ -1,0 +1,153 @@
+"""Typer's own words in Chinese: help pages and usage errors (issue 18, finding 5).
+
+Typer (0.29, with its bundled click) writes its help option, value placeholders, panel
+titles and usage errors in English. Every command's help reads Chinese through three public
+seams, all applied from the root group (disclosure.cli.main):
+- `localise(command)` walks the command tree once per run: the help option's text, no
+  `<bool>` after a flag, Chinese placeholders for values, `[选项]` in the usage line and a
+  Context whose formatter writes `用法：`;
+- the panel titles and fixed strings of `typer.rich_utils` (read when a page is drawn);
+- `usage_message(exc)` words a usage error (missing option, bad value, unknown command).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import typer.rich_utils as rich_utils
+from pydantic import ValidationError
+from typer._click import Context
+from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption, UsageError
+from typer._click.formatting import HelpFormatter
+from typer.core import TyperArgument, TyperGroup, TyperOption
+
+HELP_TEXT = "显示本帮助并退出。"
+OPTIONS = "[选项]"
+PLACEHOLDERS = {
+    "<str>": "文字",
+    "<int>": "整数",
+    "<float>": "数字",
+    "<path>": "路径",
+    "<file>": "文件",
+    "<directory>": "文件夹",
+    "<list[str]>": "文字…",
+    "<list[path]>": "路径…",
+}
+# pydantic's error types, as typer reports a bad option value.
+VALUE_ERRORS = {
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "float_parsing": "须为数字",
+    "bool_parsing": "须为是或否",
+    "date_from_datetime_parsing": "须为日期 YYYY-MM-DD",
+    "date_parsing": "须为日期 YYYY-MM-DD",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+}
+
+rich_utils.OPTIONS_PANEL_TITLE = "选项"
+rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+rich_utils.COMMANDS_PANEL_TITLE = "命令"
+rich_utils.ERRORS_PANEL_TITLE = "错误"
+rich_utils.REQUIRED_LONG_STRING = "[必填]"
+rich_utils.DEFAULT_STRING = "[默认：{}]"
+rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+rich_utils.DEPRECATED_STRING = "（已停用）"
+rich_utils.ABORTED_TEXT = "已中止。"
+rich_utils.RICH_HELP = "运行 [blue]{command_path} {help_option}[/] 查看帮助。"
+
+
+class _Formatter(HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, "用法：" if prefix is None else prefix)
+
+
+class ChineseContext(Context):
+    formatter_class = _Formatter
+
+
+def _placeholder(param: TyperOption, ctx: Context) -> str | None:
+    if param.is_flag or param.count:
+        return ""
+    shown = param.display_type(ctx)
+    if shown in PLACEHOLDERS:
+        return PLACEHOLDERS[shown]
+    if shown.startswith("<") and "|" in shown:  # a choice: the values themselves
+        return "|".join(v for v in shown.strip("<>").split("|"))
+    return None
+
+
+def localise(command: Any, ctx: Context | None = None) -> None:
+    """Chinese help for `command` and everything under it (idempotent)."""
+    here = ChineseContext(command, info_name=command.name, parent=ctx)
+    command.context_class = ChineseContext
+    if getattr(command, "options_metavar", None) == "[OPTIONS]":
+        command.options_metavar = OPTIONS
+    if isinstance(command, TyperGroup) and command.subcommand_metavar == "COMMAND [ARGS]...":
+        command.subcommand_metavar = "命令 [参数]…"
+    help_option = command.get_help_option(here)
+    if help_option is not None:
+        help_option.help = HELP_TEXT
+        help_option.metavar = ""
+    for param in command.params:
+        if isinstance(param, TyperOption) and param.metavar is None:
+            shown = _placeholder(param, here)
+            if shown is not None:
+                param.metavar = shown
+    for sub in getattr(command, "commands", {}).values():
+        localise(sub, here)
+
+
+def _name(exc: BadParameter) -> str:
+    param = exc.param
+    if param is None:
+        return str(exc.param_hint or "")
+    if isinstance(param, TyperArgument):
+        return param.display_name_raw
+    longs = [o for o in param.opts if o.startswith("--")]
+    return (longs or list(param.opts))[0]
+
+
+def _bad_value(exc: BadParameter) -> str:
+    cause = exc.__cause__
+    if isinstance(cause, ValidationError):
+        first = cause.errors()[0]
+        kind, ctx = first.get("type", ""), first.get("ctx") or {}
+        if kind == "enum":
+            return "可选：" + str(ctx.get("expected", "")).replace(" or ", ", ")
+        if kind in VALUE_ERRORS:
+            return VALUE_ERRORS[kind]
+    text = exc.message
+    if text.endswith("does not exist."):
+        return "文件或文件夹不存在"
+    return text
+
+
+def usage_message(exc: UsageError) -> str:
+    """One Chinese line for a usage error."""
+    if isinstance(exc, MissingParameter):
+        what = "参数" if isinstance(exc.param, TyperArgument) else "选项"
+        helptext = getattr(exc.param, "help", None)
+        return f"缺少{what} {_name(exc)}" + (f"（{helptext}）" if helptext else "")
+    if isinstance(exc, BadParameter):
+        return f"{_name(exc)}: 取值无效：{_bad_value(exc)}"
+    if isinstance(exc, NoSuchOption):
+        hint = f"（是否要用 {'、'.join(sorted(exc.possibilities))}？）" if exc.possibilities else ""
+        return f"没有选项 {exc.option_name}{hint}"
+    text = exc.message
+    match = re.fullmatch(r"No such command '(.+)'\.", text)
+    if match:
+        return f"没有命令 {match.group(1)}"
+    match = re.fullmatch(r"Got unexpected extra argument\(s\) \((.+)\)", text)
+    if match:
+        return f"多余的参数：{match.group(1)}"
+    if text == "Missing command.":
+        return "缺少子命令"
+    return text
+
+
+def usage_hint(exc: UsageError) -> str:
+    """The line after the error: where the command's help is."""
+    path = exc.ctx.command_path if exc.ctx is not None else "disclosure"
+    return f"运行 {path} --help 查看用法。"

@@ -1,0 +1,75 @@
+"""An approver's queue: the open applications whose draft waits for this person's role.
+
+Read from the event log of open applications that have a draft (one query for the drafts'
+applications, one for their sign-off events); the same rules as the steps decide whose turn
+it is (`approval_steps`): the next role of the chain, not the drafter (unless the office
+allows it), and for a department head only the applications their department leads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from disclosure.models import Application, EventRecord, User
+from disclosure.people.approval_chain import SIGN_KINDS, chains
+from disclosure.people.approval_sheet import local_time
+from disclosure.settings import Settings
+from disclosure.vocabulary import ApprovalRole, EventKind
+
+
+def waiting_for(session: Session, user: User, settings: Settings) -> list[dict[str, Any]]:
+    """What `user` is to approve now, the longest waiting first."""
+    role = user.approval_role
+    if role is None:
+        return []
+    drafted = (
+        select(EventRecord.application_id)
+        .join(Application, col(Application.id) == col(EventRecord.application_id))
+        .where(EventRecord.kind == EventKind.DRAFTED.value, Application.is_open == True)  # noqa: E712
+    )
+    if role == ApprovalRole.DEPARTMENT_HEAD.value and user.department_id is not None:
+        drafted = drafted.where(Application.lead_department_id == user.department_id)
+    ids = sorted(set(session.exec(drafted)))
+    if not ids:
+        return []
+    apps = {a.id: a for a in session.exec(select(Application).where(col(Application.id).in_(ids)))}
+    events: dict[int, list[EventRecord]] = {i: [] for i in ids}
+    stmt = select(EventRecord).where(
+        col(EventRecord.application_id).in_(ids), col(EventRecord.kind).in_(list(SIGN_KINDS))
+    )
+    for ev in session.exec(stmt.order_by(col(EventRecord.id))):
+        events[ev.application_id].append(ev)
+    tz = settings.office.timezone
+    own_ok = settings.approval.drafter_may_approve
+    out: list[tuple[datetime, dict[str, Any]]] = []
+    for app_id, records in events.items():
+        app = apps[app_id]
+        for s in chains(records).values():
+            if s.sent_back is not None or not s.remaining or s.remaining[0] != role:
+                continue
+            if s.draft.username == user.username and not own_ok:
+                continue
+            out.append(
+                (
+                    s.draft.at,
+                    {
+                        "number": app.number,
+                        "applicant": app.applicant_name,
+                        "content": app.content,
+                        "reply_due": app.reply_due.isoformat() if app.reply_due else "",
+                        "purpose": s.purpose.value,
+                        "purpose_label": s.purpose.label,
+                        "proposal": s.proposal,
+                        "facts": s.draft.text,
+                        "reasons": s.reasons,
+                        "drafter": s.draft.name,
+                        "drafted_at": local_time(s.draft.at, tz),
+                        "approvals": [f"{a.role_label} {a.name}" for a in s.approvals],
+                    },
+                )
+            )
+    out.sort(key=lambda pair: pair[0])
+    return [row for _at, row in out]
