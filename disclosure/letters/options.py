@@ -153,13 +153,6 @@ def find_event(info: KindInfo, records: list[EventRecord], variant: str) -> Even
 
 def needs(info: KindInfo, records: list[EventRecord]) -> None:
     """Letters that only report recorded steps refuse when the step is missing."""
-    if info.kind is LetterKind.DISCLOSE_NOTICE and not consultations(
-        PartyKind.THIRD_PARTY, records
-    ):
-        raise Conflict(
-            "尚未向第三方征求意见：决定公开告知书只发给被征求意见的第三方（条例第三十二条）",
-            field="--kind",
-        )
     if info.kind is LetterKind.CONSULTATION_NOTICE and not any(
         r.kind == EventKind.CONSULTATION_SENT.value for r in records
     ):

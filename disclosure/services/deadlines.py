@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application, EventRecord
 from disclosure.services.office import Office
-from disclosure.services.serving import given_dates, served_dates
+from disclosure.services.serving import given_on, received_on, service_states, step_dates
 from rules.engine import Deadlines, compute
 from rules.errors import EventAfterClosingError, RulesError
 from rules.events import AbandonReason, Event, EventKind
@@ -50,8 +50,8 @@ def rule_events(records: Sequence[EventRecord]) -> list[Event]:
     """The engine's events of an event log, with the served dates its service records give.
     Logged records were checked when recorded (`trusted`: calendar-dependent checks are not
     repeated when a new calendar moves dates)."""
-    recorded = served_dates(records)
-    given = given_dates(records)
+    states = service_states(records)  # read once for both dates
+    recorded, given = step_dates(states, received_on), step_dates(states, given_on)
     out = []
     for rec in records:
         ev = to_rule_event(rec, served=served_on(rec, recorded))

@@ -15,14 +15,15 @@ from typing import Any, Protocol
 
 from disclosure.models import Department
 from disclosure.services.office import Office
-from disclosure.services.queries import deadline_state, working_days_left
+from disclosure.services.queries import StoredDeadlines, deadline_state, working_days_left
 from disclosure.vocabulary import DeadlineState, Stage
 
 SUMMARY_CHARS = 60  # characters of the request shown in lists
 
 
-class ListedRow(Protocol):
-    """The stored columns a `Listed` is computed from (see `queries.LIST_COLUMNS`).
+class ListedRow(StoredDeadlines, Protocol):
+    """The stored columns a `Listed` is computed from (see `queries.LIST_COLUMNS`): the
+    stored deadlines (`queries.StoredDeadlines`) and what a list shows besides.
 
     Read-only members: a `queries.ListRow` (a named tuple) and an `Application` both qualify.
     """
@@ -44,27 +45,13 @@ class ListedRow(Protocol):
     @property
     def arrived_on(self) -> date | None: ...
     @property
-    def received_on(self) -> date | None: ...
-    @property
-    def reply_due(self) -> date | None: ...
-    @property
     def next_action_due(self) -> date | None: ...
     @property
     def internal_target(self) -> date | None: ...
     @property
     def provisional(self) -> bool: ...
     @property
-    def is_open(self) -> bool: ...
-    @property
-    def paused_from(self) -> date | None: ...
-    @property
-    def paused_until(self) -> date | None: ...
-    @property
-    def awaiting_correction(self) -> bool: ...
-    @property
     def closed_on(self) -> date | None: ...
-    @property
-    def closed_on_time(self) -> bool | None: ...
     @property
     def outcome(self) -> str | None: ...
 

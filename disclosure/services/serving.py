@@ -23,7 +23,7 @@ later day is recorded with `signed` (民事诉讼法第九十条: 到达受送�
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
@@ -118,16 +118,25 @@ def service_states(records: Iterable[Logged]) -> dict[int, ServiceState]:
     return {k: _state(r) for k, r in latest.items()}
 
 
-def given_dates(records: Iterable[Logged]) -> dict[int, date]:
-    """step event id → the day the letter announcing that step counts as given (the reply:
-    交邮 for post, 签收 for direct service, 国办公开办函〔2016〕235号; rulebook §11.1)."""
+def step_dates(
+    states: dict[int, ServiceState], day: Callable[[ServiceState], date | None]
+) -> dict[int, date]:
+    """step event id → the earliest `day` of the letters announcing that step."""
     out: dict[int, date] = {}
-    for state in service_states(records).values():
-        given = state.given
-        if state.step_event_id is not None and given is not None:
+    for state in states.values():
+        d = day(state)
+        if state.step_event_id is not None and d is not None:
             prev = out.get(state.step_event_id)
-            out[state.step_event_id] = given if prev is None else min(prev, given)
+            out[state.step_event_id] = d if prev is None else min(prev, d)
     return out
+
+
+def given_on(state: ServiceState) -> date | None:
+    return state.given
+
+
+def received_on(state: ServiceState) -> date | None:
+    return state.received
 
 
 def served_dates(records: Iterable[Logged]) -> dict[int, date]:
@@ -137,10 +146,4 @@ def served_dates(records: Iterable[Logged]) -> dict[int, date]:
     whose letter is unserved, or posted but not yet signed for, are absent: the periods that
     run from the addressee's receipt have not started (rulebook §11 "Served dates").
     """
-    out: dict[int, date] = {}
-    for state in service_states(records).values():
-        received = state.received
-        if state.step_event_id is not None and received is not None:
-            prev = out.get(state.step_event_id)
-            out[state.step_event_id] = received if prev is None else min(prev, received)
-    return out
+    return step_dates(service_states(records), received_on)

@@ -297,6 +297,15 @@ def act(
     return RedirectResponse(f"/applications/{number}", status_code=303)
 
 
+def _docx(name: str, content: bytes) -> Response:
+    """A letter's .docx as a download named `name`."""
+    return Response(
+        content,
+        media_type=integrations.DOCX,
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
+
+
 @router.get("/{number}/letters/{letter_id}")
 def letter_file(
     request: Request, number: AuthorizedNumber, letter_id: int, user: CurrentUser
@@ -315,11 +324,7 @@ def letter_file(
             details={"file": name},
             address=client_address(request),
         )
-    return Response(
-        content,
-        media_type=integrations.DOCX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    return _docx(name, content)
 
 
 @router.post("/{number}/letters/{letter_id}/correct")
@@ -341,11 +346,7 @@ def correct_letter(
             letter_id=letter_id,
             fields=shown,
         )
-    return Response(
-        content,
-        media_type=integrations.DOCX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    return _docx(name, content)
 
 
 @router.post("/{number}/letters")
@@ -375,8 +376,4 @@ def issue_letter(
             details={"file": name},
             address=client_address(request),
         )
-    return Response(
-        content,
-        media_type=integrations.DOCX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+    return _docx(name, content)
