@@ -16,7 +16,7 @@ from pydantic import (
 
 from disclosure.errors import InvalidInput
 from disclosure.textinput import NOTE_MAX, clean_text, iso_date
-from disclosure.vocabulary import ApplicantType, Channel
+from disclosure.vocabulary import ApplicantType, Channel, Labelled
 
 # The registration's fields that may hold several lines (the rest are single lines).
 MULTILINE = frozenset({"content", "address", "note"})
@@ -78,10 +78,14 @@ DOMAIN_NAMES = {
 }
 
 
-def _message(error: Any) -> str:
+def _message(error: Any, model: type[BaseModel]) -> str:
     """A Chinese message for one pydantic error."""
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
     if kind == "enum":
+        field = model.model_fields.get(str(error["loc"][0])) if error["loc"] else None
+        kind_of = field.annotation if field else None
+        if isinstance(kind_of, type) and issubclass(kind_of, Labelled):
+            return f"取值应为 {kind_of.choices()}"  # each code with its Chinese label
         return f"取值应为 {ctx.get('expected', '')}"
     if kind == "string_too_short":
         return "不能为空"
@@ -92,8 +96,10 @@ def _message(error: Any) -> str:
     return str(error["msg"]).removeprefix("Value error, ")
 
 
-def validation_error(exc: ValidationError) -> InvalidInput:
+def validation_error(
+    exc: ValidationError, model: type[BaseModel] = ApplicationCreate
+) -> InvalidInput:
     """The first pydantic error as an `InvalidInput` naming the domain field."""
     first = exc.errors()[0]
     key = str(first["loc"][0]) if first["loc"] else ""
-    return InvalidInput(_message(first), field=DOMAIN_NAMES.get(key, key))
+    return InvalidInput(_message(first, model), field=DOMAIN_NAMES.get(key, key))

@@ -142,7 +142,6 @@ def kind_info(value: str) -> KindInfo:
         return KINDS[LetterKind(value)]
     except ValueError as exc:
         raise InvalidInput(
-            f"未知的文书种类 {value!r}；可用：{', '.join(k.value for k in LetterKind)}"
-            " / unknown kind",
+            f"未知的文书种类 {value!r}；可用：{', '.join(k.value for k in LetterKind)}",
             field="--kind",
         ) from exc

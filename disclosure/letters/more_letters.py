@@ -105,7 +105,7 @@ def resolve(session: Session, kind: LetterKind, app: Application, variant: str) 
         lead = app.lead_department_id
         if dep.code not in (app.cooperating or []) and dep.id != lead:
             raise Conflict(
-                f"{dep.name} 不是该申请的主办或协办部门，请先分办（disclosure assign）",
+                f"{dep.name} 不是该申请的主办或协办部门，请先分办",
                 field="party",
             )
         return {"department_name": dep.name}
@@ -114,6 +114,6 @@ def resolve(session: Session, kind: LetterKind, app: Application, variant: str) 
             select(Letter).where(Letter.application_id == app.id, Letter.reference == variant)
         ).first()
         if served is None:
-            raise NotFound(f"该申请没有文号为 {variant} 的文书", field="party")
+            raise NotFound(f"该申请没有文号为 {variant} 的文书", field="for_letter")
         return {"served_title": kind_info(served.kind).title, "served_reference": variant}
     return {}

@@ -73,17 +73,19 @@ STORED = (
 
 def check_options(info: KindInfo, o: LetterOptions) -> None:
     if o.days is not None and not 1 <= o.days <= 20:
-        raise InvalidInput("延长期限为 1 至 20 个工作日 / 1 to 20 working days", field="--days")
+        raise InvalidInput("延长期限为 1 至 20 个工作日", field="--days")
     for name in ("amount", "pages", "nth"):
         value = getattr(o, name)
         if value is not None and value < 1:
-            raise InvalidInput("必须为正整数 / must be >= 1", field=f"--{name}")
+            raise InvalidInput("必须为正整数", field=f"--{name}")
     if o.pages is not None and o.nth is not None:
         raise InvalidInput(
             "按件、按量只能选择一种计收方式（收费办法第四条）/ one fee scale only", field="--pages"
         )
     if o.reason is not None and o.reason not in ("correction", "fee"):
-        raise InvalidInput("原因须为 correction 或 fee / correction or fee", field="--reason")
+        raise InvalidInput(
+            "原因须为 correction（逾期不补正）或 fee（逾期未缴费）", field="--reason"
+        )
 
 
 # The party a consultation letter goes to (Reg. Art. 32 third party, Art. 34 agency).
@@ -107,11 +109,11 @@ def variant_of(info: KindInfo, o: LetterOptions, records: list[EventRecord]) -> 
     送达回证 one per letter served; every other kind is one per application."""
     if info.kind is LetterKind.COOPERATION:
         if not (o.party and o.party.strip()):
-            raise InvalidInput("须指定协办部门（--party 部门代码或名称）", field="--party")
+            raise InvalidInput("须指定协办部门（部门代码或名称）", field="--party")
         return o.party.strip()
     if info.kind is LetterKind.SERVICE_RECEIPT:
         if not o.for_letter.strip():
-            raise InvalidInput("须指定所送达文书的文号（--for-letter）", field="--for-letter")
+            raise InvalidInput("须指定所送达文书的文号", field="--for-letter")
         return o.for_letter.strip()
     if info.kind is LetterKind.DISCLOSE_NOTICE:
         asked = [r.party or "" for r in consultations(PartyKind.THIRD_PARTY, records)]
@@ -122,7 +124,7 @@ def variant_of(info: KindInfo, o: LetterOptions, records: list[EventRecord]) -> 
             )
         named = (o.party or "").strip() or (asked[0] if len(set(asked)) == 1 else "")
         if not named:
-            raise InvalidInput("须指定第三方（--party）", field="--party")
+            raise InvalidInput("须指定第三方", field="--party")
         if named not in asked:
             raise Conflict(f"尚未向 {named} 征求意见（条例第三十二条）", field="--party")
         return named
@@ -134,7 +136,7 @@ def variant_of(info: KindInfo, o: LetterOptions, records: list[EventRecord]) -> 
     sent = consultations(party, records)
     if len(sent) == 1 and sent[0].party:
         return sent[0].party
-    raise InvalidInput("须指定被征求意见的对象 / --party required", field="--party")
+    raise InvalidInput("须指定被征求意见的对象", field="--party")
 
 
 def find_event(info: KindInfo, records: list[EventRecord], variant: str) -> EventRecord | None:
@@ -156,9 +158,7 @@ def needs(info: KindInfo, records: list[EventRecord]) -> None:
     if info.kind is LetterKind.CONSULTATION_NOTICE and not any(
         r.kind == EventKind.CONSULTATION_SENT.value for r in records
     ):
-        raise Conflict(
-            "尚未记录征求意见，请先出具征求意见书 / no consultation recorded", field="--kind"
-        )
+        raise Conflict("尚未记录征求意见，请先出具征求意见书", field="--kind")
 
 
 def fee_of(o: LetterOptions) -> tuple[int | None, dict[str, Any]]:
@@ -175,10 +175,10 @@ def fee_of(o: LetterOptions) -> tuple[int | None, dict[str, Any]]:
     except FeeInputError as exc:
         raise InvalidInput(exc.message, field="--pages") from exc
     if amount == 0:
-        raise InvalidInput("按该标准无需收费，不出具收费通知 / nothing to pay", field="--pages")
+        raise InvalidInput("按该标准无需收费，不出具收费通知", field="--pages")
     if o.amount is not None and o.amount != amount:
         raise InvalidInput(
-            f"金额 {o.amount} 元与按标准计算的 {amount} 元不符 / amount does not match",
+            f"金额 {o.amount} 元与按标准计算的 {amount} 元不符",
             field="--amount",
         )
     return amount, data
@@ -215,7 +215,7 @@ def _deferral(o: LetterOptions, _variant: str, on: date) -> steps.Step:
 def _reply(o: LetterOptions, _variant: str, on: date) -> steps.Step:
     if not o.outcome:
         raise InvalidInput(
-            "尚未记录答复结果：请先记录答复（disclosure reply），或提供 --outcome",
+            "尚未记录答复结果：请先记录答复，或指定答复结果",
             field="--outcome",
         )
     return steps.Reply(on=on, code=o.outcome, repeats=o.repeats, note=o.note)

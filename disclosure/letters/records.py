@@ -120,6 +120,7 @@ class LetterRow:
     corrects: str | None
     corrected_by: str | None
     reason: str
+    variant_label: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -132,7 +133,15 @@ class LetterRow:
             "corrects": self.corrects,
             "corrected_by": self.corrected_by,
             "correction_reason": self.reason,
+            "variant_label": self.variant_label,
         }
+
+
+def variant_label(letter: Letter) -> str:
+    """The variant as a person reads it: a 协办函's department by the name it had when the
+    letter was issued (kept in the letter's data), any other variant as it is."""
+    name = (letter.data or {}).get("department_name")
+    return str(name) if letter.kind == "cooperation" and name else letter.variant
 
 
 def listing(letters: list[Letter]) -> list[LetterRow]:
@@ -150,6 +159,7 @@ def listing(letters: list[Letter]) -> list[LetterRow]:
             corrects=by_id[x.corrects_id].reference if x.corrects_id in by_id else None,
             corrected_by=newer[x.id].reference if x.id in newer else None,
             reason=x.correction_reason,
+            variant_label=variant_label(x),
         )
         for x in letters
     ]

@@ -44,7 +44,7 @@ def template_path(settings: Settings, info: KindInfo) -> Path:
         folder = settings.resolve(settings.letters.template_dir)
         if not folder.is_dir():
             raise ConfigError(
-                f"文书模板目录不存在：{folder} / template folder not found",
+                f"文书模板目录不存在：{folder}",
                 field="letters.template_dir",
             )
         own = folder / info.template
@@ -136,7 +136,7 @@ class PreparedTemplate:
             tpl.init_docx()  # python-docx refuses what is not a Word document
         except Exception as exc:
             raise ConfigError(
-                f"文书模板 {path.name} 不是有效的 Word 文档：{exc} / not a .docx", field="template"
+                f"文书模板 {path.name} 不是有效的 Word 文档：{exc}", field="template"
             ) from exc
         doc = tpl.docx
         self._raw = raw
@@ -201,7 +201,7 @@ class PreparedTemplate:
                 )
         except Exception as exc:  # jinja2 errors of an office's own template
             raise ConfigError(
-                f"文书模板 {self.path.name} 无法套用：{exc} / template error", field="template"
+                f"文书模板 {self.path.name} 无法套用：{exc}", field="template"
             ) from exc
         buf = BytesIO(self._static)
         with zipfile.ZipFile(buf, "a", DEFLATED) as z:  # appends, rewrites the directory
@@ -245,9 +245,7 @@ def _render_with_docxtpl(source: Any, name: str, context: dict[str, Any]) -> byt
     try:
         doc.render(context, jinja_env=_environment(), autoescape=True)
     except Exception as exc:  # jinja2 errors of an office's own template
-        raise ConfigError(
-            f"文书模板 {name} 无法套用：{exc} / template error", field="template"
-        ) from exc
+        raise ConfigError(f"文书模板 {name} 无法套用：{exc}", field="template") from exc
     buf = BytesIO()
     doc.save(buf)
     return buf.getvalue()
@@ -276,8 +274,7 @@ def to_pdfs(docxs: list[Path], out_dir: Path, timeout: float = PDF_TIMEOUT_SECON
     if exe is None:
         raise PdfUnavailable(
             "未安装 LibreOffice（soffice），无法生成 PDF；Word 文档已生成："
-            + "、".join(str(d) for d in docxs)
-            + " / LibreOffice is not installed",
+            + "、".join(str(d) for d in docxs),
             field="--pdf",
         )
     env = {**os.environ, "FONTCONFIG_FILE": str(FONTS_CONF)}
@@ -298,9 +295,9 @@ def to_pdfs(docxs: list[Path], out_dir: Path, timeout: float = PDF_TIMEOUT_SECON
                 cmd, capture_output=True, text=True, timeout=timeout, check=False, env=env
             )
         except subprocess.TimeoutExpired as exc:
-            raise PdfUnavailable("PDF 转换超时 / conversion timed out", field="--pdf") from exc
+            raise PdfUnavailable("PDF 转换超时", field="--pdf") from exc
     pdfs = [out_dir / (d.stem + ".pdf") for d in docxs]
     if done.returncode != 0 or not all(p.is_file() for p in pdfs):
         detail = (done.stderr or done.stdout).strip()[:300]
-        raise PdfUnavailable(f"PDF 转换失败：{detail} / conversion failed", field="--pdf")
+        raise PdfUnavailable(f"PDF 转换失败：{detail}", field="--pdf")
     return pdfs

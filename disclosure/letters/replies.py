@@ -162,7 +162,7 @@ def choose_variant(code: str, requested: str, facts: ReplyFacts) -> str:
         if requested not in variants:
             allowed = variant_choices(code) if variants else "无（该结果只有一种情形）"
             raise InvalidInput(
-                f"答复结果 {code} 不能选择 {requested!r}；可选：{allowed} / unknown variant",
+                f"答复结果 {code} 不能选择 {requested!r}；可选：{allowed}",
                 field="--variant",
             )
         return requested

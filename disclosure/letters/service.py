@@ -123,7 +123,7 @@ def issue_many(
     for req, info in zip(requests, infos, strict=True):
         app = found.get(req.number)
         if app is None:
-            raise NotFound(f"没有编号为 {req.number} 的申请 / no such application", field="NUMBER")
+            raise NotFound(f"没有编号为 {req.number} 的申请", field="NUMBER")
         assert app.id is not None
         _check_request(app, info, req.options)
         # an application met again: read its log afresh (this batch has added to it)
@@ -139,7 +139,7 @@ def issue_many(
 
 def _check_request(app: Application, info: KindInfo, options: LetterOptions) -> None:
     if app.received_on is None:
-        raise Conflict("尚未确认收到申请，请先确认 / confirm receipt first", field="NUMBER")
+        raise Conflict("尚未确认收到申请，请先确认", field="NUMBER")
     check_options(info, options)
     if (
         info.kind is LetterKind.REPLY
@@ -147,7 +147,7 @@ def _check_request(app: Application, info: KindInfo, options: LetterOptions) -> 
         and app.outcome not in (None, options.outcome)
     ):
         raise Conflict(
-            f"已记录的答复结果为 {app.outcome}，与 {options.outcome} 不符 / outcome differs",
+            f"已记录的答复结果为 {app.outcome}，与 {options.outcome} 不符",
             field="--outcome",
         )
 
@@ -180,9 +180,7 @@ def _issue(
         needs(info, records)
     issued_on = event.on if event else (options.on or ctx.today)
     if issued_on > ctx.today:
-        raise InvalidInput(
-            f"日期 {issued_on} 晚于今天 {ctx.today} / date in the future", field="--date"
-        )
+        raise InvalidInput(f"日期 {issued_on} 晚于今天 {ctx.today}", field="--date")
     letter_gate(session, ctx, app, info.kind.value, records)  # sign-off first (issue 16)
     resolved = more_letters.resolve(session, info.kind, app, variant)  # before a 文号 is drawn
     letter = new_letter(session, ctx, app, info, variant, issued_on, event)
@@ -194,12 +192,12 @@ def check_reprint(letter: Letter, options: LetterOptions) -> None:
     """A reprint is the issued letter: options that would change it refuse (correct instead)."""
     how = f"文书 {letter.reference} 已于 {letter.issued_on} 出具，不能改写；如需更改，请更正该文书"
     if options.on is not None and options.on != letter.issued_on:
-        raise Conflict(how + f"（disclosure letter correct … --date {options.on}）", field="--date")
+        raise Conflict(how + f"（更正文书的日期：{options.on}）", field="--date")
     stored = letter.data or {}
     for name, value in clerk_texts(options).items():
         if stored.get(name) != value:
             option = CLI_OPTIONS.get(name, "--" + name.replace("_", "-"))
-            raise Conflict(how + "（disclosure letter correct）", field=option)
+            raise Conflict(how, field=option)
 
 
 def render_and_freeze(
@@ -261,7 +259,7 @@ def _reference(office: Office, info: KindInfo, year: int, n: int) -> str:
     letters = office.settings.letters
     if info.series not in letters.series:
         raise ConfigError(
-            f"未配置文书系列 {info.series!r} 的文号用字 / series not configured",
+            f"未配置文书系列 {info.series!r} 的文号用字",
             field=f"letters.series.{info.series}",
         )
     try:

@@ -164,9 +164,7 @@ def require_approved(
     state = next((s for s in states if s.purpose is purpose), None)
     what = purpose.label
     if state is None:
-        raise Conflict(
-            f"{what}须经审批：尚无拟办意见，请先拟办（disclosure draft）并报请审批", field=field
-        )
+        raise Conflict(f"{what}须经审批：尚无拟办意见，请先拟办并报请审批", field=field)
     if state.sent_back is not None:
         raise Conflict(
             f"{what}的拟办意见已被{state.sent_back.name}退回（{state.sent_back.text}），"

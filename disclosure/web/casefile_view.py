@@ -15,6 +15,7 @@ from disclosure.casefile.documents import as_dict, documents_of
 from disclosure.casefile.service_records import reply_given_on
 from disclosure.letters.kinds import kind_info
 from disclosure.letters.models import Letter
+from disclosure.letters.records import variant_label
 from disclosure.models import Application, EventRecord, Role, Stage, User
 from disclosure.services.office import Office
 from disclosure.services.serving import service_states
@@ -55,7 +56,7 @@ def casefile_section(
                 "id": lt.id,
                 "reference": lt.reference,
                 "name": kind_info(lt.kind).name,
-                "variant": lt.variant,
+                "variant": variant_label(lt),
                 "issued_on": lt.issued_on.isoformat(),
                 "service": state.as_dict() if state else None,
                 "late": state is None and days > limit,

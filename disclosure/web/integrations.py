@@ -63,6 +63,7 @@ def issue_letter_docx(
     items = tuple(line.strip() for line in fields.get("items", "").splitlines() if line.strip())
     options = LetterOptions(
         party=fields.get("party") or None,
+        for_letter=fields.get("for_letter", ""),
         items=items,
         note=fields.get("note", ""),
         responsible_agency=fields.get("responsible_agency", ""),

@@ -170,7 +170,7 @@ class _Answer(Step):
                 raise Conflict("拟办意见已退回，须重新拟办后再审批", field="number")
             if states:
                 raise Conflict("拟办意见已审批完毕，没有待审批的事项", field="number")
-            raise Conflict("尚无拟办意见，请先拟办（disclosure draft）", field="number")
+            raise Conflict("尚无拟办意见，请先拟办", field="number")
         if len(waiting) > 1:
             raise InvalidInput(
                 "有答复和延期两项待审批，请指定审批哪一项（reply 或 extension）", field="for"
