@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
-from sqlmodel import Session, or_, select
+from sqlmodel import Session, col, func, or_, select
 
-from disclosure.errors import InvalidInput
-from disclosure.models import Department
+from disclosure.errors import Conflict, InvalidInput
+from disclosure.models import Application, Department
 from disclosure.settings import Settings
+from disclosure.textinput import clean_text
 
 
 def sync_from_settings(session: Session, settings: Settings) -> int:
@@ -49,8 +50,12 @@ def find_department(session: Session, ref: str, field: str = "--department") -> 
     return row
 
 
-def list_departments(session: Session) -> list[Department]:
-    return list(session.exec(select(Department).order_by(Department.code)).all())
+def list_departments(session: Session, *, active_only: bool = False) -> list[Department]:
+    """Every department by code; with `active_only`, those new work may go to."""
+    stmt = select(Department).order_by(Department.code)
+    if active_only:
+        stmt = stmt.where(col(Department.active))
+    return list(session.exec(stmt).all())
 
 
 def add_department(
@@ -63,6 +68,79 @@ def add_department(
     row = Department(
         code=code.strip(), name=name.strip(), contact=contact, email=email, phone=phone
     )
+    session.add(row)
+    session.flush()
+    session.info.pop(_CACHE, None)
+    return row
+
+
+def active_department(session: Session, ref: str, field: str = "--department") -> Department:
+    """A department new work may go to: known and not retired."""
+    row = find_department(session, ref, field)
+    if not row.active:
+        raise InvalidInput(f"部门 {row.name} 已停用，不能再分办或登记给它", field=field)
+    return row
+
+
+# The contact details an admin may change; the code stays (cases and letters name it).
+EDITABLE = {"name": "名称", "contact": "联系人", "email": "电子邮箱", "phone": "电话"}
+
+
+def edit_department(
+    session: Session, code: str, changes: dict[str, str], *, configured: frozenset[str]
+) -> dict[str, Any]:
+    """Change a department's name or contacts; returns {field: [old, new]} of what changed.
+
+    A department listed in config.toml (`configured`) is kept there: each start would undo
+    an edit made here, so it is refused with that reason.
+    """
+    row = find_department(session, code, "code")
+    if row.code in configured:
+        raise Conflict(
+            f"部门 {row.name} 在 config.toml 的 [[departments]] 中配置，请在配置文件中修改",
+            field="code",
+        )
+    unknown = [k for k in changes if k not in EDITABLE]
+    if unknown:
+        raise InvalidInput(f"不能修改的项目：{'、'.join(unknown)}", field=unknown[0])
+    changed: dict[str, Any] = {}
+    for key, value in changes.items():
+        value = clean_text(value.strip(), key, max_len=200)
+        if key == "name" and not value:
+            raise InvalidInput("部门名称不能为空", field="name")
+        if getattr(row, key) != value:
+            changed[key] = [getattr(row, key), value]
+            setattr(row, key, value)
+    if not changed:
+        raise InvalidInput(
+            "没有需要修改的内容（新值与现有的相同）", field=next(iter(changes), "name")
+        )
+    session.add(row)
+    session.flush()
+    session.info.pop(_CACHE, None)
+    return changed
+
+
+def set_department_active(session: Session, code: str, active: bool) -> Department:
+    """Retire a department (kept for the cases and letters that name it) or bring it back.
+
+    A department that still leads open cases is not retired: reassign them first.
+    """
+    row = find_department(session, code, "code")
+    if row.active == active:
+        raise Conflict(f"部门 {row.name} 已{'启用' if active else '停用'}", field="code")
+    if not active:
+        open_cases = session.exec(
+            select(func.count())
+            .select_from(Application)
+            .where(Application.lead_department_id == row.id, col(Application.is_open))
+        ).one()
+        if open_cases:
+            raise Conflict(
+                f"部门 {row.name} 还有 {open_cases} 件办理中的申请，请先改由其他部门办理",
+                field="code",
+            )
+    row.active = active
     session.add(row)
     session.flush()
     session.info.pop(_CACHE, None)

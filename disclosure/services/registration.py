@@ -26,7 +26,7 @@ from disclosure.people import applicants
 from disclosure.schemas import ApplicationCreate, validation_error
 from disclosure.services.context import Context
 from disclosure.services.deadlines import columns, compute_events
-from disclosure.services.departments import department_cache, find_department
+from disclosure.services.departments import active_department, department_cache
 from disclosure.services.numbering import next_numbers
 from disclosure.services.office import Office
 from disclosure.services.steps.base import not_future
@@ -127,11 +127,11 @@ def _prepare(
     )
     lead = None
     if data.department:
-        lead = departments.get(data.department) or find_department(session, data.department)
+        lead = departments.get(data.department) or active_department(session, data.department)
         departments[data.department] = lead
     for code in data.cooperating:
         if code not in departments:
-            departments[code] = find_department(session, code, field="cooperating")
+            departments[code] = active_department(session, code, field="cooperating")
     # (`departments` lives in session.info: one lookup per code and transaction.)
     field = "received" if data.received_on else "arrived"
     events = [Event(RuleKind.RECEIVED, data.received_on)] if data.received_on else []

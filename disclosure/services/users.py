@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from disclosure.errors import InvalidInput, NotFound
 from disclosure.models import Role, User
-from disclosure.services.departments import find_department
+from disclosure.services.departments import active_department
 from disclosure.services.passwords import check_password, make_hasher
 from disclosure.services.sessions import close_user_sessions
 
@@ -65,7 +65,7 @@ def create_user(
     if role_value is Role.DEPARTMENT:
         if not department:
             raise InvalidInput("部门经办人须指定所属部门", field="--department")
-        department_id = find_department(session, department).id
+        department_id = active_department(session, department).id
     elif department:
         raise InvalidInput(
             "只有部门经办人（department）才属于某个部门",

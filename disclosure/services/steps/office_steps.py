@@ -13,7 +13,7 @@ from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application
 from disclosure.schemas import ApplicationCreate, validation_error
 from disclosure.services.context import Context
-from disclosure.services.departments import find_department
+from disclosure.services.departments import active_department
 from disclosure.services.steps.base import CaseState, Line, Step
 from disclosure.services.workflow import check_transition
 from disclosure.vocabulary import EventKind, Stage
@@ -57,9 +57,9 @@ class Assignment(Step):
     lead_id: int | None = None  # resolved by `prepare`
 
     def prepare(self, session: Session, ctx: Context) -> Assignment:
-        lead = find_department(session, self.department, field="department")
+        lead = active_department(session, self.department, field="department")
         for code in self.cooperating:
-            find_department(session, code, field="cooperating")
+            active_department(session, code, field="cooperating")
         return replace(self, department=lead.code, lead_id=lead.id)
 
     def columns(self) -> dict[str, Any]:
