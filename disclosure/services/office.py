@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -72,23 +73,36 @@ def _office(settings: Settings, rows: tuple[tuple[int, str], ...]) -> Office:
     return Office(settings, make_calendar(settings, _parse(rows)))
 
 
+# The ids of the versions in force, as plain SQL: every web request runs it, and a text
+# statement costs SQLAlchemy almost nothing to prepare next to the ORM form of the same
+# correlated subquery (`_notice_rows`), whose construction and cache key were a fifth of
+# the list page's CPU (docs/bench-notes/web.md).
+_VERSION_IDS = sql_text(
+    "SELECT v.id FROM calendar_version v WHERE v.version = "
+    "(SELECT max(w.version) FROM calendar_version w WHERE w.year = v.year) ORDER BY v.year"
+)
+
+
 class OfficeCache:
     """The `Office` of one settings object, rebuilt only when the stored notices change.
 
-    Each `load` still reads the notice rows, so a year loaded by another process or worker
-    counts from the next request on; while they are unchanged the same `Office` object is
-    returned, which caches keyed by it (the list rows, `web.listing`) rely on.
+    Each `load` reads the ids of the calendar versions in force, so a year loaded by another
+    process or worker counts from the next request on. Versions are records (a load or a
+    revert appends a row, never rewrites one), so the same ids mean the same notices: the
+    texts are read only when the ids change. While they are unchanged the same `Office`
+    object is returned, which caches keyed by it (the list rows, `web.listing`) rely on.
     """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self._last: tuple[tuple[tuple[int, str], ...], Office] | None = None
+        self._last: tuple[tuple[int, ...], Office] | None = None
 
     def load(self, session: Session) -> Office:
-        rows = _notice_rows(session)
+        ids = tuple(row[0] for row in session.execute(_VERSION_IDS))
         last = self._last  # one read: another thread may replace it meanwhile
-        if last is not None and last[0] == rows:
+        if last is not None and last[0] == ids:
             return last[1]
+        rows = _notice_rows(session)
         office = _office(self.settings, rows)
-        self._last = (rows, office)
+        self._last = (tuple(row_id for row_id, _text in rows), office)
         return office
