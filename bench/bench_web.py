@@ -12,6 +12,9 @@ Each scenario is bounded by `--requests` and `--max-seconds`.
     python bench/bench_web.py [--rows 100000] [--users 20] [--requests 2000] [--workers 2]
         [--think 0] [--postgres] [--scenarios default,overdue,page50,all200]
 
+The hello-world anchor (`/healthz`) runs first; `× hello` is each scenario's server CPU per
+request over the anchor's, in the same run.
+
 Prints p50/p95/p99 latency (ms), requests per second, the server's CPU ms per request (the
 uvicorn processes; with `--postgres` also PostgreSQL's own processes, `db ms/req`) and the
 load average per scenario.
@@ -52,6 +55,9 @@ from disclosure.settings import load_settings
 PASSWORD = "bench-password-1"
 TODAY = date(2026, 3, 5)
 SCENARIOS = {
+    # The anchor, measured first in every run: the same server, stack and middleware, no
+    # session and no database (`disclosure.web.routes.health`).
+    "hello": ("hello-world anchor (/healthz)", "/healthz"),
     "default": ("open applications (default list)", "/applications"),
     "overdue": ("overdue (?overdue=1)", "/applications?overdue=1"),
     "page50": ("default list, page 50", "/applications?page=50"),
@@ -302,7 +308,8 @@ def main() -> None:
     ap.add_argument("--postgres", action="store_true", help="throwaway DB on 127.0.0.1:5432")
     ap.add_argument("--scenarios", default="default,overdue,page50,all200")
     args = ap.parse_args()
-    chosen = [SCENARIOS[k] for k in args.scenarios.split(",")]
+    names = ["hello"] + [k for k in args.scenarios.split(",") if k != "hello"]
+    chosen = [SCENARIOS[k] for k in names]
     with tempfile.TemporaryDirectory() as tmp, _database(args.postgres) as url:
         folder = Path(tmp)
         port = _free_port()
@@ -331,8 +338,9 @@ def main() -> None:
             )
             print(
                 f"{'scenario':34} {'n':>5} {'p50':>7} {'p95':>7} {'p99':>7} {'req/s':>7}"
-                f" {'cpu ms/req':>10} {'db ms/req':>9}  load"
+                f" {'cpu ms/req':>10} {'× hello':>7} {'db ms/req':>9}  load"
             )
+            anchor = 0.0
             for name, path in chosen:
                 cpu, db = server_cpu(proc.pid), postgres_cpu()
                 lat, secs = run_load(
@@ -341,10 +349,11 @@ def main() -> None:
                 per_request = (server_cpu(proc.pid) - cpu) * 1000 / len(lat)
                 db_per_request = (postgres_cpu() - db) * 1000 / len(lat) if url else 0.0
                 load = os.getloadavg()[0]
+                anchor = anchor or per_request  # the first scenario is the anchor
                 print(
                     f"{name:34} {len(lat):5d} {statistics.median(lat):7.1f} {pct(lat, 95):7.1f} "
                     f"{pct(lat, 99):7.1f} {len(lat) / secs:7.1f} {per_request:10.2f} "
-                    f"{db_per_request:9.2f}  {load:.2f}"
+                    f"{per_request / anchor:7.1f} {db_per_request:9.2f}  {load:.2f}"
                 )
         finally:
             proc.terminate()

@@ -96,6 +96,8 @@ class Application(SQLModel, table=True):
     created_by: str = Field(default="", max_length=100)
     # Who applied (disclosure.people.applicants); None: not identifiable (no ID, code or phone).
     applicant_id: int | None = Field(default=None, foreign_key="applicant.id", index=True)
+    # The handler (承办人) in the lead department (`assign --handler`; migration 0018).
+    handler_id: int | None = Field(default=None, foreign_key="user.id", index=True)
 
 
 class Applicant(SQLModel, table=True):
@@ -163,3 +165,4 @@ class User(SQLModel, table=True):
     created_at: datetime
     approval_role: str | None = Field(default=None, max_length=20)  # place in the sign-off chain
     must_change_password: bool = False  # a one-time password given by an admin (`user reset`)
+    email: str = Field(default="", max_length=200)  # a handler's reminders (migration 0018)

@@ -36,6 +36,9 @@ class OfficeSettings(BaseModel):
     address: str = ""
     phone: str = ""
     web_base_url: str = ""  # links in e-mails, e.g. http://10.0.0.5:8000
+    # A cooperating department's answer is due this many working days before the internal
+    # target (rulebook §6.5 #internal-cooperation; rules.cooperation).
+    cooperation_lead_days: int = Field(default=3, ge=0, le=20)
 
 
 class DatabaseSettings(BaseModel):
@@ -90,6 +93,8 @@ class NotifierSettings(BaseModel):
             "unconfirmed_arrival",
             "task_due",
             "task_progress_due",
+            "cooperation_due",
+            "approval_waiting",
         ]
     )
     days_ahead: list[int] = Field(default_factory=lambda: [5, 3, 1])
@@ -278,9 +283,20 @@ class ApprovalSettings(BaseModel):
     # Reg. Art. 33: an extension needs the consent of the head of the disclosure office.
     extension_chain: Chain = Field(default_factory=lambda: ["office_head"])
     drafter_may_approve: bool = False  # may the one who drafted approve a step of the chain
+    # A step of the chain waiting longer than this many working days warns in the digest.
+    warn_after_days: int = Field(default=2, ge=1, le=60)
 
     def chain_for(self, case_type: str) -> list[str]:
         return self.case_types.get(case_type, self.chain)
+
+
+class PlatformSettings(BaseModel):
+    """The provincial online platform's export (`disclosure import FILE --source platform`)."""
+
+    source: str = "platform"  # whose external references: the pushing API token's source
+    # register field → the export's column name (overrides the built-in names; the fields
+    # are those of disclosure.api.platform_import.DEFAULT_COLUMNS, checked on import)
+    columns: dict[str, str] = Field(default_factory=dict)
 
 
 class Settings(BaseSettings):
@@ -307,6 +323,7 @@ class Settings(BaseSettings):
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
     backup: BackupSettings = Field(default_factory=BackupSettings)
     approval: ApprovalSettings = Field(default_factory=ApprovalSettings)
+    platform: PlatformSettings = Field(default_factory=PlatformSettings)
     config_path: str = ""  # where the settings came from ("" = built-in defaults)
 
     @classmethod

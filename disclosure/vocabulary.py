@@ -99,6 +99,8 @@ class Clock(Labelled):
     UNCONFIRMED_ARRIVAL = "unconfirmed_arrival", "送达后尚未确认收到"
     TASK_DUE = "task_due", "重点任务完成时限"
     TASK_PROGRESS = "task_progress_due", "重点任务进展报送"
+    COOPERATION = "cooperation_due", "协办部门答复时限"
+    APPROVAL = "approval_waiting", "待审批"
 
 
 class EventKind(Labelled):
@@ -140,6 +142,10 @@ class EventKind(Labelled):
     SENT_BACK = "sent_back", "审批退回"
     # Registration's check for an earlier application with the same request (Art. 36(6)).
     DUPLICATE_DECIDED = "duplicate_decided", "重复申请核查"
+    # The hand-off to the lead department and the cooperating ones (handoff_steps).
+    ACCEPTED = "accepted", "部门签收"
+    RETURNED = "returned", "部门退回"
+    COOPERATION_ANSWERED = "cooperation_answered", "协办部门回复"
 
 
 # Events that close an application (it then has its outcome, Reg. Arts. 36–39).

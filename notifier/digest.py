@@ -29,6 +29,7 @@ from sqlalchemy import Engine
 
 from disclosure.services.office import Office
 from disclosure.tasks.reminders import item_link
+from disclosure.vocabulary import Clock
 from notifier import outbox
 from notifier.mail import Digest, render_digest
 from notifier.policy import CALENDAR_COVERAGE, CLOCK_LABELS, ESCALATE, UNCONFIRMED_ARRIVAL
@@ -37,11 +38,27 @@ LISTED_MAX = 3_000  # items listed one by one in one digest, at most (~1.5 MB)
 MAX_MESSAGE_BYTES = 9_000_000  # estimated size on the wire; margin below 10,240,000
 BASE64 = 1.37  # 4/3 for base64, plus a line break every 76 characters
 SUMMARY_CHARS = 30  # characters of the content summary shown per item
+# The people side's clocks (notifier.people_reminders); a 协办 clock is keyed per department
+# ("cooperation_due:<id>"): items group and read by the clock before the colon.
+APPROVAL = Clock.APPROVAL.value
+LABELS = {
+    **CLOCK_LABELS,
+    Clock.COOPERATION.value: Clock.COOPERATION.label,
+    APPROVAL: "待审批（拟办意见等待您审批）",
+}
+
+
+def base_clock(clock: str) -> str:
+    return clock.partition(":")[0]
 
 
 def status_text(days_left: int, clock: str = "") -> str:
     if clock == UNCONFIRMED_ARRIVAL:  # no statutory clock runs before receipt is confirmed
         return "待确认收到" if days_left >= 0 else f"送达已 {-days_left} 个工作日，待确认收到"
+    if clock == APPROVAL:  # `[approval] warn_after_days` after the step became due
+        if days_left > 0:
+            return f"待审批，剩余 {days_left} 个工作日"
+        return "待审批，今日到期" if days_left == 0 else f"待审批，已超时 {-days_left} 个工作日"
     if days_left > 0:
         return f"剩余 {days_left} 个工作日"
     if days_left == 0:
@@ -102,6 +119,7 @@ class DigestBuilder:
         self.overdue = 0
         self.overdue_internal = 0  # of `overdue`: the office's own internal targets
         self.unconfirmed = 0  # arrivals awaiting confirmation (no clock runs: not overdue)
+        self.approvals = 0  # sign-offs waiting for the recipient (or late, for the office)
         self.cases: set[str] = set()  # the applications of the streamed rows
         self.escalations = False
 
@@ -124,6 +142,8 @@ class DigestBuilder:
         self.overdue += late
         self.overdue_internal += late and r.clock == "internal_target"
         self.unconfirmed += r.clock == UNCONFIRMED_ARRIVAL
+        clock = base_clock(r.clock)
+        self.approvals += clock == APPROVAL
         self.escalations |= r.threshold == ESCALATE
         if len(self.items) >= self.listed_max:
             self._count(r.department, 1, late, r.due_on.isoformat())
@@ -133,11 +153,11 @@ class DigestBuilder:
                 number=r.number,
                 summary=short(r.summary),
                 department=r.department,
-                clock=r.clock,
-                clock_label=CLOCK_LABELS.get(r.clock, r.clock),
+                clock=clock,
+                clock_label=LABELS.get(clock, clock),
                 due_on=r.due_on.isoformat(),
                 days_left=left,
-                status_text=status_text(left, r.clock),
+                status_text=status_text(left, clock),
                 escalation=r.threshold == ESCALATE,
                 link=item_link(self.base, r.clock, r.number),
             )
@@ -174,9 +194,9 @@ class DigestBuilder:
         by_clock: dict[str, list[DigestItem]] = {}
         for it in self.items:
             by_clock.setdefault(it.clock, []).append(it)
-        order = {clock: i for i, clock in enumerate(CLOCK_LABELS)}
+        order = {clock: i for i, clock in enumerate(LABELS)}
         groups = [
-            Group(clock, CLOCK_LABELS.get(clock, clock), items)
+            Group(clock, LABELS.get(clock, clock), items)
             for clock, items in sorted(by_clock.items(), key=lambda kv: order.get(kv[0], 99))
         ]
         rest = sorted(self.rest.values(), key=lambda r: (r.first_due, r.department))
@@ -191,6 +211,8 @@ class DigestBuilder:
             "overdue": self.overdue,
             "overdue_internal": self.overdue_internal,
             "unconfirmed": self.unconfirmed,
+            "approvals": self.approvals,
+            "approval_warn_after": settings.approval.warn_after_days,
             # Counted rows (beyond LISTED_MAX) carry no numbers: then the cases are not said.
             "cases": len(self.cases) if not self.rest else None,
             "calendar_link": f"{self.base}/calendar" if self.base else "",

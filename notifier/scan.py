@@ -29,7 +29,7 @@ from disclosure.services.office import Office, load_office
 from disclosure.services.read_model import summarise
 from disclosure.settings import Settings
 from disclosure.tasks.reminders import task_reminders
-from notifier import outbox
+from notifier import outbox, people_reminders
 from notifier.delivery import ScanResult, deliver
 from notifier.digest import SUMMARY_CHARS
 from notifier.mail import EmlSender, Sender, make_sender
@@ -41,6 +41,7 @@ from notifier.policy import (
     coverage_warning,
     hits,
 )
+from notifier.recipients import handler_addresses, with_handler
 from rules.calendar import Pause, WorkingCalendar
 from rules.engine import Deadlines
 
@@ -160,11 +161,14 @@ def collect(
     if task_rows:
         with transaction(engine) as s:
             queued += outbox.insert_if_absent(s, task_rows)
+    queued += people_reminders.queue(engine, office, today=today, now=now, token=token)
+    handlers = handler_addresses(engine)  # issue 16: the handler is told too
     for apps, computed in _pages(engine, office, horizon, today, need_events=need_events):
         rows: list[dict[str, Any]] = []
         for app in apps:
             dep = departments.get(app.lead_department_id) if app.lead_department_id else None
             recipients = to_by_dep[dep.id] if dep is not None else office_to
+            recipients = with_handler(recipients, handlers.get(app.id))
             for hit in _app_hits(app, computed, today, office.calendar, th, wanted, horizon):
                 to = leaders if hit.escalation else recipients
                 rows.extend(_rows(app, hit, to, dep.name if dep else "", today, now, token))

@@ -13,6 +13,12 @@ Retries do not wait for the next run time: every `RETRY_CHECK` a job looks for r
 whose back-off has passed (5 minutes after the first failure, then 10, 20, … up to 12 hours,
 see `outbox.backoff`) and delivers them (`run_retries`; one indexed query when there is
 nothing to do). A mail outage in the morning is made good the same day.
+
+Webhooks (`disclosure.api.webhook_deadlines.deliver_all`) go out from the same daemon: every
+`RETRY_CHECK` new events are queued and every due delivery sent (retries included); deadline
+states (due soon / overdue) are scanned at most every `DEADLINE_SCAN`. Nothing is read
+beyond one indexed query while there is no live subscription. Failures are logged and shown
+by `disclosure webhook list`.
 """
 
 from __future__ import annotations
@@ -27,7 +33,10 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
 
+from disclosure.api.webhook_deadlines import any_subscriber, deliver_all
 from disclosure.clock import now_utc
+from disclosure.db import transaction
+from disclosure.services.office import load_office
 from disclosure.settings import Settings
 from notifier.outbox import CLAIM_LEASE
 from notifier.scan import run_once, run_retries
@@ -49,6 +58,34 @@ def retry_job(settings: Settings, engine: Engine) -> None:
         run_retries(engine, settings, now=now_utc())
     except Exception:
         log.exception("notifier retry failed")
+        raise
+
+
+DEADLINE_SCAN = timedelta(minutes=10)  # how often webhook deadline states are scanned
+
+
+def webhook_job(settings: Settings, engine: Engine, last: dict[str, datetime]) -> None:
+    """Queue and send webhooks (`last["deadlines"]`: when deadline states were last scanned)."""
+    try:
+        now = now_utc()
+        if not any_subscriber(engine):
+            return
+        with transaction(engine, write=False) as s:
+            office = load_office(s, settings)
+        scan = now - last.get("deadlines", datetime.min.replace(tzinfo=now.tzinfo)) >= DEADLINE_SCAN
+        today = now.astimezone(ZoneInfo(settings.office.timezone)).date()
+        done = deliver_all(engine, office=office, today=today, now=now, deadlines=scan)
+        if scan:
+            last["deadlines"] = now
+        if done.delivered or done.retrying or done.failed:
+            log.info(
+                "webhooks: queued %d, delivered %d, retrying %d, failed %d",
+                done.queued, done.delivered, done.retrying, done.failed,
+            )  # fmt: skip
+        if done.failed:
+            log.warning("webhooks: %d deliveries failed (disclosure webhook list)", done.failed)
+    except Exception:
+        log.exception("webhook delivery failed")
         raise
 
 
@@ -109,6 +146,18 @@ def build_scheduler(
         args=[settings, engine],
         id="notify-retry",
         name="期限提醒（失败后按退避时间重试）",
+        coalesce=True,
+        max_instances=1,
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        webhook_job,
+        "interval",
+        seconds=RETRY_CHECK.total_seconds(),
+        args=[settings, engine, {}],
+        id="webhooks",
+        name="事件推送（Webhook）发送与期限状态检查",
+        next_run_time=started + CATCH_UP_DELAY,
         coalesce=True,
         max_instances=1,
         replace_existing=True,

@@ -13,14 +13,16 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
+from disclosure import audit
 from disclosure.api.problems import Unauthorized
-from disclosure.api.rate import hit
+from disclosure.api.rate import check, count
 from disclosure.api.tokens import Caller, authenticate
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import NotFound, PermissionDenied
 from disclosure.models import Application
 from disclosure.services.lookup import get_application
+from disclosure.vocabulary import AuditAction, AuditChannel
 from disclosure.web.state import WebState
 
 # auto_error=False: a missing header is answered by our own 401 problem, not FastAPI's 403.
@@ -35,13 +37,37 @@ def caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
+    """The request's token, once authenticated, counted against its rate and recorded in the
+    audit log (`api_token_used`: token name as `api:<name>`, method, path, parameter names;
+    never parameter values, which may hold a name searched for) — one write transaction."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("缺少 API 令牌（Authorization: Bearer …）")
-    with transaction(api_state(request).engine, write=False) as session:
+    now = now_utc()
+    with transaction(api_state(request).engine) as session:
         found = authenticate(session, credentials.credentials.strip())
+        if found is None:
+            hits = 0
+        else:
+            hits = count(session, token_id=found.id, now=now)
+            audit.record(
+                session,
+                actor=found.actor,
+                action=AuditAction.API_TOKEN_USED,
+                target=f"{request.method} {request.url.path}",
+                details={
+                    "token": found.name,
+                    "method": request.method,
+                    "path": request.url.path,
+                    "params": sorted(request.query_params.keys()),
+                    "refused": hits > found.rate_per_minute,
+                },
+                address=request.client.host if request.client else "",
+                via=AuditChannel.API,
+                now=now,
+            )
     if found is None:
         raise Unauthorized("API 令牌无效或已撤销")
-    hit(api_state(request).engine, token_id=found.id, limit=found.rate_per_minute, now=now_utc())
+    check(hits, limit=found.rate_per_minute, now=now)
     request.state.caller = found
     return found
 

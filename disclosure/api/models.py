@@ -80,11 +80,13 @@ class ApiWebhook(SQLModel, table=True):
 
 
 class ApiWebhookDelivery(SQLModel, table=True):
-    """One event for one subscriber: queued once (unique), retried with back-off."""
+    """One event for one subscriber: queued once (unique), retried with back-off. A deadline
+    delivery (`api.webhook_deadlines`) has no event; `deadline_key` is its unique key."""
 
     __tablename__ = "api_webhook_delivery"
     __table_args__ = (
         UniqueConstraint("webhook_id", "event_id", name="uq_api_webhook_delivery_event"),
+        UniqueConstraint("webhook_id", "deadline_key", name="uq_api_webhook_delivery_deadline"),
         CheckConstraint(
             "status IN ('pending', 'delivered', 'failed')", name="ck_api_webhook_delivery_status"
         ),
@@ -93,7 +95,8 @@ class ApiWebhookDelivery(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     webhook_id: int = Field(foreign_key="api_webhook.id")
-    event_id: int = Field(foreign_key="event.id")
+    event_id: int | None = Field(default=None, foreign_key="event.id")  # None: a deadline
+    deadline_key: str | None = Field(default=None, max_length=200)  # "<app id>:<clock>:<state>"
     payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     status: str = Field(default="pending", max_length=10)
     attempts: int = 0

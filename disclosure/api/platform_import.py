@@ -1,10 +1,11 @@
 """Importing the provincial online platform's export (xlsx or csv): each row registered once.
 
-The platform's own column names are mapped to the register's fields (`DEFAULT_COLUMNS`, or
-a JSON file of `{"field": "列名"}` that overrides it). Like the ledger import, it is all or
-nothing: every row is read and checked first — values (`registration.parse_create`), dates
-and departments (`registration.check_dates`, `find_department`) — and every problem is
-reported with its row and column; only a file without problems is written, in one
+The platform's own column names are mapped to the register's fields (`DEFAULT_COLUMNS`,
+overridden by config.toml's `[platform.columns]`, then by a JSON file of `{"field": "列名"}`
+given with `--columns`). Like the ledger import, it is all or nothing: every row is read and
+checked first — values (`registration.parse_create`), dates and departments
+(`registration.check_dates`, `find_department`) — and every problem is reported with its row
+and column; only a file without problems is written, in one
 transaction, through `registration.register_many` (new, gapless numbers). A row whose
 `external_ref` this source already pushed (through the API or an earlier import) is skipped:
 importing the same export twice registers nothing twice.
@@ -60,6 +61,9 @@ class RowProblem:
     def __str__(self) -> str:
         return f"第 {self.row} 行「{self.column}」：{self.message}"
 
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
 
 @dataclass
 class PlatformReport:
@@ -69,22 +73,49 @@ class PlatformReport:
     numbers: list[str] = field(default_factory=list)
     errors: list[RowProblem] = field(default_factory=list)
 
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "imported": self.imported,
+            "skipped": self.skipped,
+            "numbers": self.numbers,
+            "errors": [e.as_dict() for e in self.errors],
+        }
 
-def load_columns(path: Path | None) -> dict[str, tuple[str, ...]]:
-    columns = dict(DEFAULT_COLUMNS)
+
+def mapped(
+    given: dict[str, Any], *, field: str, base: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """`base` (default: the built-in names) with each field's column named in `given`."""
+    columns = dict(base or DEFAULT_COLUMNS)
+    for key, name in given.items():
+        if key not in DEFAULT_COLUMNS:
+            known = "、".join(DEFAULT_COLUMNS)
+            raise InvalidInput(f"未知字段 {key!r}（可用：{known}）", field=field)
+        if not isinstance(name, str) or not name.strip():
+            raise InvalidInput(f"字段 {key} 的列名应为非空文字，收到 {name!r}", field=field)
+        columns[key] = (name.strip(),)
+    return columns
+
+
+def load_columns(
+    path: Path | None, base: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """`base` overridden by a JSON file of `{"field": "列名"}` (`--columns`)."""
     if path is None:
-        return columns
+        return dict(base or DEFAULT_COLUMNS)
     try:
         given = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise InvalidInput(f"无法读取列名对照文件：{exc}", field="columns") from exc
     if not isinstance(given, dict):
         raise InvalidInput('列名对照文件应为 JSON 对象 {"字段": "列名"}', field="columns")
-    for key, name in given.items():
-        if key not in DEFAULT_COLUMNS or not isinstance(name, str) or not name.strip():
-            raise InvalidInput(f"无效的对照项 {key!r}: {name!r}", field="columns")
-        columns[key] = (name.strip(),)
-    return columns
+    return mapped(given, field="columns", base=base)
+
+
+def configured_columns(settings_columns: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """The built-in names overridden by config.toml's `[platform.columns]`."""
+    return mapped(dict(settings_columns), field="[platform.columns]")
 
 
 def _positions(header: list[str], columns: dict[str, tuple[str, ...]]) -> dict[str, int]:
@@ -106,14 +137,22 @@ def _values(cells: list[Any], at: dict[str, int]) -> dict[str, Any]:
     return {k: (cells[i] if i < len(cells) else None) for k, i in at.items()}
 
 
+def _day(v: dict[str, Any], key: str) -> Any:
+    """A date cell, its error naming the field (so the report names its column)."""
+    try:
+        return to_date(v.get(key))
+    except ValueError as exc:
+        raise InvalidInput(str(exc), field=key) from exc
+
+
 def _create(v: dict[str, Any]) -> ApplicationCreate:
     kind = text(v.get("applicant_type"))
     channel = text(v.get("channel")) or Channel.ONLINE.value
     return parse_create(
         {
             "channel": _CHANNELS.get(channel, channel),
-            "received_on": to_date(v.get("received")),
-            "arrived_on": to_date(v.get("arrived")),
+            "received_on": _day(v, "received"),
+            "arrived_on": _day(v, "arrived"),
             "applicant_name": text(v.get("applicant")),
             "applicant_type": _TYPES.get(kind, kind),
             "content": text(v.get("content")),
@@ -195,4 +234,11 @@ def import_platform(
     return report
 
 
-__all__ = ["DEFAULT_COLUMNS", "PlatformReport", "RowProblem", "import_platform"]
+__all__ = [
+    "DEFAULT_COLUMNS",
+    "PlatformReport",
+    "RowProblem",
+    "configured_columns",
+    "import_platform",
+    "load_columns",
+]

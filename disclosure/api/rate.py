@@ -3,8 +3,9 @@
 The count lives in `api_rate_window`, not in a process, so every worker of `disclosure serve
 --workers N` (and every server sharing the database) sees the same count. One atomic upsert
 per request (`INSERT … ON CONFLICT DO UPDATE … RETURNING`, SQLite ≥ 3.35 and PostgreSQL)
-counts and reads in one statement, in its own short transaction. A request over the token's
-`rate_per_minute` is refused with 429 and `Retry-After` (seconds to the next minute).
+counts and reads in one statement, in the request's authentication transaction (`api.auth`).
+A request over the token's `rate_per_minute` is refused with 429 and `Retry-After` (seconds
+to the next minute).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, delete
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
 
 from disclosure.api.models import ApiRateWindow
 from disclosure.db import transaction
@@ -32,23 +34,35 @@ def window_of(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0)
 
 
-def hit(engine: Engine, *, token_id: int, limit: int, now: datetime) -> int:
-    """Count one request of token `token_id` at `now`; raise `RateLimited` past `limit`."""
+def count(session: Session, *, token_id: int, now: datetime) -> int:
+    """Count one request of token `token_id` at `now` in the caller's write transaction."""
     start = window_of(now)
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(_TABLE).values(token_id=token_id, window_start=start, hits=1)
     stmt = stmt.on_conflict_do_update(
         index_elements=["token_id", "window_start"], set_={"hits": _TABLE.c.hits + 1}
     ).returning(_TABLE.c.hits)
-    with transaction(engine) as session:
-        count = int(session.execute(stmt).scalar_one())
-        if count == 1:  # the token's first request of this minute: forget old windows
-            session.execute(
-                delete(_TABLE).where(
-                    _TABLE.c.token_id == token_id, _TABLE.c.window_start < start - KEEP
-                )
+    hits = int(session.execute(stmt).scalar_one())
+    if hits == 1:  # the token's first request of this minute: forget old windows
+        session.execute(
+            delete(_TABLE).where(
+                _TABLE.c.token_id == token_id, _TABLE.c.window_start < start - KEEP
             )
-    if count > limit:
+        )
+    return hits
+
+
+def check(hits: int, *, limit: int, now: datetime) -> int:
+    """`hits` unless past `limit` (then `RateLimited`, with seconds to the next minute)."""
+    if hits > limit:
+        start = window_of(now)
         retry = max(1, int((start + timedelta(minutes=1) - now).total_seconds()) + 1)
         raise RateLimited(limit, min(retry, 60))
-    return count
+    return hits
+
+
+def hit(engine: Engine, *, token_id: int, limit: int, now: datetime) -> int:
+    """Count one request of token `token_id` at `now`; raise `RateLimited` past `limit`."""
+    with transaction(engine) as session:
+        hits = count(session, token_id=token_id, now=now)
+    return check(hits, limit=limit, now=now)

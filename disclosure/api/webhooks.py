@@ -192,7 +192,7 @@ def post(url: str, body: bytes, headers: dict[str, str]) -> None:
 @dataclass(frozen=True)
 class _Claimed:
     id: int
-    event_id: int
+    event_id: int | None
     attempts: int
     url: str
     secret: str

@@ -28,6 +28,9 @@ from disclosure.errors import NotFound
 from disclosure.letters.models import Letter
 from disclosure.models import Application, Department, EventRecord, Stage
 from disclosure.outcomes import OUTCOMES
+from disclosure.people.approval_chain import SIGN_KINDS, chains, history
+from disclosure.people.approval_sheet import TITLE as SHEET_TITLE
+from disclosure.people.approval_sheet import approval_sheet
 from disclosure.services import steps
 from disclosure.services.context import Context
 from disclosure.services.deadlines import events_of
@@ -133,6 +136,10 @@ def archive_case(
         item, p = contents.letter_item(lf)
         items.append(item)
         pending += [p] if p else []
+    for title, docx, on in _approval_sheets(session, ctx, number, records, log):
+        item, p = contents.approval_item(title, docx, on)
+        items.append(item)
+        pending.append(p)
     for doc in docs:
         day = doc.uploaded_at.astimezone(tz).date()
         item, p = contents.document_item(doc, store.read(doc.sha256), day)
@@ -189,6 +196,21 @@ def archive_case(
     row.event_id = ev.id
     session.add(row)
     return ArchiveResult(row, pdf, zipped, True, name)
+
+
+def _approval_sheets(
+    session: Session, ctx: Context, number: str, records: list[EventRecord], log: list[EventRecord]
+) -> list[tuple[str, bytes, date]]:
+    """The approval sheet of each purpose signed off in this volume's events (a later
+    volume gets the sheet again when its sign-off went on)."""
+    new = {(r.data or {}).get("purpose", "reply") for r in log if r.kind in SIGN_KINDS}
+    out = []
+    for purpose in chains(records):
+        if purpose.value in new:
+            last = max(r.on for r in history(records, purpose))
+            docx = approval_sheet(session, ctx, number, purpose)
+            out.append((f"{SHEET_TITLE}（{purpose.label}）", docx, last))
+    return out
 
 
 def _layout(

@@ -2,10 +2,10 @@
 
 Order (issue 15): the application documents (申请表, 身份证明, 信封/邮件凭证), the receipt
 (登记回执), every other letter as issued (by date), the documents of the handling (补正材料,
-征求意见回复, 答复书, 其他), the approvals (no table of them yet: none), the service proofs, and
-the event log as a table. Images become PDF pages; .docx/.xlsx are converted by LibreOffice;
-what cannot be converted (OFD, an encrypted PDF, a failed conversion) is listed in the 目录 and
-goes into the zip beside the PDF.
+征求意见回复, 答复书, 其他), the approvals (政府信息公开申请办理审批表, one per purpose signed off),
+the service proofs, and the event log as a table. Images become PDF pages; .docx/.xlsx are
+converted by LibreOffice; what cannot be converted (OFD, an encrypted PDF, a failed
+conversion) is listed in the 目录 and goes into the zip beside the PDF.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from datetime import date
 from disclosure.casefile import detect, pdfkit
 from disclosure.casefile.letter_files import LetterFile
 from disclosure.casefile.models import Document
+from disclosure.letters.records import variant_label
 from disclosure.vocabulary import DocumentKind
 
 SECTION_OF_KIND = {
@@ -29,7 +30,7 @@ SECTION_OF_KIND = {
     DocumentKind.OTHER: 3,
     DocumentKind.SERVICE_PROOF: 5,
 }
-RECEIPT_SECTION, LETTER_SECTION, LOG_SECTION = 1, 2, 6
+RECEIPT_SECTION, LETTER_SECTION, APPROVAL_SECTION, LOG_SECTION = 1, 2, 4, 6
 SECTION_NAMES = ("申请材料", "登记回执", "文书", "办理材料", "审批", "送达凭证", "办理经过")
 
 
@@ -96,7 +97,7 @@ def document_item(doc: Document, data: bytes, on: date) -> tuple[Item, Pending |
 def letter_item(lf: LetterFile) -> tuple[Item, Pending | None]:
     letter = lf.letter
     section = RECEIPT_SECTION if letter.kind == "receipt" else LETTER_SECTION
-    title = lf.name + (f"（{letter.variant}）" if letter.variant else "")
+    title = lf.name + (f"（{variant_label(letter)}）" if letter.variant else "")
     name = f"{letter.reference}-{lf.name}.docx"
     item = Item(
         section,
@@ -110,6 +111,12 @@ def letter_item(lf: LetterFile) -> tuple[Item, Pending | None]:
     if lf.pdf is None and lf.docx is not None:
         return item, Pending(item, ".docx")
     return item, None
+
+
+def approval_item(title: str, docx: bytes, on: date) -> tuple[Item, Pending]:
+    """An approval sheet (.docx made from the event log), converted like a letter."""
+    item = Item(APPROVAL_SECTION, title, "", on, None, (f"{title}.docx", docx))
+    return item, Pending(item, ".docx")
 
 
 def start_conversion(pending: Sequence[Pending]) -> Callable[[], None]:

@@ -7,12 +7,15 @@ from typing import Annotated
 
 import typer
 
+from disclosure.cli.handoff_cmds import print_handoff
 from disclosure.cli.options import JsonOpt, NoteOpt, Number, TodayOpt, parse_date
 from disclosure.cli.output import emit_json, table
 from disclosure.cli.show_view import print_detail
 from disclosure.cli.state import state
 from disclosure.errors import InvalidInput
+from disclosure.people.accounts import user_named
 from disclosure.people.applicants import month_position, possible_duplicates
+from disclosure.people.handoff import handoff_detail
 from disclosure.services.departments import find_department
 from disclosure.services.listing_stream import iter_list_batches, write_json_array
 from disclosure.services.lookup import get_application
@@ -125,6 +128,7 @@ def list_cmd(
     overdue: Annotated[bool, typer.Option("--overdue", help="仅显示已超期")] = False,
     due_within: Annotated[int | None, typer.Option("--due-within", help="N 个工作日内到期")] = None,
     department: Annotated[str | None, typer.Option("--department", help="主办部门")] = None,
+    handler: Annotated[str | None, typer.Option("--handler", help="承办人（用户名）")] = None,
     stage_: Annotated[str | None, typer.Option("--stage", help=Stage.choices())] = None,
     open_only: Annotated[bool, typer.Option("--open", help="仅显示未办结")] = False,
     limit: Annotated[int | None, typer.Option("--limit", help="最多列出 N 件")] = None,
@@ -147,6 +151,7 @@ def list_cmd(
             overdue=overdue,
             due_within=due_within,
             department_id=dep_id,
+            handler_id=user_named(session, handler, field="handler").id if handler else None,
             stage=stage_value,
             open_only=open_only,
             limit=limit,
@@ -189,7 +194,9 @@ def show(
     with st.context(today, write=False) as (session, c):
         app = get_application(session, number)
         out = detail(session, app, c.office, c.today, department_names(session))
+        out.update(handoff_detail(session, app, c.office))
     if as_json:
         emit_json(out)
         return
     print_detail(out)
+    print_handoff(out)

@@ -6,17 +6,22 @@ seams, all applied from the root group (disclosure.cli.main):
 - `localise(command)` walks the command tree once per run: the help option's text, no
   `<bool>` after a flag, Chinese placeholders for values, `[选项]` in the usage line and a
   Context whose formatter writes `用法：`;
-- the panel titles and fixed strings of `typer.rich_utils` (read when a page is drawn);
+- the panel titles and fixed strings of `typer.rich_utils`, set by `ChineseContext.get_help`
+  just before a page is drawn (importing Rich's help module costs a command that draws no
+  page a noticeable part of its start-up, issue 19);
 - `usage_message(exc)` words a usage error (missing option, bad value, unknown command).
+
+Arguments get the same placeholders as options (an argument's type column ignores its
+metavar, so its class is swapped for `_ChineseArgument`); a text value whose help names a
+date reads 日期.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
-import typer.rich_utils as rich_utils
-from pydantic import ValidationError
 from typer._click import Context
 from typer._click.exceptions import BadParameter, MissingParameter, NoSuchOption, UsageError
 from typer._click.formatting import HelpFormatter
@@ -46,16 +51,28 @@ VALUE_ERRORS = {
     "less_than_equal": "数值过大",
 }
 
-rich_utils.OPTIONS_PANEL_TITLE = "选项"
-rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-rich_utils.COMMANDS_PANEL_TITLE = "命令"
-rich_utils.ERRORS_PANEL_TITLE = "错误"
-rich_utils.REQUIRED_LONG_STRING = "[必填]"
-rich_utils.DEFAULT_STRING = "[默认：{}]"
-rich_utils.ENVVAR_STRING = "[环境变量：{}]"
-rich_utils.DEPRECATED_STRING = "（已停用）"
-rich_utils.ABORTED_TEXT = "已中止。"
-rich_utils.RICH_HELP = "运行 [blue]{command_path} {help_option}[/] 查看帮助。"
+DATE = "日期"
+RICH_STRINGS = {
+    "OPTIONS_PANEL_TITLE": "选项",
+    "ARGUMENTS_PANEL_TITLE": "参数",
+    "COMMANDS_PANEL_TITLE": "命令",
+    "ERRORS_PANEL_TITLE": "错误",
+    "REQUIRED_LONG_STRING": "[必填]",
+    "DEFAULT_STRING": "[默认：{}]",
+    "ENVVAR_STRING": "[环境变量：{}]",
+    "DEPRECATED_STRING": "（已停用）",
+    "ABORTED_TEXT": "已中止。",
+    "RICH_HELP": "运行 [blue]{command_path} {help_option}[/] 查看帮助。",
+}
+
+
+@cache
+def chinese_rich_strings() -> None:
+    """Typer's panel titles and fixed strings in Chinese (once per process)."""
+    import typer.rich_utils as rich_utils
+
+    for name, text in RICH_STRINGS.items():
+        setattr(rich_utils, name, text)
 
 
 class _Formatter(HelpFormatter):
@@ -66,11 +83,19 @@ class _Formatter(HelpFormatter):
 class ChineseContext(Context):
     formatter_class = _Formatter
 
+    def get_help(self) -> str:
+        if not getattr(self.command, "draws_own_help", False):  # the root (cli.root_help)
+            chinese_rich_strings()
+        return super().get_help()
 
-def _placeholder(param: TyperOption, ctx: Context) -> str | None:
-    if param.is_flag or param.count:
+
+def _placeholder(param: TyperOption | TyperArgument, ctx: Context) -> str | None:
+    if isinstance(param, TyperOption) and (param.is_flag or param.count):
         return ""
     shown = param.display_type(ctx)
+    helptext = param.help or ""
+    if shown == "<str>" and (DATE in helptext or "YYYY-MM-DD" in helptext):
+        return DATE
     if shown in PLACEHOLDERS:
         return PLACEHOLDERS[shown]
     if shown.startswith("<") and "|" in shown:  # a choice: the values themselves
@@ -78,8 +103,17 @@ def _placeholder(param: TyperOption, ctx: Context) -> str | None:
     return None
 
 
-def localise(command: Any, ctx: Context | None = None) -> None:
-    """Chinese help for `command` and everything under it (idempotent)."""
+class _ChineseArgument(TyperArgument):
+    """An argument whose type column shows the Chinese placeholder (`placeholder`)."""
+
+    placeholder: str | None = None
+
+    def display_type_rich(self, ctx: Context) -> str | None:
+        return self.placeholder if self.placeholder is not None else super().display_type_rich(ctx)
+
+
+def localise(command: Any, ctx: Context | None = None, *, deep: bool = True) -> None:
+    """Chinese help for `command` and (`deep`) everything under it (idempotent)."""
     here = ChineseContext(command, info_name=command.name, parent=ctx)
     command.context_class = ChineseContext
     if getattr(command, "options_metavar", None) == "[OPTIONS]":
@@ -95,7 +129,11 @@ def localise(command: Any, ctx: Context | None = None) -> None:
             shown = _placeholder(param, here)
             if shown is not None:
                 param.metavar = shown
-    for sub in getattr(command, "commands", {}).values():
+        elif isinstance(param, TyperArgument) and not isinstance(param, _ChineseArgument):
+            param.__class__ = _ChineseArgument
+            assert isinstance(param, _ChineseArgument)
+            param.placeholder = _placeholder(param, here)
+    for sub in getattr(command, "commands", {}).values() if deep else ():
         localise(sub, here)
 
 
@@ -110,6 +148,8 @@ def _name(exc: BadParameter) -> str:
 
 
 def _bad_value(exc: BadParameter) -> str:
+    from pydantic import ValidationError  # typer reports bad values through pydantic
+
     cause = exc.__cause__
     if isinstance(cause, ValidationError):
         first = cause.errors()[0]

@@ -14,6 +14,7 @@ from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
+from disclosure.errors import InvalidInput
 from disclosure.report import reviews
 from disclosure.report.ledger_export import export_ledger
 from disclosure.report.ledger_import import ImportReport, check_ledger, write_ledger
@@ -67,16 +68,40 @@ def export_cmd(
     typer.echo(f"已导出 {n} 件申请：{out}")
 
 
+IMPORT_SOURCES = ("ledger", "platform")
+
+
 def import_cmd(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="台账文件（.xlsx 或 .csv，表头与导出一致）")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="台账文件，或在线平台导出文件（.xlsx 或 .csv）"),
+    ],
+    source: Annotated[
+        str,
+        typer.Option(
+            "--source",
+            help="ledger（本系统台账，默认）| platform（在线平台导出，列名见 [platform.columns]）",
+        ),
+    ] = "ledger",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验，不写入")] = False,
     today: TodayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """导入已有台账：逐行校验，全部成功才写入；列出每个错误的行、列和问题。"""
+    """导入已有台账或在线平台导出：逐行校验，全部成功才写入；列出每个错误的行、列和问题。"""
     from rich.progress import Progress
 
+    if source not in IMPORT_SOURCES:
+        raise InvalidInput(
+            f"来源应为 {' | '.join(IMPORT_SOURCES)}，收到 {source!r}", field="--source"
+        )
+    if source == "platform":
+        from disclosure.cli.token_cmds import run_platform_import
+
+        run_platform_import(
+            ctx, file, source=None, columns=None, dry_run=dry_run, today=today, as_json=as_json
+        )
+        return
     st = state(ctx)
     day = st.today(today)
     progress = Progress(console=console_err(), transient=True)

@@ -11,19 +11,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
-from sqlalchemy import Engine
-from sqlmodel import Session
 
-from disclosure.cli.options import parse_date
 from disclosure.clock import now_utc, today_in
-from disclosure.db import make_engine, transaction
-from disclosure.services.context import Context
-from disclosure.services.office import load_office
-from disclosure.services.setup import check_database, ensure_database
-from disclosure.settings import Settings, load_settings
+
+if TYPE_CHECKING:  # imported where used: a command that needs no database starts without them
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+    from disclosure.services.context import Context
+    from disclosure.settings import Settings
 
 T = TypeVar("T")
 
@@ -45,6 +44,8 @@ class AppState:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from disclosure.settings import load_settings
+
             self._settings = load_settings(self.config)
         return self._settings
 
@@ -53,6 +54,9 @@ class AppState:
         """The database on first use (SQLite under ./data by default): migrated by the
         `MIGRATING_COMMANDS`, created when empty, otherwise only checked."""
         if self._engine is None:
+            from disclosure.db import make_engine
+            from disclosure.services.setup import check_database, ensure_database
+
             engine = make_engine(self.settings)
             try:
                 (ensure_database if self.migrate else check_database)(engine, self.settings)
@@ -63,6 +67,8 @@ class AppState:
         return self._engine
 
     def today(self, override: str | None = None) -> date:
+        from disclosure.cli.options import parse_date  # rules.calendar: not for `--help`
+
         given = parse_date(override, "today")
         return given or today_in(self.settings.office.timezone)
 
@@ -80,6 +86,10 @@ class AppState:
         self, today: str | None = None, *, write: bool = True
     ) -> Iterator[tuple[Session, Context]]:
         """One transaction and the context of the command (office, today, actor, now)."""
+        from disclosure.db import transaction
+        from disclosure.services.context import Context
+        from disclosure.services.office import load_office
+
         day = self.today(today)
         with transaction(self.engine, write=write) as session:
             office = load_office(session, self.settings)

@@ -321,12 +321,17 @@ def assign(
     cooperating: Annotated[
         list[str] | None, typer.Option("--cooperating", help="协办部门，可多次")
     ] = None,
+    handler: Annotated[
+        str, typer.Option("--handler", help="承办人（用户名，须属于主办部门）")
+    ] = "",
     today: TodayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """分办：指定主办部门和协办部门。"""
+    """分办：指定主办部门、协办部门和承办人。"""
     day = state(ctx).today(today)
-    step = steps.Assignment(on=day, department=department, cooperating=tuple(cooperating or ()))
+    step = steps.HandledAssignment(
+        on=day, department=department, cooperating=tuple(cooperating or ()), handler=handler
+    )
     out = _record(ctx, number, step, today)
     _done(out, as_json, f"已分办至{out['department_name']}")
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from disclosure.api import platform_import as platform
-from disclosure.api import tokens, webhooks
+from disclosure.api import tokens, webhook_deadlines, webhooks
 from disclosure.api.models import DEFAULT_RATE
 from disclosure.cli.options import JsonOpt, TodayOpt
 from disclosure.cli.output import emit_json, table
@@ -168,11 +168,15 @@ def webhook_revoke(
 
 @webhook_app.command("deliver")
 def webhook_deliver(ctx: typer.Context, today: TodayOpt = None) -> None:
-    """把新记录排入推送队列并发送到期的推送（失败的按间隔重试）。"""
+    """把新记录和期限状态（即将到期、已超期）排入推送队列并发送到期的推送（失败的按间隔重试）。
+
+    办公服务（disclosure office）每分钟自动执行，无需手动运行。"""
     st = state(ctx)
     with transaction(st.engine, write=False) as session:
         office = load_office(session, st.settings)
-    done = webhooks.deliver_due(st.engine, office=office, today=st.today(today), now=now_utc())
+    done = webhook_deadlines.deliver_all(
+        st.engine, office=office, today=st.today(today), now=now_utc()
+    )
     typer.echo(
         f"新排入 {done.queued} 条；已送达 {done.delivered}，待重试 {done.retrying}，"
         f"失败 {done.failed}"
@@ -183,21 +187,49 @@ def platform_import(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="在线平台导出的 .xlsx 或 .csv 文件")],
     source: Annotated[
-        str, typer.Option("--source", help="来源（与推送令牌的来源一致）")
-    ] = "platform",
+        str | None,
+        typer.Option("--source", help="来源（与推送令牌的来源一致；默认 [platform] source）"),
+    ] = None,
     columns: Annotated[
         Path | None, typer.Option("--columns", help='列名对照 JSON：{"字段": "列名"}')
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入")] = False,
     today: TodayOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """导入在线平台的申请导出文件：逐行检查，全部无误才登记；已推送过的平台编号跳过。"""
+    """导入在线平台的申请导出文件：逐行检查，全部无误才登记；已推送过的平台编号跳过。
+
+    与 `disclosure import FILE --source platform` 相同。"""
+    run_platform_import(
+        ctx, file, source=source, columns=columns, dry_run=dry_run, today=today, as_json=as_json
+    )
+
+
+def run_platform_import(
+    ctx: typer.Context,
+    file: Path,
+    *,
+    source: str | None,
+    columns: Path | None,
+    dry_run: bool,
+    today: str | None,
+    as_json: bool,
+) -> None:
+    """The platform import behind `platform-import` and `import --source platform`: column
+    names from config.toml's `[platform.columns]`, then `--columns`; nothing written on error."""
     st = state(ctx)
-    mapping = platform.load_columns(columns)
+    base = platform.configured_columns(st.settings.platform.columns)
+    mapping = platform.load_columns(columns, base)
+    origin = source or st.settings.platform.source
     with st.context(today) as (session, c):
         report = platform.import_platform(
-            session, ctx=c, path=file, source=source, columns=mapping, dry_run=dry_run
+            session, ctx=c, path=file, source=origin, columns=mapping, dry_run=dry_run
         )
+    if as_json:
+        emit_json(report.as_dict())
+        if report.errors:
+            raise typer.Exit(2)
+        return
     for problem in report.errors[:50]:
         typer.echo(str(problem), err=True)
     if report.errors:

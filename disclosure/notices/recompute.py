@@ -109,8 +109,10 @@ class _Outcome:
     """What one history gives: its stored columns, open clocks, and the old unstored ones."""
 
     values: tuple[Any, ...]  # in `stored` order; _KEEP where the column is not recomputed
-    clocks: tuple[tuple[Clock, date], ...]  # open clocks with the new calendar
+    # open clocks with the new calendar, each with its stored column's position (or None)
+    clocks: tuple[tuple[Clock, date, int | None], ...]
     old: dict[Clock, date]  # open clocks without a column, with the old calendar
+    whole: tuple[Any, ...] | None  # `values` when every column is recomputed (compared at once)
 
 
 class _Engine:
@@ -158,7 +160,9 @@ class _Engine:
             if before is not None:
                 old = {c: v for c, v in before.open_clocks().items() if c not in STORED}
         values = tuple(cols.get(k, _KEEP) for k in self.stored)
-        return _Outcome(values, tuple(clocks.items()), old)
+        slots = tuple((c, due, self.position.get(c)) for c, due in clocks.items())
+        whole = None if any(v is _KEEP for v in values) else values
+        return _Outcome(values, slots, old, whole)
 
 
 def recompute_open(
@@ -253,13 +257,15 @@ def _one(
     got = engine(row.number, row.case_type, events.get(row.id, ()), served)
     out.recomputed += 1
     now: tuple[Any, ...] = tuple(row[4:])
-    calendar = engine.old.calendar
-    for clock, due in got.clocks:
-        was = now[engine.position[clock]] if clock in STORED else got.old.get(clock)
+    for clock, due, position in got.clocks:
+        was = now[position] if position is not None else got.old.get(clock)
         if was != due:
-            prov = _provisional(calendar, row, clock, was)
+            prov = _provisional(engine.old.calendar, row, clock, was)
             out.moved.append(Moved(row.number, clock, was, due, prov))
-    if all(v is _KEEP or v == n for v, n in zip(got.values, now, strict=True)):
+    if got.whole is not None:  # the common case: one tuple comparison
+        if got.whole == now:
+            return None
+    elif all(v is _KEEP or v == n for v, n in zip(got.values, now, strict=True)):
         return None
     out.changed += 1
     pairs = list(zip(engine.stored, got.values, now, strict=True))

@@ -68,6 +68,9 @@ def waiting_for(session: Session, user: User, settings: Settings) -> list[dict[s
                         "drafter": s.draft.name,
                         "drafted_at": local_time(s.draft.at, tz),
                         "approvals": [f"{a.role_label} {a.name}" for a in s.approvals],
+                        # The office's day this step became due (the draft or the
+                        # last approval): `[approval] warn_after_days` counts from it.
+                        "waiting_since": (s.approvals[-1] if s.approvals else s.draft).on,
                     },
                 )
             )

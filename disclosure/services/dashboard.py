@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import column, func, or_, table
 from sqlmodel import Session, col, select
@@ -31,43 +32,52 @@ class Counts:
     flagged: int = 0  # open cases with a late step flagged (rulebook §11)
 
 
-def _scoped(stmt, department_id: int | None):  # type: ignore[no-untyped-def]
+def _scoped(stmt, department_id: int | None, handler_id: int | None = None):  # type: ignore[no-untyped-def]
     stmt = stmt.where(col(Application.is_open).is_(True))
     if department_id is not None:
         stmt = stmt.where(Application.lead_department_id == department_id)
+    if handler_id is not None:  # one handler's cases (`?handler=`, issue 16)
+        stmt = stmt.where(Application.handler_id == handler_id)
     return stmt
 
 
-def _count(session: Session, department_id: int | None, *conds) -> int:  # type: ignore[no-untyped-def]
-    stmt = _scoped(select(func.count()).select_from(Application), department_id)
+def _count(
+    session: Session, department_id: int | None, *conds: Any, handler_id: int | None = None
+) -> int:
+    stmt = _scoped(select(func.count()).select_from(Application), department_id, handler_id)
     for c in conds:
         stmt = stmt.where(c)
     return int(session.exec(stmt).one())
 
 
 def counts(
-    session: Session, *, office: Office, today: date, department_id: int | None = None
+    session: Session,
+    *,
+    office: Office,
+    today: date,
+    department_id: int | None = None,
+    handler_id: int | None = None,
 ) -> Counts:
     """Open applications by deadline state; `due_N` = due today up to N working days ahead."""
+
+    def n(*conds: Any) -> int:
+        return _count(session, department_id, *conds, handler_id=handler_id)
+
     due = col(Application.reply_due)
     limit3 = office.calendar.add_working_days(today, DUE_SOON_DAYS[0])
     limit5 = office.calendar.add_working_days(today, DUE_SOON_DAYS[1])
     return Counts(
-        open=_count(session, department_id),
-        overdue=_count(session, department_id, due < today),
-        due_3=_count(session, department_id, due >= today, due <= limit3),
-        due_5=_count(session, department_id, due >= today, due <= limit5),
-        paused=_count(
-            session,
-            department_id,
+        open=n(),
+        overdue=n(due < today),
+        due_3=n(due >= today, due <= limit3),
+        due_5=n(due >= today, due <= limit5),
+        paused=n(
             col(Application.paused_from) <= today,
             col(Application.paused_until) >= today,
         ),
-        provisional=_count(session, department_id, col(Application.provisional).is_(True)),
-        awaiting_correction=_count(
-            session, department_id, col(Application.awaiting_correction).is_(True)
-        ),
-        flagged=_count(session, department_id, col(Application.flag_count) > 0),
+        provisional=n(col(Application.provisional).is_(True)),
+        awaiting_correction=n(col(Application.awaiting_correction).is_(True)),
+        flagged=n(col(Application.flag_count) > 0),
     )
 
 
@@ -78,6 +88,7 @@ def due_series(
     today: date,
     department_id: int | None = None,
     working_days: int = SERIES_WORKING_DAYS,
+    handler_id: int | None = None,
 ) -> list[tuple[date, int]]:
     """Open applications falling due on each of the next `working_days` working days.
 
@@ -92,7 +103,9 @@ def due_series(
         cursor = office.calendar.add_working_days(cursor, 1)
         days.append(cursor)
     stmt = _scoped(
-        select(col(Application.reply_due), func.count()).select_from(Application), department_id
+        select(col(Application.reply_due), func.count()).select_from(Application),
+        department_id,
+        handler_id,
     )
     stmt = stmt.where(col(Application.reply_due) >= days[0], col(Application.reply_due) <= days[-1])
     per_day = {

@@ -20,6 +20,7 @@ class ListFilter:
     overdue: bool = False
     due_within: int | None = None  # working days
     department_id: int | None = None
+    handler_id: int | None = None  # the handler's account (`application.handler_id`)
     stage: Stage | None = None
     open_only: bool = False
     search: str = ""
@@ -113,6 +114,8 @@ def _where(stmt: Select[Any], office: Office, today: date, flt: ListFilter) -> S
         stmt = stmt.where(_T.reply_due >= today, _T.reply_due <= limit)
     if flt.department_id is not None:
         stmt = stmt.where(_T.lead_department_id == flt.department_id)
+    if flt.handler_id is not None:
+        stmt = stmt.where(_T.handler_id == flt.handler_id)
     if flt.stage is not None:
         stmt = stmt.where(_T.stage == flt.stage.value)
     if flt.search:

@@ -27,6 +27,17 @@ class Action:
     label: str
     build: Build
     office_only: bool = False  # department handlers may not do this
+    # The inputs that must not be empty (input name → label): all of them are reported at
+    # once, before the step itself checks the values (issue 18).
+    required: tuple[tuple[str, str], ...] = (("date", "日期"),)
+
+
+def missing(action: Action, form: FormData) -> dict[str, str]:
+    """Every required input left empty, each with its message, plus a line for the form."""
+    errors = {name: f"请填写{label}" for name, label in action.required if not text(form, name)}
+    if errors:
+        errors["_form"] = f"请补全标出的 {len(errors)} 项后再记录。"
+    return errors
 
 
 def _on(form: FormData) -> date:
@@ -63,7 +74,10 @@ def _stage(f: FormData, today: date) -> steps.Step:
 
 def _assign(f: FormData, today: date) -> steps.Step:
     cooperating = tuple(v for v in f.getlist("cooperating") if isinstance(v, str) and v)
-    return steps.Assignment(on=today, department=text(f, "department"), cooperating=cooperating)
+    return steps.HandledAssignment(
+        on=today, department=text(f, "department"), cooperating=cooperating,
+        handler=text(f, "handler"),
+    )  # fmt: skip
 
 
 ACTIONS: dict[str, Action] = {
@@ -75,8 +89,14 @@ ACTIONS: dict[str, Action] = {
     "correction_receive": Action(
         "收到补正", lambda f, _t: steps.CorrectionReceived(on=_on(f), note=text(f, "note"))
     ),
-    "extend": Action("延期答复", _extend),
-    "consult_send": Action("发出征求意见", _consult_send),
+    "extend": Action(
+        "延期答复",
+        _extend,
+        required=(("date", "日期"), ("days", "延长工作日数"), ("approver", "批准人")),
+    ),
+    "consult_send": Action(
+        "发出征求意见", _consult_send, required=(("date", "日期"), ("party", "征求意见对象"))
+    ),
     "consult_answer": Action(
         "收到意见",
         lambda f, _t: steps.ConsultationAnswered(
@@ -91,6 +111,7 @@ ACTIONS: dict[str, Action] = {
             served=_served(f),
             note=text(f, "note"),
         ),
+        required=(("date", "日期"), ("amount", "金额")),
     ),
     "fee_paid": Action(
         "缴费",
@@ -101,12 +122,14 @@ ACTIONS: dict[str, Action] = {
     "defer": Action(
         "第三十五条确定期限",
         lambda f, _t: steps.Deferral(on=_on(f), due=required_date(f, "due"), note=text(f, "note")),
+        required=(("date", "日期"), ("due", "确定的答复期限")),
     ),
     "reply": Action(
         "答复",
         lambda f, _t: steps.Reply(
             on=_on(f), code=text(f, "outcome"), repeats=text(f, "repeats"), note=text(f, "note")
         ),
+        required=(("date", "日期"), ("outcome", "答复结果")),
     ),
     "withdraw": Action("撤回", lambda f, _t: steps.Withdrawal(on=_on(f), note=text(f, "note"))),
     "abandon": Action(
@@ -114,10 +137,23 @@ ACTIONS: dict[str, Action] = {
         lambda f, _t: steps.Abandonment(
             on=_on(f), reason=steps.parse_reason(text(f, "reason")), note=text(f, "note")
         ),
+        required=(("date", "日期"), ("reason", "原因")),
     ),
-    "stage": Action("转入阶段", _stage),
-    "assign": Action("分办", _assign, office_only=True),
-    "amend": Action("更正登记信息", lambda f, t: _amend(f, t), office_only=True),
+    "stage": Action("转入阶段", _stage, required=(("to", "转入的阶段"),)),
+    "assign": Action("分办", _assign, office_only=True, required=(("department", "主办部门"),)),
+    # The lead department signs for the case or sends it back (handoff_steps), as the user.
+    "accept": Action("签收", lambda f, _t: steps.Acceptance(on=_on(f), note=text(f, "note"))),
+    "return": Action(
+        "退回",
+        lambda f, _t: steps.Return(on=_on(f), note=text(f, "reason")),
+        required=(("date", "日期"), ("reason", "退回理由")),
+    ),
+    "amend": Action(
+        "更正登记信息",
+        lambda f, t: _amend(f, t),
+        office_only=True,
+        required=(("reason", "更正理由"),),
+    ),
 }
 
 

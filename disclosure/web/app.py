@@ -31,15 +31,20 @@ from disclosure.web.routes import (
     account,
     admin,
     annual,
+    applicants,
     applications,
     approvals,
     audit,
     auth,
     calendar,
     dashboard,
+    departments,
     documents,
     exports,
+    health,
+    reviews,
     tasks,
+    tokens,
 )
 from disclosure.web.security import secret_key
 from disclosure.web.server import tune_process
@@ -129,7 +134,7 @@ def create_app(
 
     for module in (
         auth, dashboard, applications, documents, exports, admin, audit, tasks, annual, calendar,
-        approvals, account,
+        approvals, account, applicants, reviews, tokens, departments, health,
     ):  # fmt: skip
         app.include_router(module.router)
     return app

@@ -29,6 +29,14 @@ class LoginRequired(Exception):
     """No signed-in user: the error handler redirects to the login page."""
 
 
+class PasswordChangeRequired(Exception):
+    """Signed in with a one-time password (`disclosure user reset`): the error handler
+    redirects to `PASSWORD_PAGE`, the one page such a session may use (and signing out)."""
+
+
+PASSWORD_PAGE = "/account/password"
+
+
 def web(request: Request) -> WebState:
     return cast(WebState, request.app.state.web)  # set by `create_app`
 
@@ -62,24 +70,42 @@ async def csrf_guard(request: Request) -> AsyncIterator[None]:
 
 
 async def current_user(request: Request) -> User:
-    """The signed-in, active user of this session (else `LoginRequired`).
+    """The signed-in, active user of this session (else `LoginRequired`), who has set their
+    own password (else `PasswordChangeRequired`).
 
     Runs on the event loop, not in the thread pool: it is one primary-key read, cheaper than
     the hop to a worker thread and back, which every request would otherwise pay (measured
     in docs/bench-notes/web.md). For requests with a body the request gate has already
     checked (web.edge) and left the user on the request.
     """
+    return _own_password(await session_user(request))
+
+
+async def session_user(request: Request) -> User:
+    """`current_user`, also while the password is still a one-time one: for the password
+    page itself."""
     user = getattr(request.state, "user", None)
     if isinstance(user, User):
         return user
     if not request.session.get(SESSION_TOKEN):
         raise LoginRequired
     with transaction(web(request).engine, write=False) as session:
-        return signed_in(request, session)
+        return _signed_in(request, session)
+
+
+def _own_password(user: User) -> User:
+    if user.must_change_password:
+        raise PasswordChangeRequired
+    return user
 
 
 def signed_in(request: Request, session: Session) -> User:
-    """`current_user` inside a transaction the caller already holds.
+    """`current_user` inside a transaction the caller already holds (see `_signed_in`)."""
+    return _own_password(_signed_in(request, session))
+
+
+def _signed_in(request: Request, session: Session) -> User:
+    """`session_user` inside a transaction the caller already holds.
 
     For the pages that every clerk loads all day (the list): one transaction per request
     instead of two, which on PostgreSQL is one connection check-out and three round trips
@@ -106,6 +132,7 @@ def signed_in(request: Request, session: Session) -> User:
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+SessionUser = Annotated[User, Depends(session_user)]
 
 
 def require(*roles: Role):  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 - A route that shows a form sets `request.state.rerender(errors)`; an `InvalidInput` or
   `Conflict` then re-renders that form with the message beside the field it names.
 - `NotFound` → 404 page, `PermissionDenied` → 403 page, anything else → its `http_status`.
-- No signed-in user → redirect to the login page.
+- No signed-in user → redirect to the login page; a one-time password → the password page.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from disclosure.errors import Conflict, DisclosureError, InvalidInput
-from disclosure.web.deps import LoginRequired
+from disclosure.web.deps import PASSWORD_PAGE, LoginRequired, PasswordChangeRequired
 from disclosure.web.render import render
 from rules.errors import RulesError
 
@@ -64,6 +64,10 @@ def install(app: FastAPI) -> None:
         if request.url.query:
             target += "?" + request.url.query
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _password(_request: Request, _exc: PasswordChangeRequired) -> Response:
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
 
     @app.exception_handler(DisclosureError)
     async def _disclosure(request: Request, exc: DisclosureError) -> Response:

@@ -3,8 +3,10 @@ httpx client per token. Every test runs on SQLite and on PostgreSQL (`db_url`)."
 
 from __future__ import annotations
 
+import http.server
+import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import httpx2 as httpx
@@ -17,7 +19,14 @@ from disclosure.db import transaction
 from disclosure.models import Application, EventRecord
 from disclosure.settings import Settings
 from disclosure.web.app import create_app
-from tests.web.conftest import TODAY
+from tests.notifier.conftest import free_port
+from tests.web.conftest import (  # noqa: F401  (the web pages' fixtures: test_tokens_web)
+    TODAY,
+    cheap_hashes,
+    client_for,
+    users,
+    web_app,
+)
 from tests.web.test_edge import real_server
 
 API = "/api/v1"
@@ -94,3 +103,37 @@ def push(platform: httpx.Client) -> Push:
         return platform.post("/applications", json=application_body(**fields))
 
     return send
+
+
+@dataclass
+class Receiver:
+    url: str
+    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    fail_next: int = 0  # answer this many requests with 500
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    port = free_port()
+    made = Receiver(f"http://127.0.0.1:{port}/hook")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if made.fail_next > 0:
+                made.fail_next -= 1
+                self.send_response(500)
+            else:
+                made.received.append((dict(self.headers.items()), body))
+                self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield made
+    server.shutdown()
+    server.server_close()

@@ -89,3 +89,75 @@ def test_a_reference_pushed_through_the_api_is_not_imported_again(  # type: igno
     export = _xlsx(tmp_path / "export.xlsx", HEADER, ROWS)
     r = cli("platform-import", str(export), "--today", "2026-03-05")
     assert r.exit_code == 0 and "已登记 1 件" in r.stdout and "跳过 1 件" in r.stdout
+
+
+PLATFORM_HEADER = ["申请流水号", "申请时间", "申请人", "申请人类型", "申请内容", "手机"]
+PLATFORM_ROWS = [
+    ["GD-1", "2026-03-02", "张三", "自然人", "2025年水质报告", "13800000000"],
+    ["GD-2", "2026-03-03", "某公司", "商业企业", "排污许可证", ""],
+]
+MAPPING = (
+    '\n[platform]\nsource = "platform"\n\n[platform.columns]\n'
+    'external_ref = "申请流水号"\nreceived = "申请时间"\nphone = "手机"\n'
+)
+
+
+def _csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    lines = [",".join(header), *(",".join(str(c) for c in r) for r in rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _configure(tmp_path: Path, extra: str) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + extra, encoding="utf-8")
+
+
+def test_import_source_platform_uses_the_configured_column_names(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    export = _csv(tmp_path / "export.csv", PLATFORM_HEADER, PLATFORM_ROWS)
+    plain = cli("import", str(export), "--source", "platform", "--today", "2026-03-05")
+    assert plain.exit_code == 2 and "缺少列" in plain.stderr and "平台编号" in plain.stderr
+    assert _listed(cli) == []
+    _configure(tmp_path, MAPPING)
+    r = cli("import", str(export), "--source", "platform", "--today", "2026-03-05", "--json")
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert (report["rows"], report["imported"], report["skipped"]) == (2, 2, 0)
+    rows = {x["applicant"]: x for x in _listed(cli)}
+    assert rows["张三"]["reply_due"] == "2026-03-30"
+    # The same export again (csv or the same rows as xlsx): de-duplicated by external_ref.
+    again = _xlsx(tmp_path / "again.xlsx", PLATFORM_HEADER, PLATFORM_ROWS)
+    r2 = cli("import", str(again), "--source", "platform", "--today", "2026-03-05")
+    assert r2.exit_code == 0 and "已登记 0 件" in r2.stdout and "跳过 2 件" in r2.stdout
+    # platform-import reads the same configuration.
+    r3 = cli("platform-import", str(export), "--today", "2026-03-05")
+    assert r3.exit_code == 0 and "跳过 2 件" in r3.stdout
+    assert len(_listed(cli)) == 2
+
+
+def test_import_source_platform_errors_name_the_column_and_write_nothing(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    _configure(tmp_path, MAPPING)
+    bad = [*PLATFORM_ROWS, ["GD-3", "2026-13-01", "李四", "自然人", "某文件", ""]]
+    export = _csv(tmp_path / "bad.csv", PLATFORM_HEADER, bad)
+    r = cli("import", str(export), "--source", "platform", "--today", "2026-03-05")
+    assert r.exit_code == 2
+    assert "第 4 行「申请时间」" in r.stderr and "未导入任何申请" in r.stderr
+    j = cli("import", str(export), "--source", "platform", "--today", "2026-03-05", "--json")
+    assert j.exit_code == 2
+    assert json.loads(j.stdout)["errors"][0]["column"] == "申请时间"
+    assert _listed(cli) == []
+    unknown = cli("import", str(export), "--source", "elsewhere")
+    assert unknown.exit_code == 2 and "--source" in unknown.stderr
+
+
+def test_an_unknown_configured_field_is_named(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    _configure(tmp_path, '\n[platform.columns]\napplicant_name = "姓名"\n')
+    export = _csv(tmp_path / "export.csv", PLATFORM_HEADER, PLATFORM_ROWS)
+    r = cli("import", str(export), "--source", "platform", "--today", "2026-03-05")
+    assert r.exit_code == 2
+    assert "[platform.columns]" in r.stderr and "applicant_name" in r.stderr
+    assert _listed(cli) == []

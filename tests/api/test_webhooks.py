@@ -5,11 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import http.server
 import json
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,45 +15,10 @@ from disclosure.api import webhooks
 from disclosure.api.webhooks import BACKOFF, add_webhook, deliver_due, list_webhooks
 from disclosure.db import transaction
 from disclosure.services.office import Office
-from tests.api.conftest import Api, Push
-from tests.notifier.conftest import free_port
+from tests.api.conftest import Api, Push, Receiver
 from tests.web.conftest import TODAY
 
 T0 = datetime(2026, 3, 5, 2, 0, tzinfo=UTC)
-
-
-@dataclass
-class Receiver:
-    url: str
-    received: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
-    fail_next: int = 0  # answer this many requests with 500
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    port = free_port()
-    made = Receiver(f"http://127.0.0.1:{port}/hook")
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            if made.fail_next > 0:
-                made.fail_next -= 1
-                self.send_response(500)
-            else:
-                made.received.append((dict(self.headers.items()), body))
-                self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *_args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield made
-    server.shutdown()
-    server.server_close()
 
 
 def _subscribe(engine: Engine, url: str, name: str = "oa") -> str:
@@ -144,8 +105,12 @@ def test_webhook_commands(cli, receiver: Receiver) -> None:  # type: ignore[no-u
               "--today", "2026-03-05")  # fmt: skip
     assert reg.exit_code == 0, reg.stderr
     sent = cli("webhook", "deliver", "--today", "2026-03-05")
-    assert sent.exit_code == 0 and "已送达 2" in sent.stdout
-    assert [json.loads(b)["event"]["actor"] for _h, b in receiver.received] == ["tester"] * 2
+    # The two events, and the correction-notice date, already due soon on 2026-03-05.
+    assert sent.exit_code == 0 and "已送达 3" in sent.stdout
+    payloads = [json.loads(b) for _h, b in receiver.received]
+    assert [p["event"]["actor"] for p in payloads] == ["system", "tester", "tester"]
+    assert payloads[0]["event"]["kind"] == "deadline_due_soon"
+    assert payloads[0]["deadline"]["clock"] == "correction_notice_due"
     listed = json.loads(cli("webhook", "list", "--json").stdout)
-    assert listed[0]["delivered"] == 2
+    assert listed[0]["delivered"] == 3
     assert cli("webhook", "revoke", "oa").exit_code == 0

@@ -29,7 +29,13 @@ def test_jobs_at_run_times_in_shanghai(tmp_path: Path):
         scheduler.start(paused=True)
         try:
             jobs = sorted(scheduler.get_jobs(), key=lambda j: j.id)
-            assert [j.id for j in jobs] == ["notify-0830", "notify-1600", "notify-retry"]
+            # the reminder runs, the retry loop, and webhook delivery (issue 21)
+            assert [j.id for j in jobs] == [
+                "notify-0830",
+                "notify-1600",
+                "notify-retry",
+                "webhooks",
+            ]
             assert all(j.coalesce and j.misfire_grace_time is None for j in jobs[:2])
             assert jobs[2].trigger.interval.total_seconds() == 60 and jobs[2].coalesce
             after = datetime(2026, 3, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai

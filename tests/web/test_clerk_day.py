@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from disclosure.db import transaction
-from disclosure.models import Application, User
+from disclosure.models import Application, EventRecord, User
 from tests.web.conftest import post_form, register
 
 
@@ -79,3 +79,54 @@ def test_registration_reports_every_missing_field_at_once(client_for, engine):  
     assert "请补全标出的 4 项后再登记" in page
     with transaction(engine, write=False) as session:
         assert session.exec(select(Application)).all() == []  # nothing was registered
+
+
+def test_an_action_form_reports_every_empty_input_at_once(client_for, engine):  # type: ignore[no-untyped-def]
+    clerk = client_for("clerk")
+    number = register(clerk, received="2026-03-02")
+    url = f"/applications/{number}"
+    r = post_form(clerk, url, f"{url}/actions/extend", {"date": "", "days": "", "approver": ""})
+    assert r.status_code == 400  # type: ignore[attr-defined]
+    page = r.text  # type: ignore[attr-defined]
+    for field in ("date", "days", "approver"):
+        assert f'id="err-{field}"' in page, field
+    assert "请补全标出的 3 项后再记录" in page
+    assert '<details open id="action-extend">' in page  # the form stays open with its errors
+    with transaction(engine, write=False) as session:
+        kinds = [e.kind for e in session.exec(select(EventRecord)).all()]
+    assert kinds and not [k for k in kinds if "exten" in k]  # nothing recorded
+
+
+def test_a_choice_not_offered_is_named_by_its_labels(client_for):  # type: ignore[no-untyped-def]
+    clerk = client_for("clerk")
+    r = post_form(
+        clerk,
+        "/applications/new",
+        "/applications/new",
+        {
+            "channel": "carrier_pigeon",
+            "received": "2026-03-02",
+            "applicant": "张三",
+            "applicant_type": "natural",
+            "content": "某项目的环评报告",
+        },
+    )
+    assert r.status_code == 400  # type: ignore[attr-defined]
+    page = r.text  # type: ignore[attr-defined]
+    assert 'id="err-channel"' in page and "当面提交" in page[page.index('id="err-channel"') :]
+    assert "in_person" not in page[page.index('id="err-channel"') :][:200]
+
+
+def test_the_cli_names_enum_choices_with_their_labels() -> None:
+    from pydantic import ValidationError
+
+    from disclosure.schemas import ApplicationCreate, validation_error
+
+    try:
+        ApplicationCreate.model_validate(
+            {"channel": "x", "applicant_name": "张三", "applicant_type": "natural", "content": "c"}
+        )
+    except ValidationError as exc:
+        error = validation_error(exc)
+    assert error.field == "channel"
+    assert "in_person（当面提交）" in error.message and "'in_person'" not in error.message

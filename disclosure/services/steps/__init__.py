@@ -32,6 +32,12 @@ from disclosure.services.steps.closing_steps import (
     check_abandon,
     parse_reason,
 )
+from disclosure.services.steps.handoff_steps import (
+    Acceptance,
+    CooperationAnswer,
+    HandledAssignment,
+    Return,
+)
 from disclosure.services.steps.office_steps import (
     Amendment,
     Assignment,
@@ -57,7 +63,7 @@ CATALOGUE: dict[EventKind, type[Step]] = {
         Reply,
         Withdrawal,
         Abandonment,
-        Assignment,
+        HandledAssignment,  # an `Assignment` that may name the handler
         StageMove,
         Note,
         Amendment,
@@ -65,6 +71,9 @@ CATALOGUE: dict[EventKind, type[Step]] = {
         Approval,
         SendBack,
         DuplicateDecision,
+        Acceptance,
+        Return,
+        CooperationAnswer,
     )
 }
 
@@ -72,6 +81,7 @@ __all__ = [
     "ABANDON_OUTCOMES",
     "CATALOGUE",
     "Abandonment",
+    "Acceptance",
     "Amendment",
     "Approval",
     "Assignment",
@@ -79,6 +89,7 @@ __all__ = [
     "Confirmation",
     "ConsultationAnswered",
     "ConsultationSent",
+    "CooperationAnswer",
     "CorrectionReceived",
     "CorrectionRequested",
     "Deferral",
@@ -87,10 +98,12 @@ __all__ = [
     "Extension",
     "FeeNotice",
     "FeePaid",
+    "HandledAssignment",
     "Note",
     "Planned",
     "Recorded",
     "Reply",
+    "Return",
     "SendBack",
     "StageMove",
     "Step",

@@ -1,5 +1,6 @@
 """A signed-in person's own account: changing the password (the policy of
-`services.passwords`; a one-time password from `disclosure user reset` is changed here)."""
+`services.passwords`; a one-time password from `disclosure user reset` is changed here, the
+only page such a session may open: `deps.current_user`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.people import accounts
 from disclosure.vocabulary import AuditAction
-from disclosure.web.deps import CurrentUser, client_address, web
+from disclosure.web.deps import SessionUser, client_address, web
 from disclosure.web.forms import Form, text
 from disclosure.web.render import flash, render
 
@@ -29,12 +30,12 @@ def _page(request: Request, errors: dict[str, str], status: int = 200) -> Respon
 
 
 @router.get("/password")
-def password_page(request: Request, user: CurrentUser) -> Response:
+def password_page(request: Request, user: SessionUser) -> Response:
     return _page(request, {})
 
 
 @router.post("/password")
-def change_password(request: Request, user: CurrentUser, form: Form) -> Response:
+def change_password(request: Request, user: SessionUser, form: Form) -> Response:
     st = web(request)
     request.state.rerender = lambda errors, status: _page(request, errors, status)
     new = text(form, "password")

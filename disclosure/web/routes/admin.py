@@ -1,4 +1,5 @@
-"""Administration: users, departments, the settings in force (the calendar: routes/calendar.py)."""
+"""Administration: users and the settings in force (departments: routes/departments.py; the
+calendar: routes/calendar.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.models import Role
 from disclosure.services import users
-from disclosure.services.departments import add_department, list_departments
+from disclosure.services.departments import list_departments
 from disclosure.vocabulary import AuditAction
-from disclosure.web.deps import AdminUser, OfficeUser, client_address, web
+from disclosure.web.deps import AdminUser, client_address, web
 from disclosure.web.forms import Form, text, values
 from disclosure.web.render import flash, render
 
@@ -96,48 +97,6 @@ def toggle_user(request: Request, user_id: int, user: AdminUser, form: Form) -> 
         )
     flash(request, "已启用该用户" if active else "已停用该用户")
     return RedirectResponse("/admin/users", status_code=303)
-
-
-def _departments_page(
-    request: Request, form: dict[str, str], errors: dict[str, str], status: int = 200
-) -> Response:
-    with transaction(web(request).engine, write=False) as session:
-        rows = list_departments(session)
-    return render(
-        request, "departments.html", {"rows": rows, "form": form, "errors": errors}, status
-    )
-
-
-@router.get("/admin/departments")
-def departments_page(request: Request, user: OfficeUser) -> Response:
-    return _departments_page(request, {}, {})
-
-
-@router.post("/admin/departments")
-def add_dept(request: Request, user: AdminUser, form: Form) -> Response:
-    shown = values(form)
-    request.state.rerender = lambda errors, status: _departments_page(
-        request, shown, errors, status
-    )
-    with transaction(web(request).engine) as session:
-        dep = add_department(
-            session,
-            code=text(form, "code"),
-            name=text(form, "name"),
-            contact=text(form, "contact"),
-            email=text(form, "email"),
-            phone=text(form, "phone"),
-        )
-        audit.record(
-            session,
-            actor=user.username,
-            action=AuditAction.DEPARTMENT_CREATED,
-            target=dep.code,
-            details={"name": dep.name},
-            address=client_address(request),
-        )
-    flash(request, f"已新增部门：{text(form, 'name')}")
-    return RedirectResponse("/admin/departments", status_code=303)
 
 
 @router.get("/admin/settings")

@@ -16,6 +16,8 @@ from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput, PermissionDenied
 from disclosure.models import Role, Stage, User
+from disclosure.people.accounts import user_named
+from disclosure.people.handoff import handoff_detail
 from disclosure.services.context import Context
 from disclosure.services.deadlines import events_of
 from disclosure.services.departments import find_department, list_departments
@@ -32,9 +34,9 @@ from disclosure.services.registration import parse_create, register_application
 from disclosure.services.users import list_users
 from disclosure.services.views import detail
 from disclosure.storage import file_store
-from disclosure.vocabulary import AuditAction, DeadlineState
+from disclosure.vocabulary import ApplicantType, AuditAction, Channel, DeadlineState, Labelled
 from disclosure.web import integrations
-from disclosure.web.actions import ACTIONS, lookup, may_record
+from disclosure.web.actions import ACTIONS, lookup, may_record, missing
 from disclosure.web.casefile_view import casefile_section
 from disclosure.web.deps import (
     AuthorizedNumber,
@@ -47,11 +49,14 @@ from disclosure.web.deps import (
 )
 from disclosure.web.filters import days_left
 from disclosure.web.forms import Form, optional_date, optional_int, text, values
+from disclosure.web.people_view import people_section
 from disclosure.web.render import flash, render
 
 router = APIRouter(prefix="/applications")
 
-FILTER_KEYS = ("status", "overdue", "due_within", "department", "stage", "q", "order", "desc")
+FILTER_KEYS = (
+    "status", "overdue", "due_within", "department", "handler", "stage", "q", "order", "desc"
+)  # fmt: skip
 
 
 def _filter(
@@ -73,6 +78,9 @@ def _filter(
         overdue=chosen["overdue"] == "1",
         due_within=due_within,
         department_id=department_id,
+        handler_id=user_named(session, chosen["handler"], field="handler").id
+        if chosen["handler"]
+        else None,
         stage=stage,
         open_only=chosen["status"] != "all",
         search=chosen["q"][:100],
@@ -135,7 +143,7 @@ def _register_page(
 ) -> Response:
     st = web(request)
     with transaction(st.engine, write=False) as session:
-        departments = list_departments(session)
+        departments = list_departments(session, active_only=True)
     return render(
         request,
         "register.html",
@@ -153,8 +161,15 @@ def _register_page(
 REQUIRED = {"applicant": "申请人姓名或名称", "applicant_type": "申请人类型", "content": "申请内容"}
 
 
+# The registration form's choice lists: a value not offered is named by the labels shown.
+CHOICES: dict[str, type[Labelled]] = {"channel": Channel, "applicant_type": ApplicantType}
+
+
 def _missing(form: FormData) -> dict[str, str]:
     errors = {name: f"请填写{label}" for name, label in REQUIRED.items() if not text(form, name)}
+    for name, kind in CHOICES.items():
+        if text(form, name) and text(form, name) not in kind.labels():
+            errors[name] = f"请从列表中选择：{'、'.join(kind.labels().values())}"
     if not text(form, "received") and not text(form, "arrived"):
         errors["received"] = "须填写收到日期，尚未确认收到的须填写送达日期"
     if errors:
@@ -229,13 +244,15 @@ def _detail_page(
         office = st.offices.load(session)
         app = get_application(session, number)
         info = detail(session, app, office, today, department_names(session))
-        departments = list_departments(session)
+        info.update(handoff_detail(session, app, office))  # handler, 签收, 协办 (issue 16)
+        departments = list_departments(session, active_only=True)
         letters = integrations.letters_for(session, app)
         casefile = casefile_section(
             session, app, user=user, office=office, records=events_of(session, app), today=today
         )
         # The timeline names people, not login names (issue 18).
         names = {u.username: u.display_name for u in list_users(session) if u.display_name}
+        people = people_section(session, app, user, st.settings)
     office_user = user.role != Role.DEPARTMENT.value
     allowed = st.settings.web.department_may_record
     actions = {
@@ -262,6 +279,7 @@ def _detail_page(
             "letters": letters,
             "casefile": casefile,
             "actor_names": names,
+            "people": people,
         },
         status,
     )
@@ -288,6 +306,9 @@ def act(
     request.state.rerender = lambda errors, status: _detail_page(
         request, user, number, errors, action, shown, status
     )
+    empty = missing(chosen, form)
+    if empty:  # every empty required input at once, as on the registration form
+        return _detail_page(request, user, number, empty, action, shown, 400)
     today = st.today()
     step = chosen.build(form, today)
     with transaction(st.engine) as session:

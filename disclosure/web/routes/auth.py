@@ -12,7 +12,7 @@ from disclosure.db import transaction
 from disclosure.services import sessions, throttle
 from disclosure.services.users import authenticate
 from disclosure.vocabulary import AuditAction
-from disclosure.web.deps import client_address, web
+from disclosure.web.deps import PASSWORD_PAGE, client_address, web
 from disclosure.web.devices import known_device, remember_device
 from disclosure.web.edge import SESSION_TOKEN, signed_in_user
 from disclosure.web.render import flash, render
@@ -71,6 +71,7 @@ def login(
         with transaction(st.engine, write=False) as session:
             user = authenticate(session, username=username, password=password)
             uid, name = (user.id, user.username) if user is not None else (None, "")
+            one_time = user is not None and user.must_change_password
     finally:
         st.sign_ins.release()
     now = now_utc()
@@ -118,7 +119,9 @@ def login(
     request.session.clear()  # a fresh session (and CSRF token) on every sign-in
     request.session[SESSION_TOKEN] = token
     csrf_token(request.session)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    # A one-time password (`disclosure user reset`) is changed before anything else.
+    target = PASSWORD_PAGE if one_time else _safe_next(next)
+    response = RedirectResponse(target, status_code=303)
     remember_device(response, secret=st.secret, https=https, username=name, device=device)
     return response
 

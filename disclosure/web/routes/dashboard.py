@@ -15,6 +15,7 @@ from disclosure.backup.schedule import STALE_AFTER
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.models import Role
+from disclosure.people.accounts import user_named
 from disclosure.services import dashboard as dash
 from disclosure.services.queries import ListFilter, department_names, list_application_rows
 from disclosure.services.read_model import listed
@@ -47,11 +48,18 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
     st = web(request)
     today = st.today()
     scope = department_scope(user)
+    wanted = request.query_params.get("handler", "").strip()  # one handler's cases (issue 16)
     with transaction(st.engine, write=False) as session:
         office = st.offices.load(session)
         deps = department_names(session)
-        counts = dash.counts(session, office=office, today=today, department_id=scope)
-        series = dash.due_series(session, office=office, today=today, department_id=scope)
+        handler = user_named(session, wanted, field="handler") if wanted else None
+        hid = handler.id if handler else None
+        counts = dash.counts(
+            session, office=office, today=today, department_id=scope, handler_id=hid
+        )
+        series = dash.due_series(
+            session, office=office, today=today, department_id=scope, handler_id=hid
+        )
         monthly = dash.monthly(session, today=today, department_id=scope)
         changed = (
             []
@@ -68,7 +76,9 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
                 session,
                 office=office,
                 today=today,
-                flt=ListFilter(open_only=True, department_id=scope, limit=URGENT_ROWS),
+                flt=ListFilter(
+                    open_only=True, department_id=scope, handler_id=hid, limit=URGENT_ROWS
+                ),
             )
         ]
     return render(
@@ -81,7 +91,11 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
             "urgent": urgent,
             "trouble": trouble,
             "trouble_at": _local(trouble.last_at, st.settings.office.timezone) if trouble else "",
-            "scope_name": deps[scope].name if scope in deps else None,
+            "scope_name": "　".join(
+                ([deps[scope].name] if scope in deps else [])
+                + ([f"承办人 {handler.display_name or handler.username}"] if handler else [])
+            )
+            or None,
             "report_changes": changed,
             "backup": backup,
         },

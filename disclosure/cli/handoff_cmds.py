@@ -1,0 +1,161 @@
+"""Hand-off commands: `accept` (签收), `return` (退回), `cooperation-answer` (协办回复), and
+`user email` (where a handler's reminders go).
+
+`accept` and `return` act as the account given by `--as USERNAME` (default: the configured
+operator), which must belong to the lead department; each mutation is one transaction
+through the catalogue of steps (`disclosure.services.steps.handoff_steps`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from disclosure import audit
+from disclosure.cli.options import JsonOpt, NoteOpt, Number, TodayOpt, parse_date
+from disclosure.cli.output import emit_json
+from disclosure.cli.state import state
+from disclosure.cli.web_cmds import user_app
+from disclosure.db import transaction
+from disclosure.errors import InvalidInput
+from disclosure.people import accounts
+from disclosure.people.handoff import handoff_view
+from disclosure.services import steps
+from disclosure.services.deadlines import events_of
+from disclosure.vocabulary import AuditAction
+
+AsOpt = Annotated[
+    str | None, typer.Option("--as", help="以该用户（用户名）的身份操作；默认为配置的操作人")
+]
+OnOpt = Annotated[str | None, typer.Option("--date", help="日期 YYYY-MM-DD（默认今天）")]
+EMAIL_MAX = 200
+
+
+def register(app: typer.Typer) -> None:
+    for name, fn in (
+        ("accept", accept),
+        ("return", return_cmd),
+        ("cooperation-answer", cooperation_answer),
+    ):
+        app.command(name)(fn)
+    user_app.command("email")(user_email)
+
+
+def _record(ctx: typer.Context, number: str, step: steps.Step, today: str | None) -> dict[str, Any]:
+    with state(ctx).context(today) as (session, c):
+        recorded = step.record(session, c, number)
+        app = recorded.application
+        out: dict[str, Any] = {"number": app.number, "event": recorded.event.kind}
+        out["recorded_at"] = recorded.event.recorded_at.isoformat()
+        out.update(handoff_view(app, events_of(session, app), c.office))
+        return out
+
+
+def _emit(out: dict[str, Any], as_json: bool, done: str) -> None:
+    if as_json:
+        emit_json(out)
+    else:
+        typer.echo(f"{out['number']}：{done}")
+
+
+def accept(
+    ctx: typer.Context,
+    number: Number,
+    as_user: AsOpt = None,
+    date: OnOpt = None,
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """主办部门签收分办的申请。"""
+    st = state(ctx)
+    day = parse_date(date, "on") or st.today(today)
+    step = steps.Acceptance(on=day, by=as_user or st.actor, note=note)
+    out = _record(ctx, number, step, today)
+    _emit(out, as_json, f"{out['handoff']['by']} 已签收")
+
+
+def return_cmd(
+    ctx: typer.Context,
+    number: Number,
+    reason: Annotated[str, typer.Option("--reason", help="退回的理由（必填）")] = "",
+    as_user: AsOpt = None,
+    date: OnOpt = None,
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """主办部门将分办的申请退回公开办（须写明理由），由公开办重新分办。"""
+    st = state(ctx)
+    day = parse_date(date, "on") or st.today(today)
+    step = steps.Return(on=day, by=as_user or st.actor, note=reason)
+    out = _record(ctx, number, step, today)
+    _emit(out, as_json, f"{out['handoff']['by']} 已退回，理由：{reason.strip()}")
+
+
+def cooperation_answer(
+    ctx: typer.Context,
+    number: Number,
+    department: Annotated[str, typer.Option("--department", help="协办部门")],
+    as_user: Annotated[str, typer.Option("--as", help="协办部门的用户（用户名，可不填）")] = "",
+    date: OnOpt = None,
+    note: NoteOpt = "",
+    today: TodayOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """记录协办部门的答复（协办函的回复）。"""
+    st = state(ctx)
+    day = parse_date(date, "on") or st.today(today)
+    step = steps.CooperationAnswer(on=day, department=department, by=as_user, note=note)
+    out = _record(ctx, number, step, today)
+    _emit(out, as_json, f"已记录协办部门 {department} 的答复")
+
+
+def user_email(
+    ctx: typer.Context,
+    username: Annotated[str, typer.Argument(help="用户名")],
+    address: Annotated[str, typer.Argument(help="电子邮箱（空字符串为取消）")],
+) -> None:
+    """设置用户的电子邮箱（承办人的提醒邮件发往该地址）。"""
+    value = address.strip()
+    if value and (
+        "@" not in value
+        or value.startswith("@")
+        or value.endswith("@")
+        or any(c.isspace() for c in value)
+        or len(value) > EMAIL_MAX
+    ):
+        raise InvalidInput(f"电子邮箱格式不正确：{address!r}", field="address")
+    st = state(ctx)
+    with transaction(st.engine) as session:
+        user = accounts.user_named(session, username)
+        old = user.email
+        user.email = value
+        session.add(user)
+        audit.record(
+            session,
+            actor=st.actor,
+            action=AuditAction.USER_CHANGED,
+            target=user.username,
+            details={"email": {"old": old, "new": value}},
+        )
+    typer.echo(f"用户 {username} 的电子邮箱：{value or '无'}")
+
+
+def print_handoff(out: dict[str, Any]) -> None:
+    """The lines `show` adds: the handler, the hand-off, each cooperating department."""
+    h = out.get("handoff") or {}
+    if out.get("handler_name") or h.get("status"):
+        line = f"承办人：{out.get('handler_name') or '未指定'}"
+        if h.get("status"):
+            line += f"  部门签收：{h['status_label']}"
+            if h.get("by"):
+                line += f"（{h['by']}，{h['on']}）"
+            if h.get("reason"):
+                line += f"  退回理由：{h['reason']}"
+        typer.echo(line)
+    for c in out.get("cooperation") or []:
+        due = c["due"] or "—（尚未确认收到）"
+        done = f"已于 {c['answered_on']} 答复" if c["answered_on"] else "尚未答复"
+        name = c.get("department_name", c["department"])
+        typer.echo(f"协办部门：{name}  答复时限：{due}  {done}")

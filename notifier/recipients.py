@@ -1,0 +1,43 @@
+"""Who a reminder goes to besides the office and the lead department: the handler (承办人).
+
+The handler is the account on `application.handler_id` (`disclosure assign --handler`); its
+reminders go to the account's e-mail (`disclosure user email`), while it is active. Read
+once per scan (the open applications that have a handler with an address), so the pages of
+the scan only look the address up.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlmodel import col, select
+
+from disclosure.db import transaction
+from disclosure.models import Application, User
+
+
+def unique(addresses: list[str]) -> list[str]:
+    """Stripped, non-empty, without case-insensitive repeats, in order."""
+    seen: set[str] = set()
+    out = []
+    for a in addresses:
+        a = a.strip()
+        if a and a.lower() not in seen:
+            seen.add(a.lower())
+            out.append(a)
+    return out
+
+
+def handler_addresses(engine: Engine) -> dict[int, str]:
+    """application id → the handler's e-mail, for open applications with a handler."""
+    stmt = (
+        select(Application.id, User.email)
+        .join(User, col(User.id) == col(Application.handler_id))
+        .where(col(Application.is_open).is_(True), col(User.active).is_(True), User.email != "")
+    )
+    with transaction(engine, write=False) as s:
+        return {app_id: email for app_id, email in s.exec(stmt) if app_id is not None}
+
+
+def with_handler(recipients: list[str], handler: str | None) -> list[str]:
+    """`recipients` plus the handler's address (once), when there is one."""
+    return unique([*recipients, handler]) if handler else recipients
