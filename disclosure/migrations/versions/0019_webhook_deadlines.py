@@ -10,16 +10,12 @@ Revises: 0018
 Create Date: 2026-12-02
 """
 
-from pathlib import Path
-
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
 revision = "0019"
-# 0018 is written concurrently by another change; until it lands this follows 0017.
-# TODO(lead): replace with the literal "0018" once 0018 is committed.
-down_revision = "0018" if any(Path(__file__).parent.glob("0018_*.py")) else "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
