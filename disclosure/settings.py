@@ -36,6 +36,7 @@ class OfficeSettings(BaseModel):
     address: str = ""
     phone: str = ""
     web_base_url: str = ""  # links in e-mails, e.g. http://10.0.0.5:8000
+    operator: str = ""  # the login the CLI records as acting (DISCLOSURE_ACTOR overrides)
     # A cooperating department's answer is due this many working days before the internal
     # target (rulebook §6.5 #internal-cooperation; rules.cooperation).
     cooperation_lead_days: int = Field(default=3, ge=0, le=20)

@@ -79,7 +79,10 @@ class AppState:
 
     @property
     def actor(self) -> str:
-        return os.environ.get("DISCLOSURE_ACTOR") or getpass.getuser()
+        """Who the CLI records as acting: `DISCLOSURE_ACTOR`, else `[office] operator` (the
+        office's own login for the person at this terminal), else the operating-system user."""
+        given = os.environ.get("DISCLOSURE_ACTOR") or self.settings.office.operator.strip()
+        return given or getpass.getuser()
 
     @contextmanager
     def context(
