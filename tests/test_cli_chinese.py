@@ -60,7 +60,7 @@ def test_every_help_page_is_chinese():  # type: ignore[no-untyped-def]
     ("args", "expected"),
     [
         (["reply", "2026-00001"], "错误：缺少选项 --outcome（答复结果代码"),
-        (["reply"], "错误：缺少参数 number（登记编号）"),
+        (["reply"], "错误：缺少参数 登记编号"),
         (["nosuch"], "错误：没有命令 nosuch"),
         (["fee", "--pages", "x"], "错误：--pages: 取值无效：须为整数"),
         (["list", "--bogus"], "错误：没有选项 --bogus"),
@@ -104,3 +104,10 @@ def test_a_bad_setting_is_named_in_chinese(tmp_path):  # type: ignore[no-untyped
     assert "须为整数" in r.stderr or "没有这个配置项" in r.stderr
     r = cli_without_database("--config", str(tmp_path / "missing.toml"), "list")
     assert r.stderr.startswith("错误：配置文件不存在：") and "not found" not in r.stderr
+
+
+def test_usage_lines_name_arguments_in_chinese() -> None:
+    for args, name in ((["show"], "{登记编号}"), (["calendar", "load"], "{路径}")):
+        usage = cli_without_database(*args, "--help").stdout
+        line = next(ln for ln in usage.splitlines() if "用法：" in ln)
+        assert name in line and not re.search(r"\{[a-z_]+\}", line), line

@@ -14,17 +14,22 @@ _DOMAIN_NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 CLI_FIELDS = {
     "on": "--date",
-    "number": "NUMBER",
-    "to": "STAGE",
-    "file": "FILE",
+    "number": "登记编号",
+    "to": "阶段",
+    "file": "文件",
     "kind": "--kind",
     "year": "--year",
 }
+
+# Arguments (typed without an option name) by the Chinese names their help pages show.
+ARGUMENTS = {"NUMBER": "登记编号", "FILE": "文件", "STAGE": "阶段", "CASE_ID": "案件编号"}
 
 
 def cli_name(field: str, options: frozenset[str] | None = None) -> str:
     """The CLI's name for `field`; with `options` (every option the CLI declares), a name
     that is no option (a key given as an argument, say) is shown as it is."""
+    if field in ARGUMENTS:
+        return ARGUMENTS[field]
     if not _DOMAIN_NAME.fullmatch(field):
         return field  # already an option, an argument, or a place in a file
     if field in CLI_FIELDS:

@@ -103,6 +103,15 @@ def _placeholder(param: TyperOption | TyperArgument, ctx: Context) -> str | None
     return None
 
 
+def _argument_name(param: TyperArgument) -> str:
+    """An argument's name in the usage line: its help text when that is a short noun
+    (登记编号), else its placeholder (文字, 路径)."""
+    first = (param.help or "").strip().split("，")[0]
+    short = first if 0 < len(first) <= 8 else ""
+    placeholder = param.placeholder if isinstance(param, _ChineseArgument) else None
+    return short or (placeholder or "").rstrip("…") or param.name or ""
+
+
 class _ChineseArgument(TyperArgument):
     """An argument whose type column shows the Chinese placeholder (`placeholder`)."""
 
@@ -133,6 +142,8 @@ def localise(command: Any, ctx: Context | None = None, *, deep: bool = True) -> 
             param.__class__ = _ChineseArgument
             assert isinstance(param, _ChineseArgument)
             param.placeholder = _placeholder(param, here)
+            if param.metavar is None:  # the usage line names it in Chinese, not `{number}`
+                param.metavar = _argument_name(param)
     for sub in getattr(command, "commands", {}).values() if deep else ():
         localise(sub, here)
 
@@ -169,7 +180,8 @@ def usage_message(exc: UsageError) -> str:
     if isinstance(exc, MissingParameter):
         what = "参数" if isinstance(exc.param, TyperArgument) else "选项"
         helptext = getattr(exc.param, "help", None)
-        return f"缺少{what} {_name(exc)}" + (f"（{helptext}）" if helptext else "")
+        name = _name(exc)
+        return f"缺少{what} {name}" + (f"（{helptext}）" if helptext and helptext != name else "")
     if isinstance(exc, BadParameter):
         return f"{_name(exc)}: 取值无效：{_bad_value(exc)}"
     if isinstance(exc, NoSuchOption):

@@ -169,7 +169,7 @@ def test_archive_package(desk, tmp_path) -> None:  # type: ignore[no-untyped-def
 def test_archive_without_out_keeps_the_old_behaviour(desk) -> None:  # type: ignore[no-untyped-def]
     number = register(desk)
     r = desk("archive", number, "--today", "2026-03-05")
-    assert r.exit_code == 5 and "STAGE:" in r.stderr  # not replied yet: refused as before
+    assert r.exit_code == 5 and "阶段:" in r.stderr  # not replied yet: refused as before
     desk.ok("reply", number, "--outcome", "1", "--date", "2026-03-05", "--today", "2026-03-05")
     r = desk.ok("archive", number, "--note", "整理完毕", "--today", "2026-03-06")
     assert r.stdout.startswith(f"{number}：已转入归档阶段。答复期限 ")

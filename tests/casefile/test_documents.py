@@ -134,7 +134,7 @@ def test_cli_refusal_names_the_field_and_stores_nothing(desk, tmp_path, engine, 
     (tmp_path / "report.pdf").write_bytes(b"\x7fELF" + b"\x00" * 100)
     before = counts(engine, store)
     r = desk("attach", number, "report.pdf", "--kind", "other")
-    assert r.exit_code == 2 and "FILE:" in r.stderr and "可执行程序" in r.stderr
+    assert r.exit_code == 2 and "文件:" in r.stderr and "可执行程序" in r.stderr
     assert counts(engine, store) == before
     (tmp_path / "x.ofd").write_bytes(ofd_bytes())
     r = desk("attach", "2026-99999", "x.ofd", "--kind", "other")

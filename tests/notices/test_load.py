@@ -85,7 +85,7 @@ def test_refused_files_write_nothing(
     for dry in ((), ("--dry-run",)):
         with unchanged():
             line = c.fails("calendar", "load", path, *dry, "--today", TODAY, code=2)
-        assert line.startswith("错误：FILE: ")
+        assert line.startswith("错误：文件: ")
         assert message in line, line
 
 

@@ -43,7 +43,7 @@ def test_backup_verify_and_restore_commands(cli, tmp_path: Path) -> None:  # typ
     damaged.write_bytes(made.read_bytes()[:-200])
     for args in (("backup", "verify", str(damaged)), ("restore", "--force", str(damaged))):
         r = cli(*args)
-        assert r.exit_code == 2 and "FILE:" in r.stderr and "已损坏" in r.stderr, args
+        assert r.exit_code == 2 and "文件:" in r.stderr and "已损坏" in r.stderr, args
         assert len(r.stderr.strip().splitlines()) == 1
 
     r = cli("backup", "verify", str(tmp_path / "missing.tar.gz"))

@@ -115,7 +115,7 @@ def test_confirm_receipt_of_an_online_arrival(engine: Engine, office: Office, c:
     assert "--date:" in line  # confirmation cannot precede the arrival
     out = c.ok("confirm", app.number, "--date", "2026-11-16")
     assert out["reply_due"] == "2026-12-14"
-    assert "NUMBER:" in c.fails("confirm", app.number, "--date", "2026-11-16", "--today", TODAY)
+    assert "登记编号:" in c.fails("confirm", app.number, "--date", "2026-11-16", "--today", TODAY)
 
 
 def test_assign_sets_lead_and_cooperating(c: Cli, n: str) -> None:
@@ -287,7 +287,8 @@ def test_bad_event_writes_nothing(
     with unchanged():
         line = c.fails(*args, code=code)
     assert line.startswith("错误：")
-    assert line.startswith(f"错误：{field}:"), line
+    shown = {"NUMBER": "登记编号", "STAGE": "阶段", "FILE": "文件"}.get(field, field)  # arguments
+    assert line.startswith(f"错误：{shown}:"), line
 
 
 def test_missing_approver_is_a_usage_error(cli, n: str, unchanged) -> None:  # type: ignore[no-untyped-def]

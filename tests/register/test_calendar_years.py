@@ -144,7 +144,7 @@ def test_bad_notice_file_writes_nothing(
 
 
 def test_missing_file(c: Cli, tmp_path: Path) -> None:
-    assert "FILE: 找不到文件" in c.fails("calendar", "load", str(tmp_path / "none.toml"))
+    assert "文件: 找不到文件" in c.fails("calendar", "load", str(tmp_path / "none.toml"))
 
 
 def test_history_stays_valid_when_a_new_calendar_moves_a_due_date_earlier(

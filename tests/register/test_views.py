@@ -81,4 +81,4 @@ def test_show_of_a_closed_application(c: Cli, story: str) -> None:
 
 
 def test_show_unknown_number(c: Cli) -> None:
-    assert "NUMBER:" in c.fails("show", "2026-12345", code=4)
+    assert "登记编号:" in c.fails("show", "2026-12345", code=4)

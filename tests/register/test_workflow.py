@@ -62,13 +62,13 @@ def test_stage_commands(c: Cli) -> None:
     n = c.register("2026-11-02")["number"]
     assert c.ok("stage", n, "review")["stage"] == "review"
     assert c.ok("stage", n, "handling")["stage"] == "handling"
-    assert "STAGE:" in c.fails("stage", n, "review", code=5)  # backwards
-    assert "STAGE:" in c.fails("stage", n, "replied", code=5)  # only through `reply`
-    assert "STAGE:" in c.fails("archive", n, code=5)  # not replied yet
-    assert "STAGE:" in c.fails("stage", n, "flying", code=2)
+    assert "阶段:" in c.fails("stage", n, "review", code=5)  # backwards
+    assert "阶段:" in c.fails("stage", n, "replied", code=5)  # only through `reply`
+    assert "阶段:" in c.fails("archive", n, code=5)  # not replied yet
+    assert "阶段:" in c.fails("stage", n, "flying", code=2)
     c.ok("reply", n, "--outcome", "1", "--date", "2026-11-20")
     assert c.ok("archive", n)["stage"] == "archived"
-    assert "STAGE:" in c.fails("archive", n, code=5)
+    assert "阶段:" in c.fails("archive", n, code=5)
     # The timeline is in date order: the reply is dated 11-20, the stage moves 11-27.
     timeline = c.show(n)["timeline"]
     assert [e["kind"] for e in timeline][-4:] == ["replied"] + ["stage_moved"] * 3

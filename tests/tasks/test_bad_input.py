@@ -68,7 +68,7 @@ def test_unsupported_file_and_empty_requirement(plan_cli, tmp_path: Path) -> Non
     odd = tmp_path / "plan.txt"
     odd.write_text("x", encoding="utf-8")
     r = plan_cli("tasks", "import", str(odd), "--year", "2021")
-    assert r.exit_code == 2 and "FILE:" in r.stderr and "不支持的文件类型" in r.stderr
+    assert r.exit_code == 2 and "文件:" in r.stderr and "不支持的文件类型" in r.stderr
     path = _csv(tmp_path, "加强工作指导,,新闻处牵头,\n")
     assert _problems(plan_cli, path) == [
         {"row": 2, "column": "具体要求", "problem": "具体要求为空"}
