@@ -152,7 +152,7 @@ ACTIONS: dict[str, Action] = {
         "更正登记信息",
         lambda f, t: _amend(f, t),
         office_only=True,
-        required=(("reason", "更正理由"),),
+        required=(),  # the step says why a reason is needed (须说明更正的理由)
     ),
 }
 
