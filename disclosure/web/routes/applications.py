@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from math import ceil
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -11,7 +11,6 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from disclosure import audit
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput, PermissionDenied
@@ -34,7 +33,7 @@ from disclosure.services.registration import parse_create, register_application
 from disclosure.services.users import list_users
 from disclosure.services.views import detail
 from disclosure.storage import file_store
-from disclosure.vocabulary import ApplicantType, AuditAction, Channel, DeadlineState, Labelled
+from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, Labelled
 from disclosure.web import integrations
 from disclosure.web.actions import ACTIONS, lookup, may_record, missing
 from disclosure.web.casefile_view import casefile_section
@@ -42,11 +41,11 @@ from disclosure.web.deps import (
     AuthorizedNumber,
     CurrentUser,
     OfficeUser,
-    client_address,
     department_scope,
     signed_in,
     web,
 )
+from disclosure.web.downloads import docx_download, log_download
 from disclosure.web.filters import days_left
 from disclosure.web.forms import Form, optional_date, optional_int, text, values
 from disclosure.web.people_view import people_section
@@ -318,15 +317,6 @@ def act(
     return RedirectResponse(f"/applications/{number}", status_code=303)
 
 
-def _docx(name: str, content: bytes) -> Response:
-    """A letter's .docx as a download named `name`."""
-    return Response(
-        content,
-        media_type=integrations.DOCX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
-
-
 @router.get("/{number}/letters/{letter_id}")
 def letter_file(
     request: Request, number: AuthorizedNumber, letter_id: int, user: CurrentUser
@@ -337,15 +327,8 @@ def letter_file(
         name, content = integrations.stored_letter_docx(
             session, file_store(st.settings), number, letter_id
         )
-        audit.record(
-            session,
-            actor=user.username,
-            action=AuditAction.DOCUMENT_DOWNLOADED,
-            target=number,
-            details={"file": name},
-            address=client_address(request),
-        )
-    return _docx(name, content)
+        log_download(session, request, user.username, number, name)
+    return docx_download(name, content)
 
 
 @router.post("/{number}/letters/{letter_id}/correct")
@@ -367,7 +350,7 @@ def correct_letter(
             letter_id=letter_id,
             fields=shown,
         )
-    return _docx(name, content)
+    return docx_download(name, content)
 
 
 @router.post("/{number}/letters")
@@ -389,12 +372,5 @@ def issue_letter(
             kind=text(form, "kind"),
             fields=shown,
         )
-        audit.record(
-            session,
-            actor=user.username,
-            action=AuditAction.DOCUMENT_DOWNLOADED,
-            target=number,
-            details={"file": name},
-            address=client_address(request),
-        )
-    return _docx(name, content)
+        log_download(session, request, user.username, number, name)
+    return docx_download(name, content)

@@ -7,12 +7,9 @@ the signed-in account; a refusal (out of turn, twice, own draft) is the step's o
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from disclosure import audit
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput
@@ -24,10 +21,10 @@ from disclosure.services import steps
 from disclosure.services.context import Context
 from disclosure.services.deadlines import events_of
 from disclosure.services.lookup import get_application
-from disclosure.vocabulary import ApprovalPurpose, ApprovalRole, AuditAction
-from disclosure.web.deps import AuthorizedNumber, CurrentUser, client_address, web
+from disclosure.vocabulary import ApprovalPurpose, ApprovalRole
+from disclosure.web.deps import AuthorizedNumber, CurrentUser, web
+from disclosure.web.downloads import docx_download, log_download
 from disclosure.web.forms import Form, optional_int, text, values
-from disclosure.web.integrations import DOCX
 from disclosure.web.people_view import sign_off_rows
 from disclosure.web.render import flash, render
 
@@ -124,19 +121,8 @@ def sheet(
         ctx = Context(st.offices.load(session), st.today(), user.username, now_utc())
         content = approval_sheet(session, ctx, number, chosen)
         name = f"{number}-{TITLE}.docx"
-        audit.record(
-            session,
-            actor=user.username,
-            action=AuditAction.DOCUMENT_DOWNLOADED,
-            target=number,
-            details={"file": name},
-            address=client_address(request),
-        )
-    return Response(
-        content,
-        media_type=DOCX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
-    )
+        log_download(session, request, user.username, number, name)
+    return docx_download(name, content)
 
 
 @router.post("/{number}")
