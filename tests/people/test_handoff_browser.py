@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.web.conftest import cheap_hashes, users, web_app  # noqa: F401  (fixtures)
-from tests.web.test_browser import _login, page, server  # noqa: F401  (fixtures)
+from tests.web.test_browser import _login, page, register_in_browser, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -19,15 +19,7 @@ def _logout(page) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
 
 def test_assign_then_sign_for_it(page) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     _login(page, "clerk")
-    page.click("nav >> text=登记申请")
-    page.fill("input[name=received]", "2026-03-02")
-    page.fill("input[name=applicant]", "张三")
-    page.select_option("select[name=applicant_type]", "natural")
-    page.fill("textarea[name=content]", "2025年某河道水质监测报告")
-    page.select_option("select[name=department]", "zcfg")
-    page.click("button:has-text('登记')")
-    page.wait_for_url("**/applications/2026-*")
-    number = page.url.rsplit("/", 1)[1]
+    number = register_in_browser(page)
 
     page.click("#action-assign summary")
     form = page.locator("#action-assign form")

@@ -84,6 +84,30 @@ def _login(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url("**/")
 
 
+CONTENT = "2025年某河道水质监测报告"
+
+
+def register_in_browser(  # type: ignore[no-untyped-def]
+    page,
+    *,
+    received: str = "2026-03-02",
+    applicant: str = "张三",
+    content: str = CONTENT,
+    department: str | None = "zcfg",
+) -> str:
+    """Register one application from a natural person through the form; its number."""
+    page.goto("/applications/new")
+    page.fill("input[name=received]", received)
+    page.fill("input[name=applicant]", applicant)
+    page.select_option("select[name=applicant_type]", "natural")
+    page.fill("textarea[name=content]", content)
+    if department is not None:
+        page.select_option("select[name=department]", department)
+    page.click("button:has-text('登记')")
+    page.wait_for_url("**/applications/2026-*")
+    return page.url.rsplit("/", 1)[1]
+
+
 def test_clerk_registers_finds_and_extends(page, tmp_path):  # type: ignore[no-untyped-def]
     _login(page, "clerk")
     page.click("nav >> text=登记申请")
@@ -137,14 +161,8 @@ def test_clerk_registers_finds_and_extends(page, tmp_path):  # type: ignore[no-u
 
 def test_script_typed_in_the_browser_stays_text(page):  # type: ignore[no-untyped-def]
     _login(page, "clerk")
-    page.goto("/applications/new")
     evil = "<img src=x onerror=\"document.title='pwned'\">"
-    page.fill("input[name=received]", "2026-03-02")
-    page.fill("input[name=applicant]", evil)
-    page.select_option("select[name=applicant_type]", "natural")
-    page.fill("textarea[name=content]", "x")
-    page.click("button:has-text('登记')")
-    page.wait_for_url("**/applications/2026-*")
+    register_in_browser(page, applicant=evil, content="x", department=None)
     assert page.title() != "pwned"
     assert evil in page.inner_text("dl.facts")
 

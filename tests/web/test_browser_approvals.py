@@ -21,7 +21,7 @@ from disclosure.services.users import create_user
 from disclosure.settings import Settings
 from tests.conftest import NOW, base_settings
 from tests.web.conftest import PASSWORD
-from tests.web.test_browser import _login, page, server  # noqa: F401  (fixtures)
+from tests.web.test_browser import _login, page, register_in_browser, server  # noqa: F401
 from tests.web.test_browser_deadlines import _keep, _one_line
 
 pytestmark = pytest.mark.browser
@@ -81,15 +81,7 @@ def test_full_chain_send_back_redraft_refusal_and_issue(page, approvers, tmp_pat
     page.set_viewport_size({"width": 1366, "height": 900})
     page.on("dialog", lambda d: d.accept())  # "该操作将办结此申请，确定吗？"
     _login(page, "clerk")
-    page.click("nav >> text=登记申请")
-    page.fill("input[name=received]", "2026-03-02")
-    page.fill("input[name=applicant]", "张三")
-    page.select_option("select[name=applicant_type]", "natural")
-    page.fill("textarea[name=content]", "2025年某河道水质监测报告")
-    page.select_option("select[name=department]", "zcfg")
-    page.click("button:has-text('登记')")
-    page.wait_for_url("**/applications/2026-*")
-    number = page.url.rsplit("/", 1)[1]
+    number = register_in_browser(page)
     assert "尚无拟办意见" in page.inner_text("#sign-off")
 
     _as(page, "zcfg_user")  # the handler drafts

@@ -12,7 +12,7 @@ import pytest
 from disclosure.settings import Settings
 from tests.casefile.conftest import image_bytes, pdf_bytes
 from tests.conftest import base_settings
-from tests.web.test_browser import _login, page, server  # noqa: F401  (fixtures)
+from tests.web.test_browser import _login, page, register_in_browser, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -32,15 +32,7 @@ DROP = """([name, b64, type]) => {
 
 def test_clerk_uploads_and_previews_documents(page, server, tmp_path) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     _login(page, "clerk")
-    page.goto("/applications/new")
-    page.fill("input[name=received]", "2026-03-02")
-    page.fill("input[name=applicant]", "张三")
-    page.select_option("select[name=applicant_type]", "natural")
-    page.fill("textarea[name=content]", "2025年某河道水质监测报告")
-    page.select_option("select[name=department]", "zcfg")
-    page.click("button:has-text('登记')")
-    page.wait_for_url("**/applications/2026-*")
-    number = page.url.rsplit("/", 1)[1]
+    number = register_in_browser(page)
 
     form = tmp_path / "申请表.pdf"
     form.write_bytes(pdf_bytes("APPLICATION FORM"))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.test_browser import _login, page, server  # noqa: F401  (fixtures)
+from tests.web.test_browser import _login, page, register_in_browser, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 RED = "rgb(166, 27, 27)"  # --overdue-ink
@@ -29,15 +29,7 @@ def _keep(page, name: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F81
 
 
 def _register(page, received: str, applicant: str) -> str:  # type: ignore[no-untyped-def]  # noqa: F811
-    page.goto("/applications/new")
-    page.fill("input[name=received]", received)
-    page.fill("input[name=applicant]", applicant)
-    page.select_option("select[name=applicant_type]", "natural")
-    page.fill("textarea[name=content]", "2025年某河道水质监测报告")
-    page.select_option("select[name=department]", "zcfg")
-    page.click("button:has-text('登记')")
-    page.wait_for_url("**/applications/2026-*")
-    return page.url.rsplit("/", 1)[1]
+    return register_in_browser(page, received=received, applicant=applicant)
 
 
 def test_overdue_due_today_and_a_lapsed_notice_read_plainly(page) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
