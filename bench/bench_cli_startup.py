@@ -14,6 +14,19 @@ docxtpl, numpy, alembic or fastapi was among them. Commands:
 - `disclosure list --due-within 3 --json` on `--n` applications (`bench_notifier.populate`,
   a SQLite file unless `--db-url`; ≤ 4×).
 
+Beside them, two floors (what this stack costs before any of the program's own work), timed
+the same way:
+
+- `floor_typer_deadline`: a bare Typer app with `deadline`'s options (and the root's
+  `--config`) that prints `{}`: `import typer`, Typer's command building and the pydantic
+  TypeAdapter it makes for every option value (`typer._adapters`, not part of `import typer`);
+- `floor_typer_sqlmodel`: the same app after `import sqlmodel` (SQLAlchemy and its ORM),
+  which every command reading the register needs.
+
+The children run without PYTHONDONTWRITEBYTECODE, and every command runs once before the
+timing, so that each finds its modules compiled (.pyc), as an installed program does; with
+that variable set, every module edited since its last compile is recompiled by each run.
+
 The load average is printed: the machine is shared, compare the ratios.
 """
 
@@ -30,6 +43,34 @@ import time
 from pathlib import Path
 
 HEAVY = ("openpyxl", "docx", "docxtpl", "numpy", "alembic", "fastapi")
+FLOOR_APP = """
+import sys
+from pathlib import Path
+from typing import Annotated
+if sys.argv[1] == "sqlmodel":
+    import sqlmodel  # noqa: F401
+import typer
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+@app.callback()
+def root(config: Annotated[Path | None, typer.Option("--config")] = None) -> None:
+    pass
+@app.command("deadline")
+def deadline(
+    received: Annotated[str, typer.Option("--received")],
+    correction_requested: Annotated[str | None, typer.Option("--correction-requested")] = None,
+    correction_received: Annotated[str | None, typer.Option("--correction-received")] = None,
+    extend: Annotated[int | None, typer.Option("--extend")] = None,
+    extended_on: Annotated[str | None, typer.Option("--extended-on")] = None,
+    pause: Annotated[list[str] | None, typer.Option("--pause")] = None,
+    today: Annotated[str | None, typer.Option("--today")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    print("{}")
+@app.command("other")
+def other() -> None:
+    pass
+app(sys.argv[2:])
+"""
 
 
 def _once(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
@@ -62,6 +103,8 @@ def _modules(cmd: list[str], env: dict[str, str]) -> tuple[int, list[str]]:
 def measure(commands: dict[str, list[str]], env: dict[str, str], repeat: int) -> dict:
     anchor = [sys.executable, "-c", "import typer"]
     runs: dict[str, list[tuple[float, float]]] = {"anchor": [], **{k: [] for k in commands}}
+    for cmd in commands.values():  # compiles what the command imports (.pyc), untimed
+        _once(cmd, env)
     for _ in range(repeat):
         for name, cmd in [("anchor", anchor), *commands.items()]:
             runs[name].append(_once(cmd, env))
@@ -100,12 +143,16 @@ def main() -> None:
         bn.populate(url, a.n, Path(tmp) / "out")
         env = {**os.environ, "DISCLOSURE_DATABASE__URL": url}
         env.pop("DISCLOSURE_CONFIG", None)
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        deadline_args = ["deadline", "--received", "2026-03-02", "--json"]
         commands = {
             "help": [exe, "--help"],
             "deadline_json": [exe, "deadline", "--received", "2026-03-02", "--json"],
             f"list_due_within_3_json_{a.n}": [
                 exe, "list", "--due-within", "3", "--today", bn.TODAY.isoformat(), "--json",
             ],
+            "floor_typer_deadline": [sys.executable, "-c", FLOOR_APP, "typer", *deadline_args],
+            "floor_typer_sqlmodel": [sys.executable, "-c", FLOOR_APP, "sqlmodel", *deadline_args],
         }  # fmt: skip
         cwd = os.getcwd()
         os.chdir(tmp)  # no config.toml here: the defaults, the database from the environment

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from disclosure.cli.handoff_cmds import print_handoff
 from disclosure.cli.options import JsonOpt, NoteOpt, Number, TodayOpt, parse_date
-from disclosure.cli.output import emit_json, table
-from disclosure.cli.show_view import print_detail
 from disclosure.cli.state import state
 from disclosure.errors import InvalidInput
-from disclosure.people.accounts import user_named
-from disclosure.people.applicants import month_position, possible_duplicates
-from disclosure.people.handoff import handoff_detail
-from disclosure.services.departments import find_department
-from disclosure.services.listing_stream import iter_list_batches, write_json_array
-from disclosure.services.lookup import get_application
-from disclosure.services.queries import ListFilter, department_names, list_application_rows
-from disclosure.services.read_model import listed
-from disclosure.services.registration import parse_create, register_application
-from disclosure.services.views import detail, summary
 from disclosure.vocabulary import ApplicantType, Channel, Stage
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from sqlmodel import Session
+
+    from disclosure.services.office import Office
+    from disclosure.services.queries import ListFilter
+    from disclosure.services.read_model import Listed
+
+# The services each command needs are imported inside it: `disclosure list` (the one a
+# clerk runs most) loads the list query and its read model only, not the registration,
+# detail, hand-off and account modules the other commands use.
 
 MAX_COUNT = 10_000_000  # bound of the counting options (a typing slip, not a real list)
 
@@ -73,6 +73,12 @@ def register_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """登记一件政府信息公开申请。"""
+    from disclosure.cli.output import emit_json
+    from disclosure.people.applicants import month_position, possible_duplicates
+    from disclosure.services.queries import department_names
+    from disclosure.services.registration import parse_create, register_application
+    from disclosure.services.views import summary
+
     st = state(ctx)
     data = parse_create(
         {
@@ -137,6 +143,9 @@ def list_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """列出申请（按答复期限排序）；--json 逐批输出，件数不限。"""
+    from disclosure.services.departments import find_department
+    from disclosure.services.queries import ListFilter
+
     st = state(ctx)
     for name, value in (("due_within", due_within), ("limit", limit), ("offset", offset)):
         if value is not None and not 0 <= value <= MAX_COUNT:
@@ -151,23 +160,23 @@ def list_cmd(
             overdue=overdue,
             due_within=due_within,
             department_id=dep_id,
-            handler_id=user_named(session, handler, field="handler").id if handler else None,
+            handler_id=_handler_id(session, handler) if handler else None,
             stage=stage_value,
             open_only=open_only,
             limit=limit,
             offset=offset,
         )
         if as_json:  # streamed in batches: memory stays flat however many rows
+            from disclosure.services.listing_stream import iter_list_batches, write_json_array
+
             batches = iter_list_batches(session, office=c.office, today=c.today, flt=flt)
             write_json_array(batches, sys.stdout.write)
             sys.stdout.write("\n")
             return
-        deps = department_names(session)
-        rows = [
-            listed(r, c.office, c.today, deps)
-            for r in list_application_rows(session, office=c.office, today=c.today, flt=flt)
-        ]
+        rows = _listed_rows(session, c.office, c.today, flt)
         day = c.today
+    from disclosure.cli.output import table
+
     table(
         f"申请列表（{day.isoformat()}，共 {len(rows)} 件）",
         ["编号", "申请人", "部门", "阶段", "答复期限", "剩余工作日", "状态"],
@@ -186,10 +195,35 @@ def list_cmd(
     )
 
 
+def _handler_id(session: Session, handler: str) -> int | None:
+    from disclosure.people.accounts import user_named
+
+    return user_named(session, handler, field="handler").id
+
+
+def _listed_rows(session: Session, office: Office, today: date, flt: ListFilter) -> list[Listed]:
+    from disclosure.services.queries import department_names, list_application_rows
+    from disclosure.services.read_model import listed
+
+    deps = department_names(session)
+    return [
+        listed(r, office, today, deps)
+        for r in list_application_rows(session, office=office, today=today, flt=flt)
+    ]
+
+
 def show(
     ctx: typer.Context, number: Number, today: TodayOpt = None, as_json: JsonOpt = False
 ) -> None:
     """显示申请详情、办理经过和每个期限的计算说明。"""
+    from disclosure.cli.handoff_cmds import print_handoff
+    from disclosure.cli.output import emit_json
+    from disclosure.cli.show_view import print_detail
+    from disclosure.people.handoff import handoff_detail
+    from disclosure.services.lookup import get_application
+    from disclosure.services.queries import department_names
+    from disclosure.services.views import detail
+
     st = state(ctx)
     with st.context(today, write=False) as (session, c):
         app = get_application(session, number)

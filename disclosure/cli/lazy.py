@@ -17,7 +17,9 @@ it); tests/test_cli_lazy.py fails until the table lists it.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 from functools import cache
 from typing import Any, ClassVar
 
@@ -32,12 +34,33 @@ from disclosure.cli.help_zh import localise
 Table = Mapping[str, tuple[str, str]]
 
 
+PLUGINS_OFF = "PYDANTIC_DISABLE_PLUGINS"
+
+
+@contextmanager
+def _without_pydantic_plugins() -> Iterator[None]:
+    """Pydantic looks its plugins up (every installed distribution's entry points, 5–15 ms)
+    when it builds the first model; this program has none. While the command modules load
+    (the settings' models are defined then) the look-up is switched off with pydantic's
+    documented variable, as Typer does while it builds its option adapters."""
+    before = os.environ.get(PLUGINS_OFF)
+    os.environ[PLUGINS_OFF] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(PLUGINS_OFF, None)
+        else:
+            os.environ[PLUGINS_OFF] = before
+
+
 @cache
 def _built(modules: tuple[str, ...]) -> Mapping[str, Command]:
     """The commands that `modules` register, built once per process (Chinese help)."""
     app = typer.Typer(pretty_exceptions_enable=False)
-    for name in modules:
-        importlib.import_module(f"disclosure.cli.{name}").register(app)
+    with _without_pydantic_plugins():
+        for name in modules:
+            importlib.import_module(f"disclosure.cli.{name}").register(app)
     commands = dict(typer.main.get_group(app).commands)
     for command in commands.values():
         localise(command)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from disclosure import audit
 from disclosure.db import transaction
 from disclosure.errors import ConfigError
 from disclosure.migrate import known_revisions, stored_revision, upgrade
@@ -56,6 +55,8 @@ def _sync_departments(session: Session, settings: Settings) -> None:
     """Departments from config.toml into the database; a change goes into the audit log."""
     changed = sync_from_settings(session, settings)
     if changed:
+        from disclosure import audit  # its tables' models: only when there is a line to write
+
         audit.record(
             session,
             actor="config.toml",
