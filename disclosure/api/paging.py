@@ -49,7 +49,8 @@ def page_after(
                     _T.reply_due.is_(None),
                 )
             )
-    rows = [ListRow._make(r) for r in session.execute(stmt.limit(limit + 1))]
+    # On the connection, fetched at once (as `queries.list_application_rows`).
+    rows = [ListRow._make(r) for r in session.connection().execute(stmt.limit(limit + 1)).all()]
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (rows[-1].number if more and rows else None)

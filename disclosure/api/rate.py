@@ -11,8 +11,9 @@ to the next minute).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -34,15 +35,28 @@ def window_of(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0)
 
 
+def _upsert(dialect: Any) -> Any:
+    c = _TABLE.c
+    stmt = dialect.insert(_TABLE).values(
+        token_id=bindparam("token_id", type_=c.token_id.type),
+        window_start=bindparam("start", type_=c.window_start.type),
+        hits=1,
+    )
+    return stmt.on_conflict_do_update(
+        index_elements=["token_id", "window_start"], set_={"hits": c.hits + 1}
+    ).returning(c.hits)
+
+
+# Built once (every API request runs one): the statement per dialect, values bound per call.
+_UPSERT = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
+
+
 def count(session: Session, *, token_id: int, now: datetime) -> int:
     """Count one request of token `token_id` at `now` in the caller's write transaction."""
     start = window_of(now)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(_TABLE).values(token_id=token_id, window_start=start, hits=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["token_id", "window_start"], set_={"hits": _TABLE.c.hits + 1}
-    ).returning(_TABLE.c.hits)
-    hits = int(session.execute(stmt).scalar_one())
+    conn = session.connection()
+    stmt = _UPSERT["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
+    hits = int(conn.execute(stmt, {"token_id": token_id, "start": start}).scalar_one())
     if hits == 1:  # the token's first request of this minute: forget old windows
         session.execute(
             delete(_TABLE).where(

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from disclosure.api.models import DEFAULT_RATE, SCOPES, ApiToken
@@ -131,13 +133,21 @@ def revoke_token(session: Session, *, name: str, actor: str, now: datetime) -> A
     return row
 
 
+_T = ApiToken.__table__.c  # type: ignore[attr-defined]  # SQLModel declares no __table__
+# Every API request runs this: the columns of `Caller` (and the revocation) as a plain row on
+# the session's connection, without building an ORM object (docs/bench-notes/web.md).
+_BY_DIGEST = core_select(
+    _T.id, _T.name, _T.source, _T.scope, _T.department_id, _T.rate_per_minute, _T.revoked_at
+).where(_T.secret_sha256 == bindparam("digest"))
+
+
 def authenticate(session: Session, secret: str) -> Caller | None:
-    """The live token whose secret is `secret`, or None (unknown or revoked)."""
+    """The live token whose secret is `secret`, or None (unknown or revoked).
+
+    Read from the database on every request, so a revocation counts from the next one."""
     if not secret.startswith(PREFIX):
         return None
-    stmt = select(ApiToken).where(ApiToken.secret_sha256 == digest(secret))
-    row = session.exec(stmt).first()
+    row = session.connection().execute(_BY_DIGEST, {"digest": digest(secret)}).first()
     if row is None or row.revoked_at is not None:
         return None
-    assert row.id is not None
     return Caller(row.id, row.name, row.source, row.scope, row.department_id, row.rate_per_minute)

@@ -123,11 +123,11 @@ def link(
             for key, (name, phone, i) in wanted.items()
         ]
         table = Applicant.__table__  # type: ignore[attr-defined]
-        session.execute(make(table).values(rows).on_conflict_do_nothing(index_elements=["key"]))
-    ids = {
-        a.key: a.id
-        for a in session.exec(select(Applicant).where(col(Applicant.key).in_(list(wanted))))
-    }
+        # The rows as parameters, not `.values(rows)`: a statement with its values inside
+        # cannot be cached, so every registration compiled it anew.
+        session.execute(make(table).on_conflict_do_nothing(index_elements=["key"]), rows)
+    stmt = select(Applicant.key, Applicant.id).where(col(Applicant.key).in_(list(wanted)))
+    ids = {key: row_id for key, row_id in session.connection().execute(stmt).all()}
     return [ids[i.key] if i is not None else None for _n, _p, i in people]
 
 

@@ -98,7 +98,8 @@ class OfficeCache:
         self._last: tuple[tuple[int, ...], Office] | None = None
 
     def load(self, session: Session) -> Office:
-        ids = tuple(row[0] for row in session.execute(_VERSION_IDS))
+        # On the session's connection: a Core statement needs none of the ORM's steps.
+        ids = tuple(session.connection().execute(_VERSION_IDS).scalars())
         last = self._last  # one read: another thread may replace it meanwhile
         if last is not None and last[0] == ids:
             return last[1]

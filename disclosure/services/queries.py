@@ -80,7 +80,10 @@ def list_application_rows(
     No ORM objects are built, which is most of the cost of a 50-row page; the rows are
     what `read_model.listed` takes.
     """
-    return [ListRow._make(row) for row in session.execute(list_statement(office, today, flt))]
+    # On the connection, fetched at once: a Core statement needs none of the ORM's steps, and
+    # one fetch of the page is cheaper than a fetch per row (the web list's hot path).
+    rows = session.connection().execute(list_statement(office, today, flt)).all()
+    return [ListRow._make(row) for row in rows]
 
 
 def list_statement(office: Office, today: date, flt: ListFilter) -> Select[Any]:
@@ -100,7 +103,7 @@ def _page(stmt: Select[Any], flt: ListFilter) -> Select[Any]:
 
 def count_applications(session: Session, *, office: Office, today: date, flt: ListFilter) -> int:
     stmt = _where(select(func.count()).select_from(_TABLE), office, today, flt)
-    return int(session.execute(stmt).scalar_one())
+    return int(session.connection().execute(stmt).scalar_one())
 
 
 def _where(stmt: Select[Any], office: Office, today: date, flt: ListFilter) -> Select[Any]:

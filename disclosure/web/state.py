@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from fastapi.templating import Jinja2Templates
@@ -30,6 +30,8 @@ class WebState:
     rows: ListedCache
     secret: str
     sign_ins: threading.BoundedSemaphore  # password checks running at once (services.passwords)
+    # The API's write transactions on SQLite, one at a time in this process (`api.writes`).
+    api_writes: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def session_lifetime(self) -> timedelta:

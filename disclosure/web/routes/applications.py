@@ -48,6 +48,7 @@ from disclosure.web.deps import (
 from disclosure.web.downloads import docx_download, log_download
 from disclosure.web.filters import days_left
 from disclosure.web.forms import Form, optional_date, optional_int, text, values
+from disclosure.web.listing import department_labels
 from disclosure.web.people_view import people_section
 from disclosure.web.render import flash, render
 
@@ -115,7 +116,7 @@ def _list_page(request: Request) -> Response:
         office = st.offices.load(session)
         flt, page, chosen = _filter(session, request, scope, size)
         total = count_applications(session, office=office, today=today, flt=flt)
-        deps = department_names(session)
+        deps = department_labels(session)
         rows = [
             st.rows.item(row, office, today, deps)
             for row in list_application_rows(session, office=office, today=today, flt=flt)

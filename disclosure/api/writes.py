@@ -1,0 +1,39 @@
+"""The API's write transactions: on SQLite, one at a time per process, queued on a lock.
+
+SQLite lets one writer in at a time; a connection that finds the database locked waits in
+SQLite's busy handler, which sleeps 1, 2, 5, 10, 15, 20, 25 … ms between tries and so wakes
+late, after the writer before it has long committed. Every API call writes (its audit entry
+and rate count, `api.auth`; a push writes again), so with ten clients the worker threads of
+one process spent most of a push's latency asleep there. Here they wait on a lock of the web
+state instead and each is woken as soon as the one before commits. Between processes
+(`serve --workers N`) SQLite's own lock still decides. The wait is bounded by the same
+`[database] busy_timeout`, then `RegisterBusy`, as a lock wait in the database is.
+PostgreSQL locks rows, not the database: nothing to queue there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlmodel import Session
+
+from disclosure.db import BUSY_MESSAGE, RegisterBusy, transaction
+from disclosure.web.state import WebState
+
+
+@contextmanager
+def write_transaction(state: WebState) -> Iterator[Session]:
+    """`db.transaction(state.engine)`, queued behind this process's other API writers on
+    SQLite (see the module docstring)."""
+    if state.engine.dialect.name != "sqlite":
+        with transaction(state.engine) as session:
+            yield session
+        return
+    if not state.api_writes.acquire(timeout=state.settings.database.busy_timeout):
+        raise RegisterBusy(BUSY_MESSAGE, field="database")
+    try:
+        with transaction(state.engine) as session:
+            yield session
+    finally:
+        state.api_writes.release()
