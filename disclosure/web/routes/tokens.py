@@ -32,7 +32,7 @@ def _page(
     with transaction(web(request).engine, write=False) as session:
         rows = tokens.list_tokens(session)
         hooks = webhooks.list_webhooks(session)
-        departments = list_departments(session, active_only=True)
+        departments = list_departments(session)
     response = render(
         request,
         "tokens.html",
@@ -41,7 +41,8 @@ def _page(
             "hooks": hooks,
             "scopes": list(SCOPE_LABELS.items()),
             "scope_labels": SCOPE_LABELS,
-            "departments": [(d.code, d.name) for d in departments],
+            "departments": [(d.code, d.name) for d in departments if d.active],
+            "department_names": {d.code: d.name for d in departments},
             "form": form,
             "errors": errors,
             "created": created,
