@@ -9,8 +9,8 @@ the shipped calendar (2027 provisional). Then, each in a fresh child process (so
 is its own):
 
 - baseline: imports, a connection and the notice rows (the floor of the peak RSS);
-- anchor: a bare batched Core read of the same rows (open applications and their engine
-  events), nothing computed — what any recompute has to read;
+- anchor: the recompute's own batched reads (`notices.reads`: open applications, their engine
+  events and letters, on the driver's cursor), nothing computed — what it has to read;
 - preview: `calendar load --dry-run` as the service runs it (plan + recompute, no writes);
 - load: the same, written (changed rows, the new calendar_version), committed;
 - revert: `calendar revert 2027 --to 0`, committed;
@@ -44,8 +44,8 @@ from sqlalchemy import insert
 
 from disclosure.db import transaction
 from disclosure.models import Application, EventRecord
+from disclosure.notices import reads, service
 from disclosure.notices import recompute as recompute_mod
-from disclosure.notices import service
 from disclosure.services.deadlines import columns, compute_events
 from disclosure.services.office import Office, load_office
 from disclosure.settings import Settings, load_settings
@@ -228,11 +228,9 @@ def child(step: str, url: str, memo: bool) -> dict[str, Any]:
         rows = events = 0
         with transaction(engine, write=False) as session:
             stored = recompute_mod._stored_columns(load_office(session, settings))
-            for batch, histories, _served in recompute_mod._batches(
-                session.connection(), recompute_mod.BATCH, stored
-            ):
-                rows += len(batch)
-                events += sum(len(h) for h in histories.values())
+            for batch in reads.Reader(session.connection(), stored, reads.BATCH):
+                rows += len(batch.rows)
+                events += sum(len(h) for h in batch.events.values())
         out.update(rows=rows, events=events)
     elif step in ("preview", "load"):
         with transaction(engine, write=step == "load") as session:

@@ -4,12 +4,16 @@ Used by a calendar load, its preview and a revert. Memory stays flat in the numb
 applications (but for the list of moved clocks, which is the report) and the database sees
 few statements:
 
-- applications are read in batches by id with Core (`BATCH` rows), their engine events with
-  one Core query per batch, never as ORM objects;
+- applications are read in batches by id (`BATCH` rows), their engine events with one query
+  per batch, on the driver's cursor as plain tuples of raw values (`notices.reads`): never as
+  ORM objects or Core rows; dates are parsed only for a history not seen before and for the
+  clocks that move, and stored columns are compared in their raw form;
 - each application's deadlines come from the engine (`services.deadlines.compute_events`,
-  the same path an appended event takes); applications with the same case type and the same
-  events get the same answer, so it is computed once and remembered (up to `MEMO_MAX`
-  histories: the many applications with only a receipt share a few dozen);
+  the same path an appended event takes); applications with the same case type, events
+  (raw values and served dates), receipt date and stored columns get the same answer — new
+  columns, changed ones, moved clocks — so it is computed once and remembered (`_Bounded`,
+  up to 2 × `MEMO_MAX`: the many applications with only a receipt share a few dozen
+  histories); so are the engine's events (a few thousand distinct ones);
 - only rows whose stored columns change are written (`notices.writes`: executemany UPDATE
   by id on SQLite, COPY into a temporary table and one UPDATE … FROM on PostgreSQL).
 
@@ -21,41 +25,26 @@ calendar too, for the applications that have one open.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import Connection, Row, select, true
 from sqlmodel import Session
 
 from disclosure.errors import Conflict, DisclosureError
-from disclosure.models import Application, EventRecord
+from disclosure.models import EventRecord
+from disclosure.notices.reads import BATCH, Codec, Raw, Reader
 from disclosure.notices.writes import writer_for
-from disclosure.services.deadlines import (
-    ENGINE_KINDS,
-    SERVED_KINDS,
-    columns,
-    compute_events,
-    served_on,
-    to_rule_event,
-)
+from disclosure.services.deadlines import columns, compute_events, to_rule_event
 from disclosure.services.office import Office
-from disclosure.services.serving import SERVED, served_dates
 from disclosure.vocabulary import Clock as ClockWord
-from rules.calendar import WorkingCalendar
 from rules.engine import Clock
 from rules.events import Event, EventKind
 
-BATCH = 2000
-APP = Application.__table__  # type: ignore[attr-defined]
-EVENT = EventRecord.__table__  # type: ignore[attr-defined]
-# Read per event: everything but what no deadline depends on (decoding JSON and timestamps
-# was a third of the read). `to_rule_event` takes what it needs from these by name.
-# The row's id and application id come first; the rest is the history's key (see _Engine).
-_SKIP = ("id", "application_id", "data", "recorded_at", "actor")
-EVENT_COLUMNS = [EVENT.c.id, EVENT.c.application_id] + [c for c in EVENT.c if c.name not in _SKIP]
-History = tuple[Row[Any], ...]  # one application's engine event rows, in order
+__all__ = ["BATCH", "Moved", "Recomputed", "recompute_open"]
 # The clocks whose due date is a stored column of `application`.
 STORED = {
     Clock.REPLY: "reply_due",
@@ -101,53 +90,101 @@ class Recomputed:
 
 
 _KEEP = object()  # a stored column that `columns()` leaves as it is (no receipt yet)
-MEMO_MAX = 8192  # remembered histories; cleared when full, so memory stays bounded
+MEMO_MAX = 4096  # remembered histories and events (`_Bounded`: at most twice as many)
+K = TypeVar("K")
+V = TypeVar("V")
+# An application as the engine and the comparison see it: (case type, received_on, its
+# stored columns, its events' raw values in order, their served dates or None), all raw.
+_Key = tuple[str, Any, Raw, tuple[Raw, ...], tuple[date | None, ...] | None]
 
 
 @dataclass(frozen=True, slots=True)
-class _Outcome:
-    """What one history gives: its stored columns, open clocks, and the old unstored ones."""
+class _Result:
+    """What the new calendar does to an application (of any number) with a given `_Key`."""
 
-    values: tuple[Any, ...]  # in `stored` order; _KEEP where the column is not recomputed
-    # open clocks with the new calendar, each with its stored column's position (or None)
-    clocks: tuple[tuple[Clock, date, int | None], ...]
-    old: dict[Clock, date]  # open clocks without a column, with the old calendar
-    whole: tuple[Any, ...] | None  # `values` when every column is recomputed (compared at once)
+    moved: tuple[tuple[Clock, date | None, date, bool], ...]  # Moved but for the number
+    changed: dict[str, Any] | None  # the stored columns that change (raw); None: none
+    full: tuple[Any, ...]  # every stored column's new value (raw), when `changed`
+
+
+class _Bounded(Generic[K, V]):
+    """A memo of at most 2 × `size` entries, so memory stays flat: when the newer half is
+    full it becomes the older one (the older is dropped); what is found in the older half
+    moves to the newer, so what keeps being used stays."""
+
+    def __init__(self, size: int = MEMO_MAX) -> None:
+        self.size = size
+        self.newer: dict[K, V] = {}
+        self.older: dict[K, V] = {}
+
+    def get(self, key: K) -> V | None:
+        found = self.newer.get(key)
+        if found is None and self.older:
+            found = self.older.pop(key, None)
+            if found is not None:
+                self.put(key, found)
+        return found
+
+    def put(self, key: K, value: V) -> None:
+        if len(self.newer) >= self.size:
+            self.older, self.newer = self.newer, {}
+        self.newer[key] = value
 
 
 class _Engine:
-    """The engine for an old and a new calendar, remembering answers for identical histories
-    (same case type, same events: the engine is a pure function of them)."""
+    """The engine for an old and a new calendar, remembering answers for identical
+    applications: same case type, events, receipt date and stored columns (the engine is a
+    pure function of the first two; the comparison and the moved clocks of all four)."""
 
     memo = True  # the benchmark turns it off to measure the engine alone
 
-    def __init__(self, old: Office, new: Office, stored: list[str]) -> None:
-        self.old, self.new, self.stored = old, new, stored
+    def __init__(self, old: Office, new: Office, stored: list[str], codec: Codec) -> None:
+        self.old, self.new, self.stored, self.codec = old, new, stored, codec
         self.position = {c: stored.index(name) for c, name in STORED.items()}
-        self._memo: dict[tuple[str, tuple[tuple[Any, ...], ...]], _Outcome] = {}
+        self.reply = stored.index("reply_due")
+        self.dates = codec.dates(stored)
+        self._memo: _Bounded[_Key, _Result] = _Bounded()
+        # An event's raw values and served date → the engine's event (few distinct: the
+        # histories differ by how their events combine).
+        self._events: _Bounded[tuple[Raw, date | None], Event] = _Bounded()
+        self._provisional: _Bounded[tuple[Any, ...], bool] = _Bounded()
 
-    def __call__(
-        self, number: str, case_type: str, history: History, served: dict[int, date]
-    ) -> _Outcome:
-        # The key is the events' values without their ids (equal values, equal events) and
-        # the served dates of the letters among them.
-        key: tuple[str, tuple[tuple[Any, ...], ...]] = (
-            case_type,
-            tuple((*r[2:], served.get(r.id)) for r in history),
+    def __call__(self, row: Raw, history: list[Raw], served: dict[int, date] | None) -> _Result:
+        """`row` is (id, number, case_type, received_on, *stored columns), as read."""
+        # Events are keyed by their values without their ids (equal values, equal events)
+        # and the served dates of the letters among them.
+        key: _Key = (
+            row[2],
+            row[3],
+            row[4:],
+            tuple(r[3:] for r in history),
+            tuple(served.get(r[0]) for r in history) if served else None,
         )
-        found = self._memo.get(key) if self.memo else None
+        if not self.memo:
+            return self._result(row[1], key)
+        found = self._memo.newer.get(key) or self._memo.get(key)
         if found is None:
-            # A Core row has the event columns by name, as `to_rule_event` reads them.
-            events = (to_rule_event(cast(EventRecord, r), served=served.get(r.id)) for r in history)
-            found = self._compute(number, case_type, tuple(e for e in events if e is not None))
-            if len(self._memo) >= MEMO_MAX:
-                self._memo.clear()
-            self._memo[key] = found
+            found = self._result(row[1], key)
+            self._memo.put(key, found)
         return found
 
-    def _compute(self, number: str, case_type: str, events: tuple[Event, ...]) -> _Outcome:
+    def _event(self, values: Raw, served: date | None) -> Event:
+        found = self._events.get((values, served))
+        if found is None:
+            # The event's values have the columns by name, as `to_rule_event` reads them.
+            rec = cast(EventRecord, self.codec.event(values))
+            ev = to_rule_event(rec, served=served)
+            assert ev is not None  # only engine kinds are read
+            self._events.put((values, served), found := ev)
+        return found
+
+    def _result(self, number: str, key: _Key) -> _Result:
+        case_type, received, now, values, served = key
+        evs = tuple(
+            self._event(v, s) for v, s in zip(values, served or (None,) * len(values), strict=True)
+        )
         try:
-            d = compute_events(case_type, events, self.new)
+            d = compute_events(case_type, evs, self.new)
         except DisclosureError as exc:  # e.g. a date now beyond the calendar's range
             raise Conflict(
                 f"申请 {number} 按新日历无法重新计算，未作任何更改：{exc.message}", field="file"
@@ -156,13 +193,44 @@ class _Engine:
         clocks = d.open_clocks() if d is not None else {}
         old: dict[Clock, date] = {}
         if any(c not in STORED for c in clocks):
-            before = compute_events(case_type, events, self.old)
+            before = compute_events(case_type, evs, self.old)
             if before is not None:
                 old = {c: v for c, v in before.open_clocks().items() if c not in STORED}
-        values = tuple(cols.get(k, _KEEP) for k in self.stored)
-        slots = tuple((c, due, self.position.get(c)) for c, due in clocks.items())
-        whole = None if any(v is _KEEP for v in values) else values
-        return _Outcome(values, slots, old, whole)
+        moved = []
+        for clock, due in clocks.items():
+            position = self.position.get(clock)
+            if position is not None:  # the old date is the stored one, compared raw
+                if now[position] == self.codec.raw_date(due):
+                    continue
+                was = self.codec.day(now[position])
+            else:
+                was = old.get(clock)
+                if was == due:
+                    continue
+            moved.append((clock, was, due, self._was_provisional(received, now, clock, was)))
+        full = self.codec.row([cols.get(k, _KEEP) for k in self.stored], self.dates)
+        changed = {}
+        for i, name in enumerate(self.stored):
+            if full[i] is _KEEP:
+                full[i] = now[i]
+            elif full[i] != now[i]:
+                changed[name] = full[i]
+        return _Result(tuple(moved), changed or None, tuple(full))
+
+    def _was_provisional(self, received: Any, now: Raw, clock: Clock, was: date | None) -> bool:
+        """Whether the old date was counted through a year without an official notice."""
+        if was is None or received is None:
+            return False
+        reply = now[self.reply] if clock is Clock.INTERNAL_TARGET else None
+        key = (was, received, reply)
+        found = self._provisional.get(key)
+        if found is None:
+            first, end = cast(date, self.codec.day(received)), was
+            if reply:  # the internal target is counted back from the reply date
+                end = max(was, cast(date, self.codec.day(reply)))
+            found = self.old.calendar.provisional_in(min(first, was), end)
+            self._provisional.put(key, found)
+        return found
 
 
 def recompute_open(
@@ -171,19 +239,45 @@ def recompute_open(
     """Recompute every open application with `new`; write changed rows when `write`."""
     conn = session.connection()
     stored = _stored_columns(new)
-    engine = _Engine(old, new, stored)
+    engine = _Engine(old, new, stored, Codec.of(conn))
     writer = writer_for(conn, stored)
     out = Recomputed()
-    for rows, events, served in _batches(conn, batch, stored):
-        for row in rows:
-            got = _one(row, events, served, engine, out)
-            if got is not None and write:
-                writer.add(row.id, *got)
+    moved = out.moved
+    with _no_cycle_collection():
+        for b in Reader(conn, stored, batch):
+            out.recomputed += len(b.rows)
+            events, served = b.events, b.served
+            for row in b.rows:
+                got = engine(row, events.get(row[0], []), served.get(row[0]))
+                for m in got.moved:
+                    moved.append(Moved(row[1], *m))
+                if got.changed is not None:
+                    out.changed += 1
+                    if write:
+                        writer.add(row[0], got.changed, got.full)
+            if write:
+                writer.flush()
         if write:
-            writer.flush()
-    if write:
-        writer.finish()
+            writer.finish()
     return out
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused for the recompute, as before if it was on.
+
+    The recompute allocates hundreds of thousands of small tuples (rows, keys, results) and
+    keeps a memo of them; the collector's passes over them were a fifth of the CPU time of
+    a 100,000-application preview. What it allocates is freed by reference counting (plain
+    tuples, dicts, dates: no cycles), so memory stays as it was.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _stored_columns(office: Office) -> list[str]:
@@ -191,93 +285,3 @@ def _stored_columns(office: Office) -> list[str]:
     received = office.calendar.first_day
     sample = compute_events("", (Event(EventKind.RECEIVED, received),), office)
     return sorted(set(columns(sample)) | set(columns(None)))
-
-
-def _batches(
-    conn: Connection, size: int, stored: list[str]
-) -> Iterator[tuple[Sequence[Row[Any]], dict[int, History], dict[int, date]]]:
-    """Open applications by id, `size` at a time, with their engine events in order and the
-    served dates of the letters among them (by event id)."""
-    last = 0
-    open_ = APP.c.is_open == true()
-    wanted = [APP.c.id, APP.c.number, APP.c.case_type, APP.c.received_on]
-    wanted += [APP.c[name] for name in stored]
-    while True:
-        rows = conn.execute(
-            select(*wanted).where(open_, APP.c.id > last).order_by(APP.c.id).limit(size)
-        ).all()
-        if not rows:
-            return
-        first, last = rows[0].id, rows[-1].id
-        stmt = (
-            select(*EVENT_COLUMNS)
-            .join(APP, APP.c.id == EVENT.c.application_id)
-            .where(open_, APP.c.id.between(first, last))
-            .where(EVENT.c.application_id.between(first, last))
-            .where(EVENT.c.kind.in_(sorted(ENGINE_KINDS)))
-            .order_by(EVENT.c.application_id, EVENT.c.on, EVENT.c.id)
-        )
-        grouped: dict[int, list[Row[Any]]] = {}
-        for rec in conn.execute(stmt).all():
-            grouped.setdefault(rec.application_id, []).append(rec)
-        yield rows, {k: tuple(v) for k, v in grouped.items()}, _served(conn, first, last)
-
-
-def _served(conn: Connection, first: int, last: int) -> dict[int, date]:
-    """The served dates of the letter steps of applications `first`…`last` (by event id),
-    as `services.deadlines.served_on` gives them; only these rows' JSON is decoded."""
-    kinds = sorted(SERVED_KINDS | {SERVED})
-    stmt = select(EVENT.c.id, EVENT.c.application_id, EVENT.c.kind, EVENT.c.on, EVENT.c.data)
-    stmt = stmt.where(EVENT.c.application_id.between(first, last), EVENT.c.kind.in_(kinds))
-    by_app: dict[int, list[Any]] = {}
-    for rec in conn.execute(stmt.order_by(EVENT.c.application_id, EVENT.c.id)):
-        by_app.setdefault(rec.application_id, []).append(rec)
-    out: dict[int, date] = {}
-    for records in by_app.values():
-        recorded = served_dates(cast(list[EventRecord], records))
-        for rec in records:
-            day = served_on(cast(EventRecord, rec), recorded)
-            if day is not None:
-                out[rec.id] = day
-    return out
-
-
-def _one(
-    row: Row[Any],
-    events: dict[int, History],
-    served: dict[int, date],
-    engine: _Engine,
-    out: Recomputed,
-) -> tuple[dict[str, Any], tuple[Any, ...]] | None:
-    """Recompute one application, record its moved clocks; if a column changed, the
-    changed columns and all stored columns' new values.
-
-    `row` is (id, number, case_type, received_on, *stored columns in order).
-    """
-    got = engine(row.number, row.case_type, events.get(row.id, ()), served)
-    out.recomputed += 1
-    now: tuple[Any, ...] = tuple(row[4:])
-    for clock, due, position in got.clocks:
-        was = now[position] if position is not None else got.old.get(clock)
-        if was != due:
-            prov = _provisional(engine.old.calendar, row, clock, was)
-            out.moved.append(Moved(row.number, clock, was, due, prov))
-    if got.whole is not None:  # the common case: one tuple comparison
-        if got.whole == now:
-            return None
-    elif all(v is _KEEP or v == n for v, n in zip(got.values, now, strict=True)):
-        return None
-    out.changed += 1
-    pairs = list(zip(engine.stored, got.values, now, strict=True))
-    changed = {k: v for k, v, n in pairs if v is not _KEEP and v != n}
-    return changed, tuple(n if v is _KEEP else v for _, v, n in pairs)
-
-
-def _provisional(calendar: WorkingCalendar, row: Row[Any], clock: Clock, was: date | None) -> bool:
-    """Whether the old date was counted through a year without an official notice."""
-    if was is None or row.received_on is None:
-        return False
-    end = was
-    if clock is Clock.INTERNAL_TARGET and row.reply_due:  # counted back from the reply date
-        end = max(was, row.reply_due)
-    return calendar.provisional_in(min(row.received_on, was), end)
