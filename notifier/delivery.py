@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
@@ -21,6 +22,7 @@ from notifier.mail import (
     message_id,
     template_env,
 )
+from notifier.writer import Writer
 
 log = logging.getLogger("notifier")
 
@@ -67,50 +69,83 @@ def deliver(
 ) -> None:
     """One digest per recipient: claim its due rows that nobody holds (one UPDATE; the rows
     this run queued carry `token` already), stream them into a bounded digest, render it
-    once, send it, and mark the claim sent in its own short transaction right after the
-    server's 250 (a crash in between re-sends the same Message-ID after the claim lease)."""
+    once, send it, and mark the claim sent in its own short transaction after the server's
+    250 (a crash in between re-sends the same Message-ID after the claim lease). The "sent"
+    UPDATE runs in the background (`notifier.writer`) while the next digest is claimed, built
+    and encoded; it is done before the next digest is sent or a failure is recorded."""
     settings = office.settings
     env = template_env(settings)
     unreachable: TemporaryFailure | None = None
-    for recipient in outbox.recipients_due(engine, now, token):
-        claim = outbox.claim(engine, recipient, now, token)
-        if claim is None:
-            continue  # another notifier process took them
-        try:
-            if unreachable is not None and getattr(sender, "unreachable", False):
-                # The server is down: back off everyone in this run without trying again.
-                raise TemporaryFailure(str(unreachable), unreachable.detail)
-            span = outbox.claim_span(engine, claim)
-            built = build(engine, claim, office, today)
-            if span is None or built.rows == 0:
-                continue  # the claim lost its rows (an expired lease taken over): no e-mail
-            digest = render_bounded(env, recipient, built)
-            msgid = message_id(span.first, span.last, span.rows, settings.smtp.sender)
-            msg = build_message(
-                digest, settings.smtp.sender, now=now, timezone=settings.office.timezone,
-                msgid=msgid,
+    with Writer() as writer:  # a digest's rows are marked sent while the next one is built
+        for recipient in outbox.recipients_due(engine, now, token):
+            unreachable = _deliver_one(
+                engine, office, sender, env, writer, recipient,
+                today=today, now=now, result=result, token=token, unreachable=unreachable,
             )  # fmt: skip
-            sender.send(msg, recipient)
-        except TemporaryFailure as exc:
-            retry, failed = outbox.mark_retry(
-                engine, claim, now, str(exc), settings.notifier.max_attempts
-            )
-            result.retry += retry
-            result.failed += failed
-            result.errors.append(f"{recipient}：{exc}")
-            unreachable = exc
-            log.warning(
-                "delivery to %s failed temporarily (%d reminders to retry, %d given up "
-                "after %d attempts): %s",
-                recipient, retry, failed, settings.notifier.max_attempts, exc.detail,
-            )  # fmt: skip
-        except PermanentFailure as exc:
-            failed = outbox.mark_failed(engine, claim, now, str(exc))
-            result.failed += failed
-            result.errors.append(f"{recipient}：{exc}")
-            log.error("delivery to %s failed (%d reminders): %s", recipient, failed, exc.detail)
-        else:
-            sent = outbox.mark_sent(engine, claim, now)
+
+
+def _deliver_one(
+    engine: Engine,
+    office: Office,
+    sender: Sender,
+    env: Any,
+    writer: Writer,
+    recipient: str,
+    *,
+    today: date,
+    now: datetime,
+    result: ScanResult,
+    token: str | None,
+    unreachable: TemporaryFailure | None,
+) -> TemporaryFailure | None:
+    """One recipient's digest; returns the temporary failure that makes the server count as
+    unreachable for the rest of the run (or the one given)."""
+    settings = office.settings
+    claim = outbox.claim(engine, recipient, now, token)
+    if claim is None:
+        return unreachable  # another notifier process took them
+    try:
+        if unreachable is not None and getattr(sender, "unreachable", False):
+            # The server is down: back off everyone in this run without trying again.
+            raise TemporaryFailure(str(unreachable), unreachable.detail)
+        span = outbox.claim_span(engine, claim)
+        built = build(engine, claim, office, today)
+        if span is None or built.rows == 0:
+            return unreachable  # the claim lost its rows (an expired lease taken over)
+        digest = render_bounded(env, recipient, built)
+        msgid = message_id(span.first, span.last, span.rows, settings.smtp.sender)
+        msg = build_message(
+            digest, settings.smtp.sender, now=now, timezone=settings.office.timezone,
+            msgid=msgid,
+        )  # fmt: skip
+        writer.wait()  # the previous digest is marked sent before this one goes out
+        sender.send(msg, recipient)
+    except TemporaryFailure as exc:
+        writer.wait()  # results and log lines in the order of the digests
+        retry, failed = outbox.mark_retry(
+            engine, claim, now, str(exc), settings.notifier.max_attempts
+        )
+        result.retry += retry
+        result.failed += failed
+        result.errors.append(f"{recipient}：{exc}")
+        unreachable = exc
+        log.warning(
+            "delivery to %s failed temporarily (%d reminders to retry, %d given up "
+            "after %d attempts): %s",
+            recipient, retry, failed, settings.notifier.max_attempts, exc.detail,
+        )  # fmt: skip
+    except PermanentFailure as exc:
+        writer.wait()
+        failed = outbox.mark_failed(engine, claim, now, str(exc))
+        result.failed += failed
+        result.errors.append(f"{recipient}：{exc}")
+        log.error("delivery to %s failed (%d reminders): %s", recipient, failed, exc.detail)
+    else:
+
+        def done(sent: int, recipient: str = recipient, msgid: str = msgid) -> None:
             result.sent += sent
             result.messages += 1
             log.info("sent %d reminders to %s as %s", sent, recipient, msgid)
+
+        writer.submit(partial(outbox.mark_sent, engine, claim, now), then=done)
+    return unreachable

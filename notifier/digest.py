@@ -115,6 +115,7 @@ class DigestBuilder:
         self.notices: list[dict[str, str]] = []
         self.rest: dict[str, Remainder] = {}
         self.rows = 0  # rows taken by `add_rows`
+        self.last: Any = None  # the last of them (where `outbox.claimed_rest` starts)
         self.total = 0
         self.overdue = 0
         self.overdue_internal = 0  # of `overdue`: the office's own internal targets
@@ -122,11 +123,15 @@ class DigestBuilder:
         self.approvals = 0  # sign-offs waiting for the recipient (or late, for the office)
         self.cases: set[str] = set()  # the applications of the streamed rows
         self.escalations = False
+        # Texts that repeat across thousands of items, each made once per digest.
+        self._status: dict[tuple[int, str], str] = {}
+        self._iso: dict[date, str] = {}
 
     def add_rows(self, rows: Iterable[Any]) -> DigestBuilder:
         for r in rows:
             self.rows += 1
             self.add(r)
+            self.last = r
         return self
 
     def add(self, r: Any) -> None:
@@ -145,9 +150,15 @@ class DigestBuilder:
         clock = base_clock(r.clock)
         self.approvals += clock == APPROVAL
         self.escalations |= r.threshold == ESCALATE
+        due_on = self._iso.get(r.due_on)
+        if due_on is None:
+            due_on = self._iso[r.due_on] = r.due_on.isoformat()
         if len(self.items) >= self.listed_max:
-            self._count(r.department, 1, late, r.due_on.isoformat())
+            self._count(r.department, 1, late, due_on)
             return
+        status = self._status.get((left, clock))
+        if status is None:
+            status = self._status[(left, clock)] = status_text(left, clock)
         self.items.append(
             DigestItem(
                 number=r.number,
@@ -155,9 +166,9 @@ class DigestBuilder:
                 department=r.department,
                 clock=clock,
                 clock_label=LABELS.get(clock, clock),
-                due_on=r.due_on.isoformat(),
+                due_on=due_on,
                 days_left=left,
-                status_text=status_text(left, clock),
+                status_text=status,
                 escalation=r.threshold == ESCALATE,
                 link=item_link(self.base, r.clock, r.number),
             )
@@ -230,7 +241,7 @@ def build(engine: Engine, claim: outbox.Claim, office: Office, today: date) -> D
     builder = DigestBuilder(office, today)
     builder.add_rows(outbox.claimed_rows(engine, claim, limit=builder.listed_max))
     if builder.rows >= builder.listed_max:
-        builder.add_rest(outbox.claimed_rest(engine, claim, builder.rows, today))
+        builder.add_rest(outbox.claimed_rest(engine, claim, builder.last, today))
     return builder
 
 

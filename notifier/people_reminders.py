@@ -156,19 +156,18 @@ def approval_rows(
             col(User.approval_role).is_not(None), col(User.active).is_(True), User.email != ""
         )
     ).all()
-    numbers: dict[str, Any] = {}
+    queues = [(user, waiting_for(s, user, settings)) for user in approvers]
+    apps = _applications(s, {item["number"] for _user, items in queues for item in items})
+    departments = {d.id: d.name for d in s.exec(select(Department))}
     rows: list[dict[str, Any]] = []
     late: set[tuple[str, date]] = set()
-    for user in approvers:
-        for item in waiting_for(s, user, settings):
-            app = numbers.get(item["number"])
-            if app is None:
-                app = s.exec(select(Application).where(Application.number == item["number"]))
-                app = numbers[item["number"]] = app.one()
+    for user, items in queues:
+        for item in items:
+            app = apps[item["number"]]
             due = cal.add_working_days(item["waiting_since"], warn)
             left = cal.working_days_left(today, due)
-            dep = s.get(Department, app.lead_department_id) if app.lead_department_id else None
-            who = dep.name if dep else ""
+            dep_id = app.lead_department_id
+            who = departments.get(dep_id, "") if dep_id else ""
             threshold = f"queue:{today.isoformat()}"
             rows.append(_row(app, APPROVAL, threshold, due, left, who, recipient=user.email))
             if left < 0 and (item["number"], due) not in late:
@@ -179,3 +178,22 @@ def approval_rows(
                 ]
     _stamp(rows, today, now, token)
     return rows
+
+
+LOOKUP_CHUNK = 500  # numbers per IN (...) list
+
+
+def _applications(s: Session, numbers: set[str]) -> dict[str, Any]:
+    """number → (id, number, content, lead department id) of the queued applications, read
+    in a few queries (not one per queued sign-off)."""
+    wanted = sorted(numbers)
+    out: dict[str, Any] = {}
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        stmt = sa_select(
+            col(Application.id),
+            col(Application.number),
+            col(Application.content),
+            col(Application.lead_department_id),
+        ).where(col(Application.number).in_(wanted[start : start + LOOKUP_CHUNK]))
+        out.update((a.number, a) for a in s.execute(stmt))
+    return out

@@ -1,14 +1,16 @@
 """Who a reminder goes to besides the office and the lead department: the handler (承办人).
 
 The handler is the account on `application.handler_id` (`disclosure assign --handler`); its
-reminders go to the account's e-mail (`disclosure user email`), while it is active. Read
-once per scan (the open applications that have a handler with an address), so the pages of
-the scan only look the address up.
+reminders go to the account's e-mail (`disclosure user email`), while it is active. The
+scan's page query reads it with each application (`handler_join`, `HANDLER_EMAIL`: an outer
+join on the account's primary key), so nothing per application is held across pages.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+from typing import Any
+
+from sqlalchemy import Engine, Label, and_
 from sqlmodel import col, select
 
 from disclosure.db import transaction
@@ -25,6 +27,20 @@ def unique(addresses: list[str]) -> list[str]:
             seen.add(a.lower())
             out.append(a)
     return out
+
+
+HANDLER_EMAIL: Label[str] = col(User.email).label("handler_email")
+
+
+def handler_join() -> tuple[Any, Any]:
+    """`select(…).outerjoin(*handler_join())`: the application's handler while the account is
+    active and has an address (`HANDLER_EMAIL` is None otherwise)."""
+    on = and_(
+        col(User.id) == col(Application.handler_id),
+        col(User.active).is_(True),
+        col(User.email) != "",
+    )
+    return User, on
 
 
 def handler_addresses(engine: Engine) -> dict[int, str]:

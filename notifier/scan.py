@@ -13,11 +13,12 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, time
+from functools import partial
 from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, false, func
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -41,7 +42,8 @@ from notifier.policy import (
     coverage_warning,
     hits,
 )
-from notifier.recipients import handler_addresses, with_handler
+from notifier.recipients import HANDLER_EMAIL, handler_join, with_handler
+from notifier.writer import Writer
 from rules.calendar import Pause, WorkingCalendar
 from rules.engine import Deadlines
 
@@ -51,6 +53,7 @@ log = logging.getLogger("notifier")
 PAGE = 5_000  # applications per read; their reminders (~14,000 rows) queued in one short
 # write transaction: a page's rows are the notifier's largest working set (memory flat in N)
 STORED_CLOCKS = {"reply_due", "internal_target"}  # no event query needed at all
+RECIPIENT = outbox.INSERT_COLUMNS.index("recipient")  # in the rows `_rows` makes
 
 
 def local_today(settings: Settings, now: datetime) -> date:
@@ -147,38 +150,58 @@ def collect(
             None, warn, _unique(settings.notifier.office_recipients), "", today, now, token
         )
         with transaction(engine) as s:
-            queued += outbox.insert_if_absent(s, warn_rows)
+            queued += outbox.insert_values(s, warn_rows)
     need_events = bool(wanted - STORED_CLOCKS)
     office_to = _unique(settings.notifier.office_recipients)
     leaders = _unique([ld.email for ld in settings.notifier.leaders])
     to_by_dep = {i: _unique([*office_to, d.email]) for i, d in departments.items()}
     with transaction(engine, write=False) as s:  # key tasks (disclosure.tasks.reminders)
-        task_rows: list[dict[str, Any]] = []
+        task_rows: list[tuple[Any, ...]] = []
         for t in task_reminders(s, wanted=wanted):
             for hit in hits(t.clock, t.due, today, office.calendar, th):
                 to = leaders if hit.escalation else _unique([*office_to, *t.emails])
                 task_rows.extend(_rows(t, hit, to, t.department, today, now, token))
     if task_rows:
         with transaction(engine) as s:
-            queued += outbox.insert_if_absent(s, task_rows)
+            queued += outbox.insert_values(s, task_rows)
     queued += people_reminders.queue(engine, office, today=today, now=now, token=token)
-    handlers = handler_addresses(engine)  # issue 16: the handler is told too
-    for apps, computed in _pages(engine, office, horizon, today, need_events=need_events):
-        rows: list[dict[str, Any]] = []
-        for app in apps:
-            dep = departments.get(app.lead_department_id) if app.lead_department_id else None
-            recipients = to_by_dep[dep.id] if dep is not None else office_to
-            recipients = with_handler(recipients, handlers.get(app.id))
-            for hit in _app_hits(app, computed, today, office.calendar, th, wanted, horizon):
-                to = leaders if hit.escalation else recipients
-                rows.extend(_rows(app, hit, to, dep.name if dep else "", today, now, token))
-        # One write transaction per page; the rows go in grouped by recipient so that each
-        # recipient's rows share table pages (its "sent" UPDATE then rewrites a fraction of
-        # the table, not all of it).
-        rows.sort(key=itemgetter("recipient"))
-        with transaction(engine) as s:
-            queued += outbox.insert_if_absent(s, rows)
-    return queued
+    # Recipients per (department, handler) and hits per (clock, due date, pauses): both
+    # repeat across thousands of applications, so each is worked out once per scan.
+    to_of: dict[tuple[int | None, str | None], list[str]] = {}
+    hit_memo: dict[tuple[str, date, tuple[Pause, ...]], list[Hit]] = {}
+    new = [queued]  # rows queued so far (page inserts add theirs as they finish)
+    with Writer() as writer:  # a page is inserted while the next one is read and computed
+        for apps, computed in _pages(engine, office, horizon, today, need_events=need_events):
+            rows: list[tuple[Any, ...]] = []
+            for app in apps:
+                dep = departments.get(app.lead_department_id) if app.lead_department_id else None
+                key = (dep.id if dep is not None else None, app.handler_email)
+                recipients = to_of.get(key)
+                if recipients is None:  # issue 16: the handler is told too
+                    base = to_by_dep[dep.id] if dep is not None else office_to
+                    recipients = to_of[key] = with_handler(base, app.handler_email)
+                app_hits = _app_hits(
+                    app, computed, today, office.calendar, th, wanted, horizon, hit_memo
+                )
+                for hit in app_hits:
+                    to = leaders if hit.escalation else recipients
+                    rows.extend(_rows(app, hit, to, dep.name if dep else "", today, now, token))
+            # One write transaction per page; the rows go in grouped by recipient so that
+            # each recipient's rows share table pages (its "sent" UPDATE then rewrites a
+            # fraction of the table, not all of it).
+            rows.sort(key=itemgetter(RECIPIENT))
+            writer.submit(partial(_insert, engine, rows), then=partial(_add, new))
+    return new[0]
+
+
+def _insert(engine: Engine, rows: list[tuple[Any, ...]]) -> int:
+    """One page's rows, in their own write transaction (run by the scan's `Writer`)."""
+    with transaction(engine) as s:
+        return outbox.insert_values(s, rows)
+
+
+def _add(total: list[int], n: int) -> None:
+    total[0] += n
 
 
 # Clocks other than reply, internal target and correction notice only start with these events;
@@ -196,6 +219,7 @@ APP_COLUMNS = (
     col(Application.correction_notice_due),
     col(Application.paused_from),
     col(Application.paused_until),
+    HANDLER_EMAIL,  # the handler's address, or None (outer join below)
 )
 
 
@@ -209,13 +233,19 @@ def _pages(
     """
     due_soon = col(Application.next_action_due) < horizon
     unconfirmed = col(Application.received_on).is_(None) & (col(Application.arrived_on) < today)
+    # `coalesce(is_open, false)`, not `is_open`: SQLite (no statistics) would otherwise read
+    # every open application through an `is_open` index and sort them all for each page
+    # (quadratic in N); this way each page is one range of the primary key, as on PostgreSQL.
+    is_open = func.coalesce(col(Application.is_open), false()).is_(True)
     last = 0
     while True:
         with transaction(engine, write=False) as s:
             s.info["office"] = office
             stmt = (
                 core_select(*APP_COLUMNS)  # SQLModel's `select` is typed for four columns
-                .where(col(Application.is_open).is_(True), due_soon | unconfirmed)
+                .select_from(Application)
+                .outerjoin(*handler_join())
+                .where(is_open, due_soon | unconfirmed)
                 .where(col(Application.id) > last)
                 .order_by(col(Application.id))
                 .limit(PAGE)
@@ -232,12 +262,19 @@ def _computed(session: Session, ids: list[int]) -> dict[int, Deadlines | None]:
     if not ids:
         return {}
     office = session.info["office"]
+    # The page's id range, not an IN list of its ids: one index range instead of thousands
+    # of bound parameters (SQLAlchemy expands and binds each one); ids outside the page's
+    # selection (closed, not yet received, nothing due) are dropped here.
+    page = set(ids)
     stmt = (
         select(EventRecord.application_id)
-        .where(col(EventRecord.application_id).in_(ids), col(EventRecord.kind).in_(CLOCK_EVENTS))
+        .where(
+            col(EventRecord.application_id).between(min(ids), max(ids)),
+            col(EventRecord.kind).in_(CLOCK_EVENTS),
+        )
         .distinct()
     )
-    complex_ids = [i for (i,) in session.execute(stmt)]
+    complex_ids = [i for (i,) in session.execute(stmt) if i in page]
     if not complex_ids:
         return {}
     records: dict[int, list[EventRecord]] = defaultdict(list)
@@ -266,7 +303,10 @@ def _app_hits(
     th: Thresholds,
     wanted: set[str],
     horizon: date,
+    memo: dict[tuple[str, date, tuple[Pause, ...]], list[Hit]] | None = None,
 ) -> list[Hit]:
+    """The hits of one application; `memo` keeps `hits` by (clock, due date, pauses) (a
+    `Hit` is immutable, so applications with the same dates share them)."""
     if app.received_on is None:
         if UNCONFIRMED_ARRIVAL in wanted and app.arrived_on is not None:
             return hits(UNCONFIRMED_ARRIVAL, app.arrived_on, today, cal, th)
@@ -290,7 +330,14 @@ def _app_hits(
         paused = pauses if clock == "reply_due" else ()
         if due >= horizon and not paused:
             continue  # more working days left than the earliest warning: nothing fires
-        out.extend(hits(clock, due, today, cal, th, paused))
+        if memo is None:
+            out.extend(hits(clock, due, today, cal, th, paused))
+            continue
+        key = (clock, due, paused)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = hits(clock, due, today, cal, th, paused)
+        out.extend(found)
     return out
 
 
@@ -314,25 +361,23 @@ def _rows(
     today: date,
     now: datetime,
     token: str | None = None,
-) -> list[dict[str, Any]]:
-    """Outbox rows for one hit (`recipients` already `_unique`). Only the number, a content
-    summary and the department are copied: never the applicant's ID number, phone or address."""
-    base = {
-        "application_id": app.id if app else OFFICE_WIDE,
-        "clock": hit.clock,
-        "threshold": hit.threshold,
-        "due_on": hit.due,
-        "number": app.number if app else "",
-        "summary": summarise(app.content, SUMMARY_CHARS) if app else "",
-        "department": department,
-        "days_left": hit.days_left,
-        "queued_on": today,
-        "status": OutboxStatus.PENDING.value,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "claim_token": token,
-        "claimed_at": now if token else None,
-        "last_error": "",
-        "created_at": now,
-    }
-    return [{**base, "recipient": r} for r in recipients]
+) -> list[tuple[Any, ...]]:
+    """Outbox rows for one hit (`recipients` already `_unique`), as tuples in
+    `outbox.INSERT_COLUMNS` order. Only the number, a content summary and the department are
+    copied: never the applicant's ID number, phone or address."""
+    key = (app.id if app else OFFICE_WIDE, hit.clock, hit.threshold, hit.due)
+    shown = (
+        app.number if app else "",
+        summarise(app.content, SUMMARY_CHARS) if app else "",
+        department,
+        hit.days_left,
+        today,  # queued_on
+        OutboxStatus.PENDING.value,
+        0,  # attempts
+        now,  # next_attempt_at
+        token,  # claim_token
+        now if token else None,  # claimed_at
+        "",  # last_error
+        now,  # created_at
+    )
+    return [(*key, r, *shown) for r in recipients]
