@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, Label, and_
-from sqlmodel import col, select
+from sqlalchemy import Label, and_
+from sqlmodel import col
 
-from disclosure.db import transaction
 from disclosure.models import Application, User
 
 
@@ -41,17 +40,6 @@ def handler_join() -> tuple[Any, Any]:
         col(User.email) != "",
     )
     return User, on
-
-
-def handler_addresses(engine: Engine) -> dict[int, str]:
-    """application id → the handler's e-mail, for open applications with a handler."""
-    stmt = (
-        select(Application.id, User.email)
-        .join(User, col(User.id) == col(Application.handler_id))
-        .where(col(Application.is_open).is_(True), col(User.active).is_(True), User.email != "")
-    )
-    with transaction(engine, write=False) as s:
-        return {app_id: email for app_id, email in s.exec(stmt) if app_id is not None}
 
 
 def with_handler(recipients: list[str], handler: str | None) -> list[str]:

@@ -42,7 +42,7 @@ from notifier.policy import (
     coverage_warning,
     hits,
 )
-from notifier.recipients import HANDLER_EMAIL, handler_join, with_handler
+from notifier.recipients import HANDLER_EMAIL, handler_join, unique, with_handler
 from notifier.writer import Writer
 from rules.calendar import Pause, WorkingCalendar
 from rules.engine import Deadlines
@@ -147,19 +147,19 @@ def collect(
     warn = coverage_warning(office.calendar, today, settings.notifier.calendar_warning_days)
     if warn is not None:
         warn_rows = _rows(
-            None, warn, _unique(settings.notifier.office_recipients), "", today, now, token
+            None, warn, unique(settings.notifier.office_recipients), "", today, now, token
         )
         with transaction(engine) as s:
             queued += outbox.insert_values(s, warn_rows)
     need_events = bool(wanted - STORED_CLOCKS)
-    office_to = _unique(settings.notifier.office_recipients)
-    leaders = _unique([ld.email for ld in settings.notifier.leaders])
-    to_by_dep = {i: _unique([*office_to, d.email]) for i, d in departments.items()}
+    office_to = unique(settings.notifier.office_recipients)
+    leaders = unique([ld.email for ld in settings.notifier.leaders])
+    to_by_dep = {i: unique([*office_to, d.email]) for i, d in departments.items()}
     with transaction(engine, write=False) as s:  # key tasks (disclosure.tasks.reminders)
         task_rows: list[tuple[Any, ...]] = []
         for t in task_reminders(s, wanted=wanted):
             for hit in hits(t.clock, t.due, today, office.calendar, th):
-                to = leaders if hit.escalation else _unique([*office_to, *t.emails])
+                to = leaders if hit.escalation else unique([*office_to, *t.emails])
                 task_rows.extend(_rows(t, hit, to, t.department, today, now, token))
     if task_rows:
         with transaction(engine) as s:
@@ -341,18 +341,6 @@ def _app_hits(
     return out
 
 
-def _unique(addresses: list[str]) -> list[str]:
-    """Stripped, non-empty, without case-insensitive repeats, in order."""
-    seen: set[str] = set()
-    out = []
-    for a in addresses:
-        a = a.strip()
-        if a and a.lower() not in seen:
-            seen.add(a.lower())
-            out.append(a)
-    return out
-
-
 def _rows(
     app: Any,
     hit: Hit,
@@ -362,7 +350,7 @@ def _rows(
     now: datetime,
     token: str | None = None,
 ) -> list[tuple[Any, ...]]:
-    """Outbox rows for one hit (`recipients` already `_unique`), as tuples in
+    """Outbox rows for one hit (`recipients` already `unique`), as tuples in
     `outbox.INSERT_COLUMNS` order. Only the number, a content summary and the department are
     copied: never the applicant's ID number, phone or address."""
     key = (app.id if app else OFFICE_WIDE, hit.clock, hit.threshold, hit.due)
