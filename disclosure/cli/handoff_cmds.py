@@ -52,6 +52,22 @@ def _record(ctx: typer.Context, number: str, step: steps.Step, today: str | None
         return out
 
 
+def _hand_off(
+    ctx: typer.Context,
+    number: str,
+    kind: type[steps.Acceptance] | type[steps.Return],
+    as_user: str | None,
+    date: str | None,
+    note: str,
+    today: str | None,
+) -> dict[str, Any]:
+    """Record a sign-for or a return, dated `--date` (default today), by `--as` (default the
+    operator)."""
+    st = state(ctx)
+    day = parse_date(date, "on") or st.today(today)
+    return _record(ctx, number, kind(on=day, by=as_user or st.actor, note=note), today)
+
+
 def _emit(out: dict[str, Any], as_json: bool, done: str) -> None:
     if as_json:
         emit_json(out)
@@ -69,10 +85,7 @@ def accept(
     as_json: JsonOpt = False,
 ) -> None:
     """主办部门签收分办的申请。"""
-    st = state(ctx)
-    day = parse_date(date, "on") or st.today(today)
-    step = steps.Acceptance(on=day, by=as_user or st.actor, note=note)
-    out = _record(ctx, number, step, today)
+    out = _hand_off(ctx, number, steps.Acceptance, as_user, date, note, today)
     _emit(out, as_json, f"{out['handoff']['by']} 已签收")
 
 
@@ -86,10 +99,7 @@ def return_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """主办部门将分办的申请退回公开办（须写明理由），由公开办重新分办。"""
-    st = state(ctx)
-    day = parse_date(date, "on") or st.today(today)
-    step = steps.Return(on=day, by=as_user or st.actor, note=reason)
-    out = _record(ctx, number, step, today)
+    out = _hand_off(ctx, number, steps.Return, as_user, date, reason, today)
     _emit(out, as_json, f"{out['handoff']['by']} 已退回，理由：{reason.strip()}")
 
 
