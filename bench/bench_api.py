@@ -37,8 +37,6 @@ import asyncio
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -51,7 +49,7 @@ try:  # the test extra installs httpx2 (what Starlette's TestClient uses)
 except ImportError:  # pragma: no cover
     import httpx
 
-from bench_web import SERVER, TODAY, _config, _fetch, _free_port, pct, populate, server_cpu
+from bench_web import TODAY, _config, _fetch, _free_port, pct, populate, server_cpu, serving
 
 from disclosure.api.models import SCOPES
 from disclosure.api.tokens import MAX_RATE, add_token
@@ -256,18 +254,7 @@ def main() -> None:
         populate(config, args.rows)
         print(f"populated {args.rows} applications in {time.perf_counter() - t:.1f} s")
         token = make_token(config)
-        env = {**os.environ, "PYTHONWARNINGS": "ignore", "DISCLOSURE_CONFIG": str(config)}
-        here = str(Path(__file__).parent)
-        cmd = [sys.executable, "-c", SERVER, here, str(port), str(args.workers)]
-        proc = subprocess.Popen(cmd, env=env)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                try:
-                    httpx.get(base + "/static/favicon.svg", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+        with serving(config, port, args.workers, "/static/favicon.svg") as (pid, base):
             first = httpx.get(
                 base + "/api/v1/applications",
                 headers={"Authorization": f"Bearer {token}"},
@@ -302,17 +289,14 @@ def main() -> None:
                 f" {'cpu ms/req':>10}  load"
             )
             for name, n, request, ok in scenarios:
-                cpu = server_cpu(proc.pid)
+                cpu = server_cpu(pid)
                 lat, secs = run(n, request, ok)
-                per_request = (server_cpu(proc.pid) - cpu) * 1000 / len(lat)
+                per_request = (server_cpu(pid) - cpu) * 1000 / len(lat)
                 print(
                     f"{name:36} {len(lat):5d} {statistics.median(lat):7.1f} {pct(lat, 95):7.1f} "
                     f"{pct(lat, 99):7.1f} {len(lat) / secs:7.1f} {per_request:10.2f}"
                     f"  {os.getloadavg()[0]:.2f}"
                 )
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -164,6 +164,28 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def serving(config: Path, port: int, workers: int, probe: str) -> Iterator[tuple[int, str]]:
+    """The office's web app under uvicorn in a child process (`workers` workers) on `port`,
+    once `probe` answers: (the child's pid, its base URL); stopped on leaving."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "DISCLOSURE_CONFIG": str(config)}
+    here = str(Path(__file__).parent)
+    cmd = [sys.executable, "-c", SERVER, here, str(port), str(workers)]
+    proc = subprocess.Popen(cmd, env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                httpx.get(base + probe, timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield proc.pid, base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def _login(base: str) -> str:
     """Sign in one clerk; returns the session cookie ("name=value")."""
     with httpx.Client(base_url=base, timeout=30) as client:
@@ -317,18 +339,7 @@ def main() -> None:
         t = time.perf_counter()
         populate(config, args.rows)
         print(f"populated {args.rows} applications in {time.perf_counter() - t:.1f} s")
-        env = {**os.environ, "PYTHONWARNINGS": "ignore", "DISCLOSURE_CONFIG": str(config)}
-        here = str(Path(__file__).parent)
-        cmd = [sys.executable, "-c", SERVER, here, str(port), str(args.workers)]
-        proc = subprocess.Popen(cmd, env=env)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(300):
-                try:
-                    httpx.get(base + "/login", timeout=1)
-                    break
-                except httpx.TransportError:
-                    time.sleep(0.1)
+        with serving(config, port, args.workers, "/login") as (pid, base):
             cookies = [_login(base) for _ in range(args.users)]
             for _, path in chosen:  # warm-up: every worker compiles templates, fills caches
                 run_load(port, cookies, path, 10 * args.users, 0.0, 30)
@@ -342,11 +353,11 @@ def main() -> None:
             )
             anchor = 0.0
             for name, path in chosen:
-                cpu, db = server_cpu(proc.pid), postgres_cpu()
+                cpu, db = server_cpu(pid), postgres_cpu()
                 lat, secs = run_load(
                     port, cookies, path, args.requests, args.think, args.max_seconds
                 )
-                per_request = (server_cpu(proc.pid) - cpu) * 1000 / len(lat)
+                per_request = (server_cpu(pid) - cpu) * 1000 / len(lat)
                 db_per_request = (postgres_cpu() - db) * 1000 / len(lat) if url else 0.0
                 load = os.getloadavg()[0]
                 anchor = anchor or per_request  # the first scenario is the anchor
@@ -355,9 +366,6 @@ def main() -> None:
                     f"{pct(lat, 99):7.1f} {len(lat) / secs:7.1f} {per_request:10.2f} "
                     f"{per_request / anchor:7.1f} {db_per_request:9.2f}  {load:.2f}"
                 )
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
 
 
 if __name__ == "__main__":
