@@ -11,6 +11,7 @@ import inspect
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -30,11 +31,12 @@ print(json.dumps({"modules": sorted(sys.modules), "out": out.getvalue()}))
 """
 
 
-def _run(*args: str) -> dict:  # type: ignore[type-arg]
+def _run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> dict:  # type: ignore[type-arg]
     """`disclosure ARGS` in a fresh interpreter: the modules it imported and its output."""
     proc = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, check=True
-    )
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True, text=True, check=True, env=env, cwd=cwd,
+    )  # fmt: skip
     return json.loads(proc.stdout.splitlines()[-1])  # type: ignore[no-any-return]
 
 

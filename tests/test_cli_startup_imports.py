@@ -5,30 +5,17 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-PROBE = """
-import contextlib, io, json, sys
-from disclosure.cli.main import app
-with contextlib.redirect_stdout(io.StringIO()) as out:
-    try:
-        app(sys.argv[1:], prog_name="disclosure")
-    except SystemExit:
-        pass
-print(json.dumps({"modules": sorted(sys.modules), "out": out.getvalue()}))
-"""
+from tests.test_cli_lazy import _run as run_cli
 
 
 def _run(tmp_path: Path, *args: str) -> dict:  # type: ignore[type-arg]
+    """`disclosure ARGS` in a fresh interpreter, on a database in `tmp_path`, without the
+    caller's DISCLOSURE_ variables."""
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("DISCLOSURE_")}
     env["DISCLOSURE_DATABASE__URL"] = f"sqlite:///{tmp_path}/register.db"
-    proc = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
-        capture_output=True, text=True, check=True, env=env, cwd=tmp_path,
-    )  # fmt: skip
-    return json.loads(proc.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+    return run_cli(*args, env=env, cwd=tmp_path)
 
 
 def test_deadline_needs_neither_pydantic_settings_nor_lunar_python(tmp_path: Path) -> None:
