@@ -156,6 +156,8 @@ class WorkingCalendar:
             cum[i + 1] = len(ords)
         self._ords = ords
         self._cum = cum
+        # `table()`, kept as one tuple: the engine reads it once per application.
+        self.working_table: tuple[Sequence[int], Sequence[int], int] = (ords, cum, base)
         self._provisional_years = frozenset(
             y for y in range(self.first_year, self.last_year + 1) if y not in self.official_years
         )
@@ -216,7 +218,7 @@ class WorkingCalendar:
         For the hot path: the Nth working day strictly after day `o` is
         `ords[count[o - base + 1] + n - 1]` (an IndexError past the range).
         """
-        return self._ords, self._cum, self._base
+        return self.working_table
 
     def nth_after_ordinal(self, o: int, n: int) -> int:
         """The Nth working day strictly after day `o` (n ≥ 1; rulebook §2). Ordinals in/out."""
@@ -240,37 +242,34 @@ class WorkingCalendar:
 
     def add_ordinal(self, o: int, n: int, spans: Sequence[tuple[int, int]] = ()) -> int:
         """As `add_working_days` on ordinals; `spans` are paused (start, end), both ends
-        included, sorted by start (they may overlap or touch: no need to merge them first).
+        included (start <= end), sorted by start (they may overlap or touch: no need to merge
+        them first).
 
         Day 1 is the first working day after `o` outside every span; the result is day `n`.
         """
         if n <= 0:
             return o
-        base, last, cum = self._base, self._last, self._cum
-        if not base <= o <= last:
+        base, cum, ords = self._base, self._cum, self._ords
+        if not base <= o <= self._last:
             raise self._range_error(date.fromordinal(max(o, 1)))
+        # `t`: the index in `ords` of day n, counting the pauses seen so far; `cur`: the last
+        # day counted or paused. A pause that starts after day n cannot move it (nor can any
+        # later one: they are sorted by start); one that ends after `cur` pushes day n on by
+        # its working days after `cur` (an IndexError: past the calendar's last day).
+        t = cum[o - base + 1] + n - 1
         cur = o
-        for s, e in spans:
-            if e <= cur:
-                continue
-            if s > cur:
-                if s > last:
+        try:
+            for s, e in spans:
+                if ords[t] < s:
                     break
-                avail = cum[s - base] - cum[cur - base + 1]  # working days in (cur, s)
-                if avail >= n:
-                    break
-                n -= avail
-            cur = e
-            if cur > last:
-                raise CalendarRangeError(
-                    f"期限超出日历范围（{self.last_day.isoformat()}）", field="date"
-                )
-        i = cum[cur - base + 1] + n - 1
-        if i >= len(self._ords):
+                if e > cur:
+                    t += cum[e - base + 1] - cum[(s if s > cur else cur + 1) - base]
+                    cur = e
+            return ords[t]
+        except IndexError:
             raise CalendarRangeError(
                 f"期限超出日历范围（{self.last_day.isoformat()}）", field="date"
-            )
-        return self._ords[i]
+            ) from None
 
     def between_ordinal(self, a: int, b: int) -> int:
         """Working days in (a, b] on ordinals, without pauses (0 when b <= a)."""

@@ -17,6 +17,7 @@ from rules.events import Event
 
 Span = tuple[int, int]
 UNSET = -1  # not computed yet (ordinals are positive; None means no such date)
+_fromordinal = date.fromordinal
 
 
 class Consultation:
@@ -186,7 +187,7 @@ class Walk:
         """After the walk: the reply date, the one date kept at once (as ordinal and date)."""
         r = self.statutory_due() if self.deferral_step is None else self.reply_due_ordinal()
         self._reply = r
-        self.reply_due = date.fromordinal(r) if r is not None else None
+        self.reply_due = _fromordinal(r) if r is not None else None
 
     def recheck(self, kind: FlagKind, ev: Event, limit: int) -> None:
         self.rechecks = (*self.rechecks, (kind, ev, limit))

@@ -11,7 +11,6 @@ explanations on demand.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from itertools import islice
 from operator import attrgetter
 from typing import TypeVar
 
@@ -60,14 +59,16 @@ def walk(
     evs = sorted(events, key=_ON)
     if not evs or evs[0].kind is not _RECEIVED:
         evs = steps.receipt_first(evs)
-    if not calendar.first_day <= evs[0].on <= calendar.last_day:
-        calendar.check_ordinal(evs[0].on.toordinal(), "received")
     w = factory(calendar, policy, evs)
-    ords, cum, base = calendar.table()
+    ords, cum, base = calendar.working_table
     last_day = calendar.last_day
+    if not base <= w.received_day <= last_day.toordinal():
+        calendar.check_ordinal(w.received_day, "received")
     last = evs[-1]
+    rest = iter(evs)
+    next(rest)  # the receipt, taken by `factory`
     try:
-        for ev in islice(evs, 1, None):
+        for ev in rest:
             # A closing step must be the last one (checked at the closing step itself).
             k = ev.kind
             if k is _CONSULTATION_SENT:
@@ -85,7 +86,23 @@ def walk(
                     lapse = ords[cum[so - base + 1] + _CONSULTATION_N]
                     w.consultations.append(Consultation(ev, sent, so, lapse))
             elif k is _CONSULTATION_ANSWERED:
-                steps.consultation_answered(w, ev)
+                # Rulebook §6: the answer ends the pause of the first open letter (of the
+                # party, if named); served on or before the answer (§11).
+                cs = w.consultations
+                c = cs[0] if len(cs) == 1 else None
+                o = ev.on.toordinal()
+                party = ev.party
+                if (
+                    c is None
+                    or c.answer is not None
+                    or (party is not None and party != (c.event.party or ""))
+                    or (c.served is not None and c.served > o)
+                ):
+                    steps.consultation_answered(w, ev)
+                else:
+                    c.answer = ev
+                    if o < c.lapse:
+                        c.end = o
             elif k is _FEE_NOTICE_SENT:
                 # Fees art. 7; rulebook §§7, 11: one notice, the 20 days run from service.
                 served = ev.served
