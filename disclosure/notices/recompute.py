@@ -243,22 +243,30 @@ def recompute_open(
     writer = writer_for(conn, stored)
     out = Recomputed()
     moved = out.moved
+    batches = iter(Reader(conn, stored, batch))
     with _no_cycle_collection():
-        for b in Reader(conn, stored, batch):
-            out.recomputed += len(b.rows)
-            events, served = b.events, b.served
-            for row in b.rows:
-                got = engine(row, events.get(row[0], []), served.get(row[0]))
-                for m in got.moved:
-                    moved.append(Moved(row[1], *m))
-                if got.changed is not None:
-                    out.changed += 1
-                    if write:
-                        writer.add(row[0], got.changed, got.full)
+        try:
+            b = next(batches, None)
+            while b is not None:
+                out.recomputed += len(b.rows)
+                events, served = b.events, b.served
+                for row in b.rows:
+                    got = engine(row, events.get(row[0], []), served.get(row[0]))
+                    for m in got.moved:
+                        moved.append(Moved(row[1], *m))
+                    if got.changed is not None:
+                        out.changed += 1
+                        if write:
+                            writer.add(row[0], got.changed, got.full)
+                # The next batch is read before this one's rows are written: on PostgreSQL
+                # the server then updates them while the client computes the next batch.
+                b = next(batches, None)
+                if write:
+                    writer.flush()
             if write:
-                writer.flush()
-        if write:
-            writer.finish()
+                writer.finish()
+        finally:
+            writer.close()
     return out
 
 

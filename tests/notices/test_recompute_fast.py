@@ -22,7 +22,7 @@ from disclosure.db import transaction
 from disclosure.errors import DisclosureError
 from disclosure.models import Application, EventRecord
 from disclosure.notices import recompute as recompute_mod
-from disclosure.notices import service
+from disclosure.notices import service, writes
 from disclosure.notices.recompute import STORED, recompute_open
 from disclosure.services.deadlines import columns, compute_events, compute_for, events_of
 from disclosure.services.office import Office
@@ -235,9 +235,12 @@ def test_the_batched_recompute_gives_what_the_engine_gives(
     assert _moves(got) == moved
 
 
+@pytest.mark.parametrize("pipeline", [True, False])
 def test_written_columns_are_the_engines_and_nothing_else_changes(
-    engine: Engine, register: service.Plan
+    engine: Engine, register: service.Plan, pipeline: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """On PostgreSQL both write paths: pipelined UPDATE … FROM unnest per batch, COPY."""
+    monkeypatch.setattr(writes, "PIPELINE", pipeline)
     plan = register
     before = _rows(engine)
     with transaction(engine, write=False) as session:
