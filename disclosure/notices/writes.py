@@ -11,7 +11,8 @@
   next one
   (`recompute_open` reads a batch ahead before flushing); the pipeline is synced, and any
   error raised, at `finish`. Before: COPY into a temporary table and one `UPDATE … FROM` at
-  the end, whose server time added to the client's (`_CopyWriter`, kept as the reference).
+  the end, whose server time added to the client's (`_CopyWriter`: still used where libpq
+  is older than 14 and has no pipeline mode).
 """
 
 from __future__ import annotations
@@ -37,11 +38,17 @@ class RowWriter(Protocol):
 def writer_for(conn: Connection, stored: list[str]) -> RowWriter:
     """Values are given in the driver's raw form, as read (`notices.reads.Codec`)."""
     if conn.dialect.name == "postgresql":
-        return _PipelineWriter(conn, stored) if PIPELINE else _CopyWriter(conn, stored)
+        if pipeline_supported():
+            return _PipelineWriter(conn, stored)
+        return _CopyWriter(conn, stored)
     return _ExecutemanyWriter(conn)
 
 
-PIPELINE = True  # the tests and the benchmark compare with the COPY writer
+def pipeline_supported() -> bool:
+    """Pipeline mode needs libpq 14 or newer; with an older libpq the COPY writer is used."""
+    from psycopg import Pipeline
+
+    return bool(Pipeline.is_supported())
 
 
 class _ExecutemanyWriter:

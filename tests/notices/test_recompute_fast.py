@@ -239,8 +239,9 @@ def test_the_batched_recompute_gives_what_the_engine_gives(
 def test_written_columns_are_the_engines_and_nothing_else_changes(
     engine: Engine, register: service.Plan, pipeline: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """On PostgreSQL both write paths: pipelined UPDATE … FROM unnest per batch, COPY."""
-    monkeypatch.setattr(writes, "PIPELINE", pipeline)
+    """On PostgreSQL both write paths: pipelined UPDATE … FROM unnest per batch, and COPY
+    (where libpq has no pipeline mode)."""
+    monkeypatch.setattr(writes, "pipeline_supported", lambda: pipeline)
     plan = register
     before = _rows(engine)
     with transaction(engine, write=False) as session:
