@@ -6,9 +6,10 @@
 Data: `bench_notifier.populate` (N open applications, 30 departments). Each way runs in its
 own subprocess writing the JSON to a file, timed with `os.wait4` (wall, CPU, peak RSS), as is
 the anchor (`bench_notifier.ANCHOR`, a fixed pure-Python workload) before and after:
-- `list`: what `disclosure list --json` does today (ORM objects for every row, a list of
-  dictionaries, one `json.dumps`);
-- `stream`: `disclosure.services.listing_stream` (plain rows in batches, written one by one);
+- `list`: the unstreamed way (what `disclosure list --json` did before issue 19: ORM
+  objects for every row, a list of dictionaries, one `json.dumps`);
+- `stream`: `listing_stream.write_list_json` (plain rows in batches, each batch's JSON text
+  written as UTF-8), in-process without the command's start-up;
 - `cli`: the command itself, `disclosure list --json --today 2026-03-23` (a fresh process:
   start-up, settings, schema check, then the stream), its output redirected to a file.
 The outputs are compared byte for byte (the command's ends with a newline). Memory is flat
@@ -48,9 +49,9 @@ with open(out, "w", encoding="utf-8") as fh, transaction(engine, write=False) as
                 for a in list_application_rows(s, office=office, today=today, flt=ListFilter())]
         fh.write(json.dumps(rows, ensure_ascii=False, indent=None, default=str))
     else:
-        from disclosure.services.listing_stream import iter_list_batches, write_json_array
-        write_json_array(iter_list_batches(s, office=office, today=today, flt=ListFilter()),
-                         fh.write)
+        from disclosure.services.listing_stream import write_list_json
+        fh.flush()
+        write_list_json(s, office=office, today=today, flt=ListFilter(), write=fh.buffer.write)
 engine.dispose()
 """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +14,7 @@ from disclosure.errors import InvalidInput
 from disclosure.vocabulary import ApplicantType, Channel, Stage
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
 
     from sqlmodel import Session
@@ -167,10 +169,9 @@ def list_cmd(
             offset=offset,
         )
         if as_json:  # streamed in batches: memory stays flat however many rows
-            from disclosure.services.listing_stream import iter_list_batches, write_json_array
+            from disclosure.services.listing_stream import write_list_json
 
-            batches = iter_list_batches(session, office=c.office, today=c.today, flt=flt)
-            write_json_array(batches, sys.stdout.write)
+            write_list_json(session, office=c.office, today=c.today, flt=flt, write=_utf8_out())
             sys.stdout.write("\n")
             return
         rows = _listed_rows(session, c.office, c.today, flt)
@@ -193,6 +194,17 @@ def list_cmd(
             for r in rows
         ],
     )
+
+
+def _utf8_out() -> Callable[[bytes], object]:
+    """Where UTF-8 text goes to standard output: its byte stream when it is UTF-8 (after
+    what was written as text), else decoded into it."""
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None and codecs.lookup(out.encoding or "ascii").name == "utf-8":
+        out.flush()
+        return buffer.write  # type: ignore[no-any-return]
+    return lambda text: out.write(text.decode())
 
 
 def _handler_id(session: Session, handler: str) -> int | None:

@@ -1,33 +1,37 @@
 """`disclosure list --json` for any number of applications: rows streamed, memory flat in N.
 
-`iter_list_batches` yields the read model (`read_model.Listed.as_dict`) of every listed
-application, in the list's order (reply due, NULLs last, then id), from one query of plain
-columns (no ORM objects) read in batches of `BATCH` rows (SQLite steps its cursor;
-PostgreSQL uses a server-side cursor). `ListFilter.limit` / `offset` page it.
-`write_json_array` writes them as the same JSON text `emit_json(list(rows))` would, one
-batch at a time (`disclosure list --json`).
+`write_list_json` writes, as UTF-8, the JSON array of the read model
+(`read_model.Listed.as_dict`) of every listed application, in the list's order (reply due,
+NULLs last, then id): the text `emit_json([listed(...).as_dict() for ...])` would print,
+without its final newline. One query of plain columns (no ORM objects), read in batches of
+`BATCH` rows (SQLite steps its cursor; PostgreSQL uses a server-side cursor);
+`ListFilter.limit` / `offset` page it.
 
-The dictionaries are built by `RowDicts` from the row's columns, without a `Listed` in
-between, and what many rows share is worked out once per stream: the deadline state and the
-working days left depend only on the stored deadline columns (`RowDicts._deadlines_of`), so
-`queries.deadline_state` and `queries.working_days_left` run once for each distinct
-combination (at most `DEADLINES_KEPT` kept); a stage's label and a department's code and
-name once each. tests/test_cli_list_rows.py checks the result equals
-`listed(row, …).as_dict()`, key order included, on every kind of row.
+`RowJson` writes a row's text without a dictionary in between: the keys and separators are
+constant bytes, and what many rows share is encoded once per stream. The deadline state and
+the working days left depend only on the stored deadline columns (`RowJson._deadlines_of`),
+so `queries.deadline_state` and `queries.working_days_left` run once for each distinct
+combination (at most `DEADLINES_KEPT` kept); a stage, a department, a date once each.
+tests/register/test_list_json_text.py checks the text equals the read model's, byte for
+byte, on every kind of row.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from sqlalchemy import type_coerce
+from sqlalchemy.types import NullType
 from sqlmodel import Session
 
 from disclosure.models import Department
 from disclosure.services.office import Office
 from disclosure.services.queries import (
+    LIST_COLUMN_NAMES,
+    LIST_COLUMNS,
     ListFilter,
     ListRow,
     deadline_state,
@@ -35,7 +39,7 @@ from disclosure.services.queries import (
     list_statement,
     working_days_left,
 )
-from disclosure.services.read_model import summarise
+from disclosure.services.read_model import SUMMARY_CHARS
 from disclosure.vocabulary import DeadlineState, Stage
 
 BATCH = 2_000  # rows per fetch
@@ -43,124 +47,175 @@ DEADLINES_KEPT = 10_000  # distinct deadline combinations kept (memory stays bou
 DAYS_KEPT = 10_000  # distinct dates kept as ISO text
 
 
-class RowDicts:
-    """`listed(row, office, today, departments).as_dict()` for the rows of one stream, with
-    what rows share kept for the stream's length (the object lives as long as the stream)."""
+class RowJson:
+    """The JSON text `json.dumps(listed(row, ...).as_dict(), ensure_ascii=False,
+    default=str)` of the rows of one stream, as UTF-8, written without the dict, from the
+    columns as the database driver returns them (`JSON_COLUMNS`: `LIST_COLUMN_NAMES`
+    without `id`, no result processing).
 
-    def __init__(self, office: Office, today: date, departments: dict[int, Department]) -> None:
+    The keys and separators are constant bytes, and what rows share is kept as encoded JSON
+    for the stream's length, under the driver's values: a stage, a channel, a department, a
+    date (`processors`, the column types' own result processors, turn a stored date into
+    the `date` the read model formats only the first time), the deadline columns' state;
+    only the number, the applicant and the summary are encoded for every row (nothing else
+    goes through a `str` of the whole row, which would be UCS-2 for one Chinese character
+    and cost as much again to encode)."""
+
+    def __init__(
+        self,
+        office: Office,
+        today: date,
+        departments: dict[int, Department],
+        processors: Sequence[Callable[[Any], Any] | None],
+    ) -> None:
         self.office = office
         self.today = today
         self.departments = departments
-        self._deadlines: dict[tuple[Any, ...], tuple[int | None, str, str]] = {}
-        self._stages: dict[str, str] = {}
-        self._lead: dict[int | None, tuple[str | None, str | None]] = {}
-        self._days: dict[date, str] = {}
+        self.processors = processors
+        self.encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+        self._deadlines: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
+        self._stages: dict[str, bytes] = {}
+        self._texts: dict[Any, bytes] = {}
+        self._flags: dict[Any, bytes] = {}
+        self._lead: dict[int | None, bytes] = {}
+        self._days: dict[Any, bytes] = {}
 
-    def _deadlines_of(self, key: tuple[Any, ...], row: ListRow) -> tuple[int | None, str, str]:
-        """(working days left, state, state label) of `row`, kept under `key`: the columns
-        `deadline_state` and `working_days_left` read (`received_on` only as "is None")."""
+    def _json(self, value: Any) -> bytes:
+        return self.encode(value).encode()
+
+    def _value(self, i: int, raw: Any) -> Any:
+        """Column `i`'s value as the read model gets it."""
+        process = self.processors[i]
+        return process(raw) if process else raw
+
+    def _deadlines_of(self, key: tuple[Any, ...], columns: Sequence[Any]) -> tuple[bytes, bytes]:
+        """(working days left, `"state": …, "state_label": …`) as JSON, kept under `key`
+        (`received_on` only as "is None")."""
         if len(self._deadlines) >= DEADLINES_KEPT:
             self._deadlines.clear()
+        row = ListRow._make((None, *(self._value(i, v) for i, v in enumerate(columns))))
         state = DeadlineState(deadline_state(row, self.today))
-        left = working_days_left(row, self.office, self.today)
-        found = self._deadlines[key] = (left, state.value, state.label)
+        left = self._json(working_days_left(row, self.office, self.today))
+        part = f'"state": {self.encode(state.value)}, "state_label": {self.encode(state.label)}'
+        found = self._deadlines[key] = (left, part.encode())
         return found
 
-    def _stage_label(self, stage: str) -> str:
-        label = self._stages.get(stage)
-        if label is None:
-            label = self._stages[stage] = Stage(stage).label
-        return label
-
-    def _department(self, dep_id: int | None) -> tuple[str | None, str | None]:
-        found = self._lead.get(dep_id)
-        if found is None:
-            dep = self.departments.get(dep_id) if dep_id else None
-            found = self._lead[dep_id] = (dep.code, dep.name) if dep else (None, None)
+    def _stage(self, stage: str) -> bytes:
+        """`"stage": …, "stage_label": …` (an unknown stage raises, as the read model does)."""
+        label = Stage(stage).label
+        part = f'"stage": {self.encode(stage)}, "stage_label": {self.encode(label)}'
+        found = self._stages[stage] = part.encode()
         return found
 
-    def _iso(self, day: date) -> str:
-        """`day.isoformat()`, kept (a stream's dates repeat: a dictionary lookup is a seventh
-        of the call's cost)."""
+    def _text(self, value: Any) -> bytes:
+        """A text that repeats (channel, applicant type, outcome) as JSON."""
+        if len(self._texts) >= DEADLINES_KEPT:
+            self._texts.clear()
+        found = self._texts[value] = self._json(value)
+        return found
+
+    def _flag(self, raw: Any) -> bytes:
+        found = self._flags[raw] = self._json(self._value(_PROVISIONAL, raw))
+        return found
+
+    def _department(self, dep_id: int | None) -> bytes:
+        dep = self.departments.get(dep_id) if dep_id else None
+        code, name = (dep.code, dep.name) if dep else (None, None)
+        part = f'"department": {self.encode(code)}, "department_name": {self.encode(name)}'
+        found = self._lead[dep_id] = part.encode()
+        return found
+
+    def _day(self, raw: Any) -> bytes:
+        """A stored date as JSON (every date column has the same type: one processor)."""
         if len(self._days) >= DAYS_KEPT:
             self._days.clear()
-        text = self._days[day] = day.isoformat()
-        return text
+        day = self._value(_ARRIVED, raw)
+        found = self._days[raw] = f'"{day.isoformat()}"'.encode() if day else b"null"
+        return found
 
-    def __call__(self, columns: Sequence[Any]) -> dict[str, Any]:
-        (_id, number, stage, channel, applicant, applicant_type, content, lead, arrived,
-         received, due, next_due, target, provisional, is_open, paused_from, paused_until,
-         awaiting, closed, closed_on_time, outcome) = columns  # fmt: skip  # LIST_COLUMN_NAMES
-        key = (received is None, is_open, closed_on_time, due, awaiting, paused_from, paused_until)
-        found = self._deadlines.get(key)
-        if found is None:
-            found = self._deadlines_of(key, ListRow._make(columns))
-        left, state, state_label = found
-        code, name = self._lead.get(lead) or self._department(lead)
-        days = self._days
-        iso = self._iso
-        return {  # the fields of `read_model.Listed`, in its order
-            "number": number,
-            "stage": stage,
-            "stage_label": self._stages.get(stage) or self._stage_label(stage),
-            "channel": channel,
-            "applicant": applicant,
-            "applicant_type": applicant_type,
-            "content_summary": summarise(content),
-            "department": code,
-            "department_name": name,
-            "arrived_on": (days.get(arrived) or iso(arrived)) if arrived else None,
-            "received_on": (days.get(received) or iso(received)) if received else None,
-            "reply_due": (days.get(due) or iso(due)) if due else None,
-            "next_action_due": (days.get(next_due) or iso(next_due)) if next_due else None,
-            "internal_target": (days.get(target) or iso(target)) if target else None,
-            "working_days_left": left,
-            "provisional": provisional,
-            "state": state,
-            "state_label": state_label,
-            "outcome": outcome,
-            "closed_on": (days.get(closed) or iso(closed)) if closed else None,
-        }
-
-
-def iter_list_batches(
-    session: Session, *, office: Office, today: date, flt: ListFilter
-) -> Iterator[list[dict[str, Any]]]:
-    """The list command's rows for `flt` in batches of up to `BATCH`, streamed (the
-    session's transaction stays open while the caller iterates)."""
-    as_dict = RowDicts(office, today, department_names(session))
-    stmt = list_statement(office, today, flt).execution_options(yield_per=BATCH)
-    for batch in session.execute(stmt).partitions():
-        yield [as_dict(r) for r in batch]
+    def batch(self, rows: Iterable[Sequence[Any]]) -> bytes:
+        """The JSON objects of `rows`, separated by ", " (one loop for a batch: the caches
+        are locals)."""
+        encode = self.encode
+        deadlines, stages, texts, flags, leads, days = (
+            self._deadlines, self._stages, self._texts, self._flags, self._lead, self._days
+        )  # fmt: skip
+        text, day = self._text, self._day
+        parts: list[bytes] = []
+        for columns in rows:
+            (number, stage, channel, applicant, applicant_type, content, lead, arrived,
+             received, due, next_due, target, provisional, is_open, paused_from, paused_until,
+             awaiting, closed, closed_on_time, outcome) = columns  # fmt: skip  # JSON_COLUMNS
+            key = (received is None, is_open, closed_on_time, due, awaiting, paused_from,
+                   paused_until)  # fmt: skip
+            left, state = deadlines.get(key) or self._deadlines_of(key, columns)
+            flat = " ".join(content.split())  # `read_model.summarise`
+            if len(flat) > SUMMARY_CHARS:
+                flat = flat[: SUMMARY_CHARS - 1] + "…"
+            parts += (
+                b', {"number": ', encode(number).encode(), b", ",
+                stages.get(stage) or self._stage(stage),
+                b', "channel": ', texts.get(channel) or text(channel),
+                b', "applicant": ', encode(applicant).encode(),
+                b', "applicant_type": ', texts.get(applicant_type) or text(applicant_type),
+                b', "content_summary": ', encode(flat).encode(),
+                b", ", leads.get(lead) or self._department(lead),
+                b', "arrived_on": ', days.get(arrived) or day(arrived),
+                b', "received_on": ', days.get(received) or day(received),
+                b', "reply_due": ', days.get(due) or day(due),
+                b', "next_action_due": ', days.get(next_due) or day(next_due),
+                b', "internal_target": ', days.get(target) or day(target),
+                b', "working_days_left": ', left,
+                b', "provisional": ', flags.get(provisional) or self._flag(provisional),
+                b", ", state,
+                b', "outcome": ', texts.get(outcome) or text(outcome),
+                b', "closed_on": ', days.get(closed) or day(closed), b"}",
+            )  # fmt: skip
+        if parts:
+            parts[0] = b'{"number": '  # the first row without the separator
+        return b"".join(parts)
 
 
-def iter_list_rows(
-    session: Session, *, office: Office, today: date, flt: ListFilter
-) -> Iterator[dict[str, Any]]:
-    """The list command's rows for `flt`, one by one (see `iter_list_batches`)."""
-    for batch in iter_list_batches(session, office=office, today=today, flt=flt):
-        yield from batch
-
-
-def write_json_array(batches: Iterable[list[dict[str, Any]]], write: Callable[[str], Any]) -> int:
-    """Write the rows of `batches` as one JSON array: the text `emit_json(all rows)` prints,
-    without its final newline (one `json.dumps` per batch). Returns how many rows."""
+def write_list_json(
+    session: Session, *, office: Office, today: date, flt: ListFilter, write: Callable[[bytes], Any]
+) -> int:
+    """Write the list command's rows for `flt` as one JSON array in UTF-8, a batch at a
+    time, from `RowJson` (`disclosure list --json`). Returns how many rows."""
+    dialect = session.get_bind().dialect
+    processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in _JSON]
+    as_json = RowJson(office, today, department_names(session), processors)
+    raw = [type_coerce(c, NullType()).label(c.name) for c in _JSON]
+    stmt = list_statement(office, today, flt).with_only_columns(*raw)
     n = 0
-    write("[")
-    for batch in batches:
-        if not batch:
-            continue
-        text = json.dumps(batch, ensure_ascii=False, default=str)
-        write((", " if n else "") + text[1:-1])
+    write(b"[")
+    for batch in session.execute(stmt.execution_options(yield_per=BATCH)).partitions():
+        if n:
+            write(b", ")
+        write(as_json.batch(batch))
         n += len(batch)
-    write("]")
+    write(b"]")
     return n
 
 
-# `RowDicts.__call__` unpacks the columns in this order.
+# `RowJson.batch` unpacks the columns in this order, all but `id`.
 assert ListRow._fields == (
     "id", "number", "stage", "channel", "applicant_name", "applicant_type", "content",
     "lead_department_id", "arrived_on", "received_on", "reply_due", "next_action_due",
     "internal_target", "provisional", "is_open", "paused_from", "paused_until",
     "awaiting_correction", "closed_on", "closed_on_time", "outcome",
 )  # fmt: skip
+JSON_COLUMNS = LIST_COLUMN_NAMES[1:]
+_JSON = LIST_COLUMNS[1:]
+_ARRIVED, _PROVISIONAL = JSON_COLUMNS.index("arrived_on"), JSON_COLUMNS.index("provisional")
+# `RowJson._day` formats these with the processor of `arrived_on`: they must share its type.
+_DAYS = (
+    "arrived_on",
+    "received_on",
+    "reply_due",
+    "next_action_due",
+    "internal_target",
+    "closed_on",
+)
+assert {type(_JSON[JSON_COLUMNS.index(name)].type) for name in _DAYS} == {
+    type(_JSON[_ARRIVED].type)
+}

@@ -8,7 +8,7 @@ from datetime import date
 
 from disclosure.cli.output import emit_json
 from disclosure.db import transaction
-from disclosure.services.listing_stream import iter_list_batches, write_json_array
+from disclosure.services.listing_stream import write_list_json
 from disclosure.services.queries import ListFilter, department_names, list_application_rows
 from disclosure.services.read_model import listed
 from tests.notifier.conftest import register
@@ -31,10 +31,8 @@ def test_stream_equals_the_list_command(engine, settings, office, capsys, monkey
             ]
             emit_json(expected)
             printed = capsys.readouterr().out
-            out = io.StringIO()
-            n = write_json_array(
-                iter_list_batches(s, office=office, today=TODAY, flt=flt), out.write
-            )
-        assert out.getvalue() + "\n" == printed
+            out = io.BytesIO()
+            n = write_list_json(s, office=office, today=TODAY, flt=flt, write=out.write)
+        assert out.getvalue().decode() + "\n" == printed
         assert n == len(expected) == len(json.loads(printed))
     assert n == 8
