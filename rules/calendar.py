@@ -145,7 +145,7 @@ class WorkingCalendar:
         self._closed = {c.day: c.reason for c in closures}
         base = self.first_day.toordinal()
         self._base = base
-        self._last = self.last_day.toordinal()
+        self._last = self.last_ordinal = self.last_day.toordinal()
         span = self._last - base + 1
         ords: list[int] = []
         cum = [0] * (span + 1)

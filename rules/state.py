@@ -49,9 +49,10 @@ class Consultation:
 class Walk:
     """Mutable facts while walking the events in date order; read by `Deadlines`."""
 
-    # The last six slots are `rules.deadlines.Deadlines`'s (its caches and the reply date),
-    # set here so that the result, which is a `Walk`, needs no constructor of its own (the
-    # engine builds one per application: every call counts on the hot path).
+    # The underscored slots and `reply_due` are `rules.deadlines.Deadlines`'s (its caches and
+    # the reply date), declared here so that the result, which is a `Walk`, needs no
+    # constructor of its own (the engine builds one per application: every call counts on
+    # the hot path).
     __slots__ = (
         "_cache",
         "_notice",
@@ -72,6 +73,7 @@ class Walk:
         "fee_lapse",
         "fee_paid",
         "fee_sent",
+        "fee_served",
         "manual",
         "policy",
         "receipt",
@@ -80,13 +82,18 @@ class Walk:
         "reply_due",
         "start",
     )
+    _reply: int | None  # the reply date as ordinal (None: not running)
+    reply_due: date | None
 
-    def __init__(self, calendar: WorkingCalendar, policy: Policy, events: list[Event]) -> None:
+    def __init__(
+        self, calendar: WorkingCalendar, policy: Policy, events: list[Event], received: int
+    ) -> None:
+        """`events` in date order, the receipt first, on ordinal `received`."""
         self.calendar = calendar
         self.policy = policy
         self.events = events
         self.receipt = events[0]
-        self.received_day = self.start = events[0].on.toordinal()
+        self.received_day = self.start = received
         self.consultations: list[Consultation] = []
         self.correction: Event | None = None  # CORRECTION_REQUESTED
         self.corrected: Event | None = None  # CORRECTION_RECEIVED
@@ -96,9 +103,10 @@ class Walk:
         self.fee_accepted: Event | None = None  # LATE_PAYMENT_ACCEPTED
         self.fee_paid: Event | None = None
         self.closing_step: Event | None = None
-        # Ordinals of the fee notice: sent, the payment period's last day (from sending
-        # while unserved), and the fee pause's last day (rulebook §7).
+        # Ordinals of the fee notice: sent, served (None: not yet), the payment period's last
+        # day (from sending while unserved), and the fee pause's last day (rulebook §7).
         self.fee_sent = self.fee_lapse = self.fee_end = 0
+        self.fee_served: int | None = None
         self.manual: tuple[Span, ...] = ()
         self.rechecks: tuple[tuple[FlagKind, Event, int], ...] = ()
         # For `Deadlines`: facts built on demand, and the dates every recompute stores, as
@@ -107,8 +115,7 @@ class Walk:
         self._notice: int = UNSET
         self._target: int | None = UNSET
         self._spans_o: list[Span] | None = None
-        self._reply: int | None = None
-        self.reply_due: date | None = None
+        # `_reply` and `reply_due` are set when the walk ends (`rules.walk`, `finish`).
 
     # -- derived facts, on ordinals ------------------------------------------------------
     @property
