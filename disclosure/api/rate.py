@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete
+from sqlalchemy import Connection, Engine, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -51,14 +51,15 @@ def _upsert(dialect: Any) -> Any:
 _UPSERT = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
 
 
-def count(session: Session, *, token_id: int, now: datetime) -> int:
-    """Count one request of token `token_id` at `now` in the caller's write transaction."""
+def count(session: Session | Connection, *, token_id: int, now: datetime) -> int:
+    """Count one request of token `token_id` at `now` in the caller's write transaction (on
+    its session or straight on its connection)."""
     start = window_of(now)
-    conn = session.connection()
+    conn = session.connection() if isinstance(session, Session) else session
     stmt = _UPSERT["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
     hits = int(conn.execute(stmt, {"token_id": token_id, "start": start}).scalar_one())
     if hits == 1:  # the token's first request of this minute: forget old windows
-        session.execute(
+        conn.execute(
             delete(_TABLE).where(
                 _TABLE.c.token_id == token_id, _TABLE.c.window_start < start - KEEP
             )

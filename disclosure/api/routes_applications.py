@@ -7,7 +7,7 @@ from datetime import date
 from operator import attrgetter
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import bindparam, insert
@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from disclosure.api.auth import Reader, Writer, api_state, authorized_application
+from disclosure.api.bodies import AnyDict, json_answer
 from disclosure.api.models import ApiExternalRef
 from disclosure.api.paging import page_after
 from disclosure.api.tokens import Caller
@@ -119,6 +120,7 @@ def _scoped(session: Session, token: Caller, data: ApplicationCreate) -> Applica
 
 
 _REFS = ApiExternalRef.__table__  # type: ignore[attr-defined]  # SQLModel declares no __table__
+_INSERT_REF = insert(_REFS)  # built once, values bound per push
 _PUSHED = core_select(_REFS.c.application_id).where(
     _REFS.c.source == bindparam("source"), _REFS.c.external_ref == bindparam("ref")
 )
@@ -174,7 +176,7 @@ def _register(request: Request, token: Caller, body: ApplicationIn) -> JSONRespo
                     "created_at": ctx.now,
                     "created_by": token.actor,
                 }
-                session.connection().execute(insert(_REFS), row)
+                session.connection().execute(_INSERT_REF, row)
             out, status = pushed_summary(session, app, office, ctx.today), 201
     out["external_ref"] = ref
     return JSONResponse(out, status_code=status)
@@ -194,7 +196,7 @@ def create_application(request: Request, body: ApplicationIn, token: Writer) -> 
         return _register(request, token, body)
 
 
-@router.get("/applications")
+@router.get("/applications", response_model=AnyDict)
 def list_applications(
     request: Request,
     token: Reader,
@@ -206,7 +208,7 @@ def list_applications(
     q: Annotated[str, Query(max_length=100)] = "",
     after: Annotated[str | None, Query(description="上一页最后一件的编号")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
-) -> dict[str, Any]:
+) -> Response:
     """按答复期限排列的申请列表（与网页列表相同的筛选），`after` 游标分页。"""
     if status not in ("open", "all"):
         raise InvalidInput("取值应为 open 或 all", field="status")
@@ -230,18 +232,24 @@ def list_applications(
             search=q.strip(),
         )
         rows, cursor = page_after(
-            session, office=office, today=today, flt=flt, after=after, limit=limit
+            session,
+            office=office,
+            today=today,
+            flt=flt,
+            after=after,
+            limit=limit,
+            statements=request.app.state.pages,
         )
         deps = department_labels(session)
         # The web's cache of list rows by value (`web.listing`), and a flat dict per row:
         # the same JSON as `Listed.as_dict` (every field is a plain value) without
         # `dataclasses.asdict`'s recursive copy — most of a list call's time otherwise.
         items = [_flat(st.rows.item(r, office, today, deps)) for r in rows]
-    return {"items": items, "next_after": cursor}
+    return json_answer({"items": items, "next_after": cursor})
 
 
-@router.get("/applications/{number}")
-def get_application(request: Request, number: str, token: Reader) -> dict[str, Any]:
+@router.get("/applications/{number}", response_model=AnyDict)
+def get_application(request: Request, number: str, token: Reader) -> Response:
     """一件申请的详情（与 `disclosure show --json` 相同）：期限、计算说明、办理经过。"""
     st = api_state(request)
     with transaction(st.engine, write=False) as session:
@@ -249,4 +257,4 @@ def get_application(request: Request, number: str, token: Reader) -> dict[str, A
         app = authorized_application(session, token, number)
         out = detail(session, app, office, st.today(), department_names(session))
         out["external_ref"] = external_ref_of(session, app)
-    return out
+    return json_answer(out)

@@ -6,11 +6,12 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from disclosure.api.auth import Reader, api_state
+from disclosure.api.bodies import AnyDict, json_answer
 from disclosure.db import transaction
 from disclosure.errors import PermissionDenied
 from disclosure.models import Application
@@ -22,8 +23,8 @@ from disclosure.services.queries import department_names
 router = APIRouter(tags=["office"])
 
 
-@router.get("/calendar")
-def calendar(request: Request, token: Reader) -> dict[str, Any]:
+@router.get("/calendar", response_model=AnyDict)
+def calendar(request: Request, token: Reader) -> Response:
     """日历已载入的年度，以及每年是否为临时数据（尚无官方通知，rulebook §1）。"""
     st = api_state(request)
     with transaction(st.engine, write=False) as session:
@@ -36,8 +37,8 @@ def calendar(request: Request, token: Reader) -> dict[str, Any]:
         }
         for year in range(cal.first_year, cal.last_year + 1)
     ]
-    return {"first_day": cal.first_day.isoformat(), "last_day": cal.last_day.isoformat(),
-            "years": years}  # fmt: skip
+    return json_answer({"first_day": cal.first_day.isoformat(),
+                        "last_day": cal.last_day.isoformat(), "years": years})  # fmt: skip
 
 
 def open_by(session: Session, column: str, department_id: int | None) -> dict[Any, int]:
@@ -49,8 +50,8 @@ def open_by(session: Session, column: str, department_id: int | None) -> dict[An
     return {k: int(n) for k, n in session.exec(stmt).all()}
 
 
-@router.get("/statistics")
-def statistics(request: Request, token: Reader) -> dict[str, Any]:
+@router.get("/statistics", response_model=AnyDict)
+def statistics(request: Request, token: Reader) -> Response:
     """未办结申请按期限状态、部门和阶段的件数（令牌限于一个部门时只计本部门）。"""
     st = api_state(request)
     today = st.today()
@@ -60,20 +61,22 @@ def statistics(request: Request, token: Reader) -> dict[str, Any]:
         deps = department_names(session)
         by_department = open_by(session, "lead_department_id", token.department_id)
         by_stage = open_by(session, "stage", token.department_id)
-    return {
-        "today": today.isoformat(),
-        "counts": asdict(figures),
-        "by_department": {
-            (deps[k].code if k in deps else "unassigned"): n for k, n in by_department.items()
-        },
-        "by_stage": by_stage,
-    }
+    return json_answer(
+        {
+            "today": today.isoformat(),
+            "counts": asdict(figures),
+            "by_department": {
+                (deps[k].code if k in deps else "unassigned"): n for k, n in by_department.items()
+            },
+            "by_stage": by_stage,
+        }
+    )
 
 
-@router.get("/statistics/annual/{year}")
+@router.get("/statistics/annual/{year}", response_model=AnyDict)
 def annual_report(
     request: Request, token: Reader, year: Annotated[int, Path(ge=1990, le=2999)]
-) -> dict[str, Any]:
+) -> Response:
     """政府信息公开工作年度报告的数据（与 `disclosure report annual --format json` 相同）。"""
     if token.department_id is not None:
         raise PermissionDenied("年度报告是全机关的统计，部门令牌不能读取", field="department")
@@ -81,4 +84,4 @@ def annual_report(
     with transaction(st.engine, write=False) as session:
         report = compute_full(session, year=year, agency=st.settings.office.agency_name)
         out: dict[str, Any] = attach_publication(session, report).as_json()
-    return out
+    return json_answer(out)

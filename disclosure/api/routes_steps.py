@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -20,6 +19,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from disclosure import audit
 from disclosure.api.auth import Reader, Writer, api_state, authorized_application
+from disclosure.api.bodies import AnyDict, json_answer
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import NotFound, PermissionDenied
@@ -118,14 +118,14 @@ def record_step(
     return JSONResponse(out, status_code=201)
 
 
-@router.get("/applications/{number}/letters", tags=["letters"])
-def list_letters(request: Request, number: str, token: Reader) -> dict[str, Any]:
+@router.get("/applications/{number}/letters", tags=["letters"], response_model=AnyDict)
+def list_letters(request: Request, number: str, token: Reader) -> Response:
     """已出具的文书（含更正关系），按出具顺序。"""
     with transaction(api_state(request).engine, write=False) as session:
         authorized_application(session, token, number)
         rows = letters_of(session, number)
         items = [{"id": r.id, **x.as_dict()} for r, x in zip(rows, listing(rows), strict=True)]
-    return {"items": items}
+    return json_answer({"items": items})
 
 
 @router.get(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam
+from sqlalchemy import Connection, bindparam
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -141,13 +141,15 @@ _BY_DIGEST = core_select(
 ).where(_T.secret_sha256 == bindparam("digest"))
 
 
-def authenticate(session: Session, secret: str) -> Caller | None:
-    """The live token whose secret is `secret`, or None (unknown or revoked).
+def authenticate(session: Session | Connection, secret: str) -> Caller | None:
+    """The live token whose secret is `secret`, or None (unknown or revoked); on a session or
+    straight on a connection (`api.auth`).
 
     Read from the database on every request, so a revocation counts from the next one."""
     if not secret.startswith(PREFIX):
         return None
-    row = session.connection().execute(_BY_DIGEST, {"digest": digest(secret)}).first()
+    conn = session.connection() if isinstance(session, Session) else session
+    row = conn.execute(_BY_DIGEST, {"digest": digest(secret)}).first()
     if row is None or row.revoked_at is not None:
         return None
     return Caller(row.id, row.name, row.source, row.scope, row.department_id, row.rate_per_minute)

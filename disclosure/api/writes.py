@@ -16,24 +16,48 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import Connection
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from disclosure.db import BUSY_MESSAGE, RegisterBusy, transaction
+from disclosure.db import BUSY_MESSAGE, IMMEDIATE, RegisterBusy, is_busy, transaction
 from disclosure.web.state import WebState
+
+
+@contextmanager
+def _turn(state: WebState) -> Iterator[None]:
+    """This process's turn to write (SQLite); at once on PostgreSQL."""
+    if state.engine.dialect.name != "sqlite":
+        yield
+        return
+    if not state.api_writes.acquire(timeout=state.settings.database.busy_timeout):
+        raise RegisterBusy(BUSY_MESSAGE, field="database")
+    try:
+        yield
+    finally:
+        state.api_writes.release()
 
 
 @contextmanager
 def write_transaction(state: WebState) -> Iterator[Session]:
     """`db.transaction(state.engine)`, queued behind this process's other API writers on
     SQLite (see the module docstring)."""
-    if state.engine.dialect.name != "sqlite":
-        with transaction(state.engine) as session:
-            yield session
-        return
-    if not state.api_writes.acquire(timeout=state.settings.database.busy_timeout):
-        raise RegisterBusy(BUSY_MESSAGE, field="database")
-    try:
-        with transaction(state.engine) as session:
-            yield session
-    finally:
-        state.api_writes.release()
+    with _turn(state), transaction(state.engine) as session:
+        yield session
+
+
+@contextmanager
+def write_connection(state: WebState) -> Iterator[Connection]:
+    """The same write transaction on a plain Core connection, without an ORM session (the
+    authentication of every call: a few statements, no objects): BEGIN IMMEDIATE on SQLite,
+    commit on success, rollback on any exception, a lock wait that ran out `RegisterBusy`."""
+    with _turn(state), state.engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.execution_options(**{IMMEDIATE: True})
+        try:
+            with conn.begin():
+                yield conn
+        except OperationalError as exc:
+            if is_busy(exc):
+                raise RegisterBusy(BUSY_MESSAGE, field="database") from exc
+            raise
