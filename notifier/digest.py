@@ -18,13 +18,16 @@ leaders' digests reach the limit (~86,000 items); a department's digest (~2,900)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any
 from urllib.parse import urlencode
 
 import jinja2
+from markupsafe import escape
 from sqlalchemy import Engine
 
 from disclosure.services.office import Office
@@ -71,7 +74,7 @@ def short(text: str, limit: int = SUMMARY_CHARS) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DigestItem:
     number: str
     summary: str
@@ -98,9 +101,24 @@ class Remainder:
 
 @dataclass(frozen=True, slots=True)
 class Group:
+    """The items of one clock. `rows` and `lines` are the same items as plain tuples for the
+    built-in templates (no attribute look-up per item): `rows` HTML-escaped (late, link,
+    number, summary, department, due date, status), `lines` as they are (number, due date,
+    status, department, summary). An office's own templates can use `items`."""
+
     clock: str
     label: str
     items: list[DigestItem]
+    rows: list[tuple[bool, str, str, str, str, str, str]] = field(default_factory=list)
+    lines: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+
+
+_HTML_SPECIAL = re.compile(r"[&<>\"']")  # what markupsafe.escape replaces
+
+
+def html_escaped(text: str) -> str:
+    """`text` as Jinja's autoescape writes it (markupsafe), most texts returned as they are."""
+    return text if _HTML_SPECIAL.search(text) is None else str(escape(text))
 
 
 class DigestBuilder:
@@ -126,53 +144,77 @@ class DigestBuilder:
         # Texts that repeat across thousands of items, each made once per digest.
         self._status: dict[tuple[int, str], str] = {}
         self._iso: dict[date, str] = {}
+        self._clock: dict[str, tuple[str, str]] = {}  # clock -> (base clock, its label)
+        self._escaped: dict[str, str] = {}  # departments and statuses, HTML-escaped
 
     def add_rows(self, rows: Iterable[Any]) -> DigestBuilder:
+        """Take `rows`: sequences in `outbox.DIGEST_COLUMNS` order (`outbox.claimed_rows`)."""
+        add = self._add
+        r = None
+        n = 0
         for r in rows:
-            self.rows += 1
-            self.add(r)
+            n += 1
+            add(*r)
+        self.rows += n
+        if n:
             self.last = r
         return self
 
     def add(self, r: Any) -> None:
-        if r.clock == CALENDAR_COVERAGE:
-            self.notices.append({"text": _coverage_text(r.due_on, self.today)})
+        """Take one row with the `outbox.DIGEST_COLUMNS` as attributes."""
+        self._add(r.clock, r.threshold, r.due_on, r.number, r.summary, r.department,
+                  r.days_left, r.queued_on)  # fmt: skip
+
+    def _add(
+        self,
+        raw_clock: str,
+        threshold: str,
+        due: date,
+        number: str,
+        summary: str,
+        department: str,
+        left: int,
+        queued_on: date,
+    ) -> None:
+        if raw_clock == CALENDAR_COVERAGE:
+            self.notices.append({"text": _coverage_text(due, self.today)})
             return
-        left = r.days_left
-        if r.queued_on != self.today:  # a retry from an earlier day: count again
-            left = self.office.calendar.working_days_left(self.today, r.due_on)
+        if queued_on != self.today:  # a retry from an earlier day: count again
+            left = self.office.calendar.working_days_left(self.today, due)
         self.total += 1
-        self.cases.add(r.number)
-        late = left < 0 and r.clock != UNCONFIRMED_ARRIVAL
-        self.overdue += late
-        self.overdue_internal += late and r.clock == "internal_target"
-        self.unconfirmed += r.clock == UNCONFIRMED_ARRIVAL
-        clock = base_clock(r.clock)
-        self.approvals += clock == APPROVAL
-        self.escalations |= r.threshold == ESCALATE
-        due_on = self._iso.get(r.due_on)
+        self.cases.add(number)
+        unconfirmed = raw_clock == UNCONFIRMED_ARRIVAL
+        late = left < 0 and not unconfirmed
+        if late:
+            self.overdue += 1
+            if raw_clock == "internal_target":
+                self.overdue_internal += 1
+        if unconfirmed:
+            self.unconfirmed += 1
+        known = self._clock.get(raw_clock)
+        if known is None:
+            base = base_clock(raw_clock)
+            known = self._clock[raw_clock] = (base, LABELS.get(base, base))
+        clock, label = known
+        if clock == APPROVAL:
+            self.approvals += 1
+        escalation = threshold == ESCALATE
+        if escalation:
+            self.escalations = True
+        due_on = self._iso.get(due)
         if due_on is None:
-            due_on = self._iso[r.due_on] = r.due_on.isoformat()
+            due_on = self._iso[due] = due.isoformat()
         if len(self.items) >= self.listed_max:
-            self._count(r.department, 1, late, due_on)
+            self._count(department, 1, late, due_on)
             return
         status = self._status.get((left, clock))
         if status is None:
             status = self._status[(left, clock)] = status_text(left, clock)
+        link = item_link(self.base, raw_clock, number) if self.base else ""
         self.items.append(
-            DigestItem(
-                number=r.number,
-                summary=short(r.summary),
-                department=r.department,
-                clock=clock,
-                clock_label=LABELS.get(clock, clock),
-                due_on=due_on,
-                days_left=left,
-                status_text=status,
-                escalation=r.threshold == ESCALATE,
-                link=item_link(self.base, r.clock, r.number),
-            )
-        )
+            DigestItem(number, short(summary), department, clock, label, due_on, left, status,
+                       escalation, link)
+        )  # fmt: skip
 
     def add_rest(self, counts: Iterable[Any]) -> None:
         """Counts of the rows not streamed: (department, count, overdue, first due date)."""
@@ -189,7 +231,8 @@ class DigestBuilder:
             rem = self.rest[department] = Remainder(department, 0, 0, due_on, link)
         rem.count += n
         rem.overdue += overdue
-        rem.first_due = min(rem.first_due, due_on)
+        if due_on < rem.first_due:
+            rem.first_due = due_on
 
     def shrink(self, keep: int) -> None:
         """List only the `keep` most urgent items; count the others."""
@@ -199,6 +242,28 @@ class DigestBuilder:
             self._count(it.department, 1, late, it.due_on)
         del self.items[keep:]
 
+    def _escape(self, text: str) -> str:
+        """A department or status, HTML-escaped (few distinct ones per digest)."""
+        out = self._escaped.get(text)
+        if out is None:
+            out = self._escaped[text] = html_escaped(text)
+        return out
+
+    def _group(self, clock: str, items: list[DigestItem]) -> Group:
+        group = Group(clock, LABELS.get(clock, clock), items)
+        esc, esc_few = html_escaped, self._escape
+        unconfirmed = clock == UNCONFIRMED_ARRIVAL
+        group.rows.extend(
+            (it.days_left < 0 and not unconfirmed, esc(it.link) if it.link else "",
+             esc(it.number), esc(it.summary), esc_few(it.department), it.due_on,
+             esc_few(it.status_text))
+            for it in items
+        )  # fmt: skip
+        group.lines.extend(
+            (it.number, it.due_on, it.status_text, it.department, it.summary) for it in items
+        )
+        return group
+
     def context(self) -> dict[str, Any]:
         settings = self.office.settings
         self.items.sort(key=_urgency)
@@ -207,7 +272,7 @@ class DigestBuilder:
             by_clock.setdefault(it.clock, []).append(it)
         order = {clock: i for i, clock in enumerate(LABELS)}
         groups = [
-            Group(clock, LABELS.get(clock, clock), items)
+            self._group(clock, items)
             for clock, items in sorted(by_clock.items(), key=lambda kv: order.get(kv[0], 99))
         ]
         rest = sorted(self.rest.values(), key=lambda r: (r.first_due, r.department))
@@ -245,8 +310,7 @@ def build(engine: Engine, claim: outbox.Claim, office: Office, today: date) -> D
     return builder
 
 
-def _urgency(it: DigestItem) -> tuple[int, str, str]:
-    return (it.days_left, it.number, it.clock)
+_urgency = attrgetter("days_left", "number", "clock")  # the order items are listed in
 
 
 def _coverage_text(end: date, today: date) -> str:

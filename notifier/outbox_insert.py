@@ -95,12 +95,21 @@ _PG_MOVE = (
 
 
 def _copy_insert(conn: Connection, tuples: Iterator[tuple[Any, ...]]) -> int:
-    """PostgreSQL: stage the rows with COPY (in this transaction), then insert the new ones."""
+    """PostgreSQL: stage the rows with COPY (in this transaction), then insert the new ones.
+
+    A binary COPY, its column types those of the staging table (read from an empty SELECT):
+    a quarter of the client's work of the text format per row (psycopg then formats each
+    value by its column's type, not by looking at the Python value). Aware datetimes only,
+    as the ORM's `UTCDateTime` demands (a naive one fails the COPY)."""
     conn.exec_driver_sql(_PG_STAGE)
     raw = conn.connection.driver_connection  # the psycopg connection, same transaction
     assert raw is not None  # a checked-out connection always has its driver connection
     with raw.cursor() as cur:
-        with cur.copy(f"COPY outbox_in ({_COLUMNS}) FROM STDIN") as copy:
+        cur.execute(f"SELECT {_COLUMNS} FROM outbox_in LIMIT 0")
+        assert cur.description is not None  # a SELECT describes its columns
+        types = [column.type_code for column in cur.description]
+        with cur.copy(f"COPY outbox_in ({_COLUMNS}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(types)
             for values in tuples:
                 copy.write_row(values)
         cur.execute(_PG_MOVE)
