@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import Select, func, true
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, true
 from sqlmodel import Session, select
 
 from disclosure.models import Application, Department, Stage
@@ -73,60 +73,194 @@ LIST_COLUMNS = tuple(_T[name] for name in LIST_COLUMN_NAMES)
 
 
 def list_application_rows(
-    session: Session, *, office: Office, today: date, flt: ListFilter
+    session: Session,
+    *,
+    office: Office,
+    today: date,
+    flt: ListFilter,
+    statements: ListStatements | None = None,
 ) -> list[ListRow]:
     """The applications `flt` selects, as `LIST_COLUMNS` rows (attribute access).
 
     No ORM objects are built, which is most of the cost of a 50-row page; the rows are
-    what `read_model.listed` takes.
+    what `read_model.listed` takes. With `statements` the query is one built before for
+    filters of this shape (`ListStatements`), run with this filter's values.
     """
     # On the connection, fetched at once: a Core statement needs none of the ORM's steps, and
     # one fetch of the page is cheaper than a fetch per row (the web list's hot path).
-    rows = session.connection().execute(list_statement(office, today, flt)).all()
-    return [ListRow._make(row) for row in rows]
+    if statements is None:
+        result = session.connection().execute(list_statement(office, today, flt))
+    else:
+        stmt, params = statements.rows(office, today, flt)
+        result = session.connection().execute(stmt, params)
+    return [ListRow._make(row) for row in result.all()]
 
 
 def list_statement(office: Office, today: date, flt: ListFilter) -> Select[Any]:
     """The list query: `LIST_COLUMNS` of the applications `flt` selects, in list order."""
-    return _page(_where(select(*LIST_COLUMNS), office, today, flt), flt)
+    return _page(_where(_LIST, office, today, flt), flt)
 
 
 def _page(stmt: Select[Any], flt: ListFilter) -> Select[Any]:
     """Order by the chosen column (NULLs last), then id; served by (…, reply_due, id) indexes."""
-    order_col = _T[flt.order if flt.order in SORTABLE else "reply_due"]
-    ordering = order_col.desc() if flt.descending else order_col.asc()
-    stmt = stmt.order_by(ordering.nulls_last(), _T.id)
+    stmt = stmt.order_by(_ORDERINGS[_order(flt), flt.descending], _T.id)
     if flt.limit is not None:
         stmt = stmt.limit(flt.limit).offset(flt.offset)
     return stmt
 
 
-def count_applications(session: Session, *, office: Office, today: date, flt: ListFilter) -> int:
-    stmt = _where(select(func.count()).select_from(_TABLE), office, today, flt)
-    return int(session.connection().execute(stmt).scalar_one())
+def count_applications(
+    session: Session,
+    *,
+    office: Office,
+    today: date,
+    flt: ListFilter,
+    statements: ListStatements | None = None,
+) -> int:
+    if statements is None:
+        result = session.connection().execute(_where(_COUNT, office, today, flt))
+    else:
+        stmt, params = statements.count(office, today, flt)
+        result = session.connection().execute(stmt, params)
+    return int(result.scalar_one())
 
 
 def _where(stmt: Select[Any], office: Office, today: date, flt: ListFilter) -> Select[Any]:
+    """`stmt` limited to what `flt` selects, its values in the statement."""
+    found = _criteria(flt, _values(office, today, flt))
+    return stmt.where(*found) if found else stmt
+
+
+class _Slots(NamedTuple):
+    """What a filter's criteria compare with: its values, or (`_PARAMS`) placeholders that a
+    statement built once takes them in."""
+
+    today: Any
+    due_limit: Any
+    department_id: Any
+    handler_id: Any
+    stage: Any
+    like: Any
+
+
+def _values(office: Office, today: date, flt: ListFilter) -> _Slots:
+    due = flt.due_within
+    return _Slots(
+        today=today,
+        due_limit=office.calendar.add_working_days(today, due) if due is not None else None,
+        department_id=flt.department_id,
+        handler_id=flt.handler_id,
+        stage=flt.stage.value if flt.stage is not None else None,
+        like=f"%{flt.search}%",
+    )
+
+
+def _criteria(flt: ListFilter, v: _Slots) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
     if flt.overdue or flt.due_within is not None or flt.open_only:
         # `= true`, not `IS TRUE`: PostgreSQL can use the (is_open, reply_due) index only so.
-        stmt = stmt.where(_T.is_open == true())
+        found.append(_T.is_open == true())
     if flt.overdue:
-        stmt = stmt.where(_T.reply_due < today)
+        found.append(_T.reply_due < v.today)
     if flt.due_within is not None:
-        limit = office.calendar.add_working_days(today, flt.due_within)
-        stmt = stmt.where(_T.reply_due >= today, _T.reply_due <= limit)
+        found += [_T.reply_due >= v.today, _T.reply_due <= v.due_limit]
     if flt.department_id is not None:
-        stmt = stmt.where(_T.lead_department_id == flt.department_id)
+        found.append(_T.lead_department_id == v.department_id)
     if flt.handler_id is not None:
-        stmt = stmt.where(_T.handler_id == flt.handler_id)
+        found.append(_T.handler_id == v.handler_id)
     if flt.stage is not None:
-        stmt = stmt.where(_T.stage == flt.stage.value)
+        found.append(_T.stage == v.stage)
     if flt.search:
-        like = f"%{flt.search}%"
-        stmt = stmt.where(
-            _T.number.like(like) | _T.applicant_name.like(like) | _T.content.like(like)
+        found.append(
+            _T.number.like(v.like) | _T.applicant_name.like(v.like) | _T.content.like(v.like)
         )
-    return stmt
+    return found
+
+
+def _order(flt: ListFilter) -> str:
+    return flt.order if flt.order in SORTABLE else "reply_due"
+
+
+# Built once (statements are immutable): the selects every list query starts from, the
+# orderings, and the placeholders of `ListStatements`.
+_LIST = select(*LIST_COLUMNS)
+_COUNT = select(func.count()).select_from(_TABLE)
+_ORDERINGS = {
+    (name, descending): (_T[name].desc() if descending else _T[name].asc()).nulls_last()
+    for name in SORTABLE
+    for descending in (False, True)
+}
+_PARAMS = _Slots(
+    today=bindparam("today", type_=_T.reply_due.type),
+    due_limit=bindparam("due_limit", type_=_T.reply_due.type),
+    department_id=bindparam("department_id", type_=_T.lead_department_id.type),
+    handler_id=bindparam("handler_id", type_=_T.handler_id.type),
+    stage=bindparam("stage", type_=_T.stage.type),
+    like=bindparam("like", type_=_T.content.type),
+)
+_LIMIT = bindparam("limit", type_=Integer)
+_OFFSET = bindparam("offset", type_=Integer)
+
+
+class ListStatements:
+    """The list and count queries built once for each shape of filter (which filters are
+    set, the order, whether paged), run with each filter's values as parameters.
+
+    Building a list query and computing its SQL cache key cost more than running it on a
+    page of 50; a statement kept is keyed once. The same SQL as `list_statement` and
+    `count_applications` build, so the same rows. At most a few thousand shapes exist; a
+    web app keeps one (`web.listing.ListedCache`).
+    """
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[Any, ...], Select[Any]] = {}
+
+    def rows(
+        self, office: Office, today: date, flt: ListFilter
+    ) -> tuple[Select[Any], dict[str, Any]]:
+        """The list query for `flt` and its parameters."""
+        key = ("rows", *_shape(flt))
+        stmt = self._built.get(key)
+        if stmt is None:
+            stmt = _LIST
+            found = _criteria(flt, _PARAMS)
+            if found:
+                stmt = stmt.where(*found)
+            stmt = stmt.order_by(_ORDERINGS[_order(flt), flt.descending], _T.id)
+            if flt.limit is not None:
+                stmt = stmt.limit(_LIMIT).offset(_OFFSET)
+            stmt = self._built.setdefault(key, stmt)
+        params = _values(office, today, flt)._asdict()  # those the shape has no use for: unread
+        if flt.limit is not None:
+            params["limit"], params["offset"] = flt.limit, flt.offset
+        return stmt, params
+
+    def count(
+        self, office: Office, today: date, flt: ListFilter
+    ) -> tuple[Select[Any], dict[str, Any]]:
+        """The count query for `flt` and its parameters."""
+        key = ("count", *_shape(flt))
+        stmt = self._built.get(key)
+        if stmt is None:
+            found = _criteria(flt, _PARAMS)
+            stmt = self._built.setdefault(key, _COUNT.where(*found) if found else _COUNT)
+        return stmt, _values(office, today, flt)._asdict()
+
+
+def _shape(flt: ListFilter) -> tuple[Any, ...]:
+    """What decides a list query's SQL (not its values)."""
+    return (
+        flt.open_only,
+        flt.overdue,
+        flt.due_within is not None,
+        flt.department_id is not None,
+        flt.handler_id is not None,
+        flt.stage is not None,
+        bool(flt.search),
+        _order(flt),
+        flt.descending,
+        flt.limit is not None,
+    )
 
 
 class StoredDeadlines(Protocol):

@@ -148,3 +148,21 @@ def test_every_nth_answer_on_a_connection_asks_the_client_to_reconnect(client_fo
         anonymous.get("/login").headers.get("connection") == "close" for _ in range(2 * limit)
     ]
     assert closes == ([False] * (limit - 1) + [True]) * 2
+
+
+def test_a_renamed_department_shows_at_once_in_the_filters_and_rows(client_for):
+    """The list's filter form and tables are kept rendered by every value they show: a
+    department added or renamed is on the next page, never a stale form or row."""
+    admin, clerk = client_for("admin"), client_for("clerk")
+    page = "/admin/departments"
+    assert post_form(admin, page, page, {"code": "tmp", "name": "临时处"}).status_code == 303
+    number = register(clerk, department="tmp")
+    before = clerk.get("/applications").text
+    assert '<option value="tmp">临时处</option>' in before
+    assert "临时处" in _row_of(before, number)
+    assert post_form(admin, page, f"{page}/tmp/edit", {"name": "临时工作处"}).status_code == 303
+    after = clerk.get("/applications").text
+    assert '<option value="tmp">临时工作处</option>' in after and "临时处<" not in after
+    assert "临时工作处" in _row_of(after, number)
+    chosen = clerk.get("/applications?department=tmp").text
+    assert '<option value="tmp" selected>临时工作处</option>' in chosen

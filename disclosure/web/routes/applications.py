@@ -115,25 +115,26 @@ def _list_page(request: Request) -> Response:
         scope = department_scope(signed_in(request, session))
         office = st.offices.load(session)
         flt, page, chosen = _filter(session, request, scope, size)
-        total = count_applications(session, office=office, today=today, flt=flt)
+        kept = st.rows.statements
+        total = count_applications(session, office=office, today=today, flt=flt, statements=kept)
         deps = department_labels(session)
         rows = [
             st.rows.item(row, office, today, deps)
-            for row in list_application_rows(session, office=office, today=today, flt=flt)
+            for row in list_application_rows(
+                session, office=office, today=today, flt=flt, statements=kept
+            )
         ]
         departments = sorted(deps.values(), key=lambda d: d.code) if scope is None else []
     return render(
         request,
         "list.html",
         {
-            "rows": rows,
+            "table": st.rows.table(st.templates.env, rows),
             "total": total,
             "page": page,
             "pages": max(1, ceil(total / size)),
-            "chosen": chosen,
+            "filters": st.rows.filters_form(st.templates.env, chosen, departments),
             "query": urlencode({k: v for k, v in chosen.items() if v}),
-            "departments": departments,
-            "stages": list(Stage),
         },
     )
 
