@@ -6,6 +6,11 @@ per request (`INSERT … ON CONFLICT DO UPDATE … RETURNING`, SQLite ≥ 3.35 a
 counts and reads in one statement, in the request's authentication transaction (`api.auth`).
 A request over the token's `rate_per_minute` is refused with 429 and `Retry-After` (seconds
 to the next minute).
+
+Why no rate-limit library: the well-kept one, `limits` (under slowapi and Flask-Limiter),
+shares its counts between processes only through Redis, Memcached, MongoDB or etcd; its
+in-memory store is per process. An office runs the product on its database alone, so the
+count is kept there, in the transaction that already records the call.
 """
 
 from __future__ import annotations

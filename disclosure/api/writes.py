@@ -6,13 +6,19 @@ late, after the writer before it has long committed. Every API call writes (its 
 and rate count, `api.auth`; a push writes again), so with ten clients the worker threads of
 one process spent most of a push's latency asleep there. Here they wait on a lock of the web
 state instead and each is woken as soon as the one before commits. Between processes
-(`serve --workers N`) SQLite's own lock still decides. The wait is bounded by the same
-`[database] busy_timeout`, then `RegisterBusy`, as a lock wait in the database is.
+(`serve --workers N`) the one thread of each process that holds that lock then waits on an
+exclusive `flock` of a file beside the database (`LOCK_SUFFIX`), which the kernel hands on
+as soon as it is released (and releases when a process dies); the web pages' and commands'
+writes still meet the API's in SQLite's own lock. The wait in this process is bounded by the
+same `[database] busy_timeout`, then `RegisterBusy`, as a lock wait in the database is; the
+`flock` is held only for one API transaction, which that timeout bounds too.
 PostgreSQL locks rows, not the database: nothing to queue there.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -33,9 +39,28 @@ def _turn(state: WebState) -> Iterator[None]:
     if not state.api_writes.acquire(timeout=state.settings.database.busy_timeout):
         raise RegisterBusy(BUSY_MESSAGE, field="database")
     try:
-        yield
+        with _across_processes(state.engine.url.database):
+            yield
     finally:
         state.api_writes.release()
+
+
+LOCK_SUFFIX = "-apilock"  # beside the database file: `register.db-apilock`
+
+
+@contextmanager
+def _across_processes(database: str | None) -> Iterator[None]:
+    """This process's turn among the processes serving the API on database file `database`
+    (none to take for an in-memory database)."""
+    if not database or database == ":memory:":
+        yield
+        return
+    fd = os.open(database + LOCK_SUFFIX, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the file releases the lock
 
 
 @contextmanager
