@@ -160,11 +160,6 @@ class DigestBuilder:
             self.last = r
         return self
 
-    def add(self, r: Any) -> None:
-        """Take one row with the `outbox.DIGEST_COLUMNS` as attributes."""
-        self._add(r.clock, r.threshold, r.due_on, r.number, r.summary, r.department,
-                  r.days_left, r.queued_on)  # fmt: skip
-
     def _add(
         self,
         raw_clock: str,

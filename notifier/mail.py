@@ -123,9 +123,11 @@ def build_message(
 
 
 def _base64_body(text: str) -> str:
-    """The body `set_content(text, charset="utf-8", cte="base64")` makes (the UTF-8 lines
-    joined by "\n" and ended by one, as base64 in lines of 76 characters), in one call
-    instead of one per line: the headers come from `set_content`, the body from here."""
+    """The body `set_content(text, charset="utf-8", cte="base64")` makes under
+    `email.policy.default`, the policy of `EmailMessage()` (the UTF-8 lines joined by its
+    `linesep` "\n" and ended by one, as base64 in lines of 76 characters, its
+    `max_line_length` 78 // 4 * 3 bytes each), in one call instead of one per line: the
+    headers come from `set_content`, the body from here (tests/notifier/test_mail_wire.py)."""
     return base64.encodebytes(b"\n".join(text.encode("utf-8").splitlines()) + b"\n").decode()
 
 

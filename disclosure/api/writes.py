@@ -6,12 +6,11 @@ late, after the writer before it has long committed. Every API call writes (its 
 and rate count, `api.auth`; a push writes again), so with ten clients the worker threads of
 one process spent most of a push's latency asleep there. Here they wait on a lock of the web
 state instead and each is woken as soon as the one before commits. Between processes
-(`serve --workers N`) the one thread of each process that holds that lock then waits on an
-exclusive `flock` of a file beside the database (`LOCK_SUFFIX`), which the kernel hands on
-as soon as it is released (and releases when a process dies); the web pages' and commands'
-writes still meet the API's in SQLite's own lock. The wait in this process is bounded by the
-same `[database] busy_timeout`, then `RegisterBusy`, as a lock wait in the database is; the
-`flock` is held only for one API transaction, which that timeout bounds too.
+(`serve --workers N`) the one thread of each process that holds that lock then takes an
+exclusive `flock` of a file beside the database (`LOCK_SUFFIX`), trying every `LOCK_POLL`
+seconds (the kernel releases it when a holder dies); the web pages' and commands' writes
+still meet the API's in SQLite's own lock. Both waits together are bounded by the same
+`[database] busy_timeout`, then `RegisterBusy`, as a lock wait in the database is.
 PostgreSQL locks rows, not the database: nothing to queue there.
 """
 
@@ -19,6 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -36,28 +36,41 @@ def _turn(state: WebState) -> Iterator[None]:
     if state.engine.dialect.name != "sqlite":
         yield
         return
-    if not state.api_writes.acquire(timeout=state.settings.database.busy_timeout):
+    timeout = state.settings.database.busy_timeout
+    deadline = time.monotonic() + timeout
+    if not state.api_writes.acquire(timeout=timeout):
         raise RegisterBusy(BUSY_MESSAGE, field="database")
     try:
-        with _across_processes(state.engine.url.database):
+        with _across_processes(state.engine.url.database, deadline):
             yield
     finally:
         state.api_writes.release()
 
 
 LOCK_SUFFIX = "-apilock"  # beside the database file: `register.db-apilock`
+LOCK_POLL = 0.0005  # seconds between tries of the flock (a turn is a few milliseconds)
 
 
 @contextmanager
-def _across_processes(database: str | None) -> Iterator[None]:
+def _across_processes(database: str | None, deadline: float) -> Iterator[None]:
     """This process's turn among the processes serving the API on database file `database`
-    (none to take for an in-memory database)."""
+    (none to take for an in-memory database), waited for until `deadline` (monotonic),
+    then `RegisterBusy`."""
     if not database or database == ":memory:":
         yield
         return
-    fd = os.open(database + LOCK_SUFFIX, os.O_RDWR | os.O_CREAT, 0o600)
+    path = database + LOCK_SUFFIX
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(path, flags, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise RegisterBusy(BUSY_MESSAGE, field="database") from None
+                time.sleep(LOCK_POLL)
         yield
     finally:
         os.close(fd)  # closing the file releases the lock

@@ -7,11 +7,12 @@ import copy
 import io
 from datetime import date
 from email.generator import BytesGenerator
+from email.message import EmailMessage
 
 from disclosure.db import make_engine, transaction
 from disclosure.services.setup import ensure_database
 from notifier import outbox
-from notifier.mail import Digest, build_message, wire_bytes
+from notifier.mail import Digest, _base64_body, build_message, wire_bytes
 from notifier.scan import run_once
 from tests.notifier.conftest import NOW, html_of, text_of
 
@@ -44,6 +45,13 @@ def test_wire_bytes_are_what_smtplib_sends() -> None:
         assert wire == _smtplib_bytes(msg)
         assert b"hidden@" not in wire and msg["Bcc"] == "hidden@example.gov.cn"
         assert text_of(msg).rstrip("\n") == "\n".join(body.splitlines())  # body kept intact
+
+
+def test_base64_bodies_are_what_set_content_makes() -> None:
+    for body in ("", "一行", "末尾换行\n", "a\r\nb\rc\n\nd\x85e\u2028f", SUMMARY * 300):
+        msg = EmailMessage()
+        msg.set_content(body, charset="utf-8", cte="base64")
+        assert _base64_body(body) == msg.get_payload(), body[:20]
 
 
 def test_the_html_digest_escapes_what_applicants_wrote(smtp_settings, smtp_server) -> None:
