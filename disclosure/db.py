@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, create_engine
@@ -115,17 +115,35 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     On SQLite a write transaction takes the write lock at its start (BEGIN IMMEDIATE). A
     lock wait that runs out becomes `RegisterBusy` (the transaction is rolled back).
     """
-    with Session(engine, expire_on_commit=False) as session:
+    with Session(engine, expire_on_commit=False) as session, _busy_refused():
         try:
             if write and engine.dialect.name == "sqlite":
                 session.connection(execution_options={IMMEDIATE: True})
             yield session
             session.commit()
-        except OperationalError as exc:
-            session.rollback()
-            if is_busy(exc):
-                raise RegisterBusy(BUSY_MESSAGE, field="database") from exc
-            raise
         except BaseException:
             session.rollback()
             raise
+
+
+@contextmanager
+def core_transaction(engine: Engine, *, write: bool = True) -> Iterator[Connection]:
+    """`transaction` on a plain Core connection, without an ORM session (for a few
+    statements and no objects, where a session's bookkeeping would cost more than they do):
+    the same BEGIN IMMEDIATE, commit, rollback and `RegisterBusy`."""
+    with engine.connect() as conn, _busy_refused():
+        if write and engine.dialect.name == "sqlite":
+            conn.execution_options(**{IMMEDIATE: True})
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def _busy_refused() -> Iterator[None]:
+    """A lock wait that ran out (`is_busy`) as `RegisterBusy`; any other error as it is."""
+    try:
+        yield
+    except OperationalError as exc:
+        if is_busy(exc):
+            raise RegisterBusy(BUSY_MESSAGE, field="database") from exc
+        raise

@@ -23,10 +23,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from disclosure.db import BUSY_MESSAGE, IMMEDIATE, RegisterBusy, is_busy, transaction
+from disclosure.db import BUSY_MESSAGE, RegisterBusy, core_transaction, transaction
 from disclosure.web.state import WebState
 
 
@@ -86,16 +85,7 @@ def write_transaction(state: WebState) -> Iterator[Session]:
 
 @contextmanager
 def write_connection(state: WebState) -> Iterator[Connection]:
-    """The same write transaction on a plain Core connection, without an ORM session (the
-    authentication of every call: a few statements, no objects): BEGIN IMMEDIATE on SQLite,
-    commit on success, rollback on any exception, a lock wait that ran out `RegisterBusy`."""
-    with _turn(state), state.engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execution_options(**{IMMEDIATE: True})
-        try:
-            with conn.begin():
-                yield conn
-        except OperationalError as exc:
-            if is_busy(exc):
-                raise RegisterBusy(BUSY_MESSAGE, field="database") from exc
-            raise
+    """The same write transaction on a plain Core connection (`db.core_transaction`), for the
+    authentication of every call: a few statements, no objects."""
+    with _turn(state), core_transaction(state.engine) as conn:
+        yield conn
