@@ -87,7 +87,7 @@ def _clean(text: str, limit: int) -> str:
 
 
 def record_use(
-    session: Session | Connection,
+    conn: Connection,
     *,
     actor: str,
     target: str,
@@ -96,10 +96,8 @@ def record_use(
     now: datetime,
 ) -> None:
     """The `api_token_used` entry of one request: the row `audit.record` writes (cleaned the
-    same way; tests/api/test_api_speed.py compares them), as one Core insert on the
-    connection, without building an ORM object and
-    flushing it (every API call writes one)."""
-    conn = session.connection() if isinstance(session, Session) else session
+    same way; tests/api/test_api_speed.py compares them), as one Core insert on the call's
+    connection, without building an ORM object and flushing it (every API call writes one)."""
     row = {
         "at": now,
         "actor": _clean(actor, 100),

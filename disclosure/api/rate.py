@@ -20,7 +20,6 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session
 
 from disclosure.api.models import ApiRateWindow
 from disclosure.db import transaction
@@ -56,11 +55,10 @@ def _upsert(dialect: Any) -> Any:
 _UPSERT = {"postgresql": _upsert(postgresql), "sqlite": _upsert(sqlite)}
 
 
-def count(session: Session | Connection, *, token_id: int, now: datetime) -> int:
-    """Count one request of token `token_id` at `now` in the caller's write transaction (on
-    its session or straight on its connection)."""
+def count(conn: Connection, *, token_id: int, now: datetime) -> int:
+    """Count one request of token `token_id` at `now` in the caller's write transaction, on
+    its connection."""
     start = window_of(now)
-    conn = session.connection() if isinstance(session, Session) else session
     stmt = _UPSERT["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
     hits = int(conn.execute(stmt, {"token_id": token_id, "start": start}).scalar_one())
     if hits == 1:  # the token's first request of this minute: forget old windows
@@ -84,5 +82,5 @@ def check(hits: int, *, limit: int, now: datetime) -> int:
 def hit(engine: Engine, *, token_id: int, limit: int, now: datetime) -> int:
     """Count one request of token `token_id` at `now`; raise `RateLimited` past `limit`."""
     with transaction(engine) as session:
-        hits = count(session, token_id=token_id, now=now)
+        hits = count(session.connection(), token_id=token_id, now=now)
     return check(hits, limit=limit, now=now)

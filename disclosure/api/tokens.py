@@ -141,14 +141,13 @@ _BY_DIGEST = core_select(
 ).where(_T.secret_sha256 == bindparam("digest"))
 
 
-def authenticate(session: Session | Connection, secret: str) -> Caller | None:
-    """The live token whose secret is `secret`, or None (unknown or revoked); on a session or
-    straight on a connection (`api.auth`).
+def authenticate(conn: Connection, secret: str) -> Caller | None:
+    """The live token whose secret is `secret`, or None (unknown or revoked), read on `conn`
+    (`api.auth`: the plain connection of the call's write transaction).
 
     Read from the database on every request, so a revocation counts from the next one."""
     if not secret.startswith(PREFIX):
         return None
-    conn = session.connection() if isinstance(session, Session) else session
     row = conn.execute(_BY_DIGEST, {"digest": digest(secret)}).first()
     if row is None or row.revoked_at is not None:
         return None

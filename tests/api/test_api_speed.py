@@ -44,7 +44,7 @@ def test_audit_row_is_what_audit_record_writes(engine: Engine) -> None:
     }
     with transaction(engine) as session:
         audit.record(session, action=AuditAction.API_TOKEN_USED, via=AuditChannel.API, **values)
-        record_use(session, **values)  # type: ignore[arg-type]
+        record_use(session.connection(), **values)  # type: ignore[arg-type]
     with transaction(engine, write=False) as session:
         stmt = select(AuditEntry).where(AuditEntry.action == AuditAction.API_TOKEN_USED.value)
         slow, fast = session.exec(stmt.order_by(col(AuditEntry.id))).all()
@@ -58,18 +58,20 @@ def test_token_lookup_and_rate_count(engine: Engine) -> None:
             session, name="platform-a", scope="read", rate_per_minute=7, actor="admin", now=NOW
         )
     with transaction(engine) as session:
-        found = authenticate(session, secret)
+        found = authenticate(session.connection(), secret)
         row = session.exec(select(ApiToken)).one()
         assert found == Caller(row.id, "platform-a", "platform-a", "read", None, 7)  # type: ignore[arg-type]
-        assert authenticate(session, secret + "x") is None
-        assert authenticate(session, "no-prefix") is None
-        hits = [count(session, token_id=row.id, now=NOW) for _ in range(3)]  # type: ignore[arg-type]
-        later = count(session, token_id=row.id, now=NOW + timedelta(minutes=1))  # type: ignore[arg-type]
+        assert authenticate(session.connection(), secret + "x") is None
+        assert authenticate(session.connection(), "no-prefix") is None
+        hits = [count(session.connection(), token_id=row.id, now=NOW) for _ in range(3)]  # type: ignore[arg-type]
+        later = count(session.connection(), token_id=row.id, now=NOW + timedelta(minutes=1))  # type: ignore[arg-type]
     assert hits == [1, 2, 3] and later == 1
     with transaction(engine) as session:
         revoke_token(session, name="platform-a", actor="admin", now=NOW)
     with transaction(engine) as session:
-        assert authenticate(session, secret) is None  # revoked: refused from the next call
+        assert (
+            authenticate(session.connection(), secret) is None
+        )  # revoked: refused from the next call
 
 
 def test_flat_rows_and_department_labels(engine: Engine, office: Office) -> None:
@@ -129,7 +131,9 @@ def test_api_writes_queue_on_sqlite_and_give_up_after_the_busy_timeout(engine: E
         api_writes=threading.Lock(),
     )
     with write_transaction(state) as session:  # a turn, then the lock is free again
-        record_use(session, actor="api:a", target="GET /x", details={}, address="", now=NOW)
+        record_use(
+            session.connection(), actor="api:a", target="GET /x", details={}, address="", now=NOW
+        )
     assert not state.api_writes.locked()
     with state.api_writes:  # another writer of this process holds the turn
         if engine.dialect.name == "sqlite":
@@ -137,7 +141,14 @@ def test_api_writes_queue_on_sqlite_and_give_up_after_the_busy_timeout(engine: E
                 pass
         else:
             with write_transaction(state) as session:
-                record_use(session, actor="api:b", target="GET /x", details={}, address="", now=NOW)
+                record_use(
+                    session.connection(),
+                    actor="api:b",
+                    target="GET /x",
+                    details={},
+                    address="",
+                    now=NOW,
+                )
     with pytest.raises(ZeroDivisionError), write_transaction(state):
         1 / 0  # noqa: B018  (an error inside: rolled back, and the turn is given back)
     assert not state.api_writes.locked()

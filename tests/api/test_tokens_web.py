@@ -32,14 +32,14 @@ def test_admin_creates_sees_once_and_revokes_a_token(client_for, engine) -> None
     with transaction(engine, write=False) as session:
         row = session.exec(select(ApiToken).where(ApiToken.name == "oa")).one()
         assert row.secret_sha256 == digest(secret) and row.created_by == "admin"
-        caller = authenticate(session, secret)
+        caller = authenticate(session.connection(), secret)
         assert caller is not None and caller.scope == "read" and caller.department_id
     listing = admin.get("/admin/tokens").text
     assert "oa" in listing and secret not in listing  # shown once only
     assert _post(admin, "/admin/tokens/oa/revoke", {}).status_code == 303
     assert "已撤销" in admin.get("/admin/tokens").text
     with transaction(engine, write=False) as session:
-        assert authenticate(session, secret) is None
+        assert authenticate(session.connection(), secret) is None
 
 
 def test_bad_input_names_the_field_and_writes_nothing(client_for, engine) -> None:  # type: ignore[no-untyped-def]
