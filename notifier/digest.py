@@ -205,7 +205,7 @@ class DigestBuilder:
         status = self._status.get((left, clock))
         if status is None:
             status = self._status[(left, clock)] = status_text(left, clock)
-        link = item_link(self.base, raw_clock, number) if self.base else ""
+        link = item_link(self.base, raw_clock, number)
         self.items.append(
             DigestItem(number, short(summary), department, clock, label, due_on, left, status,
                        escalation, link)

@@ -145,8 +145,8 @@ class WorkingCalendar:
         self._closed = {c.day: c.reason for c in closures}
         base = self.first_day.toordinal()
         self._base = base
-        self._last = self.last_ordinal = self.last_day.toordinal()
-        span = self._last - base + 1
+        self.last_ordinal = self.last_day.toordinal()
+        span = self.last_ordinal - base + 1
         ords: list[int] = []
         cum = [0] * (span + 1)
         for i in range(span):
@@ -162,7 +162,8 @@ class WorkingCalendar:
             y for y in range(self.first_year, self.last_year + 1) if y not in self.official_years
         )
         first = min(self._provisional_years, default=self.last_year + 1)
-        self._first_provisional = date(first, 1, 1).toordinal() if first <= 9999 else self._last + 1
+        last = self.last_ordinal
+        self._first_provisional = date(first, 1, 1).toordinal() if first <= 9999 else last + 1
 
     # -- one day -------------------------------------------------------------------------
     def _classify(self, d: date) -> tuple[DayKind, str]:
@@ -190,7 +191,7 @@ class WorkingCalendar:
 
     def check_ordinal(self, o: int, field: str = "date") -> None:
         """Raise `CalendarRangeError` (about `field`) for a day outside the calendar."""
-        if not self._base <= o <= self._last:
+        if not self._base <= o <= self.last_ordinal:
             raise self._range_error(date.fromordinal(max(o, 1)), field)
 
     def is_provisional(self, d: date) -> bool:
@@ -222,7 +223,7 @@ class WorkingCalendar:
 
     def nth_after_ordinal(self, o: int, n: int) -> int:
         """The Nth working day strictly after day `o` (n ≥ 1; rulebook §2). Ordinals in/out."""
-        if not self._base <= o <= self._last:
+        if not self._base <= o <= self.last_ordinal:
             raise self._range_error(date.fromordinal(max(o, 1)))
         i = self._cum[o - self._base + 1] + n - 1
         if i >= len(self._ords):
@@ -233,7 +234,7 @@ class WorkingCalendar:
 
     def nth_before_ordinal(self, o: int, n: int) -> int:
         """The Nth working day strictly before day `o` (n ≥ 1). Ordinals in and out."""
-        if not self._base <= o <= self._last:
+        if not self._base <= o <= self.last_ordinal:
             raise self._range_error(date.fromordinal(max(o, 1)))
         i = self._cum[o - self._base] - n
         if i < 0:
@@ -250,7 +251,7 @@ class WorkingCalendar:
         if n <= 0:
             return o
         base, cum, ords = self._base, self._cum, self._ords
-        if not base <= o <= self._last:
+        if not base <= o <= self.last_ordinal:
             raise self._range_error(date.fromordinal(max(o, 1)))
         # `t`: the index in `ords` of day n, counting the pauses seen so far; `cur`: the last
         # day counted or paused. A pause that starts after day n cannot move it (nor can any

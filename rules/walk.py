@@ -193,9 +193,7 @@ def _walk(
         if usual:
             t = cum[received - b1] + _REPLY_N + ext_days  # day N, were nothing paused
             if cs or w.fee is not None:
-                pauses = []
-                for c in cs:
-                    pauses.append((c.sent, c.end))
+                pauses = [(c.sent, c.end) for c in cs]
                 if w.fee is not None and policy.fee_pauses_clock:
                     pauses.insert(fee_at, (w.fee_sent, w.fee_end))
                 cur = received  # the last day counted or paused
