@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from disclosure.api import problems, routes_applications, routes_office, routes_steps
-from disclosure.api.paging import PageStatements
 from disclosure.web.state import WebState
 
 PREFIX = "/api/v1"
@@ -54,7 +53,6 @@ def create_api(state: WebState) -> FastAPI:
         responses=ERRORS,
     )
     api.state.web = state
-    api.state.pages = PageStatements()  # the list's statements, built once (`api.paging`)
     problems.install(api)
     for router in ROUTERS:
         api.include_router(router)

@@ -238,7 +238,7 @@ def list_applications(
             flt=flt,
             after=after,
             limit=limit,
-            statements=request.app.state.pages,
+            statements=st.rows.statements,  # the web list's, kept per shape
         )
         deps = department_labels(session)
         # The web's cache of list rows by value (`web.listing`), and a flat dict per row:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, true
+from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, or_, true
 from sqlmodel import Session, select
 
 from disclosure.models import Application, Department, Stage
@@ -200,6 +200,20 @@ _PARAMS = _Slots(
 )
 _LIMIT = bindparam("limit", type_=Integer)
 _OFFSET = bindparam("offset", type_=Integer)
+# Keyset continuation in the default order (reply deadline, none last, then id; the API's
+# `after=` cursor, `api.paging`): after a row without a deadline, or after one with a
+# deadline, taking the row's `after_due` and `after_id`.
+AFTER_UNDATED, AFTER_DATED = "undated", "dated"
+_AFTER_DUE = bindparam("after_due", type_=_T.reply_due.type)
+_AFTER_ID = bindparam("after_id", type_=_T.id.type)
+_AFTER = {
+    AFTER_UNDATED: and_(_T.reply_due.is_(None), _T.id > _AFTER_ID),
+    AFTER_DATED: or_(
+        _T.reply_due > _AFTER_DUE,
+        and_(_T.reply_due == _AFTER_DUE, _T.id > _AFTER_ID),
+        _T.reply_due.is_(None),
+    ),
+}
 
 
 class ListStatements:
@@ -209,21 +223,26 @@ class ListStatements:
     Building a list query and computing its SQL cache key cost more than running it on a
     page of 50; a statement kept is keyed once. The same SQL as `list_statement` and
     `count_applications` build, so the same rows. At most a few thousand shapes exist; a
-    web app keeps one (`web.listing.ListedCache`).
+    web app keeps one (`web.listing.ListedCache`), so does an API app for its pages
+    (`api.paging.page_after`).
     """
 
     def __init__(self) -> None:
         self._built: dict[tuple[Any, ...], Select[Any]] = {}
 
     def rows(
-        self, office: Office, today: date, flt: ListFilter
+        self, office: Office, today: date, flt: ListFilter, after: str | None = None
     ) -> tuple[Select[Any], dict[str, Any]]:
-        """The list query for `flt` and its parameters."""
-        key = ("rows", *_shape(flt))
+        """The list query for `flt` and its parameters; with `after` (`AFTER_UNDATED` or
+        `AFTER_DATED`, default order only) the rows after the one whose `after_due` and
+        `after_id` the caller adds to the parameters."""
+        key = ("rows", after, *_shape(flt))
         stmt = self._built.get(key)
         if stmt is None:
             stmt = _LIST
             found = _criteria(flt, _PARAMS)
+            if after is not None:
+                found.append(_AFTER[after])
             if found:
                 stmt = stmt.where(*found)
             stmt = stmt.order_by(_ORDERINGS[_order(flt), flt.descending], _T.id)

@@ -19,7 +19,7 @@ from disclosure.services.queries import (
     count_applications,
     list_application_rows,
 )
-from tests.register.conftest import Cli
+from tests.register.conftest import REGISTER, TODAY, Cli
 
 pytestmark = pytest.mark.usefixtures("engine")
 
@@ -74,3 +74,47 @@ def test_kept_statements_select_what_fresh_ones_do(c: Cli, engine: Engine, offic
                 )
                 seen_rows.add(tuple(r.number for r in fresh))
     assert len(seen_rows) > 10  # the filters select many different lists
+
+
+def test_kept_keyset_pages_walk_the_whole_list(c: Cli, engine: Engine, office: Office) -> None:
+    """`api.paging.page_after` on one kept `ListStatements`: pages of two, each continuing
+    after the last row of the one before (ties on the deadline, rows without one), give
+    the list's rows in its order, for several filters and days."""
+    from disclosure.api.paging import page_after
+
+    for received in ("2026-10-09", "2026-11-02", "2026-11-02", "2026-11-20", "2026-11-02"):
+        c.register(received, "--department", "hbc" if received != "2026-11-20" else "zcfg")
+    for _ in range(2):  # online, arrived but not yet confirmed: no reply deadline
+        c.ok(*REGISTER[:2], "online", *REGISTER[3:], "--arrived", "2026-11-26", "--today", TODAY)
+    kept = ListStatements()
+    walked: set[tuple[str, ...]] = set()
+    for today in (date(2026, 11, 27), date(2026, 12, 10)):
+        with transaction(engine, write=False) as s:
+            hbc = s.execute(select(Department.id).where(Department.code == "hbc")).scalar_one()
+            for flt in (
+                ListFilter(),
+                ListFilter(department_id=hbc),
+                ListFilter(open_only=True, search="环境"),
+                ListFilter(due_within=20),
+            ):
+                whole = [
+                    r.number for r in list_application_rows(s, office=office, today=today, flt=flt)
+                ]
+                pages: list[str] = []
+                after = None
+                for _ in range(len(whole) + 1):  # a page that does not move on fails
+                    rows, after = page_after(
+                        s,
+                        office=office,
+                        today=today,
+                        flt=flt,
+                        after=after,
+                        limit=2,
+                        statements=kept,
+                    )
+                    pages += [r.number for r in rows]
+                    if after is None:
+                        break
+                assert pages == whole, flt
+                walked.add(tuple(whole))
+    assert len(walked) >= 3 and max(len(w) for w in walked) == 7
