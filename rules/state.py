@@ -115,7 +115,7 @@ class Walk:
         self._notice: int = UNSET
         self._target: int | None = UNSET
         self._spans_o: list[Span] | None = None
-        # `_reply` and `reply_due` are set when the walk ends (`rules.walk`, `finish`).
+        # `_reply` and `reply_due` are set when the walk ends (`finish`, `finish_at`).
 
     # -- derived facts, on ordinals ------------------------------------------------------
     @property
@@ -141,8 +141,7 @@ class Walk:
 
     def fee_period_end(self) -> int | None:
         """Fees art. 7: the 20th working day after the notice was served (None: unserved)."""
-        fee = self.fee
-        if fee is None or fee.served is None:
+        if self.fee_served is None:  # no notice, or one not yet served
             return None
         return self.fee_lapse
 
@@ -193,8 +192,16 @@ class Walk:
     def finish(self) -> None:
         """After the walk: the reply date, the one date kept at once (as ordinal and date)."""
         r = self.statutory_due() if self.deferral_step is None else self.reply_due_ordinal()
+        if r is None:
+            self._reply = self.reply_due = None
+        else:
+            self.finish_at(r)
+
+    def finish_at(self, r: int) -> None:
+        """The walk's end with the reply date `r` counted (`rules.walk` counts the usual case
+        inline): kept as ordinal and as date."""
         self._reply = r
-        self.reply_due = _fromordinal(r) if r is not None else None
+        self.reply_due = _fromordinal(r)
 
     def recheck(self, kind: FlagKind, ev: Event, limit: int) -> None:
         self.rechecks = (*self.rechecks, (kind, ev, limit))

@@ -12,7 +12,6 @@ demand.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import date
 from itertools import pairwise
 from operator import attrgetter
 from typing import TypeVar
@@ -26,7 +25,6 @@ from rules.state import Consultation, Walk
 
 K = EventKind
 _ON = attrgetter("on")
-_fromordinal = date.fromordinal
 W = TypeVar("W", bound=Walk)
 Factory = Callable[[WorkingCalendar, Policy, list[Event], int], W]
 
@@ -211,6 +209,5 @@ def _walk(
     if not usual:
         w.finish()
         return w
-    w._reply = r
-    w.reply_due = _fromordinal(r)
+    w.finish_at(r)
     return w

@@ -45,6 +45,7 @@ from disclosure.vocabulary import DeadlineState, Stage
 BATCH = 2_000  # rows per fetch
 DEADLINES_KEPT = 10_000  # distinct deadline combinations kept (memory stays bounded)
 DAYS_KEPT = 10_000  # distinct dates kept as ISO text
+TEXTS_KEPT = 10_000  # distinct short texts (a channel, an outcome, ...) kept as JSON
 
 
 class RowJson:
@@ -109,7 +110,7 @@ class RowJson:
 
     def _text(self, value: Any) -> bytes:
         """A text that repeats (channel, applicant type, outcome) as JSON."""
-        if len(self._texts) >= DEADLINES_KEPT:
+        if len(self._texts) >= TEXTS_KEPT:
             self._texts.clear()
         found = self._texts[value] = self._json(value)
         return found
