@@ -28,6 +28,11 @@ timing, so that each finds its modules compiled (.pyc), as an installed program 
 that variable set, every module edited since its last compile is recompiled by each run.
 
 The load average is printed: the machine is shared, compare the ratios.
+
+`--instructions` adds, for the anchor and every command, the instructions one run executes,
+counted by valgrind's callgrind (`PYTHONHASHSEED=0`), and their ratios to the anchor's:
+the same count on any load, and on any machine with the same interpreter and packages
+(about a minute more; valgrind must be installed).
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -100,6 +107,29 @@ def _modules(cmd: list[str], env: dict[str, str]) -> tuple[int, list[str]]:
     return len(names), heavy
 
 
+def _instructions(cmd: list[str], env: dict[str, str]) -> int:
+    """Instructions one run of `cmd` executes (callgrind; the script run by its interpreter)."""
+    argv = cmd if cmd[0] == sys.executable else [sys.executable, *cmd]
+    proc = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        env={**env, "PYTHONHASHSEED": "0"}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        text=True, check=False,
+    )  # fmt: skip
+    found = re.search(r"Collected : (\d+)", proc.stderr)
+    if proc.returncode != 0 or found is None:
+        raise SystemExit(f"{cmd} under callgrind failed: {proc.stderr[-2000:]}")
+    return int(found.group(1))
+
+
+def count_instructions(commands: dict[str, list[str]], env: dict[str, str]) -> dict:
+    anchor = _instructions([sys.executable, "-c", "import typer"], env)
+    out: dict = {"anchor": anchor}
+    for name, cmd in commands.items():
+        n = _instructions(cmd, env)
+        out[name] = {"instructions": n, "per_anchor": round(n / anchor, 2)}
+    return out
+
+
 def measure(commands: dict[str, list[str]], env: dict[str, str], repeat: int) -> dict:
     anchor = [sys.executable, "-c", "import typer"]
     runs: dict[str, list[tuple[float, float]]] = {"anchor": [], **{k: [] for k in commands}}
@@ -134,7 +164,10 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=15)
     p.add_argument("--n", type=int, default=10_000)
     p.add_argument("--db-url")
+    p.add_argument("--instructions", action="store_true", help="also count instructions")
     a = p.parse_args()
+    if a.instructions and shutil.which("valgrind") is None:
+        raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
     import bench_notifier as bn
 
     exe = str(Path(sys.executable).with_name("disclosure"))
@@ -157,7 +190,10 @@ def main() -> None:
         cwd = os.getcwd()
         os.chdir(tmp)  # no config.toml here: the defaults, the database from the environment
         try:
-            print(json.dumps(measure(commands, env, a.repeat), ensure_ascii=False), flush=True)
+            found = measure(commands, env, a.repeat)
+            if a.instructions:
+                found["instructions"] = count_instructions(commands, env)
+            print(json.dumps(found, ensure_ascii=False), flush=True)
         finally:
             os.chdir(cwd)
 

@@ -97,7 +97,9 @@ def populate(url: str, n: int, out: Path, people: bool = False) -> float:
 
     from disclosure.db import make_engine, transaction
     from disclosure.models import Application, Department, EventRecord, User
+    from disclosure.services.numbering import raise_counter
     from disclosure.services.office import load_office
+    from disclosure.services.registration import APPLICATION_SERIES
     from disclosure.services.setup import ensure_database
 
     settings = settings_for(url, 25, out)
@@ -149,6 +151,8 @@ def populate(url: str, n: int, out: Path, people: bool = False) -> float:
             with transaction(engine) as s:
                 s.execute(insert(Application), apps)
                 s.execute(insert(EventRecord), events)
+        with transaction(engine) as s:  # the number counter, as registration leaves it
+            raise_counter(s, series=APPLICATION_SERIES, year=2026, to=n)
     finally:
         engine.dispose()
     return time.perf_counter() - t0

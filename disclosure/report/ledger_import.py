@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -42,6 +41,7 @@ from disclosure.report.ledger_plan import (
 )
 from disclosure.report.ledger_rows import Parser, RowError, check_header, number_parser
 from disclosure.services.context import Context
+from disclosure.services.numbering import raise_counter
 from disclosure.services.registration import APPLICATION_SERIES
 
 __all__ = ["ImportReport", "RowError", "check_ledger", "import_ledger", "write_ledger"]
@@ -170,7 +170,7 @@ def write_ledger(session: Session, planned: list[Planned], *, ctx: Context) -> N
     for p in planned:
         highest[p.basis.year] = max(highest.get(p.basis.year, 0), p.seq)
     for year, seq in sorted(highest.items()):
-        _raise_counter(session, year, seq)
+        raise_counter(session, series=APPLICATION_SERIES, year=year, to=seq)
     try:
         for chunk in _chunks(planned):
             # Plain executemany, then the ids by (year, seq): with RETURNING, SQLAlchemy sends
@@ -205,22 +205,3 @@ def _ids(session: Session, chunk: Sequence[Planned]) -> dict[str, int]:
         stmt = select(a.c.number, a.c.id).where(a.c.year == year, a.c.seq.between(min(ss), max(ss)))
         out.update((n, int(i)) for n, i in session.execute(stmt) if n in wanted)
     return out
-
-
-def _raise_counter(session: Session, year: int, seq: int) -> None:
-    """Leave the counter of `year` at `seq` or above (never lower)."""
-    params = {"s": APPLICATION_SERIES, "y": year, "v": seq}
-    session.execute(
-        sql(
-            "INSERT INTO counter (series, year, last) VALUES (:s, :y, 0) "
-            "ON CONFLICT (series, year) DO NOTHING"
-        ),
-        params,
-    )
-    session.execute(
-        sql(
-            "UPDATE counter SET last = CASE WHEN last < :v THEN :v ELSE last END "
-            "WHERE series = :s AND year = :y"
-        ),
-        params,
-    )

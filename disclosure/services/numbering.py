@@ -18,6 +18,10 @@ _INSERT = (
     "ON CONFLICT (series, year) DO NOTHING"
 )
 _NEXT = "UPDATE counter SET last = last + :n WHERE series = :s AND year = :y RETURNING last"
+_RAISE = (
+    "UPDATE counter SET last = CASE WHEN last < :v THEN :v ELSE last END "
+    "WHERE series = :s AND year = :y"
+)
 
 
 def next_numbers(session: Session, *, series: str, year: int, count: int) -> range:
@@ -31,6 +35,14 @@ def next_numbers(session: Session, *, series: str, year: int, count: int) -> ran
         value = session.execute(text(_NEXT), params).scalar_one()
     last = int(value)
     return range(last - count + 1, last + 1)
+
+
+def raise_counter(session: Session, *, series: str, year: int, to: int) -> None:
+    """Leave the counter of `series` in `year` at `to` or above (never lower): numbers up to
+    `to` are in use (an imported ledger's, say)."""
+    params = {"s": series, "y": year, "v": to}
+    session.execute(text(_INSERT), params)
+    session.execute(text(_RAISE), params)
 
 
 def next_number(session: Session, *, series: str, year: int) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from pydantic_core import PydanticUndefined
-from sqlalchemy import insert
+from sqlalchemy import bindparam, func, insert
 from sqlmodel import Session, SQLModel, col, select
 
 from disclosure.errors import ConfigError, DisclosureError, InvalidInput
@@ -27,7 +27,7 @@ from disclosure.schemas import ApplicationCreate, validation_error
 from disclosure.services.context import Context
 from disclosure.services.deadlines import columns, compute_events
 from disclosure.services.departments import active_department, department_cache
-from disclosure.services.numbering import next_numbers
+from disclosure.services.numbering import next_numbers, raise_counter
 from disclosure.services.office import Office
 from disclosure.services.steps.base import not_future
 from disclosure.vocabulary import EventKind
@@ -220,8 +220,7 @@ def register_many(
         by_year.setdefault(p.basis.year, []).append(i)
     seqs = [0] * len(prepared)
     for year, idxs in sorted(by_year.items()):
-        numbers = next_numbers(session, series=APPLICATION_SERIES, year=year, count=len(idxs))
-        for i, n in zip(idxs, numbers, strict=True):
+        for i, n in zip(idxs, _free_numbers(session, year, len(idxs)), strict=True):
             seqs[i] = n
     people = [(p.data.applicant_name, p.data.phone, p.identity) for p in prepared]
     applicant_ids = applicants.link(session, people, now)
@@ -242,6 +241,27 @@ def register_many(
     loaded = session.exec(select(Application).where(col(Application.id).in_(ids))).all()
     by_id = {a.id: a for a in loaded}
     return [by_id[i] for i in ids]
+
+
+_APPLICATION = Application.__table__.c  # type: ignore[attr-defined]  # SQLModel declares no __table__
+# The highest number of a year from a given one on (the unique (year, seq) index answers it).
+_HIGHEST = select(func.max(_APPLICATION.seq)).where(
+    _APPLICATION.year == bindparam("year"), _APPLICATION.seq >= bindparam("first")
+)
+
+
+def _free_numbers(session: Session, year: int, count: int) -> range:
+    """`count` registration numbers of `year` from its counter, past any already in the
+    register. Every path that writes applications keeps the counter (registration, the
+    ledger import); a register changed behind its back (rows written by SQL, a partial
+    dump loaded) may hold numbers the counter has not reached yet. Those are skipped (the
+    counter is raised past the highest in use), never given twice or refused."""
+    numbers = next_numbers(session, series=APPLICATION_SERIES, year=year, count=count)
+    taken = session.execute(_HIGHEST, {"year": year, "first": numbers.start}).scalar()
+    if taken is None:
+        return numbers
+    raise_counter(session, series=APPLICATION_SERIES, year=year, to=int(taken))
+    return next_numbers(session, series=APPLICATION_SERIES, year=year, count=count)
 
 
 def register_application(session: Session, *, ctx: Context, data: ApplicationCreate) -> Application:

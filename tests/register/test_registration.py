@@ -176,3 +176,20 @@ def test_registration_logs_registered_and_received(engine: Engine, office: Offic
         ("registered", "2026-11-16", "网上平台", "clerk"),  # dated at the legal receipt
         ("received", "2026-11-16", "", "clerk"),
     ]
+
+
+def test_numbers_the_register_already_holds_are_skipped(c: Cli, engine: Engine) -> None:
+    """A register changed behind its counter's back (rows written by SQL, a partial dump
+    loaded): registration takes the next number past those in use, never fails on them."""
+    first = c.register("2026-11-02")
+    second = c.register("2026-11-03")
+    with transaction(engine) as s:  # the counter forgets both numbers
+        s.execute(text("UPDATE counter SET last = 0 WHERE year = 2026"))
+    third = c.register("2026-11-04")
+    assert [first["number"], second["number"], third["number"]] == [
+        "2026-00001",
+        "2026-00002",
+        "2026-00003",
+    ]
+    with transaction(engine, write=False) as s:
+        assert peek_last(s, series="application", year=2026) == 3
