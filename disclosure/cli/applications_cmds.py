@@ -228,9 +228,7 @@ def show(
     ctx: typer.Context, number: Number, today: TodayOpt = None, as_json: JsonOpt = False
 ) -> None:
     """显示申请详情、办理经过和每个期限的计算说明。"""
-    from disclosure.cli.handoff_cmds import print_handoff
     from disclosure.cli.output import emit_json
-    from disclosure.cli.show_view import print_detail
     from disclosure.people.handoff import handoff_detail
     from disclosure.services.lookup import get_application
     from disclosure.services.queries import department_names
@@ -244,5 +242,7 @@ def show(
     if as_json:
         emit_json(out)
         return
+    from disclosure.cli.show_view import print_detail, print_handoff  # Rich: for people only
+
     print_detail(out)
     print_handoff(out)

@@ -150,22 +150,3 @@ def user_email(
             details={"email": {"old": old, "new": value}},
         )
     typer.echo(f"用户 {username} 的电子邮箱：{value or '无'}")
-
-
-def print_handoff(out: dict[str, Any]) -> None:
-    """The lines `show` adds: the handler, the hand-off, each cooperating department."""
-    h = out.get("handoff") or {}
-    if out.get("handler_name") or h.get("status"):
-        line = f"承办人：{out.get('handler_name') or '未指定'}"
-        if h.get("status"):
-            line += f"  部门签收：{h['status_label']}"
-            if h.get("by"):
-                line += f"（{h['by']}，{h['on']}）"
-            if h.get("reason"):
-                line += f"  退回理由：{h['reason']}"
-        typer.echo(line)
-    for c in out.get("cooperation") or []:
-        due = c["due"] or "—（尚未确认收到）"
-        done = f"已于 {c['answered_on']} 答复" if c["answered_on"] else "尚未答复"
-        name = c.get("department_name", c["department"])
-        typer.echo(f"协办部门：{name}  答复时限：{due}  {done}")

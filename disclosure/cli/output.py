@@ -1,16 +1,16 @@
-"""Printing helpers: JSON for machines, Rich tables for people."""
+"""Printing helpers: JSON for machines, Rich tables for people (Rich imported only then)."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from disclosure.textinput import printable
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def emit_json(data: Any) -> None:
@@ -18,10 +18,15 @@ def emit_json(data: Any) -> None:
 
 
 def console() -> Console:
+    from rich.console import Console
+
     return Console(highlight=False, soft_wrap=True)
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     t = Table(title=title, show_lines=False)
     for c in columns:
         t.add_column(c, overflow="fold")

@@ -1,4 +1,5 @@
-"""The human `show`: header, the reply date, every clock with where it runs from, the timeline.
+"""The human `show`: header, the reply date, every clock with where it runs from, the timeline,
+the handler and the hand-off.
 
 Reads only the dictionary `services.views.detail` builds (the same one `show --json` prints),
 so the two never disagree. An auditor recounts every date from it (rulebook §2, §4–§7).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import typer
 from rich.text import Text
 
 from disclosure.cli.output import console, table
@@ -161,3 +163,22 @@ def print_detail(out: dict[str, Any]) -> None:
     con.print("[bold]期限计算说明[/bold]")
     for line in out["explanation"]:
         con.print("  " + line, highlight=False)
+
+
+def print_handoff(out: dict[str, Any]) -> None:
+    """The lines `show` adds: the handler, the hand-off, each cooperating department."""
+    h = out.get("handoff") or {}
+    if out.get("handler_name") or h.get("status"):
+        line = f"承办人：{out.get('handler_name') or '未指定'}"
+        if h.get("status"):
+            line += f"  部门签收：{h['status_label']}"
+            if h.get("by"):
+                line += f"（{h['by']}，{h['on']}）"
+            if h.get("reason"):
+                line += f"  退回理由：{h['reason']}"
+        typer.echo(line)
+    for c in out.get("cooperation") or []:
+        due = c["due"] or "—（尚未确认收到）"
+        done = f"已于 {c['answered_on']} 答复" if c["answered_on"] else "尚未答复"
+        name = c.get("department_name", c["department"])
+        typer.echo(f"协办部门：{name}  答复时限：{due}  {done}")
