@@ -1,5 +1,6 @@
-"""What the clerk's two most frequent commands import (issue 19, item 1): `deadline` neither
-pydantic-settings nor lunar_python, `list --json` none of the other commands' modules."""
+"""What the clerk's commands import (issue 19, item 1): `deadline` neither
+pydantic-settings nor lunar_python, `list --json` none of the other commands' modules, `show`
+and the hand-off commands nothing of the office service."""
 
 from __future__ import annotations
 
@@ -52,3 +53,29 @@ def test_plugin_look_up_is_off_only_while_commands_load(monkeypatch) -> None:  #
     with _without_pydantic_plugins():
         assert os.environ[PLUGINS_OFF] == "1"
     assert os.environ[PLUGINS_OFF] == "some_plugin"
+
+
+# What the office service (`serve`, `office`) and the account commands bring, none of which a
+# command about one application needs.
+SERVICE_MODULES = {
+    "disclosure.cli.web_cmds", "disclosure.cli.user_cmds", "disclosure.backup.schedule",
+    "apscheduler", "zxcvbn", "uvicorn", "fastapi",
+}  # fmt: skip
+
+
+def test_show_and_the_hand_off_commands_start_without_the_office_service(
+    tmp_path: Path,
+) -> None:
+    _run(tmp_path, "init")
+    shown = _run(tmp_path, "show", "2026-00001")  # none registered: the error path too
+    for run in (
+        shown,
+        _run(tmp_path, "show", "2026-00001", "--json"),
+        _run(tmp_path, "accept", "--help"),
+    ):
+        loaded = set(run["modules"]) | {m.split(".")[0] for m in run["modules"]}
+        assert not loaded & SERVICE_MODULES, sorted(loaded & SERVICE_MODULES)
+    assert "disclosure.cli.handoff_cmds" not in shown["modules"]
+    users = _run(tmp_path, "user", "--help")  # the group still has every command
+    for name in ("add", "list", "passwd", "reset", "disable", "enable", "approval-role", "email"):
+        assert f" {name} " in users["out"], name

@@ -14,7 +14,6 @@ import typer
 
 from disclosure import audit
 from disclosure.cli.state import state
-from disclosure.cli.web_cmds import user_app
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.people import accounts
@@ -23,12 +22,13 @@ from disclosure.vocabulary import ApprovalRole, AuditAction
 Username = Annotated[str, typer.Argument(help="用户名")]
 
 
-def register(app: typer.Typer) -> None:
-    user_app.command("approval-role")(approval_role)
-    user_app.command("passwd")(passwd)
-    user_app.command("reset")(reset)
-    user_app.command("disable")(disable)
-    user_app.command("enable")(enable)
+def add_user_commands(users: typer.Typer) -> None:
+    """Its commands in the `user` group (`user_cmds` builds it)."""
+    users.command("approval-role")(approval_role)
+    users.command("passwd")(passwd)
+    users.command("reset")(reset)
+    users.command("disable")(disable)
+    users.command("enable")(enable)
 
 
 def _ask(value: str | None, prompt: str) -> str:

@@ -16,7 +16,6 @@ from disclosure import audit
 from disclosure.cli.options import JsonOpt, NoteOpt, Number, TodayOpt, parse_date
 from disclosure.cli.output import emit_json
 from disclosure.cli.state import state
-from disclosure.cli.web_cmds import user_app
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.people import accounts
@@ -39,7 +38,11 @@ def register(app: typer.Typer) -> None:
         ("cooperation-answer", cooperation_answer),
     ):
         app.command(name)(fn)
-    user_app.command("email")(user_email)
+
+
+def add_user_commands(users: typer.Typer) -> None:
+    """`user email` in the `user` group (`user_cmds` builds it)."""
+    users.command("email")(user_email)
 
 
 def _record(ctx: typer.Context, number: str, step: steps.Step, today: str | None) -> dict[str, Any]:

@@ -119,7 +119,7 @@ COMMANDS: Table = {
         "backup_cmds",
         "备份：数据库（服务运行中也可）、文档库、密钥和配置，附 SHA-256 清单",
     ),
-    "user": ("web_cmds account_cmds handoff_cmds", "网页账号：新增与查看"),
+    "user": ("user_cmds", "网页账号：新增与查看"),
     "applicant": ("applicant_cmds", "申请人：历次申请、答复、收费、复议和诉讼"),
     "token": ("token_cmds", "API 令牌：新增、查看与撤销"),
     "webhook": ("token_cmds", "事件推送（Webhook）：订阅、查看、取消与发送"),

@@ -23,8 +23,6 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from argon2 import PasswordHasher
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from disclosure.errors import InvalidInput
 
@@ -49,6 +47,9 @@ def make_hasher() -> PasswordHasher:
 
 @lru_cache(maxsize=1)
 def _common() -> frozenset[str]:
+    # zxcvbn (its word lists are 10–15 ms of import) only where a password is set
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
@@ -69,6 +70,8 @@ def check_password(password: str, *, username: str, context: Iterable[str] = ())
         raise InvalidInput("密码不能与用户名相同", field="password")
     if folded in _common():
         raise InvalidInput("该密码是常见密码，容易被猜中，请换一个", field="password")
+    from zxcvbn import zxcvbn
+
     words = [w for w in (username, *context) if w]
     if zxcvbn(password[:100], user_inputs=words)["score"] < MIN_STRENGTH:
         raise InvalidInput(
