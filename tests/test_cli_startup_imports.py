@@ -79,3 +79,14 @@ def test_show_and_the_hand_off_commands_start_without_the_office_service(
     users = _run(tmp_path, "user", "--help")  # the group still has every command
     for name in ("add", "list", "passwd", "reset", "disable", "enable", "approval-role", "email"):
         assert f" {name} " in users["out"], name
+
+
+def test_a_commands_help_page_imports_neither_its_work_nor_the_database(tmp_path: Path) -> None:
+    """`letter --help` shows the options without python-docx, docxtpl or SQLAlchemy (a help
+    page ends the run with an exit, which the error mapping leaves alone)."""
+    run = _run(tmp_path, "letter", "--help")
+    assert "--kind" in run["out"]
+    roots = {m.split(".")[0] for m in run["modules"]}
+    assert not roots & {"docx", "docxtpl", "jinja2", "sqlalchemy"}, sorted(
+        roots & {"docx", "docxtpl", "jinja2", "sqlalchemy"}
+    )

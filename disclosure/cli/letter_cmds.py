@@ -12,30 +12,19 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from disclosure import audit
-from disclosure.cli import letter_records_cmds as records_cmds
 from disclosure.cli.options import parse_date
 from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import AppState, state
-from disclosure.clock import now_utc
-from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.letters.kinds import KINDS
-from disclosure.letters.render import to_pdf
-from disclosure.letters.service import (
-    IssuedLetter,
-    LetterOptions,
-    LetterRequest,
-    issue_letter,
-    issue_many,
-)
-from disclosure.services.context import Context
-from disclosure.services.office import load_office
 from disclosure.vocabulary import AuditAction, EventKind, ReplyVariant
+
+if TYPE_CHECKING:
+    from disclosure.letters.service import IssuedLetter
 
 LIST_WORD = "kinds"
 
@@ -125,6 +114,17 @@ def letter(
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
     """出具文书：登记回执、各类告知书、征求意见书、收费通知书、答复书（.docx，可选 PDF）。"""
+    # The letter machinery (python-docx, docxtpl, Jinja) only when a letter is made or
+    # listed: `letter --help` and a mistyped option answer without it.
+    from disclosure import audit
+    from disclosure.cli import letter_records_cmds as records_cmds
+    from disclosure.clock import now_utc
+    from disclosure.db import transaction
+    from disclosure.letters.render import to_pdf
+    from disclosure.letters.service import LetterOptions, LetterRequest, issue_letter, issue_many
+    from disclosure.services.context import Context
+    from disclosure.services.office import load_office
+
     if numbers == [LIST_WORD]:
         _list_kinds(as_json)
         return

@@ -149,6 +149,8 @@ class _ErrorMappingGroup(LazyGroup):
             return super().invoke(ctx)
         except typer.Abort:
             _fail("已中止。", 1)
+        except typer.Exit:  # a help page shown, a command's own exit code: not an error
+            raise
         except Exception as exc:
             mapped = _mapped(exc, self)
             if mapped is None:
