@@ -14,6 +14,10 @@ docxtpl, numpy, alembic or fastapi was among them. Commands:
 - `disclosure list --due-within 3 --json` on `--n` applications (`bench_notifier.populate`,
   a SQLite file unless `--db-url`; ≤ 4×).
 
+With `--everyday`, also the other commands a clerk runs all day (no target; recorded so that
+a change shows in them): `show N` and `show N --json` of one application, `register` of a new
+one (each run registers one more) and `letter --help`.
+
 Beside them, two floors (what this stack costs before any of the program's own work), timed
 the same way:
 
@@ -165,6 +169,7 @@ def main() -> None:
     p.add_argument("--n", type=int, default=10_000)
     p.add_argument("--db-url")
     p.add_argument("--instructions", action="store_true", help="also count instructions")
+    p.add_argument("--everyday", action="store_true", help="also show, register, letter --help")
     a = p.parse_args()
     if a.instructions and shutil.which("valgrind") is None:
         raise SystemExit("--instructions needs valgrind (apt-get install valgrind)")
@@ -187,6 +192,18 @@ def main() -> None:
             "floor_typer_deadline": [sys.executable, "-c", FLOOR_APP, "typer", *deadline_args],
             "floor_typer_sqlmodel": [sys.executable, "-c", FLOOR_APP, "sqlmodel", *deadline_args],
         }  # fmt: skip
+        if a.everyday:
+            day = ["--today", bn.TODAY.isoformat()]
+            commands |= {
+                "show": [exe, "show", "2026-000054", *day],
+                "show_json": [exe, "show", "2026-000054", "--json", *day],
+                "register": [
+                    exe, "register", "--channel", "in_person", "--applicant", "张三",
+                    "--applicant-type", "natural", "--content", "请公开某项目的环评批复",
+                    "--received", bn.TODAY.isoformat(), *day, "--json",
+                ],
+                "letter_help": [exe, "letter", "--help"],
+            }  # fmt: skip
         cwd = os.getcwd()
         os.chdir(tmp)  # no config.toml here: the defaults, the database from the environment
         try:

@@ -44,6 +44,23 @@ def test_every_option_says_what_it_is_for():  # type: ignore[no-untyped-def]
     assert list(silent(typer.main.get_command(app))) == []
 
 
+# What Rich takes for a markup tag on a help page (rich.markup.RE_TAGS): "[web] host" would
+# show as " host".
+RICH_TAG = re.compile(r"(?<!\\)\[[a-z#/@][^[]*?\]")
+
+
+def test_no_help_text_loses_words_to_rich_markup():  # type: ignore[no-untyped-def]
+    def texts(command, path=()):  # type: ignore[no-untyped-def]
+        yield path, command.help or ""
+        for param in command.params:
+            yield (*path, *param.opts), getattr(param, "help", None) or ""
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from texts(sub, (*path, name))
+
+    found = [(where, t) for where, t in texts(typer.main.get_command(app)) if RICH_TAG.search(t)]
+    assert found == []
+
+
 def test_every_help_page_is_chinese():  # type: ignore[no-untyped-def]
     cli = cli_without_database
     paths = list(_paths(typer.main.get_command(app)))

@@ -42,7 +42,7 @@ def _summary(manifest: dict[str, Any], tz: str) -> str:
 def backup(
     ctx: typer.Context,
     out: Annotated[
-        Path | None, typer.Option("--out", help="备份到该目录（默认 [backup] dir）")
+        Path | None, typer.Option("--out", help="备份到该目录（默认取配置项 backup.dir）")
     ] = None,
 ) -> None:
     """备份数据库、文档库、密钥和配置（服务运行中也可进行，得到一致的副本）。"""

@@ -55,7 +55,7 @@ def department_add(
     contact: Annotated[str, typer.Option("--contact", help="联系人")] = "",
     email: Annotated[str, typer.Option("--email", help="电子邮箱")] = "",
 ) -> None:
-    """新增部门（也可在 config.toml 的 [[departments]] 中配置）。"""
+    """新增部门（也可在 config.toml 的 departments 表中配置）。"""
     st = state(ctx)
     with transaction(st.engine) as session:
         add_department(session, code=code, name=name, contact=contact, email=email)

@@ -29,7 +29,7 @@ def notify(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    """运行期限提醒：默认按 [notifier] run_times 每日定时发送；--once 立即扫描一次。"""
+    """运行期限提醒：默认按配置项 notifier.run_times 每日定时发送；--once 立即扫描一次。"""
     if ctx.invoked_subcommand is not None:
         return
     st = state(ctx)

@@ -81,7 +81,7 @@ def import_cmd(
         str,
         typer.Option(
             "--source",
-            help="ledger（本系统台账，默认）| platform（在线平台导出，列名见 [platform.columns]）",
+            help="ledger（本系统台账，默认）| platform（在线平台导出，列名见 platform.columns）",
         ),
     ] = "ledger",
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只校验，不写入")] = False,

@@ -188,7 +188,7 @@ def platform_import(
     file: Annotated[Path, typer.Argument(help="在线平台导出的 .xlsx 或 .csv 文件")],
     source: Annotated[
         str | None,
-        typer.Option("--source", help="来源（与推送令牌的来源一致；默认 [platform] source）"),
+        typer.Option("--source", help="来源（与推送令牌的来源一致；默认取配置项 platform.source）"),
     ] = None,
     columns: Annotated[
         Path | None, typer.Option("--columns", help='列名对照 JSON：{"字段": "列名"}')

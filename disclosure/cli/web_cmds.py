@@ -149,11 +149,11 @@ def _start_backups(st: Any) -> Any:
 def office(
     ctx: typer.Context,
     host: Annotated[
-        str | None, typer.Option("--host", help="监听地址（默认取配置 [web] host，即 127.0.0.1）")
+        str | None, typer.Option("--host", help="监听地址（默认取配置项 web.host，即 127.0.0.1）")
     ] = None,
     port: Annotated[
         int | None,
-        typer.Option("--port", min=1, max=65535, help="端口（默认取配置 [web] port，即 8000）"),
+        typer.Option("--port", min=1, max=65535, help="端口（默认取配置项 web.port，即 8000）"),
     ] = None,
 ) -> None:
     """一键启动：准备数据库、首个管理员账号、期限提醒和网页界面。"""
