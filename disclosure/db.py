@@ -55,6 +55,23 @@ def is_busy(exc: BaseException) -> bool:
     return getattr(orig, "sqlstate", None) == PG_LOCK_NOT_AVAILABLE
 
 
+def unavailable(exc: BaseException) -> str | None:
+    """A database that cannot be opened, reached or written, said in Chinese with the setting
+    to check (never the driver's English); None for any other error."""
+    orig = getattr(exc, "orig", exc)
+    text = str(orig)
+    if "unable to open database file" in text:
+        return "无法打开数据库文件：请检查配置项 database.url 的路径存在，且有读写权限"
+    if "readonly database" in text:
+        return "数据库文件只读，无法写入：请检查数据库文件及其所在文件夹的写权限"
+    if type(orig).__module__.startswith("psycopg") and getattr(orig, "sqlstate", None) is None:
+        return (
+            "无法连接数据库服务器：请检查配置项 database.url 的地址、端口、用户名和数据库名，"
+            "以及服务器是否在运行"
+        )
+    return None
+
+
 def database_url(settings: Settings) -> str:
     """The URL with a relative SQLite path resolved against the config's folder."""
     url = make_url(settings.database.url)

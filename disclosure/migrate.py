@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from disclosure.db import unavailable
 from disclosure.errors import ConfigError
 
 if TYPE_CHECKING:  # the annotation only; see `alembic_config`
@@ -49,6 +50,9 @@ def stored_revision(engine: Engine) -> str | None:
         with engine.connect() as conn:
             row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
     except DBAPIError as exc:
+        cannot = unavailable(exc)
+        if cannot is not None:
+            raise ConfigError(cannot, field="database") from exc
         with engine.connect() as conn:
             if not engine.dialect.has_table(conn, "alembic_version"):
                 return None
@@ -74,7 +78,8 @@ def upgrade(engine: Engine) -> None:
     try:
         command.upgrade(alembic_config(engine), "head")
     except Exception as exc:  # alembic wraps driver errors in many types
-        raise ConfigError(f"数据库迁移失败：{exc}", field="database") from exc
+        said = unavailable(exc) or f"数据库迁移失败：{exc}"
+        raise ConfigError(said, field="database") from exc
 
 
 def current_revision(engine: Engine) -> str | None:

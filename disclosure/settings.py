@@ -16,6 +16,7 @@ checks that both ways give the same `Settings`, or the same errors, for the same
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -89,6 +90,7 @@ CONFIG_ENV = "DISCLOSURE_CONFIG"
 DEFAULT_CONFIG = Path("config.toml")
 ENV_PREFIX = "DISCLOSURE_"  # as disclosure.settings_env
 _SCALARS = (str, int, float, bool)
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 class SettingsError(ValueError):
@@ -119,8 +121,10 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
     found = find_config(path)
     data: dict[str, Any] = {}
     if found is not None:
-        try:
-            data = tomllib.loads(found.read_text(encoding="utf-8"))
+        try:  # UTF-8, with or without the byte-order mark Windows editors write
+            data = tomllib.loads(found.read_text(encoding="utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise SettingsError(f"配置文件须以 UTF-8 编码保存（{found}）") from exc
         except tomllib.TOMLDecodeError as exc:
             raise SettingsError(f"配置文件格式错误（{found}）：{exc}") from exc
     for key, value in overrides.items():
@@ -134,6 +138,9 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
         reason = SETTING_ERRORS.get(first["type"], str(first["msg"]))
+        said = str(first.get("ctx", {}).get("error", ""))
+        if first["type"] == "value_error" and _CHINESE.search(said):
+            reason = said  # a validator's own Chinese reason
         raise SettingsError(f"配置项 {where} 无效：{reason}") from exc
     settings.config_path = str(found.resolve()) if found else ""
     return settings

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from datetime import date, time
 from pathlib import Path
 from typing import Annotated, Literal
@@ -15,6 +16,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from disclosure.vocabulary import ApprovalRole
 from rules import periods
+
+_DATABASE_URL = re.compile(r"(sqlite|postgresql)(\+[a-z0-9_]+)?://", re.IGNORECASE)
 
 
 class OfficeSettings(BaseModel):
@@ -30,12 +33,34 @@ class OfficeSettings(BaseModel):
     # target (rulebook §6.5 #internal-cooperation; rules.cooperation).
     cooperation_lead_days: int = Field(default=3, ge=0, le=20)
 
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"未知的时区 {v!r}（如 Asia/Shanghai）") from None
+        return v
+
 
 class DatabaseSettings(BaseModel):
     url: str = "sqlite:///data/disclosure.db"
     echo: bool = False
     # Seconds a write waits for another long write (an import) before "the register is busy".
     busy_timeout: float = Field(default=20.0, gt=0, le=600)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        # The two databases this product runs on (SQLAlchemy parses the rest when connecting).
+        if not _DATABASE_URL.match(v):
+            raise ValueError(
+                "须为 SQLite 或 PostgreSQL 的地址，如 sqlite:///data/disclosure.db 或 "
+                "postgresql+psycopg://用户@主机:5432/数据库"
+            )
+        return v
 
 
 class SmtpSettings(BaseModel):

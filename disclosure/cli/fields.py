@@ -22,7 +22,13 @@ CLI_FIELDS = {
 }
 
 # Arguments (typed without an option name) by the Chinese names their help pages show.
-ARGUMENTS = {"NUMBER": "登记编号", "FILE": "文件", "STAGE": "阶段", "CASE_ID": "案件编号"}
+ARGUMENTS = {
+    "NUMBER": "登记编号",
+    "FILE": "文件",
+    "STAGE": "阶段",
+    "CASE_ID": "案件编号",
+    "YEAR": "年份",
+}
 
 
 def cli_name(field: str, options: frozenset[str] | None = None) -> str:

@@ -171,15 +171,17 @@ def _mapped(exc: Exception, group: LazyGroup) -> tuple[str, int] | None:
             return f"{exc.filename}：{FILE_ERRORS[exc.errno]}", FILE_ERROR_EXIT
         return None
     # Imported on the error path only: `--help` and `deadline` start without SQLAlchemy.
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.exc import DBAPIError, OperationalError
 
-    from disclosure.db import BUSY_MESSAGE, RegisterBusy, is_busy
+    from disclosure.db import BUSY_MESSAGE, RegisterBusy, is_busy, unavailable
     from disclosure.settings import SettingsError
 
     if isinstance(exc, SettingsError):
         return str(exc), SETTINGS_ERROR_EXIT
     if isinstance(exc, OperationalError) and is_busy(exc):  # a lock wait outside transaction()
         return BUSY_MESSAGE, RegisterBusy.exit_code
+    if isinstance(exc, DBAPIError) and (cannot := unavailable(exc)) is not None:
+        return cannot, SETTINGS_ERROR_EXIT  # a database that cannot be opened or written
     return None
 
 

@@ -11,6 +11,7 @@ from disclosure.calendar_source import make_calendar
 from disclosure.notices import service
 from disclosure.services.office import stored_notices
 from disclosure.settings import Settings
+from rules.errors import CalendarRangeError
 
 
 def load_text(
@@ -33,8 +34,11 @@ def load_text(
 
 def year_overview(session: Session, *, settings: Settings, year: int) -> dict[str, Any]:
     cal = make_calendar(settings, stored_notices(session))
+    first, last = cal.first_day.year, cal.last_day.year
+    if not first <= year <= last:
+        # (the web's calendar page shows a year outside the data as such: a RulesError)
+        raise CalendarRangeError(f"日历只有 {first} 至 {last} 年的安排", field="YEAR")
     start = date(year, 1, 1)
-    cal.describe(start)  # raises CalendarRangeError outside the data
     days_off, works, total = [], [], 0
     d = start
     while d.year == year:

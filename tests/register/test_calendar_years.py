@@ -204,3 +204,9 @@ def test_reissued_notice_replaces_the_earlier_copy(c: Cli, tmp_path: Path) -> No
     off = {d["date"] for d in c.ok("calendar", "show", "2027")["days_off"]}
     assert "2027-09-16" not in off
     assert "2027-06-10" in off
+
+
+@pytest.mark.parametrize("year", ["1900", "99999"])
+def test_show_of_a_year_outside_the_calendar_says_which_years_it_has(c: Cli, year: str) -> None:
+    line = c.fails("calendar", "show", year, code=2)
+    assert line.startswith("错误：年份: 日历只有 2019 至 ") and line.endswith(" 年的安排"), line
