@@ -2,8 +2,9 @@
 
 - Text: a carriage return becomes a newline; any other control character (C0 but tab and
   newline, DEL, C1 — e.g. the ESC of a terminal escape sequence) is **refused**, naming the
-  field and the position; single-line fields refuse newlines too; every field has a bound
-  length. Nothing is silently changed, so what is stored is what the clerk typed.
+  field and the position; single-line fields refuse newlines too; a text of invisible format
+  characters (a zero-width space) and at most spaces is refused as empty; every field has a
+  bound length. Nothing is silently changed, so what is stored is what the clerk typed.
 - Dates typed by a person (CLI options, web forms): strictly ``YYYY-MM-DD``. Python's
   `date.fromisoformat` also takes ``20261125`` and ``2026-W45-1``, which a clerk never means.
   (The ledger import keeps its wider list of spreadsheet formats: `report/ledger_file.py`.)
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from disclosure.errors import InvalidInput
@@ -37,9 +39,17 @@ def clean_text(value: str, field: str, *, max_len: int, multiline: bool = False)
         )
     if not multiline and "\n" in text:
         raise InvalidInput("不能换行", field=field)
+    if text and not text.isspace() and all(_invisible(c) for c in text):
+        # invisible format characters (a zero-width space, say) and at most spaces: it looks
+        # empty wherever it is shown (the check stops at the first visible character)
+        raise InvalidInput("只有空白或不可见字符，请填写内容", field=field)
     if len(text) > max_len:
         raise InvalidInput(f"过长，最多 {max_len} 个字符", field=field)
     return text
+
+
+def _invisible(c: str) -> bool:
+    return c.isspace() or unicodedata.category(c) == "Cf"
 
 
 def iso_date(value: str, field: str) -> date:

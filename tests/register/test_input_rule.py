@@ -21,8 +21,19 @@ pytestmark = pytest.mark.usefixtures("engine")
         (("--applicant", "王\n八"), "--applicant", "不能换行"),
         (("--received", "20261102"), "--received", "YYYY-MM-DD"),
         (("--received", "2026-W45-1"), "--received", "YYYY-MM-DD"),
+        (("--applicant", "\u200b"), "--applicant", "不可见字符"),
+        (("--content", " \u200b\u2060 "), "--content", "不可见字符"),
     ],
-    ids=["vt", "escape", "del", "newline-in-name", "compact-date", "week-date"],
+    ids=[
+        "vt",
+        "escape",
+        "del",
+        "newline-in-name",
+        "compact-date",
+        "week-date",
+        "zero-width-name",
+        "zero-width-content",
+    ],
 )
 def test_registration_refuses_what_could_break_the_register(
     c: Cli,
@@ -54,6 +65,10 @@ def test_step_texts_follow_the_same_rule(c: Cli, unchanged) -> None:  # type: ig
         assert "YYYY-MM-DD" in c.fails("extend", n, "--days", "5", "--approver", "李",
                                        "--date", "20261120")  # fmt: skip
     assert c.ok("note", n, "--note", "长" * 2000)["number"] == n  # the bound itself is fine
+    with unchanged():
+        assert "不可见字符" in c.fails("amend", n, "--reason", "更正", "--applicant", "\u200b")
+    # a zero-width space among visible text is kept as typed
+    assert c.ok("note", n, "--note", "见\u200b附件")["number"] == n
 
 
 def test_stored_control_characters_are_shown_not_obeyed(c: Cli, engine) -> None:  # type: ignore[no-untyped-def]
