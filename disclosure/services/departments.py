@@ -82,6 +82,19 @@ def active_department(session: Session, ref: str, field: str = "--department") -
     return row
 
 
+def cooperating_codes(lead: Department | None, cooperating: list[Department]) -> list[str]:
+    """The codes of a case's cooperating departments (协办), as given: each once, and none
+    of them the lead department (主办), whichever way (code or name) each was typed."""
+    codes: list[str] = []
+    for d in cooperating:
+        if lead is not None and d.id == lead.id:
+            raise InvalidInput(f"主办部门 {d.name} 不能同时是协办部门", field="cooperating")
+        if d.code in codes:
+            raise InvalidInput(f"协办部门 {d.name} 重复", field="cooperating")
+        codes.append(d.code)
+    return codes
+
+
 # The contact details an admin may change; the code stays (cases and letters name it).
 EDITABLE = {"name": "名称", "contact": "联系人", "email": "电子邮箱", "phone": "电话"}
 

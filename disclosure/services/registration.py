@@ -26,7 +26,11 @@ from disclosure.people import applicants
 from disclosure.schemas import ApplicationCreate, validation_error
 from disclosure.services.context import Context
 from disclosure.services.deadlines import columns, compute_events
-from disclosure.services.departments import active_department, department_cache
+from disclosure.services.departments import (
+    active_department,
+    cooperating_codes,
+    department_cache,
+)
 from disclosure.services.numbering import next_numbers, raise_counter
 from disclosure.services.office import Office
 from disclosure.services.steps.base import not_future
@@ -133,6 +137,9 @@ def _prepare(
         if code not in departments:
             departments[code] = active_department(session, code, field="cooperating")
     # (`departments` lives in session.info: one lookup per code and transaction.)
+    if data.cooperating:
+        codes = cooperating_codes(lead, [departments[code] for code in data.cooperating])
+        data = data.model_copy(update={"cooperating": codes})
     field = "received" if data.received_on else "arrived"
     events = [Event(RuleKind.RECEIVED, data.received_on)] if data.received_on else []
     try:

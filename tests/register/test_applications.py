@@ -18,7 +18,7 @@ from disclosure.services import steps
 from disclosure.services.context import Context
 from disclosure.services.office import Office
 from tests.conftest import NOW
-from tests.register.conftest import TODAY, Cli
+from tests.register.conftest import REGISTER, TODAY, Cli
 
 pytestmark = pytest.mark.usefixtures("engine")
 
@@ -307,3 +307,22 @@ def test_service_errors_are_named(engine: Engine, office: Office, c: Cli, n: str
         steps.Reply(on=day, code="1").record(s, Context(office, day, "t", NOW), n)
     with pytest.raises(Conflict), transaction(engine) as s:
         steps.Reply(on=day, code="1").record(s, Context(office, day, "t", NOW), n)
+
+
+def test_cooperating_departments_are_each_named_once_and_never_the_lead(
+    c: Cli, n: str, unchanged
+) -> None:  # type: ignore[no-untyped-def]
+    with unchanged():
+        line = c.fails("assign", n, "--department", "hbc", "--cooperating", "环境保护处")
+    assert "--cooperating" in line and "主办部门 环境保护处 不能同时是协办部门" in line
+    with unchanged():
+        line = c.fails("assign", n, "--department", "hbc", "--cooperating", "zcfg",
+                       "--cooperating", "政策法规处")  # fmt: skip
+    assert "--cooperating" in line and "协办部门 政策法规处 重复" in line
+    with unchanged():
+        line = c.fails("register", *REGISTER[1:], "--received", "2026-11-02", "--today", TODAY,
+                       "--department", "zcfg", "--cooperating", "zcfg")  # fmt: skip
+    assert "主办部门 政策法规处 不能同时是协办部门" in line
+    # given by name, kept by code: the cooperation answer finds it
+    c.ok("assign", n, "--department", "hbc", "--cooperating", "政策法规处")
+    assert c.show(n)["cooperating"] == ["zcfg"]

@@ -13,7 +13,7 @@ from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application
 from disclosure.schemas import ApplicationCreate, validation_error
 from disclosure.services.context import Context
-from disclosure.services.departments import active_department
+from disclosure.services.departments import active_department, cooperating_codes
 from disclosure.services.steps.base import CaseState, Line, Step
 from disclosure.services.workflow import check_transition
 from disclosure.vocabulary import EventKind, Stage
@@ -58,9 +58,9 @@ class Assignment(Step):
 
     def prepare(self, session: Session, ctx: Context) -> Assignment:
         lead = active_department(session, self.department, field="department")
-        for code in self.cooperating:
-            active_department(session, code, field="cooperating")
-        return replace(self, department=lead.code, lead_id=lead.id)
+        found = [active_department(session, code, field="cooperating") for code in self.cooperating]
+        codes = tuple(cooperating_codes(lead, found))
+        return replace(self, department=lead.code, lead_id=lead.id, cooperating=codes)
 
     def columns(self) -> dict[str, Any]:
         return {"party": self.department, "data": {"cooperating": list(self.cooperating)}}
