@@ -5,6 +5,8 @@ Every error names the `field` it is about; messages are Chinese with a short Eng
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class DisclosureError(Exception):
     """Base class of everything a user can cause."""
@@ -45,3 +47,15 @@ class PermissionDenied(DisclosureError):
 class ConfigError(DisclosureError):
     exit_code = 3
     http_status = 500
+
+
+def readable_file(path: Path, field: str) -> Path:
+    """`path` when it is a file to read; `InvalidInput` naming `field` and saying what it is
+    instead (missing, a folder, a device such as /dev/null)."""
+    if path.is_file():
+        return path
+    if path.is_dir():
+        raise InvalidInput(f"这是一个文件夹，不是文件：{path}", field=field)
+    if path.exists():
+        raise InvalidInput(f"不是普通文件：{path}", field=field)
+    raise InvalidInput(f"文件不存在：{path}", field=field)

@@ -58,8 +58,8 @@ def iso_date(value: str, field: str) -> date:
     if _ISO_DATE.fullmatch(text):
         try:
             return date.fromisoformat(text)
-        except ValueError:
-            pass
+        except ValueError:  # the form is right, the day is not (2026-02-30, 2026-13-01)
+            raise InvalidInput(f"没有这一天：{text}", field=field) from None
     raise InvalidInput(f"日期格式应为 YYYY-MM-DD，收到 {value!r}", field=field)
 
 

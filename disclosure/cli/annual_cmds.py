@@ -13,7 +13,7 @@ from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
-from disclosure.errors import InvalidInput
+from disclosure.errors import InvalidInput, readable_file
 from disclosure.report import annual_inputs as inputs
 from disclosure.report.annual_full import FullReport, compute_full, default_year
 from disclosure.report.annual_render import render
@@ -177,8 +177,7 @@ def load_cmd(
     """导入填好的年度报告填报表：全部校验通过才写入。"""
     st = state(ctx)
     chosen = _year(st, year)
-    if not file.is_file():
-        raise InvalidInput(f"文件不存在：{file}", field="file")
+    readable_file(file, "file")
     values = inputs.read_template(file)
     with transaction(st.engine) as session:
         changed = inputs.set_many(session, year=chosen, values=values, source="xlsx",

@@ -178,8 +178,14 @@ def list_cmd(
         day = c.today
     from disclosure.cli.output import table
 
+    # A page (--limit, --offset) says which rows it shows, not a total it did not count.
+    shown = (
+        f"共 {len(rows)} 件"
+        if limit is None and not offset
+        else f"自第 {offset + 1} 件起 {len(rows)} 件"
+    )
     table(
-        f"申请列表（{day.isoformat()}，共 {len(rows)} 件）",
+        f"申请列表（{day.isoformat()}，{shown}）",
         ["编号", "申请人", "部门", "阶段", "答复期限", "剩余工作日", "状态"],
         [
             [

@@ -21,7 +21,7 @@ from disclosure.cli.output import console, emit_json, table
 from disclosure.cli.state import state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
-from disclosure.errors import ConfigError, InvalidInput
+from disclosure.errors import ConfigError, InvalidInput, readable_file
 from disclosure.models import Stage
 from disclosure.services import steps
 from disclosure.services.context import Context
@@ -53,12 +53,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(retention_app, name="retention")
 
 
-def _readable(path: Path, field: str) -> Path:
-    if not path.is_file():
-        raise InvalidInput(f"文件不存在：{path}", field=field)
-    return path
-
-
 def attach_cmd(
     ctx: typer.Context,
     number: Number,
@@ -73,7 +67,7 @@ def attach_cmd(
     """为申请附加一份材料（按文件内容识别类型；同一文件只存储一份）。"""
     st = state(ctx)
     day = st.today(today)
-    _readable(file, "file")
+    readable_file(file, "file")
     with file.open("rb") as stream, transaction(st.engine) as session:
         upload = Upload(stream, file.name, kind, event, note, releasable)
         ctx_ = Context(load_office(session, st.settings), day, st.actor, now_utc())
@@ -191,7 +185,7 @@ def serve_letter_cmd(
     day = st.today(today)
     on, signed_on = parse_date(date, "on"), parse_date(signed, "signed")
     if proof is not None:
-        _readable(proof, "proof")
+        readable_file(proof, "proof")
     stream = proof.open("rb") if proof is not None else None
     try:
         upload = Upload(stream, proof.name, "service_proof") if stream and proof else None

@@ -168,7 +168,9 @@ def _mapped(exc: Exception, group: LazyGroup) -> tuple[str, int] | None:
         return f"{usage_message(exc)}\n{usage_hint(exc)}", USAGE_ERROR_EXIT
     if isinstance(exc, OSError):
         if exc.errno in FILE_ERRORS and exc.filename:
-            return f"{exc.filename}：{FILE_ERRORS[exc.errno]}", FILE_ERROR_EXIT
+            # a rename's target (filename2) is the path the user gave, its source a temporary
+            named = exc.filename2 or exc.filename
+            return f"{named}：{FILE_ERRORS[exc.errno]}", FILE_ERROR_EXIT
         return None
     # Imported on the error path only: `--help` and `deadline` start without SQLAlchemy.
     from sqlalchemy.exc import DBAPIError, OperationalError

@@ -12,7 +12,7 @@ from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
-from disclosure.errors import InvalidInput
+from disclosure.errors import InvalidInput, readable_file
 from disclosure.services.departments import find_department
 from disclosure.storage import file_store
 from disclosure.tasks import service
@@ -53,8 +53,7 @@ def import_cmd(
     """导入分工方案（工作任务 / 具体要求 / 落实单位）：逐行校验，全部无误才写入。"""
     st = state(ctx)
     day = st.today(today)
-    if not file.is_file():
-        raise InvalidInput(f"文件不存在：{file}", field="file")
+    readable_file(file, "file")
     with transaction(st.engine) as session:
         result = import_plan(
             session,

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from disclosure.errors import InvalidInput
+from disclosure.errors import InvalidInput, readable_file
 from disclosure.report.cell_safety import FORMULA_START
 
 _DATE_PATTERNS = (
@@ -121,8 +121,7 @@ def oversized_cells(
 def read_ledger_file(path: Path) -> Table:
     """The file's header, its non-blank data rows and, for CSV, the encoding it was read in."""
     suffix = path.suffix.lower()
-    if not path.is_file():
-        raise InvalidInput(f"文件不存在：{path}", field="FILE")
+    readable_file(path, "FILE")
     encoding = ""
     if suffix == ".csv":
         raw, encoding = _read_csv(path)

@@ -77,3 +77,42 @@ def test_stored_control_characters_are_shown_not_obeyed(c: Cli, engine) -> None:
         conn.execute(text("UPDATE application SET applicant_name = :v"), {"v": "\x1b[31m红"})
     r = c.run("show", n, "--today", TODAY)
     assert r.exit_code == 0 and "\x1b" not in r.stdout and "␛[31m红" in r.stdout
+
+
+def test_a_day_that_does_not_exist_is_said_so(c: Cli) -> None:
+    n = c.register("2026-11-02")["number"]
+    assert c.fails("note", n, "--note", "备注", "--today", "2026-02-30").endswith(
+        "--today: 没有这一天：2026-02-30"
+    )
+    assert "YYYY-MM-DD" in c.fails("note", n, "--note", "备注", "--today", "2026/02/03")
+
+
+def test_a_path_that_is_no_file_to_read_says_what_it_is(c: Cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    n = c.register("2026-11-02")["number"]
+    folder = tmp_path / "材料"
+    folder.mkdir()
+    assert c.fails("attach", n, str(folder), "--kind", "other").endswith(
+        f"这是一个文件夹，不是文件：{folder}"
+    )
+    assert c.fails("import", "/dev/null").endswith("不是普通文件：/dev/null")
+    assert c.fails("import", str(tmp_path / "无此文件.csv")).endswith(
+        "文件不存在：" + str(tmp_path / "无此文件.csv")
+    )
+
+
+def test_an_export_onto_a_folder_names_the_folder_not_a_temporary(c: Cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    c.register("2026-11-02")
+    out = tmp_path / "out"
+    target = out / "台账.csv"
+    target.mkdir(parents=True)
+    line = c.fails("export", "--out", str(target))
+    assert line == f"错误：{target}：这是一个文件夹，不是文件", line
+    assert [p.name for p in out.iterdir()] == ["台账.csv"]  # no temporary left behind
+
+
+def test_a_page_of_the_list_says_which_rows_it_shows(c: Cli) -> None:
+    for day in ("2026-11-02", "2026-11-03", "2026-11-04"):
+        c.register(day)
+    r = c.run("list", "--today", TODAY, "--limit", "2", "--offset", "1")
+    assert r.exit_code == 0 and "自第 2 件起 2 件" in r.stdout, r.stdout
+    assert "共 3 件" in c.run("list", "--today", TODAY).stdout
