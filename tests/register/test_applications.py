@@ -326,3 +326,18 @@ def test_cooperating_departments_are_each_named_once_and_never_the_lead(
     # given by name, kept by code: the cooperation answer finds it
     c.ok("assign", n, "--department", "hbc", "--cooperating", "政策法规处")
     assert c.show(n)["cooperating"] == ["zcfg"]
+
+
+def test_an_answer_says_whose_it_is_when_several_consultations_wait(
+    c: Cli, n: str, unchanged
+) -> None:  # type: ignore[no-untyped-def]
+    c.ok("consult", "send", n, "--date", "2026-11-20", "--party", "某企业")
+    c.ok("consult", "send", n, "--date", "2026-11-20", "--party", "某公民")
+    with unchanged():
+        line = c.fails("consult", "answer", n, "--date", "2026-11-24")
+    assert "--party" in line and "有 2 件征求意见待答复（某企业、某公民）" in line
+    c.ok("consult", "answer", n, "--date", "2026-11-24", "--party", "某公民")
+    # one left waiting: an answer naming no party is that one's
+    c.ok("consult", "answer", n, "--date", "2026-11-25")
+    timeline = [e for e in c.show(n)["timeline"] if e["kind"] == "consultation_answered"]
+    assert len(timeline) == 2

@@ -150,6 +150,19 @@ class ConsultationAnswered(Step):
     kind = EventKind.CONSULTATION_ANSWERED
     party: str | None = None  # which consultation, when several are open
 
+    def check(self, case: CaseState, ctx: Context) -> None:
+        # The engine takes an answer naming no party for the first open letter (rulebook
+        # §6), which old records rely on; a new one must say whose it is when several wait.
+        if (self.party or "").strip():
+            return
+        waiting = open_consultations(case.events)
+        if len(waiting) > 1:
+            raise InvalidInput(
+                f"有 {len(waiting)} 件征求意见待答复（{'、'.join(waiting)}），"
+                "请指明收到的是哪一方的意见",
+                field="party",
+            )
+
     def columns(self) -> dict[str, Any]:
         return {"party": (self.party or "").strip() or None}
 
@@ -224,3 +237,18 @@ class Deferral(Step):
 
     def field_for(self, engine_field: str) -> str:
         return "due" if engine_field in ("deferred_due", "due") else "on"
+
+
+def open_consultations(events: tuple[Event, ...]) -> list[str]:
+    """The parties of the consultation letters still waiting for an answer, oldest first,
+    each answer taken for its party's first open letter (or the first open one), as the
+    engine pairs them (rulebook §6)."""
+    waiting: list[str] = []
+    for ev in events:
+        if ev.kind is RuleKind.CONSULTATION_SENT:
+            waiting.append(ev.party or "")
+        elif ev.kind is RuleKind.CONSULTATION_ANSWERED and waiting:
+            party = ev.party
+            at = waiting.index(party) if party is not None and party in waiting else 0
+            del waiting[at]
+    return waiting
