@@ -15,7 +15,7 @@ from pydantic import (
 )
 
 from disclosure.errors import InvalidInput
-from disclosure.textinput import NOTE_MAX, clean_text, iso_date
+from disclosure.textinput import NOTE_MAX, clean_text, email_problem, iso_date
 from disclosure.vocabulary import ApplicantType, Channel, Labelled
 
 # The registration's fields that may hold several lines (the rest are single lines).
@@ -63,8 +63,9 @@ class ApplicationCreate(BaseModel):
     @field_validator("email")
     @classmethod
     def _email(cls, v: str) -> str:
-        if v and ("@" not in v or v.startswith("@") or v.endswith("@") or " " in v):
-            raise ValueError("电子邮箱格式不正确")
+        problem = email_problem(v) if v else None
+        if problem is not None:
+            raise ValueError(problem)
         return v
 
 

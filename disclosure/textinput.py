@@ -48,6 +48,14 @@ def clean_text(value: str, field: str, *, max_len: int, multiline: bool = False)
     return text
 
 
+def email_problem(value: str) -> str | None:
+    """Why `value` (non-empty) is no e-mail address, or None: the plain shape only, the
+    same for every edge (an applicant's, a department's)."""
+    if "@" not in value or value.startswith("@") or value.endswith("@") or " " in value:
+        return "电子邮箱格式不正确"
+    return None
+
+
 def _invisible(c: str) -> bool:
     return c.isspace() or unicodedata.category(c) == "Cf"
 

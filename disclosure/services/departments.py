@@ -9,7 +9,7 @@ from sqlmodel import Session, col, func, or_, select
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application, Department
 from disclosure.settings import Settings
-from disclosure.textinput import clean_text
+from disclosure.textinput import clean_text, email_problem
 
 
 def sync_from_settings(session: Session, settings: Settings) -> int:
@@ -61,17 +61,36 @@ def list_departments(session: Session, *, active_only: bool = False) -> list[Dep
 def add_department(
     session: Session, *, code: str, name: str, contact: str = "", email: str = "", phone: str = ""
 ) -> Department:
-    if not code.strip() or not name.strip():
-        raise InvalidInput("部门代码和名称不能为空", field="code")
+    code = clean_text(code.strip(), "code", max_len=64)
+    name = clean_text(name.strip(), "name", max_len=200)
+    if not code or not name:
+        raise InvalidInput("部门代码和名称不能为空", field="code" if not code else "name")
     if session.exec(select(Department).where(Department.code == code)).first():
         raise InvalidInput(f"部门代码已存在：{code}", field="code")
-    row = Department(
-        code=code.strip(), name=name.strip(), contact=contact, email=email, phone=phone
+    contact, email, phone = (
+        clean_text(v.strip(), f, max_len=200)
+        for v, f in ((contact, "contact"), (email, "email"), (phone, "phone"))
     )
+    _check_contacts(session, name=name, email=email)
+    row = Department(code=code, name=name, contact=contact, email=email, phone=phone)
     session.add(row)
     session.flush()
     session.info.pop(_CACHE, None)
     return row
+
+
+def _check_contacts(
+    session: Session, *, name: str | None = None, email: str = "", other_than: int | None = None
+) -> None:
+    """A department's name is its own (it is how people pick it, and how `find_department`
+    finds it); its e-mail, when given, has the shape of one."""
+    if name is not None:
+        same = session.exec(select(Department).where(Department.name == name)).first()
+        if same is not None and same.id != other_than:
+            raise InvalidInput(f"已有名为 {name} 的部门（代码 {same.code}）", field="name")
+    problem = email_problem(email) if email else None
+    if problem is not None:
+        raise InvalidInput(problem, field="email")
 
 
 def active_department(session: Session, ref: str, field: str = "--department") -> Department:
@@ -121,6 +140,8 @@ def edit_department(
         value = clean_text(value.strip(), key, max_len=200)
         if key == "name" and not value:
             raise InvalidInput("部门名称不能为空", field="name")
+        if key in ("name", "email") and getattr(row, key) != value:
+            _check_contacts(session, **{key: value}, other_than=row.id)
         if getattr(row, key) != value:
             changed[key] = [getattr(row, key), value]
             setattr(row, key, value)

@@ -36,3 +36,15 @@ def test_cli_refuses_what_would_be_undone_or_lost(cli):  # type: ignore[no-untyp
     assert r.exit_code == 0, r.stderr
     r = cli("department", "retire", "zcfg")  # it leads an open case
     assert r.exit_code != 0 and "1 件办理中的申请" in r.stderr
+
+
+def test_an_edit_keeps_names_their_own_and_e_mails_well_formed(cli):  # type: ignore[no-untyped-def]
+    assert cli("department", "add", "--code", "tmp", "--name", "临时处").exit_code == 0
+    r = cli("department", "edit", "tmp", "--name", "环境保护处")
+    assert r.exit_code == 2 and "已有名为 环境保护处 的部门（代码 hbc）" in r.stderr
+    r = cli("department", "edit", "tmp", "--email", "not-an-address")
+    assert r.exit_code == 2 and "电子邮箱格式不正确" in r.stderr
+    listed = json.loads(cli("department", "list", "--json").stdout)
+    [row] = [d for d in listed if d["code"] == "tmp"]
+    assert row["name"] == "临时处" and row["email"] == ""  # nothing written
+    assert cli("department", "edit", "tmp", "--name", "临时处二").exit_code == 0

@@ -28,8 +28,14 @@ def test_add_then_register_with_it(c: Cli, cli) -> None:  # type: ignore[no-unty
 
 @pytest.mark.parametrize(
     ("args", "field"),
-    [(["--code", "hbc", "--name", "重复"], "code:"), (["--code", " ", "--name", "空"], "code:")],
-    ids=["duplicate", "blank"],
+    [
+        (["--code", "hbc", "--name", "重复"], "code:"),
+        (["--code", " ", "--name", "空"], "code:"),
+        (["--code", "hbc2", "--name", "环境保护处"], "已有名为 环境保护处 的部门（代码 hbc）"),
+        (["--code", "x\x07", "--name", "响铃处"], "U+0007"),
+        (["--code", "xzc", "--name", "行政许可处", "--email", "bad"], "电子邮箱格式不正确"),
+    ],
+    ids=["duplicate", "blank", "same-name", "control-character", "bad-email"],
 )
 def test_bad_department(c: Cli, unchanged, args: list[str], field: str) -> None:  # type: ignore[no-untyped-def]
     with unchanged():
