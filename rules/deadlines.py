@@ -143,7 +143,7 @@ class Deadlines(Walk):
         c = self.closing_step
         if c is None:
             return None
-        return self._reply is None or c.on.toordinal() <= self._reply
+        return self.reply_ordinal is None or c.on.toordinal() <= self.reply_ordinal
 
     @property
     def awaiting_correction(self) -> bool:
@@ -176,7 +176,7 @@ class Deadlines(Walk):
 
     def _target_o(self) -> int | None:
         if self._target == UNSET:
-            best = target(self, self._reply)
+            best = target(self, self.reply_ordinal)
             self._target = best[0] if best is not None else None
         return self._target
 
@@ -205,7 +205,7 @@ class Deadlines(Walk):
     def _provisional(self) -> bool:
         w = self
         cal = w.calendar
-        ends = [self._notice_o(), self._reply or 0, w.fee_period_end() or 0]
+        ends = [self._notice_o(), self.reply_ordinal or 0, w.fee_period_end() or 0]
         ends += [c.lapse for c in w.consultations]
         for o in (self._target_o(), self._correction_o()):
             if o is not None:
@@ -275,7 +275,7 @@ class Deadlines(Walk):
     # -- on a given day --------------------------------------------------------------------
     def overdue(self, today: date) -> bool:
         """Rulebook §11: open, and the reply date has passed without a reply."""
-        r = self._reply
+        r = self.reply_ordinal
         return self.closing_step is None and r is not None and today.toordinal() > r
 
     def state(self, today: date) -> State:
@@ -313,7 +313,7 @@ class Deadlines(Walk):
         if w.closing_step is not None:
             return {}
         found = {
-            Clock.REPLY: self._reply,
+            Clock.REPLY: self.reply_ordinal,
             Clock.INTERNAL_TARGET: self._target_o(),
             Clock.CORRECTION_NOTICE: self._notice_o() if w.correction is None else None,
             Clock.CORRECTION_DEADLINE: self._correction_o(),
@@ -327,7 +327,7 @@ class Deadlines(Walk):
         w = self
         if w.closing_step is not None:
             return None
-        found = [self._reply, self._target_o(), self._correction_o(), self._fee_o()]
+        found = [self.reply_ordinal, self._target_o(), self._correction_o(), self._fee_o()]
         if w.correction is None:
             found.append(self._notice_o())
         if w.consultations:
@@ -353,7 +353,7 @@ _BUILDERS: dict[str, Callable[[Deadlines], Any]] = {
     "pauses": lambda d: reply_pauses(d),
     "open_pauses": lambda d: open_pauses(d),
     "projection": lambda d: is_projection(d, d.pauses),
-    "counts": lambda d: counts(d, d._reply, d.pauses, d.projection),
+    "counts": lambda d: counts(d, d.reply_ordinal, d.pauses, d.projection),
     "flags": lambda d: flags(d),
     "extension": lambda d: extension(d),
     "deferral": lambda d: deferral(d),

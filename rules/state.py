@@ -49,14 +49,13 @@ class Consultation:
 class Walk:
     """Mutable facts while walking the events in date order; read by `Deadlines`."""
 
-    # The underscored slots and `reply_due` are `rules.deadlines.Deadlines`'s (its caches and
-    # the reply date), declared here so that the result, which is a `Walk`, needs no
+    # The underscored slots, `reply_ordinal` and `reply_due` are `rules.deadlines.Deadlines`'s
+    # (its caches and the reply date), declared here so that the result, which is a `Walk`, needs no
     # constructor of its own (the engine builds one per application: every call counts on
     # the hot path).
     __slots__ = (
         "_cache",
         "_notice",
-        "_reply",
         "_spans_o",
         "_target",
         "calendar",
@@ -80,9 +79,10 @@ class Walk:
         "received_day",
         "rechecks",
         "reply_due",
+        "reply_ordinal",
         "start",
     )
-    _reply: int | None  # the reply date as ordinal (None: not running)
+    reply_ordinal: int | None  # the reply date as ordinal (None: not running)
     reply_due: date | None
 
     def __init__(
@@ -115,7 +115,8 @@ class Walk:
         self._notice: int = UNSET
         self._target: int | None = UNSET
         self._spans_o: list[Span] | None = None
-        # `_reply` and `reply_due` are set when the walk ends (`finish`, `finish_at`).
+        # `reply_ordinal` and `reply_due` are set when the walk ends: by `finish`, or by
+        # `rules.walk`, which counts the usual case inline.
 
     # -- derived facts, on ordinals ------------------------------------------------------
     @property
@@ -192,16 +193,8 @@ class Walk:
     def finish(self) -> None:
         """After the walk: the reply date, the one date kept at once (as ordinal and date)."""
         r = self.statutory_due() if self.deferral_step is None else self.reply_due_ordinal()
-        if r is None:
-            self._reply = self.reply_due = None
-        else:
-            self.finish_at(r)
-
-    def finish_at(self, r: int) -> None:
-        """The walk's end with the reply date `r` counted (`rules.walk` counts the usual case
-        inline): kept as ordinal and as date."""
-        self._reply = r
-        self.reply_due = _fromordinal(r)
+        self.reply_ordinal = r
+        self.reply_due = _fromordinal(r) if r is not None else None
 
     def recheck(self, kind: FlagKind, ev: Event, limit: int) -> None:
         self.rechecks = (*self.rechecks, (kind, ev, limit))

@@ -12,6 +12,7 @@ demand.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from itertools import pairwise
 from operator import attrgetter
 from typing import TypeVar
@@ -26,6 +27,7 @@ from rules.state import Consultation, Walk
 K = EventKind
 _ON = attrgetter("on")
 W = TypeVar("W", bound=Walk)
+_fromordinal = date.fromordinal
 Factory = Callable[[WorkingCalendar, Policy, list[Event], int], W]
 
 # The common steps are handled inline with plain comparisons; anything that fails a quick
@@ -209,5 +211,6 @@ def _walk(
     if not usual:
         w.finish()
         return w
-    w.finish_at(r)
+    w.reply_ordinal = r
+    w.reply_due = _fromordinal(r)
     return w
