@@ -169,6 +169,10 @@ def serving(config: Path, port: int, workers: int, probe: str) -> Iterator[tuple
     """The office's web app under uvicorn in a child process (`workers` workers) on `port`,
     once `probe` answers: (the child's pid, its base URL); stopped on leaving."""
     env = {**os.environ, "PYTHONWARNINGS": "ignore", "DISCLOSURE_CONFIG": str(config)}
+    # The server compiles what it imports once (.pyc), as an installed program does: with
+    # PYTHONDONTWRITEBYTECODE set, every module edited since its last compile would be
+    # compiled again by each worker, and that CPU counted against the requests.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     here = str(Path(__file__).parent)
     cmd = [sys.executable, "-c", SERVER, here, str(port), str(workers)]
     proc = subprocess.Popen(cmd, env=env)
