@@ -155,7 +155,8 @@ class ConsultationAnswered(Step):
         # §6), which old records rely on; a new one must say whose it is when several wait.
         if (self.party or "").strip():
             return
-        waiting = open_consultations(case.events)
+        d = case.deadlines(ctx)  # the engine's pairing of the answers so far with their letters
+        waiting = [c.event.party or "" for c in d.consultations if c.answer is None] if d else []
         if len(waiting) > 1:
             raise InvalidInput(
                 f"有 {len(waiting)} 件征求意见待答复（{'、'.join(waiting)}），"
@@ -237,18 +238,3 @@ class Deferral(Step):
 
     def field_for(self, engine_field: str) -> str:
         return "due" if engine_field in ("deferred_due", "due") else "on"
-
-
-def open_consultations(events: tuple[Event, ...]) -> list[str]:
-    """The parties of the consultation letters still waiting for an answer, oldest first,
-    each answer taken for its party's first open letter (or the first open one), as the
-    engine pairs them (rulebook §6)."""
-    waiting: list[str] = []
-    for ev in events:
-        if ev.kind is RuleKind.CONSULTATION_SENT:
-            waiting.append(ev.party or "")
-        elif ev.kind is RuleKind.CONSULTATION_ANSWERED and waiting:
-            party = ev.party
-            at = waiting.index(party) if party is not None and party in waiting else 0
-            del waiting[at]
-    return waiting
