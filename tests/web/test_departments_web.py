@@ -42,3 +42,16 @@ def test_web_admin_keeps_departments_and_forms_offer_only_active_ones(client_for
             select(AuditEntry).where(AuditEntry.action == "department_changed")
         ).all()
     assert [e.target for e in changes if e.target == "tmp"] == ["tmp"] * 3  # edit, retire, back
+
+
+def test_the_add_form_refuses_a_name_in_use_and_a_bad_e_mail(client_for, engine):  # type: ignore[no-untyped-def]
+    admin = client_for("admin")
+    page = "/admin/departments"
+    same = post_form(admin, page, page, {"code": "hbc2", "name": "环境保护处"})
+    assert same.status_code == 400, same.text  # type: ignore[attr-defined]
+    assert "已有名为 环境保护处 的部门（代码 hbc）" in same.text  # type: ignore[attr-defined]
+    bad = post_form(admin, page, page, {"code": "xzc", "name": "行政许可处", "email": "bad"})
+    assert bad.status_code == 400 and "电子邮箱格式不正确" in bad.text  # type: ignore[attr-defined]
+    with transaction(engine, write=False) as session:
+        codes = set(session.exec(select(Department.code)).all())
+    assert not codes & {"hbc2", "xzc"}  # nothing written
