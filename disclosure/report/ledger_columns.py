@@ -53,6 +53,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("outcome_label", "办理结果", 24, imported=False),
     Column("on_time", "是否按期", 8, imported=False),
     Column("stage", "阶段", 8),
+    # Steps no column above holds (ledger_export.UNLISTED_KINDS): an import refuses the row.
+    Column("unlisted_steps", "台账未载步骤", 30),
 )
 
 BY_HEADER = {c.header: c for c in COLUMNS}

@@ -29,6 +29,8 @@ from disclosure.report.ledger_columns import Column, export_columns
 from disclosure.services.departments import find_department
 from disclosure.services.serving import served_dates
 from disclosure.vocabulary import ApplicantType, Channel, EventKind, Stage
+from rules.events import CLOSING_KINDS as RULE_CLOSING
+from rules.events import EventKind as RuleKind
 
 DATE_FORMAT = "yyyy-mm-dd"  # openpyxl's own format for a `date` value
 SHEET_TITLE = "政府信息公开申请台账"
@@ -39,6 +41,15 @@ HISTORY_KINDS = (
     EventKind.FEE_PAID.value,
     EventKind.EXTENSION_GRANTED.value,
     EventKind.LETTER_SERVED.value,  # the service records: served dates of the two notices
+)
+# The engine's steps that no ledger column holds (consultations, Art. 35 deferral, a late
+# payment accepted, a manual pause; the closing is `closed_on`/`outcome`): the export lists
+# them, and a second step of a kind the ledger shows once, in 台账未载步骤, so that an import,
+# which refuses such a row, never rebuilds a case without them (and with other deadlines).
+UNLISTED_KINDS = tuple(
+    k.value
+    for k in RuleKind
+    if k.value not in HISTORY_KINDS and k is not RuleKind.RECEIVED and k not in RULE_CLOSING
 )
 
 
@@ -52,7 +63,8 @@ def _on_time(app: Any, today: date) -> str:
 
 def _history(session: Session, ids: set[int] | None) -> dict[int, dict[str, Any]]:
     """The dated steps the ledger shows, per application id (first of each kind), with the
-    served dates of the correction and fee notices; `ids=None` for every application."""
+    served dates of the correction and fee notices and the steps it cannot show
+    (`unlisted_steps`); `ids=None` for every application."""
     e = EventRecord
     out: dict[int, dict[str, Any]] = {}
     letters: dict[int, dict[str, tuple[int, date | None]]] = {}  # app → key → (event, own)
@@ -68,7 +80,7 @@ def _history(session: Session, ids: set[int] | None) -> dict[int, dict[str, Any]
             col(e.approver),
             col(e.data),
         )
-        .where(col(e.kind).in_(HISTORY_KINDS))
+        .where(col(e.kind).in_(HISTORY_KINDS + UNLISTED_KINDS))
         .order_by(col(e.application_id), col(e.on), col(e.id))
     )
     for row in session.execute(stmt):
@@ -84,15 +96,18 @@ def _history(session: Session, ids: set[int] | None) -> dict[int, dict[str, Any]
         if kind == EventKind.CORRECTION_REQUESTED and "correction_requested_on" not in h:
             h["correction_requested_on"] = on
             letters.setdefault(app_id, {})["correction_served_on"] = served
-        elif kind == EventKind.CORRECTION_RECEIVED:
-            h.setdefault("correction_received_on", on)
+        elif kind == EventKind.CORRECTION_RECEIVED and "correction_received_on" not in h:
+            h["correction_received_on"] = on
         elif kind == EventKind.FEE_NOTICE_SENT and "fee_notice_on" not in h:
             h.update(fee_notice_on=on, fee_amount=amount)
             letters.setdefault(app_id, {})["fee_notice_served_on"] = served
-        elif kind == EventKind.FEE_PAID:
-            h.setdefault("fee_paid_on", on)
+        elif kind == EventKind.FEE_PAID and "fee_paid_on" not in h:
+            h["fee_paid_on"] = on
         elif kind == EventKind.EXTENSION_GRANTED and "extension_on" not in h:
             h.update(extension_on=on, extension_days=days, extension_approver=approver)
+        else:
+            step = f"{EventKind(kind).label} {on.isoformat()}"
+            h["unlisted_steps"] = "；".join(filter(None, (h.get("unlisted_steps"), step)))
     for app_id, wanted in letters.items():
         recorded = served_dates(service.get(app_id, []))
         for key, (event_id, own) in wanted.items():

@@ -79,6 +79,14 @@ def number_parser(pattern: str) -> Callable[[str], tuple[int | None, int] | None
     return parse
 
 
+def unlisted_problem(steps: str) -> str:
+    """Why a row whose case has steps the ledger cannot hold is not imported."""
+    return (
+        f"此件有台账不能载明的步骤（{steps}），按台账导入会缺少这些步骤，期限也会随之不同；"
+        "如确要只按台账所列步骤导入并重新计算期限，请先清空此格"
+    )
+
+
 def check_header(header: list[str]) -> list[RowError]:
     errors = []
     seen: set[str] = set()
@@ -185,6 +193,8 @@ class Parser:
             err("extension_days", "填写了延期日期但没有延期工作日数")
         if history["fee_notice_on"] and not history["fee_amount"]:
             err("fee_amount", "填写了收费通知日期但没有收费金额")
+        if unlisted := t.get("unlisted_steps", ""):
+            err("unlisted_steps", unlisted_problem(unlisted))
         stage_text = t.get("stage", "")
         stage = _STAGES.get(stage_text) if stage_text else None
         if stage_text and stage is None:

@@ -214,3 +214,44 @@ def test_export_into_a_missing_folder_names_the_option(cli, tmp_path) -> None:  
     r = cli("export", "--out", str(tmp_path / "nodir" / "led.xlsx"))
     assert r.exit_code == 2 and "--out" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "nodir").exists()
+
+
+def test_steps_the_ledger_cannot_hold_are_listed_and_refused(  # type: ignore[no-untyped-def]
+    cli, reg, fresh_url, monkeypatch, tmp_path
+):
+    """A consultation and an Art. 35 deferral have no ledger column: the export names them in
+    台账未载步骤, and the import refuses the row rather than rebuild the case without them
+    (its reply date would silently move); an emptied cell imports the listed steps only."""
+    number = reg.app("natural", "2026-02-02")
+    for args in (
+        ("consult", "send", number, "--date", "2026-02-03", "--party", "某公司", "--served",
+         "2026-02-03"),
+        ("consult", "answer", number, "--date", "2026-02-10"),
+        ("defer", number, "--date", "2026-02-12", "--due", "2026-04-30"),
+    ):  # fmt: skip
+        r = cli(*args, "--today", LIST_TODAY)
+        assert r.exit_code == 0, r.stderr
+    plain = reg.app("natural", "2026-02-04")
+    path = tmp_path / "ledger.csv"
+    assert cli("export", "--out", str(path), "--today", LIST_TODAY).exit_code == 0
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = {r["登记编号"]: r for r in csv.DictReader(fh)}
+    assert rows[number]["台账未载步骤"] == (
+        "发出征求意见 2026-02-03；收到第三方或机关意见 2026-02-10；"
+        "依第三十五条确定答复期限 2026-02-12"
+    )
+    assert rows[number]["答复期限"] == "2026-04-30"
+    assert rows[plain]["台账未载步骤"] == ""
+    _use(monkeypatch, fresh_url)
+    r = cli("import", str(path), "--json", "--today", LIST_TODAY)
+    assert r.exit_code != 0
+    report = json.loads(r.stdout)
+    assert [(e["row"], e["column"]) for e in report["errors"]] == [(2, "台账未载步骤")]
+    assert "发出征求意见 2026-02-03" in report["errors"][0]["problem"]
+    assert _register_view(cli) == []
+    rows[number]["台账未载步骤"] = ""
+    _write_csv(path, [list(r.values()) for r in rows.values()], list(rows[number]))
+    r = cli("import", str(path), "--today", LIST_TODAY)
+    assert r.exit_code == 0, r.stdout
+    due = {x["number"]: x["reply_due"] for x in _register_view(cli)}
+    assert due[number] != "2026-04-30"  # recomputed from the listed steps, as the clerk chose
