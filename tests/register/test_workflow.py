@@ -101,3 +101,20 @@ def test_migration_0007_keeps_stage_moves_recorded_before_it(engine, c: Cli) -> 
         "转入“审核”阶段",
         "转审核",
     )
+
+
+@pytest.mark.usefixtures("engine")
+def test_no_step_predates_the_application(c: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    """A back-dated `--today` cannot put a note, a stage move or a step before the day the
+    application arrived: the case did not exist yet."""
+    n = c.register("2026-11-02")["number"]
+    with unchanged():
+        for args in (
+            ("note", n, "--note", "电话询问", "--today", "2026-10-30"),
+            ("stage", n, "review", "--today", "2026-11-01"),
+            ("withdraw", n, "--date", "2026-10-01"),
+        ):
+            line = c.fails(*args, code=2)
+            assert "早于申请送达日期 2026-11-02" in line, line
+    c.ok("note", n, "--note", "电话询问", "--today", "2026-11-02")
+    assert [e["on"] for e in c.show(n)["timeline"] if e["kind"] == "note"] == ["2026-11-02"]

@@ -211,6 +211,17 @@ def not_future(d: date | None, today: date, field: str) -> None:
         raise InvalidInput(f"日期 {d.isoformat()} 晚于今天 {today.isoformat()}", field=field)
 
 
+def not_before_arrival(d: date, case: CaseState) -> None:
+    """No step of a case predates the application itself: its arrival, or its legal receipt
+    when no arrival is recorded (a back-dated entry with `--today` included)."""
+    first = min(filter(None, (case.arrived_on, case.received_on)), default=None)
+    if first is not None and d < first:
+        raise InvalidInput(
+            f"日期 {d.isoformat()} 早于申请送达日期 {first.isoformat()}，申请此前尚未收到",
+            field="on",
+        )
+
+
 # A step's text values that are one line (a name, a code); every other text may hold lines.
 SINGLE_LINE = frozenset({"party", "approver", "department", "repeats", "code", "reference"})
 
@@ -228,6 +239,7 @@ def plan(case: CaseState, step: Step, ctx: Context) -> Planned:
     """Every check of `step` on `case`, and what recording it changes (see module doc)."""
     check_texts(step)
     not_future(step.on, ctx.today, "on")
+    not_before_arrival(step.on, case)
     if step.needs_receipt and case.received_on is None:
         raise Conflict("尚未确认收到申请，请先确认收到", field="number")
     step.check(case, ctx)
