@@ -341,3 +341,18 @@ def test_an_answer_says_whose_it_is_when_several_consultations_wait(
     c.ok("consult", "answer", n, "--date", "2026-11-25")
     timeline = [e for e in c.show(n)["timeline"] if e["kind"] == "consultation_answered"]
     assert len(timeline) == 2
+
+
+def test_one_letter_waits_per_consulted_party(c: Cli, n: str, unchanged) -> None:  # type: ignore[no-untyped-def]
+    """A second letter to a party whose first one waits would pause the clock twice for one
+    opinion; once answered, the party may be consulted again."""
+    c.ok("consult", "send", n, "--date", "2026-11-20", "--party", "某企业", "--served",
+         "2026-11-20")  # fmt: skip
+    with unchanged():
+        line = c.fails("consult", "send", n, "--date", "2026-11-23", "--party", " 某企业 ")
+    assert "--party: 已于 2026-11-20 向某企业征求意见，尚未收到答复" in line
+    c.ok("consult", "send", n, "--date", "2026-11-23", "--party", "某公民")  # another party
+    c.ok("consult", "answer", n, "--date", "2026-11-24", "--party", "某企业")
+    c.ok("consult", "send", n, "--date", "2026-11-25", "--party", "某企业")
+    sent = [e for e in c.show(n)["timeline"] if e["kind"] == "consultation_sent"]
+    assert len(sent) == 3

@@ -128,6 +128,18 @@ class ConsultationSent(LetterStep):
     def check(self, case: CaseState, ctx: Context) -> None:
         super().check(case, ctx)
         _text(self.party, "party", "征求意见对象")
+        # One letter waits per party: a second one would pause the clock twice for one
+        # opinion, and its answer could not tell which letter it answers (rulebook §6.4).
+        d = case.deadlines(ctx)
+        party = self.party.strip()
+        for c in d.consultations if d else ():
+            if c.answer is None and c.party.strip() == party and self.on.toordinal() <= c.lapse:
+                raise InvalidInput(
+                    f"已于 {c.event.on.isoformat()} 向{party}征求意见，尚未收到答复"
+                    f"（答复期限 {date.fromordinal(c.lapse).isoformat()}）；"
+                    "收到答复或期限届满后才能再次向其征求意见",
+                    field="party",
+                )
 
     def columns(self) -> dict[str, Any]:
         data = {"party_kind": self.party_kind.value, **self.served_data()}
