@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from disclosure.api.models import ApiExternalRef
 from disclosure.errors import DisclosureError, InvalidInput
+from disclosure.office_file import office_file
 from disclosure.report.ledger_file import read_ledger_file, text, to_date
 from disclosure.schemas import ApplicationCreate
 from disclosure.services.context import Context
@@ -178,6 +179,8 @@ def import_platform(
 ) -> PlatformReport:
     """Check the whole file, then (unless `dry_run` or a problem) register its new rows."""
     chosen = columns or DEFAULT_COLUMNS
+    if path.suffix.lower() == ".xlsx":
+        office_file(path, "FILE", "xlsx")  # before calamine, whose messages are English
     table = read_ledger_file(path)
     at = _positions(table.header, chosen)
     header_of = {k: table.header[i] for k, i in at.items()}

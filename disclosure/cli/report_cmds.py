@@ -15,6 +15,7 @@ from disclosure.cli.state import state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput
+from disclosure.office_file import office_file
 from disclosure.report import reviews
 from disclosure.report.ledger_export import export_ledger
 from disclosure.report.ledger_import import ImportReport, check_ledger, write_ledger
@@ -102,6 +103,8 @@ def import_cmd(
             ctx, file, source=None, columns=None, dry_run=dry_run, today=today, as_json=as_json
         )
         return
+    if file.suffix.lower() == ".xlsx":  # checked first: calamine's messages are English
+        office_file(file, "FILE", "xlsx")
     st = state(ctx)
     day = st.today(today)
     progress = Progress(console=console_err(), transient=True)

@@ -19,6 +19,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from disclosure.errors import InvalidInput
+from disclosure.office_file import damaged, office_file
 from disclosure.report.annual_models import VALUE_SOURCES, ReportValue
 
 
@@ -172,10 +173,11 @@ def read_template(path: Path) -> dict[str, Any]:
     """key → value from a filled template (rows with a known 项目代码 in column A)."""
     from openpyxl import load_workbook  # lazy: heavy, only for this command
 
+    office_file(path, "file", "xlsx")  # before openpyxl, whose messages are English
     try:
         wb = load_workbook(path, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a file that is not xlsx
-        raise InvalidInput(f"无法读取填报表：{exc}", field="file") from exc
+    except Exception as exc:  # openpyxl raises many types for a damaged part
+        raise damaged(path, "file", "xlsx") from exc
     try:
         ws = wb[TEMPLATE_TITLE] if TEMPLATE_TITLE in wb.sheetnames else wb.worksheets[0]
         out: dict[str, Any] = {}

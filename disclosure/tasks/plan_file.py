@@ -14,6 +14,10 @@ import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from disclosure.office_file import Kind
 
 # Column → the header texts that name it (the first that a header cell starts with wins).
 REQUIRED = {
@@ -78,11 +82,16 @@ def _clean(value: object) -> str:
 
 # -- readers -------------------------------------------------------------------------------
 def read_grid(path: Path) -> Grid:
+    from disclosure.office_file import damaged, office_file
+
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _xlsx(path)
-    if suffix == ".docx":
-        return _docx(path)
+    if suffix in (".xlsx", ".docx"):  # checked first: openpyxl and python-docx say it in English
+        kind: Kind = "xlsx" if suffix == ".xlsx" else "docx"
+        office_file(path, "file", kind)
+        try:
+            return _xlsx(path) if kind == "xlsx" else _docx(path)
+        except Exception as exc:  # both libraries raise many types for a damaged part
+            raise damaged(path, "file", kind) from exc
     if suffix == ".csv":
         return _csv(path)
     from disclosure.errors import InvalidInput

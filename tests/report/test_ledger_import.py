@@ -212,5 +212,5 @@ def test_damaged_xlsx_is_refused(cli, tmp_path: Path):  # type: ignore[no-untype
     path.write_bytes(b"PK\x03\x04 not really a workbook")
     r = cli("import", str(path), "--today", LIST_TODAY)
     assert r.exit_code != 0
-    assert "无法读取 Excel 文件" in r.stderr
+    assert "不是有效的 xlsx 文件（broken.xlsx）" in r.stderr
     assert _register_view(cli) == []
