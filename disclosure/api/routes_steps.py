@@ -115,6 +115,7 @@ def record_step(
         recorded = built.record(session, Context(office, today, token.actor, now_utc()), number)
         out = summary(recorded.application, office, today, department_names(session))
         out["event"] = {"id": recorded.event.id, "kind": recorded.event.kind}
+        out["warnings"] = recorded.warnings
     return JSONResponse(out, status_code=201)
 
 

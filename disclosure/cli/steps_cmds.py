@@ -70,7 +70,8 @@ def _record(
     """Record `step` on `number` in one transaction; the application's read model after."""
     with state(ctx).context(today) as (session, c):
         recorded = step.record(session, c, number)
-        return summary(recorded.application, c.office, c.today, department_names(session))
+        out = summary(recorded.application, c.office, c.today, department_names(session))
+        return {**out, "warnings": recorded.warnings}
 
 
 def _done(out: dict[str, object], as_json: bool, done: str) -> None:
@@ -81,6 +82,8 @@ def _done(out: dict[str, object], as_json: bool, done: str) -> None:
     typer.echo(
         f"{out['number']}：{done}。答复期限 {due}" + ("（临时）" if out["provisional"] else "")
     )
+    for text in out.get("warnings") or ():
+        typer.echo(f"⚠ {text}", err=True)
 
 
 @correction_app.command("request")

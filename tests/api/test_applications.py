@@ -143,3 +143,21 @@ def test_annual_report_json_counts_the_year(api: Api, push: Push, platform) -> N
     hbc = api.as_("hbc-stats", scope="read", department="hbc")
     assert hbc.get("/statistics/annual/2026").status_code == 403
     assert platform.get("/statistics/annual/1800").json()["field"] == "year"
+
+
+def test_a_late_step_comes_back_with_its_warning(push: Push, platform: httpx.Client) -> None:
+    """The notice was due by the 7th working day (2026-01-14); sent on 01-20 it is recorded,
+    and the answer says it was late, as the CLI and the web do."""
+    number = push(received="2026-01-05").json()["number"]
+    late = platform.post(
+        f"/applications/{number}/steps/correction_request", json={"on": "2026-01-20"}
+    )
+    assert late.status_code == 201, late.text
+    assert late.json()["warnings"] == [
+        "补正告知逾期发出：2026年1月20日（应在收到申请后7个工作日内（至2026年1月14日）告知）"
+    ]
+    again = push(received="2026-01-05").json()["number"]
+    on_time = platform.post(
+        f"/applications/{again}/steps/correction_request", json={"on": "2026-01-14"}
+    )
+    assert on_time.status_code == 201 and on_time.json()["warnings"] == []

@@ -88,17 +88,27 @@ def test_a_late_correction_notice_is_flagged_and_counted(c: Cli, engine, office)
     from disclosure.services.dashboard import counts
 
     late, on_time = (c.register("2026-11-02")["number"] for _ in range(2))
-    c.ok("correction", "request", late, "--date", "2026-11-20")
-    c.ok("correction", "request", on_time, "--date", "2026-11-11")
+    told = c.ok("correction", "request", late, "--date", "2026-11-20")["warnings"]
+    assert c.ok("correction", "request", on_time, "--date", "2026-11-11")["warnings"] == []
     facts = c.show(late)["facts"]
     assert facts["correction_notice_late"] is True
     [flag] = facts["flags"]
     assert flag["kind"] == "correction_notice_late" and flag["on"] == "2026-11-20"
     assert flag["limit"] == "2026-11-11"
     assert c.show(on_time)["facts"]["flags"] == []
+    assert told == [flag["text"]]  # the clerk is told when recording it, not only in `show`
     r = c.run("show", late)
     assert "提示" in r.stdout and flag["text"] in r.stdout
     assert f"⚠ {flag['label']}" in r.stdout  # on the timeline, at the late step
     with Session(engine) as s:
         got = counts(s, office=office, today=date(2026, 11, 27))
     assert got.flagged == 1 and got.open == 2
+
+
+def test_recording_a_late_step_says_so(c: Cli) -> None:
+    """The plain-text answer to a late correction notice warns on stderr, in words."""
+    n = c.register("2026-11-02")["number"]
+    r = c.run("correction", "request", n, "--date", "2026-11-20", "--today", "2026-11-27")
+    assert r.exit_code == 0 and "已记录补正告知" in r.stdout
+    assert "⚠ 补正告知逾期发出：2026年11月20日" in r.stderr
+    assert "至2026年11月11日" in r.stderr

@@ -67,6 +67,7 @@ def test_each_bad_field_is_named(client_for):
     }
     cases = {
         "email": {"email": "not-an-address"},
+        "phone": {"phone": "138-abc"},
         "received": {"received": "2026/03/02"},
         "applicant_type": {"applicant_type": ""},
         "department": {"department": "nosuch"},
@@ -103,6 +104,19 @@ def test_extension_without_approver_is_refused_beside_the_field(client_for):
     assert 'id="err-approver"' in r.text
     assert '<details open id="action-extend">' in r.text
     assert "2026-04-28" not in clerk.get(url).text
+
+
+def test_a_late_correction_notice_is_recorded_with_a_warning(client_for):
+    """Due by the 7th working day after 2026-02-02 (02-11); sent on 02-12 it is recorded, and
+    the page says at once that it was late."""
+    clerk = client_for("clerk")
+    number = register(clerk, received="2026-02-02")
+    url = f"/applications/{number}"
+    r = post_form(clerk, url, f"{url}/actions/correction_request", {"date": "2026-02-12"})
+    assert r.status_code == 303, r.text
+    page = clerk.get(url).text
+    assert re.search(r'class="flash warn"[^>]*>⚠ 补正告知逾期发出：2026年2月12日', page), page
+    assert 'class="flash warn"' not in clerk.get(url).text  # said once
 
 
 def test_impossible_sequence_is_a_conflict_message(client_for):

@@ -36,6 +36,7 @@ from disclosure.textinput import LINE_MAX, NOTE_MAX, clean_text
 from disclosure.vocabulary import EventKind, Stage
 from rules.engine import Deadlines
 from rules.events import Event
+from rules.explain import explain_flag
 
 # Event columns a step may fill (besides kind, on and note); see `models.EventRecord`.
 EVENT_COLUMNS = (
@@ -147,6 +148,14 @@ class Recorded:
     application: Application
     event: EventRecord
     deadlines: Deadlines | None
+
+    @property
+    def warnings(self) -> list[str]:
+        """The engine's flags on the step just recorded (a late correction notice, …), in
+        words: whoever records it is told at once, not only where the case is shown
+        (rulebook §11)."""
+        d, kind, on = self.deadlines, self.event.kind, self.event.on
+        return [explain_flag(f) for f in d.flags if f.step == kind and f.on == on] if d else []
 
 
 # Engine error fields (named after the engine's inputs) → the step's own field names.

@@ -314,8 +314,10 @@ def act(
     step = chosen.build(form, today)
     with transaction(st.engine) as session:
         office = st.offices.load(session)
-        step.record(session, Context(office, today, user.username, now_utc()), number)
+        recorded = step.record(session, Context(office, today, user.username, now_utc()), number)
     flash(request, f"已记录：{chosen.label}")
+    for warning in recorded.warnings:  # a late step is recorded, and said to be late
+        flash(request, f"⚠ {warning}", "warn")
     return RedirectResponse(f"/applications/{number}", status_code=303)
 
 
