@@ -24,7 +24,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from disclosure.setting_errors import SETTING_ERRORS
+from disclosure.setting_errors import SETTING_ERRORS, toml_syntax_error
 from disclosure.settings_models import (
     APPROVAL_ROLES,
     ApprovalSettings,
@@ -126,7 +126,7 @@ def load_settings(path: str | os.PathLike[str] | None = None, **overrides: Any) 
         except UnicodeDecodeError as exc:
             raise SettingsError(f"配置文件须以 UTF-8 编码保存（{found}）") from exc
         except tomllib.TOMLDecodeError as exc:
-            raise SettingsError(f"配置文件格式错误（{found}）：{exc}") from exc
+            raise SettingsError(toml_syntax_error(exc, found)) from exc
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(data.get(key), dict):
             data[key] = {**data[key], **value}

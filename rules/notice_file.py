@@ -114,16 +114,38 @@ _TOML_REASONS = (
     ("Expected newline or end of document", "一行只能写一个“键 = 值”"),
     ("Found invalid character", "含有不允许的字符（如控制字符）"),
     ("Invalid value", "值无效（字符串要加引号，日期写作 YYYY-MM-DD）"),
+    ("Expected ']' at the end of a table declaration", "表名缺少结尾的 ]"),
+    ("Expected ']]' at the end of an array declaration", "表数组名缺少结尾的 ]]"),
+    ("Unescaped '\\'", "字符串中的反斜杠 \\ 要写成 \\\\（或改用单引号、正斜杠 /）"),
+    ("Invalid hex value", "字符串中的 \\u 转义无效"),
+    ("Escaped character is not a Unicode scalar value", "字符串中的 \\u 转义无效"),
+    ("Illegal character", "含有不允许的字符（如控制字符）"),
+    ("Invalid statement", "无法识别的一行（应为“键 = 值”或 [表名]）"),
+    ("Cannot mutate immutable namespace", "与前面定义的表冲突"),
+    ("Cannot redefine namespace", "与前面定义的表冲突"),
 )
 _AT = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
 
 
-def _toml_error(exc: tomllib.TOMLDecodeError, text: str) -> NoticeFileError:
+def toml_problem(exc: tomllib.TOMLDecodeError) -> tuple[str, int | None, int | None]:
+    """The Chinese reason of a TOML syntax error, and its 1-based line and column (None, None
+    when tomllib places it at the end of the document). Python 3.11's error carries the
+    position only in its message, "… (at line N, column M)"; 3.14 adds attributes."""
     raw = str(exc)
     reason = next((zh for en, zh in _TOML_REASONS if raw.startswith(en)), "TOML 格式错误")
+    line, column = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    if isinstance(line, int) and isinstance(column, int):
+        return reason, line, column
     m = _AT.search(raw)
     if m and m.group(1):
-        return NoticeFileError(f"{reason}（第 {m.group(2)} 列）", line=int(m.group(1)))
+        return reason, int(m.group(1)), int(m.group(2))
+    return reason, None, None
+
+
+def _toml_error(exc: tomllib.TOMLDecodeError, text: str) -> NoticeFileError:
+    reason, line, column = toml_problem(exc)
+    if line is not None:
+        return NoticeFileError(f"{reason}（第 {column} 列）", line=line)
     return NoticeFileError(f"{reason}（在文件末尾）", line=text.count("\n") + 1)
 
 

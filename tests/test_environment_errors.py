@@ -4,6 +4,7 @@ what to check, and the command exits non-zero: never a traceback, never the driv
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,38 @@ def test_a_config_file_in_another_encoding_is_refused_and_a_bom_is_read(tmp_path
     bom = tmp_path / "bom.toml"
     bom.write_bytes(b"\xef\xbb\xbf" + '[office]\nagency_name = "某市某局"\n'.encode())
     assert load_settings(bom).office.agency_name == "某市某局"
+
+
+@pytest.mark.parametrize(
+    ("toml", "where", "reason"),
+    [
+        ("[office]\nagency_name = 某局\n", "第 2 行第 15 列", "值无效（字符串要加引号"),
+        ("[office\n", "第 1 行第 8 列", "表名缺少结尾的 ]"),
+        ('[backup]\ndir = "C:\\data"\n', "第 2 行第 12 列", "反斜杠"),
+        ("[office]\nagency_abbr = 1\nagency_abbr = 2\n", "第 3 行第 16 列", "同一个键写了两次"),
+        ('[office]\nagency_name = "某局', "文件末尾", "字符串缺少结尾的引号"),
+    ],
+)
+def test_a_toml_syntax_error_names_the_file_line_and_column_in_chinese(
+    tmp_path: Path, toml: str, where: str, reason: str
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(toml, encoding="utf-8")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(config)
+    said = str(caught.value)
+    assert said.startswith(f"配置文件格式错误（{config}，{where}）：") and reason in said
+    assert not re.search(r"[a-z]{3,}", said.replace(str(config), "")), said  # no English
+
+
+def test_the_cli_says_a_toml_syntax_error_in_one_chinese_line(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text("[office]\nagency_name = 某局\n", encoding="utf-8")
+    r = _disclosure(tmp_path, "list")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert r.stderr.strip() == (
+        "错误：配置文件格式错误（config.toml，第 2 行第 15 列）："
+        "值无效（字符串要加引号，日期写作 YYYY-MM-DD）"
+    )
 
 
 def test_a_database_that_cannot_be_opened_is_one_chinese_line(tmp_path: Path) -> None:

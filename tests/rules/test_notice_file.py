@@ -44,7 +44,8 @@ BAD = [
         id="duplicate-key-inline",
     ),
     pytest.param(HEAD + "year = 2028\n", 4, "同一个键写了两次", id="duplicate-year"),
-    pytest.param("[[notice]\nyear = ", 1, "TOML 格式错误", id="broken-toml"),
+    pytest.param("[[notice]\nyear = ", 1, "表数组名缺少结尾的 ]]", id="broken-toml"),
+    pytest.param("year = 2027\n=\n", 2, "无法识别的一行", id="no-key"),
     pytest.param(
         '[[notice]]\nyear = "2027"\ntitle = "x"\n', 2, "year：缺少年份或不是整数", id="year-string"
     ),
