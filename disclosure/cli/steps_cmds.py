@@ -6,7 +6,7 @@ output is the application's read model (`--json`) or one line.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
@@ -82,7 +82,7 @@ def _done(out: dict[str, object], as_json: bool, done: str) -> None:
     typer.echo(
         f"{out['number']}：{done}。答复期限 {due}" + ("（临时）" if out["provisional"] else "")
     )
-    for text in out.get("warnings") or ():
+    for text in cast(list[str], out["warnings"]):
         typer.echo(f"⚠ {text}", err=True)
 
 
