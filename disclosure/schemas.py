@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from disclosure.errors import InvalidInput
+from disclosure.phone import check_phone
 from disclosure.textinput import NOTE_MAX, clean_text, email_problem, iso_date
 from disclosure.vocabulary import ApplicantType, Channel, Labelled
 
@@ -67,6 +68,13 @@ class ApplicationCreate(BaseModel):
         if problem is not None:
             raise ValueError(problem)
         return v
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, v: str) -> str:
+        """Telephone numbers as offices write them (disclosure.phone); input only: a stored
+        row is read without this model."""
+        return check_phone(v, field="phone")
 
 
 # The domain's names for the fields whose attribute names differ (errors name the domain

@@ -20,6 +20,7 @@ BAD_BODIES = [
     ({"applicant_type": "robot"}, "applicant_type"),
     ({"applicant": "  "}, "applicant"),
     ({"email": "not-an-address"}, "email"),
+    ({"phone": "12345"}, "phone"),
     ({"department": "nope"}, "department"),
     ({"cooperating": ["nope"]}, "cooperating"),
     ({"case_type": "unknown-type"}, "case_type"),

@@ -58,6 +58,15 @@ def test_a_bad_row_imports_nothing_and_names_row_and_column(cli, tmp_path: Path)
     assert _listed(cli) == []
 
 
+def test_a_wrong_phone_names_its_column_and_imports_nothing(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = [*ROWS, ["PT-003", "2026-03-03", "李四", "自然人", "某文件", "138001380001", ""]]
+    r = cli("platform-import", str(_xlsx(tmp_path / "bad.xlsx", HEADER, bad)),
+            "--today", "2026-03-05")  # fmt: skip
+    assert r.exit_code == 2
+    assert "第 4 行「联系电话」" in r.stderr and "手机号码应为 11 位" in r.stderr
+    assert _listed(cli) == []
+
+
 def test_own_column_names_from_a_mapping_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     header = ["编号", "收件日", "姓名", "类型", "内容"]
     export = _xlsx(tmp_path / "own.xlsx", header, [["X-1", "2026-03-02", "王五", "自然人", "某"]])
