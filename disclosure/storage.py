@@ -23,7 +23,7 @@ from typing import BinaryIO
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from disclosure.errors import InvalidInput
+from disclosure.errors import Conflict, InvalidInput
 from disclosure.settings import Settings
 
 CHUNK = 1 << 20  # bytes read at a time: memory stays flat whatever the file's size
@@ -107,10 +107,35 @@ class FileStore:
         return Stored(sha, size, final, created=True)
 
     def read(self, sha256: str) -> bytes:
-        return self.path(sha256).read_bytes()
+        try:
+            return self.path(sha256).read_bytes()
+        except FileNotFoundError:
+            raise self.missing(sha256) from None
 
     def open(self, sha256: str) -> BinaryIO:
-        return self.path(sha256).open("rb")
+        try:
+            return self.path(sha256).open("rb")
+        except FileNotFoundError:
+            raise self.missing(sha256) from None
+
+    def missing(self, sha256: str, what: str = "") -> Conflict:
+        """The error for a stored file that is not there (`what`: e.g. "文书 X 的存档文件").
+
+        A store folder that does not exist at all is most often the wrong folder, not a loss:
+        a relative `documents.dir` is read against the config file's folder, and without a
+        config file against the current one."""
+        name = what or "存储的文件"
+        if not self.root.is_dir():
+            return Conflict(
+                f"找不到{name}：文件库目录 {self.root} 不存在。请在本机关的工作目录中运行，"
+                "或用 --config 指定配置文件（配置项 documents.dir 的相对路径按配置文件所在"
+                "目录解析）；确已丢失的，请从备份恢复文件库",
+                field="documents.dir",
+            )
+        return Conflict(
+            f"{name}缺失（文件库 {self.root} 中没有 {sha256[:12]}…），请从备份恢复文件库",
+            field="documents.dir",
+        )
 
     def verify(self, sha256: str) -> bool:
         """True when the stored file still has the digest it is named by."""

@@ -44,11 +44,7 @@ def stored_docx(letter: Letter, store: FileStore) -> bytes | None:
     if letter.docx_sha256 is None:
         return None
     if not store.exists(letter.docx_sha256):
-        raise Conflict(
-            f"文书 {letter.reference} 的存档文件缺失（{letter.docx_sha256[:12]}…），"
-            "请从备份恢复文件库后再打印",
-            field="documents.dir",
-        )
+        raise store.missing(letter.docx_sha256, f"文书 {letter.reference} 的存档文件")
     return store.read(letter.docx_sha256)
 
 
