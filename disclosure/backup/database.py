@@ -31,17 +31,6 @@ from disclosure.settings import Settings
 SQLITE_FILE = "database/disclosure.sqlite"
 PG_FILE = "database/disclosure.pgdump"
 SKIP_TABLES = frozenset({"alembic_version"})
-TABLE_LABELS = {
-    "application": "申请",
-    "event": "办理记录",
-    "user": "用户",
-    "department": "部门",
-    "audit_log": "审计日志",
-    "counter": "编号计数",
-    "calendar_notice": "节假日安排",
-    "web_session": "登录会话",
-    "login_failure": "登录失败记录",
-}
 
 
 @dataclass(frozen=True)
@@ -269,20 +258,17 @@ def live_counts(engine: Engine) -> dict[str, int]:
         return _pg_counts(conn)
 
 
-def occupied(engine: Engine, settings: Settings) -> list[str]:
-    """What the database holds beyond what the service writes by itself on a fresh start
-    (the schema, the departments of config.toml, the audit entry of that sync); empty when
-    a restore may go ahead without `--force`. Each item reads "table：rows"."""
+def occupied(engine: Engine, settings: Settings) -> dict[str, int]:
+    """The tables holding more than what the service writes by itself on a fresh start (the
+    schema, the departments of config.toml, the audit entry of that sync), with their rows;
+    empty when a restore may go ahead without `--force`. The names are internal: the
+    restore's refusal says it in users' terms (`restore.occupied_text`)."""
     counts = live_counts(engine)
     seeded = {
         "department": len(settings.departments),
         "audit_log": _seed_audit_rows(engine) if counts.get("audit_log") else 0,
     }
-    return [
-        f"{TABLE_LABELS.get(name, name)} {n} 条"
-        for name, n in counts.items()
-        if n > seeded.get(name, 0)
-    ]
+    return {name: n for name, n in counts.items() if n > seeded.get(name, 0)}
 
 
 def _seed_audit_rows(engine: Engine) -> int:

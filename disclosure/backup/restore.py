@@ -57,6 +57,24 @@ def _has_files(folder: Path) -> bool:
     return folder.is_dir() and any(p.is_file() for p in folder.rglob("*"))
 
 
+def occupied_text(tables: dict[str, int], docs: Path, has_files: bool) -> str:
+    """What the target already holds, in users' terms (no table names): the applications
+    and accounts counted, anything else as "其他数据"; "" when it is empty."""
+    counted = "、".join(
+        f"{label} {tables[name]} {unit}"
+        for name, label, unit in (("application", "申请", "件"), ("user", "用户", "个"))
+        if tables.get(name)
+    )
+    if counted and set(tables) - {"application", "user"}:
+        counted += "及其他数据"
+    out = []
+    if tables:
+        out.append(f"数据库中已有数据（{counted}）" if counted else "数据库中已有数据")
+    if has_files:
+        out.append(f"文档库中已有文件（{docs}）")
+    return "，".join(out)
+
+
 def restore_backup(
     engine: Engine, settings: Settings, path: Path, *, force: bool, actor: str, now: datetime
 ) -> Restored:
@@ -77,14 +95,12 @@ def restore_backup(
                 field="file",
             )
         docs = documents_dir(settings)
-        present = database.occupied(engine, settings)
-        if _has_files(docs):
-            present.append(f"文档库 {docs}")
+        present = occupied_text(database.occupied(engine, settings), docs, _has_files(docs))
         replaced = None
         if present:
             if not force:
                 raise Conflict(
-                    "目标不是空的（" + "，".join(present[:6]) + "）；确需用备份覆盖，请加 "
+                    f"目标不是空的：{present}；确需用备份覆盖，请加 "
                     "--force（将先把现有数据另行备份）",
                     field="force",
                 )
@@ -104,7 +120,9 @@ def restore_backup(
         differ = sorted(
             k for k in set(counts) | set(db["counts"]) if counts.get(k) != db["counts"].get(k)
         )
-        raise Conflict(f"恢复后的数据与备份清单不符（{'、'.join(differ[:5])}）", field="file")
+        raise Conflict(
+            f"恢复后的数据与备份清单不符（{len(differ)} 类数据的条数不一致）", field="file"
+        )
     ensure_database(engine, settings)  # an older schema is migrated to this version
     with transaction(engine) as session:
         audit.record(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -52,6 +53,38 @@ def test_backup_verify_and_restore_commands(cli, tmp_path: Path) -> None:  # typ
     r = cli("restore", "--force", str(made))
     assert r.exit_code == 0, r.stderr
     assert "原有数据已另行备份" in r.stdout and "逐表行数核对无误" in r.stdout
+
+
+def test_restore_into_a_database_with_data_says_so_without_table_names(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert cli("backup", "--out", str(tmp_path / "bk")).exit_code == 0
+    made = _archive(tmp_path / "bk")
+    r = cli(
+        "register", "--channel", "in_person", "--applicant", "张三", "--applicant-type",
+        "natural", "--content", "某文件", "--received", "2026-11-02", "--today", "2026-11-27",
+    )  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    assert cli("token", "add", "--name", "platform").exit_code == 0  # api_token: unlabelled
+    r = cli("restore", str(made))
+    assert r.exit_code == 5
+    assert r.stderr.strip() == (
+        "错误：--force: 目标不是空的：数据库中已有数据（申请 1 件及其他数据）；"
+        "确需用备份覆盖，请加 --force（将先把现有数据另行备份）"
+    )
+    r = cli("list", "--json", "--today", "2026-11-27")
+    assert len(json.loads(r.stdout)) == 1  # nothing was replaced
+
+
+def test_the_refusal_counts_applications_and_users_only(tmp_path: Path) -> None:
+    from disclosure.backup.restore import occupied_text
+
+    assert occupied_text({}, tmp_path, False) == ""
+    assert occupied_text({"api_token": 1}, tmp_path, False) == "数据库中已有数据"
+    assert occupied_text({"user": 2, "application": 3}, tmp_path, False) == (
+        "数据库中已有数据（申请 3 件、用户 2 个）"
+    )
+    assert occupied_text({"user": 1, "event": 4}, tmp_path / "docs", True) == (
+        f"数据库中已有数据（用户 1 个及其他数据），文档库中已有文件（{tmp_path / 'docs'}）"
+    )
 
 
 def test_audit_list_shows_backups_in_office_time(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
