@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from disclosure import audit
+from disclosure.cli.options import out_file
 from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import state
 from disclosure.clock import now_utc
@@ -21,6 +22,9 @@ from disclosure.vocabulary import AuditAction
 
 FORMATS = ("docx", "pdf", "xlsx", "md", "json")
 BINARY = ("docx", "pdf", "xlsx")
+# format → the extensions its --out may have (Markdown is plain text: .txt too)
+SUFFIXES = {"docx": (".docx",), "pdf": (".pdf",), "xlsx": (".xlsx",), "md": (".md", ".txt"),
+            "json": (".json",)}  # fmt: skip
 YearOpt = Annotated[int | None, typer.Option("--year", help="报告年度（默认上一年度）")]
 
 
@@ -45,13 +49,19 @@ def _year(st, year: int | None) -> int:  # type: ignore[no-untyped-def]
 
 
 def _format(fmt: str | None, out: Path | None) -> str:
-    if fmt is None:
-        suffix = out.suffix.lower().lstrip(".") if out else ""
-        fmt = suffix if suffix in FORMATS else "md"
+    """--format, else the one --out's extension names (Markdown on the screen without
+    --out); an --out whose extension is not the format's is refused."""
+    if fmt is None and out is not None:
+        named = [f for f, suffixes in SUFFIXES.items() if out.suffix.lower() in suffixes]
+        out_file(out, *(s for suffixes in SUFFIXES.values() for s in suffixes))
+        fmt = named[0]
+    fmt = fmt or "md"
     if fmt not in FORMATS:
         raise InvalidInput(f"未知格式 {fmt!r}；可用：{'、'.join(FORMATS)}", field="format")
     if fmt in BINARY and out is None:
         raise InvalidInput(f"{fmt} 格式须指定 --out 文件", field="out")
+    if out is not None:
+        out_file(out, *SUFFIXES[fmt])
     return fmt
 
 
@@ -79,7 +89,10 @@ def annual(
         str | None,
         typer.Option("--format", help="docx | pdf | xlsx | md | json（默认按 --out 扩展名）"),
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="输出文件")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="输出文件（扩展名与格式一致：.docx、.pdf、.xlsx、.md、.json）"),
+    ] = None,
 ) -> None:
     """生成政府信息公开工作年度报告（一至六部分，国办公开办函〔2021〕30号格式）。"""
     st = state(ctx)
@@ -162,6 +175,7 @@ def template_cmd(
     year: YearOpt = None,
 ) -> None:
     """导出供各处室填写的年度报告填报表（.xlsx，文字部分预填上一年度内容）。"""
+    out_file(out, ".xlsx")
     st = state(ctx)
     chosen = _year(st, year)
     with transaction(st.engine, write=False) as session:

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from disclosure.cli.options import JsonOpt, Number, TodayOpt
+from disclosure.cli.options import JsonOpt, Number, TodayOpt, out_file
 from disclosure.cli.output import emit_json
 from disclosure.cli.state import state
 from disclosure.errors import InvalidInput
@@ -195,6 +195,7 @@ def sheet(
     today: TodayOpt = None,
 ) -> None:
     """生成政府信息公开申请办理审批表（.docx）。"""
+    out_file(out, ".docx")
     st = state(ctx)
     chosen = parse_purpose(purpose) or ApprovalPurpose.REPLY
     with st.context(today, write=False) as (session, c):

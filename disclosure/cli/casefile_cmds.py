@@ -16,7 +16,7 @@ from disclosure.casefile import retention
 from disclosure.casefile.archive import ArchiveResult, archive_case
 from disclosure.casefile.documents import Upload, as_dict, attach, documents_of, get_document
 from disclosure.casefile.service_records import ServiceInput, serve_letter
-from disclosure.cli.options import parse_date
+from disclosure.cli.options import out_file, parse_date
 from disclosure.cli.output import console, emit_json, table
 from disclosure.cli.state import state
 from disclosure.clock import now_utc
@@ -231,6 +231,8 @@ def archive_cmd(
     day = st.today(today)
     if out is not None and not out.parent.is_dir():
         raise InvalidInput(f"目录不存在：{out.parent}", field="out")
+    if out is not None:
+        out_file(out, ".pdf")  # the case file is one PDF (--zip: a .zip of the same name)
     if out is None and (with_zip or volume is not None):
         raise InvalidInput("请用 --out 指定案卷 PDF 保存到的文件", field="out")
     result: ArchiveResult | None = None

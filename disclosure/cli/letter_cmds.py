@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from disclosure.cli.options import parse_date
+from disclosure.cli.options import out_file, parse_date
 from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import AppState, state
 from disclosure.errors import InvalidInput
@@ -141,6 +141,8 @@ def letter(
             "批量出具时不能指定 --out（各自写入默认文件）",
             field="--out",
         )
+    if out is not None:
+        out_file(out, ".docx")  # the letter is a .docx; --pdf writes the PDF beside it
     if agency and kind == "consultation":
         kind = "consultation_agency"
     st = state(ctx)

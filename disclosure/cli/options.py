@@ -1,8 +1,9 @@
-"""Option types and value parsers shared by the commands (dates, pauses)."""
+"""Option types and value parsers shared by the commands (dates, pauses, output files)."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -40,3 +41,17 @@ def parse_pause(value: str) -> Pause:
     if e < s:
         raise InvalidInput(f"暂停结束日期早于开始日期：{value}", field="pause")
     return Pause(s, e, "暂停")
+
+
+def out_file(path: Path, *suffixes: str, field: str = "--out") -> Path:
+    """`path` when its extension is one of `suffixes` (".docx", any case): the format the
+    command writes; else `InvalidInput` naming `field`, checked before anything is written."""
+    if path.suffix.lower() in suffixes:
+        return path
+    allowed = (
+        " 或 ".join(suffixes)
+        if len(suffixes) < 3
+        else ("、".join(suffixes[:-1]) + " 或 " + suffixes[-1])
+    )
+    given = f"，收到 {path.suffix}" if path.suffix else "，该文件名没有扩展名"
+    raise InvalidInput(f"文件扩展名须为 {allowed}{given}", field=field)

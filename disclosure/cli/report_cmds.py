@@ -9,7 +9,7 @@ import typer
 
 from disclosure import audit
 from disclosure.cli import annual_cmds
-from disclosure.cli.options import parse_date, require_date
+from disclosure.cli.options import out_file, parse_date, require_date
 from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import state
 from disclosure.clock import now_utc
@@ -52,6 +52,7 @@ def export_cmd(
     today: TodayOpt = None,
 ) -> None:
     """导出政府信息公开申请台账（每件申请的日期、期限、部门、结果及是否按期）。"""
+    out_file(out, ".xlsx", ".csv")  # as export_ledger does, saying what was given
     st = state(ctx)
     day = st.today(today)
     with transaction(st.engine, write=False) as session:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from disclosure.cli.options import parse_date, require_date
+from disclosure.cli.options import out_file, parse_date, require_date
 from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import state
 from disclosure.clock import now_utc
@@ -262,8 +262,7 @@ def export_cmd(
     from disclosure.tasks.ledger_xlsx import write_ledger
 
     st = state(ctx)
-    if out.suffix.lower() != ".xlsx":
-        raise InvalidInput("台账只能导出为 .xlsx 文件", field="out")
+    out_file(out, ".xlsx")
     with transaction(st.engine, write=False) as session:
         tasks = service.list_tasks(session, year=year)
         tasks = service.views(session, [service.get_task(session, t["id"]) for t in tasks],
