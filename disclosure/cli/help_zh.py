@@ -13,7 +13,7 @@ seams, all applied from the root group (disclosure.cli.main):
 
 Arguments get the same placeholders as options (an argument's type column ignores its
 metavar, so its class is swapped for `_ChineseArgument`); a text value whose help names a
-date reads 日期.
+date, or whose option is one that takes a date in every command (`DATE_OPTIONS`), reads 日期.
 """
 
 from __future__ import annotations
@@ -52,6 +52,9 @@ VALUE_ERRORS = {
 }
 
 DATE = "日期"
+# Options that take a date YYYY-MM-DD wherever they appear, whatever their help says
+# ("--due  确定的合理答复期限"); tests/test_cli_date_options.py checks the help pages.
+DATE_OPTIONS = frozenset({"--due", "--today"})
 RICH_STRINGS = {
     "OPTIONS_PANEL_TITLE": "选项",
     "ARGUMENTS_PANEL_TITLE": "参数",
@@ -95,6 +98,8 @@ def _placeholder(param: TyperOption | TyperArgument, ctx: Context) -> str | None
     shown = param.display_type(ctx)
     helptext = param.help or ""
     if shown == "<str>" and (DATE in helptext or "YYYY-MM-DD" in helptext):
+        return DATE
+    if shown == "<str>" and isinstance(param, TyperOption) and DATE_OPTIONS & set(param.opts):
         return DATE
     if shown in PLACEHOLDERS:
         return PLACEHOLDERS[shown]
