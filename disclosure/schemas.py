@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from disclosure.errors import InvalidInput
+from disclosure.people.id_documents import check_credit_code, check_id_number
 from disclosure.phone import check_phone
 from disclosure.textinput import NOTE_MAX, clean_text, email_problem, iso_date
 from disclosure.vocabulary import ApplicantType, Channel, Labelled
@@ -75,6 +76,20 @@ class ApplicationCreate(BaseModel):
         """Telephone numbers as offices write them (disclosure.phone); input only: a stored
         row is read without this model."""
         return check_phone(v, field="phone")
+
+    @field_validator("id_number")
+    @classmethod
+    def _id_number(cls, v: str, info: ValidationInfo) -> str:
+        """Checked by the document the applicant type implies (disclosure.people.id_documents)."""
+        kind = info.data.get("applicant_type")
+        if kind is None:  # the applicant type is wrong: its own error is reported
+            return v
+        return check_id_number(v, natural=kind is ApplicantType.NATURAL)
+
+    @field_validator("credit_code")
+    @classmethod
+    def _credit_code(cls, v: str) -> str:
+        return check_credit_code(v)
 
 
 # The domain's names for the fields whose attribute names differ (errors name the domain

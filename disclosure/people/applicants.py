@@ -1,13 +1,13 @@
 """The applicant register: who applied, how often this month, and what they asked before.
 
 An applicant is keyed (`applicant.key`) by, in this order: the unified social credit code of
-an organisation (统一社会信用代码, checksum checked with `stdnum.cn.uscc`), the resident ID
-number of a person (居民身份证, checksum and birth date checked with `stdnum.cn.ric`; other
+an organisation (统一社会信用代码), the resident ID number of a person (居民身份证; other
 identity documents are kept as written), or else the name with the phone's digits. An
 application with none of these is not linked (its fees need the clerk's count).
 
-Registration (`disclosure.services.registration.register_many`) checks the numbers before
-anything is written (`check_identity`) and links or creates the applicant (`link`).
+The numbers are checked on input by the registration schema (`disclosure.people.id_documents`);
+registration (`disclosure.services.registration.register_many`) links or creates the
+applicant (`link`).
 `month_position` is the application's place among the applicant's applications received in
 the same calendar month — the n of the per-item fee (Fees art. 5(1), rulebook §7).
 `possible_duplicates` lists the applicant's earlier applications with a similar request
@@ -26,18 +26,17 @@ from rapidfuzz import fuzz
 from sqlalchemy import and_, func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
-from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError
+from stdnum.cn import uscc
 
 from disclosure.errors import InvalidInput
 from disclosure.models import Applicant, Application
 from disclosure.outcomes import OUTCOMES
+from disclosure.people.id_documents import RESIDENT_ID
 from disclosure.vocabulary import ApplicantKey
 from rules import fees
 
 # A fee notice's basis with no n: counted here when the notice is recorded (FeeNotice.record).
 ITEM_FEE_COUNTED = {"fee_basis": "item"}
-RESIDENT_ID = re.compile(r"\d{17}[\dX]")
 DUPLICATE_THRESHOLD = 80  # similarity (0–100) from which an earlier request is shown
 DUPLICATE_LOOKBACK = 200  # the applicant's latest applications compared
 # Words every request repeats; left out before comparing (they say nothing about the what).
@@ -57,39 +56,18 @@ class Identity:
     credit_code: str = ""
 
 
-def check_id_number(value: str) -> str:
-    """A resident ID number, compacted ('x' → 'X'); `InvalidInput` when its checksum or birth
-    date is wrong. Other identity documents (passports, permits) pass as written."""
-    raw = value.strip()
-    compact = ric.compact(raw).upper() if raw else ""
-    if not RESIDENT_ID.fullmatch(compact):
-        return raw
-    try:
-        return str(ric.validate(compact))
-    except ValidationError as exc:
-        raise InvalidInput(
-            "居民身份证号码无效（校验码或出生日期不符），请核对", field="id_number"
-        ) from exc
-
-
-def check_credit_code(value: str) -> str:
-    raw = value.strip()
-    if not raw:
-        return ""
-    try:
-        return str(uscc.validate(raw.upper()))
-    except ValidationError as exc:
-        raise InvalidInput(
-            "统一社会信用代码无效（应为18位，校验码须相符），请核对", field="credit_code"
-        ) from exc
-
-
 def _name_key(name: str) -> str:
     return _NOT_WORD.sub("", name.casefold())
 
 
-def identity(name: str, *, id_number: str, credit_code: str, phone: str) -> Identity | None:
-    """The applicant's key from validated values (see the module doc)."""
+def identity(
+    name: str, *, id_number: str, credit_code: str, phone: str, natural: bool = True
+) -> Identity | None:
+    """The applicant's key from validated values (see the module doc). An organisation's
+    credit code written as its document number (the web form and the API have no field of
+    its own) is its credit code."""
+    if not credit_code and not natural and uscc.is_valid(id_number):
+        credit_code = id_number
     if credit_code:
         return Identity(ApplicantKey.CREDIT_CODE, f"uscc:{credit_code}", credit_code=credit_code)
     if id_number:

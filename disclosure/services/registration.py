@@ -34,7 +34,7 @@ from disclosure.services.departments import (
 from disclosure.services.numbering import next_numbers, raise_counter
 from disclosure.services.office import Office
 from disclosure.services.steps.base import not_future
-from disclosure.vocabulary import EventKind
+from disclosure.vocabulary import ApplicantType, EventKind
 from rules.errors import ReceiptDateError, RulesError
 from rules.events import Channel, Event
 from rules.events import EventKind as RuleKind
@@ -123,11 +123,12 @@ def _prepare(
 ) -> _Prepared:
     """Every check of one registration; raises before anything is written."""
     basis = check_dates(office, data, today)
-    id_number = applicants.check_id_number(data.id_number)
-    code = applicants.check_credit_code(data.credit_code)
-    data = data.model_copy(update={"id_number": id_number, "credit_code": code})
     who = applicants.identity(
-        data.applicant_name, id_number=id_number, credit_code=code, phone=data.phone
+        data.applicant_name,
+        id_number=data.id_number,  # checked by the schema (disclosure.people.id_documents)
+        credit_code=data.credit_code,
+        phone=data.phone,
+        natural=data.applicant_type is ApplicantType.NATURAL,
     )
     lead = None
     if data.department:

@@ -7,7 +7,8 @@ import json
 
 from sqlalchemy import Engine, text
 
-from disclosure.people.applicants import check_id_number, similarity
+from disclosure.people.applicants import similarity
+from disclosure.people.id_documents import check_id_number
 from tests.people.conftest import People
 
 ID = "110101199001011237"  # check digit 7 (GB 11643): a valid resident ID

@@ -157,9 +157,11 @@ def test_dry_run_writes_nothing(cli, tmp_path):  # type: ignore[no-untyped-def]
          "补正告知日期"),  # an event after the reply
         ({"阶段": "归档"}, "阶段"),  # archived without a reply
         ({"案件类型": "未配置的类型"}, "案件类型"),
+        ({"证件号码": "110101199001011234"}, "证件号码"),  # a resident ID's check digit
+        ({"联系电话": "138-abc"}, "联系电话"),
     ],
     ids=["receipt-rule", "correction-order", "fee-order", "approver", "after-close",
-         "stage", "case-type"],
+         "stage", "case-type", "id-number", "phone"],
 )  # fmt: skip
 def test_service_rules_apply(cli, tmp_path, changes, column):  # type: ignore[no-untyped-def]
     rows = [_row(**{"登记编号": "2025-00001", **changes}), _row(**{"登记编号": "2025-00002"})]
