@@ -11,6 +11,8 @@ numbering, context) and `disclosure.letters.render`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -190,7 +192,7 @@ def letter(
             records_cmds.say_corrected(fixed, path)
         return
     assert kind is not None
-    with transaction(st.engine) as session:
+    with _fee_hint(), transaction(st.engine) as session:
         office = load_office(session, st.settings)
         ctx_ = Context(office, day, st.actor, now_utc())
         if len(numbers) == 1:
@@ -227,6 +229,21 @@ def letter(
         typer.echo(f"已出具{result['name']}{again}：{result['reference']}，文件 {result['docx']}")
         if result["pdf"]:
             typer.echo(f"PDF：{result['pdf']}")
+
+
+@contextmanager
+def _fee_hint() -> Iterator[None]:
+    """A fee notice whose applicant cannot be counted: the letter's other ways to the fee."""
+    from disclosure.people.applicants import UncountedApplicant
+
+    try:
+        yield
+    except UncountedApplicant as exc:
+        raise InvalidInput(
+            f"{exc.message}（--amount），或给出页数（--pages，按量计收）"
+            "或本月第几件（--nth，按件计收）",
+            field="--amount",
+        ) from exc
 
 
 def _result(number: str, issued: IssuedLetter, path: Path) -> dict[str, Any]:

@@ -126,13 +126,19 @@ def month_position(session: Session, app: Application) -> int | None:
     return n if app.received_on is not None else n + 1
 
 
+class UncountedApplicant(InvalidInput):
+    """`item_fee` finds no n: the applicant is not known, so the clerk gives the amount. The
+    message asks only for the amount, which every edge that gets here has (`fee-notice`
+    --amount); `disclosure letter` adds its other ways (--pages, --nth)."""
+
+
 def item_fee(session: Session, app: Application) -> tuple[int, dict[str, Any]]:
     """The per-item fee of `app` from its applicant's month (Fees art. 5(1), rulebook §7)."""
     nth = month_position(session, app)
     if nth is None:
-        raise InvalidInput(
+        raise UncountedApplicant(
             "无法识别申请人（无身份证件号码、统一社会信用代码或联系电话），"
-            "不能自动计数本月申请件数：请提供金额、页数或本月第几件",
+            "不能自动计数本月申请件数，请给出收费金额",
             field="amount",
         )
     amount = fees.fee_per_item(nth)
