@@ -9,12 +9,17 @@ event. Three kinds of call:
   a proof), a new record superseding the previous one;
 - a correction: `corrects` names the current record's event id; a new record with the values
   given (those not given are kept), superseding it.
+
+A tracking number given (`--tracking`, the form's 邮件单号) is checked first, by
+`check_tracking`: letters, digits and hyphens, 5 to 40 characters (EMS: EA123456789CN).
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -34,6 +39,9 @@ from disclosure.vocabulary import DocumentKind, EventKind, ServiceMethod
 
 # Letters whose service is the reply's date (a decision on the application).
 REPLY_KINDS = (LetterKind.REPLY.value, LetterKind.ABANDONED.value)
+# A postal or courier tracking number (EMS: EA123456789CN; couriers: digits, some letters).
+_TRACKING = re.compile(r"[A-Za-z0-9-]+", re.ASCII)
+TRACKING_MIN, TRACKING_MAX = 5, 40
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,28 @@ def find_letter(session: Session, app: Application, serial: str) -> Letter:
     if found is None:
         raise NotFound(f"申请 {app.number} 没有文号或编号为 {serial!r} 的文书", field="letter")
     return found
+
+
+def check_tracking(value: str | None) -> str | None:
+    """The tracking number as given (full-width characters made ASCII, spaces around it
+    dropped; "" clears it in a correction, None leaves it), or `InvalidInput`: letters,
+    digits and hyphens only, `TRACKING_MIN` to `TRACKING_MAX` characters."""
+    if value is None:
+        return None
+    text = unicodedata.normalize("NFKC", value).strip()
+    if not text:
+        return ""
+    if not _TRACKING.fullmatch(text):
+        raise InvalidInput(
+            f"邮件单号 {text!r} 只能包含字母、数字和连字符（如 EA123456789CN）",
+            field="tracking",
+        )
+    if not TRACKING_MIN <= len(text) <= TRACKING_MAX:
+        raise InvalidInput(
+            f"邮件单号应为 {TRACKING_MIN} 至 {TRACKING_MAX} 个字符（收到 {len(text)} 个）",
+            field="tracking",
+        )
+    return text
 
 
 def _method(value: str) -> ServiceMethod:
@@ -91,6 +121,7 @@ def serve_letter(
 ) -> tuple[EventRecord, ServiceState]:
     """Record the service of one of `number`'s letters; see the module docstring."""
     office, today, actor, now = ctx.office, ctx.today, ctx.actor, ctx.now
+    service = replace(service, tracking=check_tracking(service.tracking))
     app = get_application(session, number, lock=True)
     letter = find_letter(session, app, service.letter)
     current = service_states(events_of(session, app)).get(letter.id)  # type: ignore[arg-type]

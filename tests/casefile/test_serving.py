@@ -195,6 +195,30 @@ BAD = [
     ("no method", ["--date", "2026-03-05"], "method", "送达方式"),
     ("no date", ["--method", "direct"], "on", "日期"),
     (
+        "tracking with spaces",
+        ["--method", "post_ems", "--date", "2026-03-05", "--tracking", "EA 123 456 789 CN"],
+        "tracking",
+        "只能包含字母、数字和连字符",
+    ),
+    (
+        "tracking in Chinese",
+        ["--method", "post_ems", "--date", "2026-03-05", "--tracking", "挂号信EA123"],
+        "tracking",
+        "邮件单号",
+    ),
+    (
+        "tracking too long",
+        ["--method", "post_ems", "--date", "2026-03-05", "--tracking", "EA" + "1" * 40],
+        "tracking",
+        "至 40 个字符",
+    ),
+    (
+        "tracking too short",
+        ["--method", "post_ems", "--date", "2026-03-05", "--tracking", "E1"],
+        "tracking",
+        "至 40 个字符",
+    ),
+    (
         "nothing to correct",
         ["--method", "direct", "--date", "2026-03-05", "--corrects", "1"],
         "corrects",
@@ -222,6 +246,22 @@ def test_bad_service_input_is_refused_and_nothing_written(
     shown = cli_name(field)
     assert r.exit_code != 0 and f"{shown}:" in r.stderr and words in r.stderr, r.stderr
     assert counts(engine, store) == before  # not even the proof's file
+
+
+def test_a_tracking_number_typed_in_full_width_is_stored_in_ascii_and_checked_when_signed(  # type: ignore[no-untyped-def]
+    desk, engine, store
+) -> None:
+    number = register(desk)
+    _letters(desk, number)
+    ref = "某环依申告〔2026〕2号"
+    args = ("--letter", ref, "--method", "post_ems", "--date", "2026-03-05")
+    out = _serve(desk, number, *args, "--tracking", "ＥＡ１２３４５６７８９ＣＮ")
+    assert out.exit_code == 0, out.stderr
+    assert json.loads(out.stdout)["tracking"] == "EA123456789CN"
+    before = counts(engine, store)
+    r = _serve(desk, number, "--letter", ref, "--signed", "2026-03-09", "--tracking", "单号")
+    assert r.exit_code == 2 and "--tracking:" in r.stderr and "邮件单号" in r.stderr
+    assert counts(engine, store) == before
 
 
 def test_unknown_letter(desk) -> None:  # type: ignore[no-untyped-def]

@@ -126,6 +126,13 @@ def test_service_form_and_unserved_letters(client_for) -> None:  # type: ignore[
         {"letter": ref, "method": "post_ems", "date": "2026-03-01"},
     )
     assert r.status_code == 400 and "早于文书" in r.text and 'id="err-date"' in r.text  # type: ignore[attr-defined]
+    r = post_form(
+        clerk,
+        page,
+        f"/applications/{number}/service",
+        {"letter": ref, "method": "post_ems", "date": "2026-03-05", "tracking": "EA 9 CN"},
+    )
+    assert r.status_code == 400 and 'id="err-tracking"' in r.text and "邮件单号" in r.text  # type: ignore[attr-defined]
     token = csrf_of(clerk.get(page).text)
     r = clerk.post(
         f"/applications/{number}/service",
