@@ -4,6 +4,9 @@ The signature of the first bytes is read by `filetype` (PDF, JPEG, PNG, TIFF, ex
 the three zip-based formats are told apart by what the zip holds, which `filetype` cannot do
 reliably: OFD (GB/T 33190-2016) has `OFD.xml` at its root, a Word document `word/document.xml`
 and a workbook `xl/workbook.xml`, both with `[Content_Types].xml` (ECMA-376 part 2).
+A file that starts like a PDF must also open as one, with at least one page: pikepdf (qpdf,
+which repairs what it can, as a reader does) opens it, so a few bytes after "%PDF-", a
+truncated upload or a file that needs a password to open is refused naming the file.
 """
 
 from __future__ import annotations
@@ -55,8 +58,9 @@ def check_name(name: str, *, field: str = "file") -> str:
     return clean
 
 
-def detect(path: Path, *, field: str = "file") -> str:
-    """The media type of the file at `path`, one of `ACCEPTED`; anything else is refused."""
+def detect(path: Path, *, field: str = "file", name: str = "") -> str:
+    """The media type of the file at `path`, one of `ACCEPTED`; anything else is refused
+    (messages about the content name the file as `name`, the name it came with)."""
     with path.open("rb") as f:
         head = f.read(HEAD_BYTES)
     if not head:
@@ -64,6 +68,8 @@ def detect(path: Path, *, field: str = "file") -> str:
     if head.startswith(EXECUTABLE_MAGIC):
         raise InvalidInput("可执行程序不能作为案卷材料上传（按文件内容识别）", field=field)
     kind: str | None = filetype.guess_mime(head)
+    if kind == PDF:
+        _check_pdf(path, field=field, name=name or path.name)
     if kind in (PDF, JPEG, PNG, TIFF):
         return kind
     if head.startswith(b"PK\x03\x04"):
@@ -77,6 +83,25 @@ def detect(path: Path, *, field: str = "file") -> str:
         f"不支持的文件类型（按文件内容识别为 {kind or '未知类型'}）；可上传：{accepted}",
         field=field,
     )
+
+
+def _check_pdf(path: Path, *, field: str, name: str) -> None:
+    """`InvalidInput` unless the file opens as a PDF with at least one page."""
+    import pikepdf  # only for a PDF
+
+    try:
+        with pikepdf.open(path) as pdf:
+            pages = len(pdf.pages)
+    except pikepdf.PasswordError as exc:
+        raise InvalidInput(
+            f"文件“{name}”是加密的 PDF，须输入密码才能打开；请上传未加密的文件", field=field
+        ) from exc
+    except pikepdf.PdfError as exc:
+        raise InvalidInput(
+            f"文件“{name}”以 PDF 开头，但无法作为 PDF 打开（内容不完整或已损坏）", field=field
+        ) from exc
+    if pages < 1:
+        raise InvalidInput(f"文件“{name}”是没有任何页面的 PDF", field=field)
 
 
 def _zip_kind(path: Path) -> str | None:

@@ -102,7 +102,7 @@ def attach(
     )
     if stored.size == 0:
         raise InvalidInput("文件为空", field="file")
-    media_type = detect.detect(stored.path)
+    media_type = detect.detect(stored.path, name=name)
     doc = Document(
         application_id=app.id,  # type: ignore[arg-type]
         event_id=upload.event_id,

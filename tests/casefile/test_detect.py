@@ -61,6 +61,45 @@ def test_refused_whatever_the_name(tmp_path, data, words) -> None:  # type: igno
     assert words in e.value.message and e.value.field == "file"
 
 
+def _zero_pages() -> bytes:
+    import pikepdf
+
+    out = io.BytesIO()
+    pikepdf.new().save(out)
+    return out.getvalue()
+
+
+def _locked() -> bytes:
+    import pikepdf
+
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(pdf_bytes("x"))) as pdf:
+        pdf.save(out, encryption=pikepdf.Encryption(user="secret", owner="owner"))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("maker", "words"),
+    [
+        (lambda: b"%PDF-1.4\n%abc", "无法作为 PDF 打开"),  # 13 bytes with the signature
+        (lambda: pdf_bytes("x")[:400], "无法作为 PDF 打开"),  # a truncated upload
+        (_zero_pages, "没有任何页面"),
+        (_locked, "须输入密码"),
+    ],
+    ids=["thirteen-bytes", "truncated", "no-page", "password"],
+)
+def test_a_pdf_must_open_with_a_page(tmp_path, maker, words) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidInput) as e:
+        detect.detect(_write(tmp_path, "x.bin", maker()), name="申请表.pdf")
+    assert words in e.value.message and "申请表.pdf" in e.value.message
+    assert e.value.field == "file"
+
+
+def test_a_pdf_that_a_reader_repairs_is_accepted(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    cut = pdf_bytes("x")[:-30]  # the end of the file (startxref, %%EOF) lost
+    assert detect.detect(_write(tmp_path, "cut.pdf", cut)) == detect.PDF
+
+
 def test_a_plain_zip_is_not_an_office_document(tmp_path) -> None:  # type: ignore[no-untyped-def]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:

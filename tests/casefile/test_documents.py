@@ -80,6 +80,8 @@ BAD = [
     ("unknown type", b"hello, world\n" * 10, "a.pdf", {}, "file", "不支持的文件类型"),
     ("ELF renamed .pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 200, "a.pdf", {}, "file", "可执行"),
     ("PE renamed .pdf", b"MZ\x90\x00" + b"\x00" * 200, "a.pdf", {}, "file", "可执行"),
+    ("13 bytes of PDF", b"%PDF-1.4\n%abc", "申请.pdf", {}, "file", "文件“申请.pdf”以 PDF 开头"),
+    ("half a PDF", pdf_bytes("x")[:400], "b.pdf", {}, "file", "无法作为 PDF 打开"),
     ("path in the name", None, "../../a.pdf", {}, "file", "路径分隔符"),
     ("control character", None, "a\x07.pdf", {}, "file", "控制字符"),
     ("unknown kind", None, "a.pdf", {"kind": "passport"}, "kind", "未知的材料种类"),
@@ -135,6 +137,10 @@ def test_cli_refusal_names_the_field_and_stores_nothing(desk, tmp_path, engine, 
     before = counts(engine, store)
     r = desk("attach", number, "report.pdf", "--kind", "other")
     assert r.exit_code == 2 and "文件:" in r.stderr and "可执行程序" in r.stderr
+    assert counts(engine, store) == before
+    (tmp_path / "扫描件.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\n")  # 13 bytes: no PDF
+    r = desk("attach", number, "扫描件.pdf", "--kind", "other")
+    assert r.exit_code == 2 and "文件“扫描件.pdf”" in r.stderr and "无法作为 PDF" in r.stderr
     assert counts(engine, store) == before
     (tmp_path / "x.ofd").write_bytes(ofd_bytes())
     r = desk("attach", "2026-99999", "x.ofd", "--kind", "other")

@@ -95,9 +95,10 @@ def test_a_department_never_gets_another_departments_file(client_for) -> None:  
     [
         ("scan.pdf", b"\x7fELF\x02\x01\x01" + b"\x00" * 100, "可执行程序"),
         ("big.pdf", b"%PDF-1.4\n" + b"0" * (1 << 20), "大小限制"),
+        ("fake.pdf", b"%PDF-1.4\n%abc", "文件“fake.pdf”以 PDF 开头"),
         ("..\\..\\boot.ini", b"%PDF-1.4\n", "路径分隔符"),
     ],
-    ids=["elf", "too-big", "path"],
+    ids=["elf", "too-big", "fake-pdf", "path"],
 )
 def test_bad_uploads_are_shown_beside_the_field(client_for, tmp_path, name, data, words) -> None:  # type: ignore[no-untyped-def]
     clerk = client_for("clerk")
