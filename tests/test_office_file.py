@@ -94,3 +94,16 @@ def test_a_damaged_docx_plan_is_refused_without_a_traceback(cli, tmp_path: Path)
     r = cli("tasks", "import", str(path), "--year", "2026")
     assert r.exit_code == 2
     assert "不是有效的 docx 文件（plan.docx）：文件内容已损坏" in r.stderr
+
+
+def test_a_damaged_workbook_inside_a_good_zip_is_refused_in_chinese(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The package passes the first check; calamine then fails on the broken part, and its
+    English text is not shown."""
+    bad = tmp_path / "台账.xlsx"
+    with zipfile.ZipFile(bad, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "not xml at all")
+    r = cli("import", str(bad))
+    assert r.exit_code == 2 and "Traceback" not in r.stderr
+    assert "不是有效的 xlsx 文件（台账.xlsx）：文件内容已损坏，无法读取" in r.stderr, r.stderr
+    assert not any("a" <= ch.lower() <= "z" for ch in r.stderr.split("：", 2)[-1]), r.stderr

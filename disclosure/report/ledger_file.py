@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from disclosure.errors import InvalidInput, readable_file
+from disclosure.office_file import damaged
 from disclosure.report.cell_safety import FORMULA_START
 
 _DATE_PATTERNS = (
@@ -150,12 +151,12 @@ def _read_xlsx(path: Path) -> list[list[Any]]:
 
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several types for a damaged file
-        raise InvalidInput(f"无法读取 Excel 文件：{exc}", field="FILE") from exc
+    except Exception as exc:  # calamine raises several types (English) for a damaged file
+        raise damaged(path, "FILE", "xlsx") from exc
     try:
         return wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except Exception as exc:
-        raise InvalidInput(f"无法读取 Excel 文件：{exc}", field="FILE") from exc
+        raise damaged(path, "FILE", "xlsx") from exc
     finally:
         wb.close()
 
