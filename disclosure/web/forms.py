@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from disclosure.errors import InvalidInput
 from disclosure.textinput import iso_date
@@ -61,3 +62,15 @@ def required_int(form: FormData, name: str, *, minimum: int = 0) -> int:
 def values(form: FormData) -> dict[str, str]:
     """Submitted values for re-displaying a form (files and the CSRF token left out)."""
     return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
+
+
+def saved_upload(upload: UploadFile, folder: Path, fallback: str) -> Path:
+    """Write `upload` into `folder` (a fresh temporary one) under the name it was uploaded
+    with, so that a refusal names the file the person chose, not a temporary name;
+    `fallback` (e.g. "form.xlsx") when that name is no plain file name."""
+    name = Path((upload.filename or "").replace("\\", "/")).name
+    if name in ("", ".", "..") or len(name.encode()) > 200:
+        name = fallback
+    path = folder / name
+    path.write_bytes(upload.file.read())
+    return path

@@ -94,3 +94,18 @@ def test_annual_form_lock_and_dashboard(client_for) -> None:  # type: ignore[no-
     # 2026's form offers 2025's text as a start.
     assert "2025年总体情况。" in clerk.get("/annual?year=2026").text
     assert client_for("zcfg_user").get("/annual").status_code == 403
+
+
+def test_a_refused_upload_is_named_as_the_person_chose_it(client_for) -> None:  # type: ignore[no-untyped-def]
+    """A renamed text file uploaded as the year's plan or the annual form: the refusal names
+    the file the clerk picked, not the server's temporary copy."""
+    clerk = client_for("clerk")
+    token = csrf_of(clerk.get("/tasks").text)
+    renamed = b"not a workbook"
+    r = clerk.post("/tasks/import", data={"year": "2026", "csrf_token": token},
+                   files={"file": ("2026年分工方案.xlsx", renamed, "text/plain")})  # fmt: skip
+    assert r.status_code == 400 and "不是有效的 xlsx 文件（2026年分工方案.xlsx）" in r.text, r.text
+    token = csrf_of(clerk.get("/annual?year=2025").text)
+    r = clerk.post("/annual/2025/template", data={"csrf_token": token},
+                   files={"file": ("..\\填报表.xlsx", renamed, "text/plain")})  # fmt: skip
+    assert r.status_code == 400 and "不是有效的 xlsx 文件（填报表.xlsx）" in r.text, r.text

@@ -17,7 +17,7 @@ from disclosure.report.annual_full import compute_full, default_year
 from disclosure.report.annual_lock import attach_publication, latest_lock, lock_year
 from disclosure.report.annual_render import render as render_report
 from disclosure.web.deps import OfficeUser, web
-from disclosure.web.forms import Form, text
+from disclosure.web.forms import Form, saved_upload, text
 from disclosure.web.render import flash, render
 
 router = APIRouter(prefix="/annual")
@@ -118,8 +118,7 @@ def load(request: Request, user: OfficeUser, year: int, form: Form) -> Response:
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise InvalidInput("请选择填好的填报表", field="file")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "form.xlsx"
-        path.write_bytes(upload.file.read())
+        path = saved_upload(upload, Path(tmp), "form.xlsx")
         values = inputs.read_template(path)
     with transaction(st.engine) as session:
         changed = inputs.set_many(session, year=_year(year, year), values=values, source="xlsx",

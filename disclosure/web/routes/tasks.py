@@ -27,7 +27,7 @@ from disclosure.tasks.models import Task
 from disclosure.tasks.review import review_year
 from disclosure.vocabulary import EvidenceKind, TaskStatus
 from disclosure.web.deps import CurrentUser, OfficeUser, department_scope, web
-from disclosure.web.forms import Form, optional_date, text
+from disclosure.web.forms import Form, optional_date, saved_upload, text
 from disclosure.web.integrations import XLSX
 from disclosure.web.render import flash, render
 
@@ -169,8 +169,7 @@ def import_page(request: Request, user: OfficeUser, form: Form) -> Response:
         raise InvalidInput("请填写年度", field="year")
     suffix = Path(upload.filename).suffix.lower()
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"plan{suffix}"
-        path.write_bytes(upload.file.read())
+        path = saved_upload(upload, Path(tmp), f"plan{suffix}")
         with transaction(st.engine) as session:
             create = text(form, "create_departments") == "1"
             result = import_plan(session, path=path, year=int(year), settings=st.settings,
