@@ -17,10 +17,18 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from disclosure.vocabulary import ApprovalRole
 from rules import periods
 
+
+class Section(BaseModel):
+    """A section of config.toml (or a table inside one): a key it does not know is an error
+    ("没有这个配置项"), so a misspelt or misplaced key is never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 _DATABASE_URL = re.compile(r"(sqlite|postgresql)(\+[a-z0-9_]+)?://", re.IGNORECASE)
 
 
-class OfficeSettings(BaseModel):
+class OfficeSettings(Section):
     agency_name: str = "某市某局"
     agency_abbr: str = "某局"  # used in serial numbers (文号), e.g. 穗应急
     office_name: str = "政府信息公开工作机构"
@@ -45,7 +53,7 @@ class OfficeSettings(BaseModel):
         return v
 
 
-class DatabaseSettings(BaseModel):
+class DatabaseSettings(Section):
     url: str = "sqlite:///data/disclosure.db"
     echo: bool = False
     # Seconds a write waits for another long write (an import) before "the register is busy".
@@ -63,7 +71,7 @@ class DatabaseSettings(BaseModel):
         return v
 
 
-class SmtpSettings(BaseModel):
+class SmtpSettings(Section):
     host: str = ""  # empty: write .eml files to [notifier] outbox_dir instead
     port: int = 25
     security: Literal["none", "starttls", "tls"] = "none"
@@ -82,7 +90,7 @@ class SmtpSettings(BaseModel):
         return self.password
 
 
-class Department(BaseModel):
+class Department(Section):
     code: str
     name: str
     contact: str = ""
@@ -90,12 +98,12 @@ class Department(BaseModel):
     phone: str = ""
 
 
-class Leader(BaseModel):
+class Leader(Section):
     name: str
     email: str
 
 
-class NotifierSettings(BaseModel):
+class NotifierSettings(Section):
     office_recipients: list[str] = Field(default_factory=list)
     clocks: list[str] = Field(
         default_factory=lambda: [
@@ -131,7 +139,7 @@ class NotifierSettings(BaseModel):
         return v
 
 
-class LetterSettings(BaseModel):
+class LetterSettings(Section):
     template_dir: str = ""  # a folder of .docx templates overriding the built-in ones
     out_dir: str = "letters"  # where `disclosure letter` writes without --out (config's folder)
     serial_pattern: str = "{abbr}{series}〔{year}〕{n}号"
@@ -149,41 +157,41 @@ class LetterSettings(BaseModel):
     )
 
 
-class RemedySettings(BaseModel):
+class RemedySettings(Section):
     reconsideration_organ: str = "某市人民政府"
     court: str = "某市某区人民法院"
 
 
-class TargetRule(BaseModel):
+class TargetRule(Section):
     days_before_due: int | None = None
     within_days: int | None = None
 
 
-class TargetSettings(BaseModel):
+class TargetSettings(Section):
     default: TargetRule = Field(default_factory=lambda: TargetRule(days_before_due=5))
     case_types: dict[str, TargetRule] = Field(default_factory=dict)
 
 
-class RuleSettings(BaseModel):
+class RuleSettings(Section):
     correction_period: int = Field(default=periods.DEFAULT_CORRECTION_PERIOD, ge=1, le=60)
     fee_pauses_clock: bool = True
 
 
-class Closure(BaseModel):
+class Closure(Section):
     date: date
     reason: str = "停止办公"
 
 
-class CalendarSettings(BaseModel):
+class CalendarSettings(Section):
     extra_files: list[str] = Field(default_factory=list)
     closures: list[Closure] = Field(default_factory=list)
 
 
-class RegistrationSettings(BaseModel):
+class RegistrationSettings(Section):
     number_pattern: str = "{year}-{seq:05d}"
 
 
-class WebSettings(BaseModel):
+class WebSettings(Section):
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = ""  # empty: generated once and kept in data/secret_key
@@ -215,7 +223,7 @@ class WebSettings(BaseModel):
         return v
 
 
-class BackupSettings(BaseModel):
+class BackupSettings(Section):
     dir: str = "backups"  # where `disclosure backup` and the daily backup write
     time: str = "02:00"  # the office service's daily backup, office time zone; "" = none
     keep: int = Field(default=14, ge=1)  # scheduled and manual backups kept in `dir`
@@ -229,12 +237,12 @@ class BackupSettings(BaseModel):
         return v
 
 
-class DocumentSettings(BaseModel):
+class DocumentSettings(Section):
     dir: str = "data/documents"  # the content-addressed file store (disclosure.storage)
     max_mb: int = Field(default=50, ge=1, le=2048)  # largest file accepted
 
 
-class TaskSettings(BaseModel):
+class TaskSettings(Section):
     """The key-task ledger (disclosure.tasks)."""
 
     review_every: Literal["monthly", "quarterly", "half_yearly", "yearly"] = "quarterly"
@@ -244,7 +252,7 @@ class TaskSettings(BaseModel):
     url_timeout: float = Field(default=10.0, gt=0, le=120)  # fetching a URL given as evidence
 
 
-class ReportSettings(BaseModel):
+class ReportSettings(Section):
     """The annual report's document (disclosure.report.annual_docx)."""
 
     body_font: str = "仿宋_GB2312"
@@ -261,12 +269,12 @@ class ReportSettings(BaseModel):
     pdf_timeout: float = Field(default=120.0, gt=0)
 
 
-class ServiceSettings(BaseModel):
+class ServiceSettings(Section):
     # Remind when an issued letter has no service record after this many working days.
     unserved_warning_days: int = Field(default=5, ge=1, le=60)
 
 
-class RetentionSettings(BaseModel):
+class RetentionSettings(Section):
     # Years a case file is kept after archiving; then `disclosure retention run` removes the
     # applicant's ID number, phone, e-mail and address (the statistics stay).
     years: int = Field(default=10, ge=1, le=100)
@@ -289,7 +297,7 @@ def _check_chain(v: list[str]) -> list[str]:
 Chain = Annotated[list[str], AfterValidator(_check_chain)]
 
 
-class ApprovalSettings(BaseModel):
+class ApprovalSettings(Section):
     """The sign-off chain before a reply or an extension notice (disclosure.people)."""
 
     required: bool = False  # false: letters are issued without sign-off (the old behaviour)
@@ -305,7 +313,7 @@ class ApprovalSettings(BaseModel):
         return self.case_types.get(case_type, self.chain)
 
 
-class PlatformSettings(BaseModel):
+class PlatformSettings(Section):
     """The provincial online platform's export (`disclosure import FILE --source platform`)."""
 
     source: str = "platform"  # whose external references: the pushing API token's source

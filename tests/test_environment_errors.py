@@ -33,6 +33,19 @@ def _disclosure(tmp_path: Path, *args: str, url: str | None = None) -> subproces
         ('[office]\ntimezone = "Mars/Olympus"\n', "office.timezone", "未知的时区 'Mars/Olympus'"),
         ('[database]\nurl = "mysql://x"\n', "database.url", "须为 SQLite 或 PostgreSQL 的地址"),
         ('[database]\nurl = "not a url"\n', "database.url", "须为 SQLite 或 PostgreSQL 的地址"),
+        # A key in the wrong section (it once stood under [retention] in the shipped file) or
+        # misspelt is an error in every section, not silently ignored.
+        ("[retention]\nyears = 10\nhttps = true\n", "retention.https", "没有这个配置项"),
+        (
+            '[[departments]]\ncode = "a"\nname = "甲"\nemial = "x@y.cn"\n',
+            "departments.0.emial",
+            "没有这个配置项",
+        ),
+        (
+            "[targets.case_types]\nnot_ours = { within_dayz = 3 }\n",
+            "targets.case_types.not_ours.within_dayz",
+            "没有这个配置项",
+        ),
     ],
 )
 def test_a_bad_setting_names_its_key_and_the_reason(
@@ -43,6 +56,15 @@ def test_a_bad_setting_names_its_key_and_the_reason(
     with pytest.raises(SettingsError) as caught:
         load_settings(config)
     assert str(caught.value).startswith(f"配置项 {key} 无效：") and said in str(caught.value)
+
+
+def test_the_shipped_config_sets_what_it_says(tmp_path: Path) -> None:
+    """Every key of the shipped config.toml is one its section knows (sections forbid others),
+    and the web's hardening keys reach `[web]`."""
+    shipped = Path(__file__).parents[1] / "config.toml"
+    text_ = shipped.read_text(encoding="utf-8").replace("https = false", "https = true")
+    (tmp_path / "config.toml").write_text(text_, encoding="utf-8")
+    assert load_settings(tmp_path / "config.toml").web.https is True
 
 
 def test_a_config_file_in_another_encoding_is_refused_and_a_bom_is_read(tmp_path: Path) -> None:
