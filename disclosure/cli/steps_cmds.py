@@ -78,10 +78,12 @@ def _done(out: dict[str, object], as_json: bool, done: str) -> None:
     if as_json:
         emit_json(out)
         return
-    due = out["reply_due"] or "—（等待补正）"
-    typer.echo(
-        f"{out['number']}：{done}。答复期限 {due}" + ("（临时）" if out["provisional"] else "")
-    )
+    if out["closed_on"]:  # an abandoned case has no reply date, and waits for nothing
+        where = f"已于 {out['closed_on']} 办结（{out['state_label']}）"
+    else:
+        due = out["reply_due"] or "—（等待补正）"
+        where = f"答复期限 {due}" + ("（临时）" if out["provisional"] else "")
+    typer.echo(f"{out['number']}：{done}。{where}")
     for text in cast(list[str], out["warnings"]):
         typer.echo(f"⚠ {text}", err=True)
 

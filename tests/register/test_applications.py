@@ -82,8 +82,12 @@ def test_withdraw_and_abandon_close_with_their_outcome(c: Cli, n: str) -> None:
     assert (out["outcome"], out["stage"], out["state"]) == ("6.3", "replied", "closed_on_time")
     c.ok("correction", "request", other, "--date", "2026-11-03", "--served", "2026-11-03")
     # The 15-working-day correction period from 11-03 runs to 11-24.
-    gone = c.ok("abandon", other, "--date", "2026-11-25", "--reason", "correction")
-    assert gone["outcome"] == "6.1"
+    said = c.run("abandon", other, "--date", "2026-11-25", "--reason", "correction", "--today",
+                 "2026-11-27")  # fmt: skip
+    assert said.exit_code == 0, said.stderr
+    # closed: no "等待补正" for a case that waits for nothing any more
+    assert said.stdout.strip() == f"{other}：已记录视为放弃申请。已于 2026-11-25 办结（按期办结）"
+    assert c.show(other)["outcome"] == "6.1"
 
 
 def test_abandon_for_fee_after_the_payment_period(c: Cli) -> None:

@@ -193,3 +193,17 @@ def test_numbers_the_register_already_holds_are_skipped(c: Cli, engine: Engine) 
     ]
     with transaction(engine, write=False) as s:
         assert peek_last(s, series="application", year=2026) == 3
+
+
+def test_registering_a_late_arrival_says_it_is_overdue_or_due_soon(c) -> None:  # type: ignore[no-untyped-def]
+    """As the web's registration does: a post that reached the office's register only after its
+    reply date (20 working days from 2026-10-26: 11-23) is registered, and the clerk is told."""
+    from tests.register.conftest import REGISTER
+
+    r = c.run(*REGISTER, "--received", "2026-10-26", "--today", "2026-11-27")
+    assert r.exit_code == 0, r.stderr
+    assert "注意：该申请登记时已超过答复期限（已超期 4 个工作日），请尽快答复。" in r.stderr
+    r = c.run(*REGISTER, "--received", "2026-10-30", "--today", "2026-11-27")
+    assert "注意：答复期限临近（今日到期）。" in r.stderr, r.stderr  # 20th working day: 11-27
+    r = c.run(*REGISTER, "--received", "2026-11-27", "--today", "2026-11-27")
+    assert r.exit_code == 0 and "注意" not in r.stderr
