@@ -32,6 +32,8 @@ _CHANNELS = {
     **{c.value: c.value for c in Channel},
 }
 _TYPES = {**{t.label: t.value for t in ApplicantType}, **{t.value: t.value for t in ApplicantType}}
+_CHANNEL_CHOICES = "、".join(c.label for c in Channel)
+_TYPE_CHOICES = "、".join(t.label for t in ApplicantType)
 _STAGES = {**{s.label: s for s in Stage}, **{s.value: s for s in Stage}}
 
 
@@ -148,10 +150,13 @@ class Parser:
             self.first_seen[number] = row
         channel = _CHANNELS.get(t.get("channel", ""))
         if channel is None:
-            err("channel", f"未知的提交方式 {t.get('channel', '')!r}")
+            err("channel", f"未知的提交方式 {t.get('channel', '')!r}；可用：{_CHANNEL_CHOICES}")
         atype = _TYPES.get(t.get("applicant_type", ""))
         if atype is None:
-            err("applicant_type", f"未知的申请人类型 {t.get('applicant_type', '')!r}")
+            err(
+                "applicant_type",
+                f"未知的申请人类型 {t.get('applicant_type', '')!r}；可用：{_TYPE_CHOICES}",
+            )
         arrived, received = date_of("arrived_on"), date_of("received_on")
         dep = t.get("department", "")
         if dep and dep not in self.deps:

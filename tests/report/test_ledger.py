@@ -255,3 +255,16 @@ def test_steps_the_ledger_cannot_hold_are_listed_and_refused(  # type: ignore[no
     assert r.exit_code == 0, r.stdout
     due = {x["number"]: x["reply_due"] for x in _register_view(cli)}
     assert due[number] != "2026-04-30"  # recomputed from the listed steps, as the clerk chose
+
+
+def test_an_unknown_code_lists_the_accepted_values(cli, tmp_path):  # type: ignore[no-untyped-def]
+    path = _write_csv(tmp_path / "codes.csv", [_row(**{"提交方式": "邮寄", "申请人类型": "公民"})])
+    r = cli("import", str(path), "--json", "--today", LIST_TODAY)
+    problems = {e["column"]: e["problem"] for e in json.loads(r.stdout)["errors"]}
+    assert problems["提交方式"] == (
+        "未知的提交方式 '邮寄'；可用：当面提交、邮寄（挂号信、快递）、平信、"
+        "网络（在线平台、电子邮件）、传真"
+    )
+    assert problems["申请人类型"].endswith(
+        "可用：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他"
+    )
