@@ -124,7 +124,7 @@ def causes(w: Walk) -> list[PauseCause]:
         out.append(_fee_cause(w))
     for ev in w.events:
         if ev.kind is K.PAUSE and ev.end is not None:
-            out.append(PauseCause(PauseKind.MANUAL, ev.on, ev.end, ev.note or "暂停"))
+            out.append(PauseCause(PauseKind.MANUAL, ev.on, ev.end, ev.note or "指定的暂停期间"))
     return out
 
 

@@ -82,6 +82,19 @@ def test_deadline_with_correction_extension_and_pause(calc) -> None:  # type: ig
     assert out["reply_due"] == "2026-04-07"
 
 
+def test_the_calculators_assumptions_are_said(calc) -> None:  # type: ignore[no-untyped-def]
+    """A pause given by hand is called that (not 暂停（暂停）), and an extension without its
+    decision day says which day the explanation assumed."""
+    text = calc("deadline", "--received", "2026-09-18", "--extend", "10", "--pause",
+                "2026-09-22:2026-09-24").stdout  # fmt: skip
+    assert "2026年9月22日至9月24日暂停计算（指定的暂停期间）" in text
+    assert "本机关于2026年10月27日决定延长答复期限10个工作日" in text
+    assert "（未给出 --extended-on：按于原答复期限当日决定延期计算。）" in text
+    given = calc("deadline", "--received", "2026-09-18", "--extend", "10", "--extended-on",
+                 "2026-10-20").stdout  # fmt: skip
+    assert "本机关于2026年10月20日决定延长" in given and "未给出" not in given
+
+
 def test_deadline_text_output(calc) -> None:  # type: ignore[no-untyped-def]
     result = calc("deadline", "--received", "2026-03-02", "--today", "2026-03-31")
     assert result.exit_code == 0

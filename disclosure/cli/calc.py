@@ -98,6 +98,8 @@ def deadline(
             typer.echo(json.dumps(_as_json(result, day, calendar), ensure_ascii=False))
             return
         _print(result, day, calendar)
+        if extend is not None and extended_on is None:  # the explanation names a decision day
+            typer.echo("（未给出 --extended-on：按于原答复期限当日决定延期计算。）")
 
 
 # Field names used by rules/ errors → the calculator's option names.
