@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from disclosure.vocabulary import DeadlineState
 from rules.calendar import Pause
+from rules.clocks import ClockStatus
 from rules.deadlines import Deadlines
 from rules.explain import CLOCK_LABELS, FLAG_LABELS, explain_flag
 from rules.facts import Count
 
 STATUS_LABELS = {"running": "计时中", "not_started": "尚未起算", "finished": "已结束"}
+PAUSED_LABEL = DeadlineState.PAUSED.label  # the case's own word for it
 
 
 def _iso(d: date | None) -> str | None:
@@ -39,12 +42,15 @@ def _pause(p: Pause) -> dict[str, Any]:
     }
 
 
-def _count(c: Count) -> dict[str, Any]:
+def _count(c: Count, today: date) -> dict[str, Any]:
+    # A running clock inside one of its pauses on `today` reads as the case does (暂停计时).
+    paused = c.status is ClockStatus.RUNNING and any(p.start <= today <= p.end for p in c.pauses)
     return {
         "clock": c.clock.value,
         "label": CLOCK_LABELS[c.clock],
         "status": c.status.value,
-        "status_label": STATUS_LABELS[c.status.value],
+        "status_label": PAUSED_LABEL if paused else STATUS_LABELS[c.status.value],
+        "paused": paused,
         "runs_from": _iso(c.start),
         "runs_from_label": c.start_label,
         "sent": _iso(c.sent),
@@ -95,7 +101,7 @@ def deadline_facts(d: Deadlines, today: date) -> dict[str, Any]:
             "statutory_due_at_decision": _iso(deferral.statutory_due_at_decision),
         },
         "pauses": [_pause(p) for p in d.pauses],
-        "clocks": [_count(c) for c in d.counts],
+        "clocks": [_count(c, today) for c in d.counts],
         "flags": [
             {
                 "kind": f.kind.value,

@@ -112,3 +112,21 @@ def test_recording_a_late_step_says_so(c: Cli) -> None:
     assert r.exit_code == 0 and "已记录补正告知" in r.stdout
     assert "⚠ 补正告知逾期发出：2026年11月20日" in r.stderr
     assert "至2026年11月11日" in r.stderr
+
+
+def test_a_clock_inside_its_pause_reads_as_paused(c: Cli) -> None:
+    """The case reads 暂停计时 while a consultation waits: so does its reply clock's row, and
+    the correction-notice clock, which no consultation pauses, still runs."""
+    n = c.register("2026-11-02")["number"]
+    c.ok("consult", "send", n, "--date", "2026-11-20", "--party", "某公司", "--served",
+         "2026-11-20")  # fmt: skip
+    shown = c.show(n, today="2026-11-24")
+    assert shown["state"] == "paused"
+    clocks = {k["clock"]: k for k in shown["facts"]["clocks"]}
+    reply = clocks["reply_due"]
+    assert (reply["status_label"], reply["paused"]) == ("暂停计时", True)
+    assert clocks["correction_notice_due"]["paused"] is False
+    after = {k["clock"]: k for k in c.show(n, today="2026-11-19")["facts"]["clocks"]}
+    assert after["reply_due"]["status_label"] == "计时中"  # before the letter went out
+    text = c.run("show", n, "--today", "2026-11-24").stdout
+    assert "暂停计时" in text.split("各项期限", 1)[1].split("办理经过", 1)[0]
