@@ -160,7 +160,8 @@ def print_detail(out: dict[str, Any]) -> None:
             for e in out["timeline"]
         ],
     )
-    con.print("[bold]期限计算说明[/bold]")
+    if out["explanation"]:  # none while the arrival is unconfirmed: no heading either
+        con.print("[bold]期限计算说明[/bold]")
     for line in out["explanation"]:
         con.print("  " + line, highlight=False)
 

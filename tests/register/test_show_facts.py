@@ -130,3 +130,13 @@ def test_a_clock_inside_its_pause_reads_as_paused(c: Cli) -> None:
     assert after["reply_due"]["status_label"] == "计时中"  # before the letter went out
     text = c.run("show", n, "--today", "2026-11-24").stdout
     assert "暂停计时" in text.split("各项期限", 1)[1].split("办理经过", 1)[0]
+
+
+def test_an_unconfirmed_arrival_shows_no_empty_explanation(c: Cli) -> None:
+    from tests.register.conftest import REGISTER
+
+    n = c.ok(*REGISTER[:2], "online", *REGISTER[3:], "--arrived", "2026-11-26")["number"]
+    text = c.run("show", n, "--today", "2026-11-27").stdout
+    assert "待确认收到" in text and "期限计算说明" not in text
+    c.ok("confirm", n, "--date", "2026-11-26")
+    assert "期限计算说明" in c.run("show", n, "--today", "2026-11-27").stdout
