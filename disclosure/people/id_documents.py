@@ -3,7 +3,8 @@ implies (the registration schema, `disclosure.schemas`, calls these for every ed
 
 - A natural person's number of 18 characters whose first 17 are digits is a resident ID
   (居民身份证, GB 11643; `stdnum.cn.ric`): the last character a digit or X, the birth date
-  a real day, the check character right, the birth place a county code (`stdnum`'s list).
+  a real day, the check character right, the first six digits a county code of any year
+  (`stdnum`'s list; the county of registration when first issued, not of birth).
   The same numbering is used by the residence permits for Hong Kong, Macao and Taiwan
   residents (810000/820000/830000) and the foreigner's permanent residence ID card of 2023
   (9 and the issuing province), whose first six digits are no county: no place is looked up.
@@ -66,15 +67,22 @@ def _resident_id(number: str, field: str, what: str) -> str:
         raise InvalidInput(
             f"{what}无效：出生日期 {number[6:14]} 不存在，请核对", field=field
         ) from exc
-    if not _NO_COUNTY.match(number):
-        try:
-            ric.get_birth_place(number)
-        except ValidationError as exc:
-            raise InvalidInput(
-                f"{what}无效：前六位 {number[:6]} 不是出生时的县级行政区划代码，请核对",
-                field=field,
-            ) from exc
+    if not _NO_COUNTY.match(number) and not _known_county(number[:6]):
+        raise InvalidInput(
+            f"{what}无效：前六位 {number[:6]} 不是县级行政区划代码，请核对", field=field
+        )
     return number
+
+
+def _known_county(code: str) -> bool:
+    """Whether `code` is a county code of any year in `stdnum`'s table. Not of the birth year,
+    as `ric.get_birth_place` asks: the six digits are the county of household registration
+    when the number was first issued (GB 11643), so a person born in 1980 may rightly hold a
+    code first used in 1997 (110112, 通州区)."""
+    from stdnum import numdb
+
+    info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
+    return "county" in info
 
 
 def _other_document(raw: str, field: str) -> str:
