@@ -81,6 +81,50 @@ def counts(
     )
 
 
+@dataclass(frozen=True)
+class Reminded:
+    """What the reminder scan (`notifier.scan`, `notifier.policy.hits`) warns about beyond the
+    reply deadline, from the same stored columns: internal targets (内部办理时限) passed, of
+    which `internal_escalated` are at least `[notifier] escalate_after` working days late (the
+    leaders are told), and arrivals whose legal receipt is not yet confirmed, of which
+    `unconfirmed_late` arrived before today (reminded every working day)."""
+
+    internal_overdue: int
+    internal_escalated: int
+    unconfirmed: int
+    unconfirmed_late: int
+
+
+def reminded(
+    session: Session,
+    *,
+    office: Office,
+    today: date,
+    department_id: int | None = None,
+    handler_id: int | None = None,
+) -> Reminded:
+    """`Reminded` for the open applications in scope. An application counts as the scan reads
+    it: an internal target only once the receipt is confirmed, working days late by
+    `WorkingCalendar.working_days_left` (no pause: only the reply deadline pauses)."""
+    received = col(Application.received_on).is_not(None)
+    target = col(Application.internal_target)
+    late_by_day = _scoped(
+        select(target, func.count()).select_from(Application), department_id, handler_id
+    ).where(received, target < today)
+    after = office.settings.notifier.escalate_after
+    overdue = escalated = 0
+    for due, n in session.exec(late_by_day.group_by(target)):
+        overdue += int(n)
+        if after > 0 and -office.calendar.working_days_left(today, due) >= after:
+            escalated += int(n)
+    waiting = col(Application.received_on).is_(None), col(Application.arrived_on).is_not(None)
+    unconfirmed = _count(session, department_id, *waiting, handler_id=handler_id)
+    late = _count(
+        session, department_id, *waiting, col(Application.arrived_on) < today, handler_id=handler_id
+    )
+    return Reminded(overdue, escalated, unconfirmed, late)
+
+
 def due_series(
     session: Session,
     *,

@@ -23,8 +23,16 @@ from rules.errors import RulesError
 
 # The web's names for the domain's fields where the form input is named differently (the
 # one map of this edge): the date of a step is the input `date`; the application number is
-# the page itself (shown at the top of the form).
-WEB_FIELDS = {"on": "date", "number": "", "NUMBER": "", "FILE": "file"}
+# the page itself (shown at the top of the form); the letter form's lists are one text area
+# each, a line per entry, where the CLI repeats the option (`--item`, `--attachment`).
+WEB_FIELDS = {
+    "on": "date",
+    "number": "",
+    "NUMBER": "",
+    "FILE": "file",
+    "--item": "items",
+    "--attachment": "attachments",
+}
 
 TITLES = {400: "输入有误", 403: "无权访问", 404: "未找到", 409: "操作冲突", 500: "系统配置错误",
           503: "系统繁忙"}  # fmt: skip

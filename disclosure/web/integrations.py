@@ -22,19 +22,30 @@ from disclosure.report.ledger_export import export_ledger
 from disclosure.services.context import Context
 from disclosure.services.lookup import get_application
 from disclosure.storage import FileStore
+from disclosure.web import letter_form
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def letters_for(session: Session, app: Application) -> dict[str, Any]:
-    """Kinds that can be issued and letters already issued."""
+def letters_for(session: Session, app: Application, default_delivery: str) -> dict[str, Any]:
+    """Kinds that can be issued, letters already issued, and the letter form's fields."""
     names = {k.value: info.name for k, info in KINDS.items()}
     rows = letters_of(session, app.number)
     issued = [
         {"id": row.id, **listed.as_dict()} for row, listed in zip(rows, listing(rows), strict=True)
     ]
-    return {"kinds": list(names.items()), "issued": issued}
+    form = letter_form.form_context(app, default_delivery)
+    return {"kinds": list(names.items()), "issued": issued, "form": form}
+
+
+def letter_problems(
+    session: Session, number: str, kind: str, fields: dict[str, str], default_delivery: str
+) -> dict[str, str]:
+    """The letter form's problems, every one at once (`web.letter_form.problems`)."""
+    app = get_application(session, number)
+    new = all(row.kind != kind for row in letters_of(session, number))
+    return letter_form.problems(app, kind, fields, default_delivery=default_delivery, new=new)
 
 
 def stored_letter_docx(
@@ -60,15 +71,7 @@ def issue_letter_docx(
     fields: dict[str, str],
 ) -> tuple[str, bytes]:
     """Issue (or re-issue: same 文号) a letter and render it; returns (file name, .docx)."""
-    items = tuple(line.strip() for line in fields.get("items", "").splitlines() if line.strip())
-    options = LetterOptions(
-        party=fields.get("party") or None,
-        for_letter=fields.get("for_letter", ""),
-        items=items,
-        note=fields.get("note", ""),
-        responsible_agency=fields.get("responsible_agency", ""),
-        contact=fields.get("contact", ""),
-    )
+    options = letter_form.letter_options(fields)  # the options `disclosure letter` takes
     issued = issue_letter(session, ctx=ctx, number=number, kind=kind, options=options)
     content = issued.render()  # inside the transaction: a template error writes nothing
     return f"{number}-{issued.info.name}.docx", content

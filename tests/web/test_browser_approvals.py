@@ -137,6 +137,8 @@ def test_full_chain_send_back_redraft_refusal_and_issue(page, approvers, tmp_pat
     page.click("summary:has-text('出具文书')")
     letter = page.locator("#action-letter form")
     letter.locator("select[name=kind]").select_option("reply")
+    letter.locator("select[name=variant]").select_option("disclosed_now")  # 现予公开
+    letter.locator("textarea[name=attachments]").fill("2025年某河道水质监测报告.pdf")
     with page.expect_download() as info:
         letter.locator("button").click()
     saved = tmp_path / "reply.docx"

@@ -50,6 +50,7 @@ from disclosure.web.filters import days_left
 from disclosure.web.forms import Form, optional_date, optional_int, text, values
 from disclosure.web.listing import department_labels
 from disclosure.web.people_view import people_section
+from disclosure.web.register_form import CREDIT_CODE_TYPES, case_type_choices, default_case_label
 from disclosure.web.render import flash, render
 
 router = APIRouter(prefix="/applications")
@@ -152,7 +153,9 @@ def _register_page(
             "form": form,
             "errors": errors,
             "departments": departments,
-            "case_types": sorted(st.settings.targets.case_types),
+            "case_types": case_type_choices(st.settings.targets),
+            "default_case": default_case_label(st.settings.targets),
+            "credit_code_types": CREDIT_CODE_TYPES,
         },
         status,
     )
@@ -204,6 +207,7 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
             "phone": text(form, "phone"),
             "address": text(form, "address"),
             "id_number": text(form, "id_number"),
+            "credit_code": text(form, "credit_code"),
             "department": text(form, "department") or None,
             "cooperating": [v for v in form.getlist("cooperating") if isinstance(v, str) and v],
             "form_wanted": text(form, "form"),
@@ -247,7 +251,7 @@ def _detail_page(
         info = detail(session, app, office, today, department_names(session))
         info.update(handoff_detail(session, app, office))  # handler, 签收, 协办 (issue 16)
         departments = list_departments(session, active_only=True)
-        letters = integrations.letters_for(session, app)
+        letters = integrations.letters_for(session, app, st.settings.letters.delivery)
         casefile = casefile_section(
             session, app, user=user, office=office, records=events_of(session, app), today=today
         )
@@ -367,13 +371,18 @@ def issue_letter(
     request.state.rerender = lambda errors, status: _detail_page(
         request, user, number, errors, "letter", shown, status
     )
+    kind, delivery = text(form, "kind"), st.settings.letters.delivery
+    with transaction(st.engine, write=False) as session:
+        problems = integrations.letter_problems(session, number, kind, shown, delivery)
+    if problems:  # every problem at once, as on the registration form
+        return _detail_page(request, user, number, problems, "letter", shown, 400)
     with transaction(st.engine) as session:
         office = st.offices.load(session)
         name, content = integrations.issue_letter_docx(
             session,
             ctx=Context(office, st.today(), user.username, now_utc()),
             number=number,
-            kind=text(form, "kind"),
+            kind=kind,
             fields=shown,
         )
         log_download(session, request, user.username, number, name)

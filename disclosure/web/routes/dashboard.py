@@ -19,6 +19,7 @@ from disclosure.people.accounts import user_named
 from disclosure.services import dashboard as dash
 from disclosure.services.queries import ListFilter, department_names, list_application_rows
 from disclosure.services.read_model import listed
+from disclosure.settings import NotifierSettings
 from disclosure.timefmt import age_text, as_utc
 from disclosure.web.charts import due_chart, monthly_chart
 from disclosure.web.deps import CurrentUser, department_scope, web
@@ -57,6 +58,9 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
         counts = dash.counts(
             session, office=office, today=today, department_id=scope, handler_id=hid
         )
+        reminded = dash.reminded(
+            session, office=office, today=today, department_id=scope, handler_id=hid
+        )
         series = dash.due_series(
             session, office=office, today=today, department_id=scope, handler_id=hid
         )
@@ -86,6 +90,8 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
         "dashboard.html",
         {
             "counts": counts,
+            "reminded": reminded,
+            "escalate_after": _escalate_after(st.settings.notifier),
             "due_chart": due_chart(series, overdue=counts.overdue, today=today),
             "monthly_chart": monthly_chart(monthly),
             "urgent": urgent,
@@ -100,6 +106,18 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
             "backup": backup,
         },
     )
+
+
+def _escalate_after(notifier: NotifierSettings) -> int:
+    """Working days late from which the reminder scan tells the leaders about an internal
+    target (`notifier.policy.hits`, to `[notifier] leaders`); 0 when it never does."""
+    if (
+        notifier.escalate_after <= 0
+        or "internal_target" not in notifier.clocks
+        or not notifier.leaders
+    ):
+        return 0
+    return notifier.escalate_after
 
 
 def _local(at: datetime | None, timezone: str) -> str:

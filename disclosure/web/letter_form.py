@@ -1,0 +1,184 @@
+"""The 出具文书 form on the application page: which fields each letter kind and the recorded
+reply outcome need, and the clerk's entries as the `LetterOptions` `disclosure letter` builds.
+
+Which reply fields a recorded outcome needs is read from the reply's own paragraphs
+(`disclosure.letters.replies.DECISIONS`): a field shows for the variants whose paragraph
+uses it (`{where}` only for 1 已主动公开, `{withheld}` for every 2, …). The fields carry
+`data-when` conditions that app.js applies (see there); without JavaScript every field shows,
+its label saying when it applies. A new reply letter is checked here before anything is
+written, every problem at once, so that the letter never prints a default the clerk did not
+choose (the variant) nor "见附件" without an 附件 line.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from disclosure.letters.kinds import LetterKind
+from disclosure.letters.options import LetterOptions
+from disclosure.letters.replies import DECISIONS
+from disclosure.models import Application
+from disclosure.outcomes import VARIANTS
+from disclosure.textinput import LINE_MAX, NOTE_MAX, clean_text, iso_date
+from disclosure.vocabulary import Channel, ReplyVariant, ServiceMethod
+
+REPLY = LetterKind.REPLY.value
+ATTACHED = "见附件"  # a paragraph saying so needs the letter's 附件 line
+
+
+def _kinds(*kinds: LetterKind) -> str:
+    return "kind:" + " ".join(k.value for k in kinds)
+
+
+# Fields of other kinds than the reply (`data-when` conditions, see app.js).
+WHEN = {
+    "items": _kinds(LetterKind.CORRECTION),
+    "party": _kinds(
+        LetterKind.CONSULTATION,
+        LetterKind.CONSULTATION_AGENCY,
+        LetterKind.DISCLOSE_NOTICE,
+        LetterKind.COOPERATION,
+    ),
+    "for_letter": _kinds(LetterKind.SERVICE_RECEIPT),
+    "due": _kinds(LetterKind.ART35, LetterKind.DEFERRED),
+    "reply": _kinds(LetterKind.REPLY),
+}
+
+
+def _using(code: str, *names: str) -> list[str]:
+    """The variants of outcome `code` ("" when it has none) whose paragraphs use a name."""
+    marks = ["{" + n + "}" for n in names]
+    return [
+        v
+        for (c, v), paras in DECISIONS.items()
+        if c == code and any(m in p for p in paras for m in marks)
+    ]
+
+
+def _when(code: str, names: tuple[str, ...], also: str = "") -> str:
+    """The `data-when` of a reply field: the reply kind, and the variants that use it;
+    `also`: another kind's condition ("|" = or). "" when nothing uses it."""
+    groups = []
+    using = _using(code, *names) if code else []
+    if using:
+        if set(using) == set(VARIANTS.get(code, ())) or using == [""]:
+            groups.append(WHEN["reply"])
+        else:
+            groups.append(WHEN["reply"] + ";variant:" + " ".join(using))
+    if also:
+        groups.append(also)
+    return "|".join(groups)
+
+
+def delivery_choices(default: str) -> list[str]:
+    """The office's default (`[letters] delivery`) first, then the service methods."""
+    return list(dict.fromkeys([default, *(m.label for m in ServiceMethod)]))
+
+
+def suggested_delivery(app: Application) -> str:
+    """The service method the form proposes: by e-mail when the applicant asked for it, on
+    the platform for an online application; "" (the office's default) otherwise."""
+    if "邮件" in (app.form_wanted or "") or "邮箱" in (app.form_wanted or ""):
+        return ServiceMethod.EMAIL.label
+    if app.channel == Channel.ONLINE.value:
+        return ServiceMethod.PLATFORM.label
+    return ""
+
+
+def form_context(app: Application, default_delivery: str) -> dict[str, Any]:
+    """What the letter form shows for `app`: the recorded outcome's variants and fields."""
+    code = app.outcome or ""
+    variants = VARIANTS.get(code, ())
+    disclose = _kinds(LetterKind.DISCLOSE_NOTICE)
+    return {
+        "outcome": code,
+        "variants": [(v, ReplyVariant(v).label) for v in variants],
+        "when": WHEN
+        | {
+            "variant": WHEN["reply"] if variants else "",
+            "withheld": _when(code, ("withheld",)),
+            "where": _when(code, ("where",)),
+            "reasons": _when(code, ("reasons", "search"), also=disclose),
+            "agency": _when(code, ("agency",)),
+        },
+        "search": code == "4.1",  # the reasons of 4.1 不存在 are the search made
+        "default_delivery": default_delivery,
+        "deliveries": delivery_choices(default_delivery)[1:],
+        "delivery": suggested_delivery(app),
+    }
+
+
+def _lines(fields: dict[str, str], name: str) -> tuple[str, ...]:
+    text = clean_text(fields.get(name, ""), name, max_len=NOTE_MAX, multiline=True)
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _line(fields: dict[str, str], name: str, max_len: int = LINE_MAX) -> str:
+    return clean_text(fields.get(name, "").strip(), name, max_len=max_len)
+
+
+def _date(fields: dict[str, str], name: str) -> Any:
+    value = fields.get(name, "").strip()
+    return iso_date(value, name) if value else None
+
+
+def letter_options(fields: dict[str, str]) -> LetterOptions:
+    """The clerk's entries as `disclosure letter`'s options (`--date`, `--variant`, …)."""
+    return LetterOptions(
+        on=_date(fields, "date"),
+        due=_date(fields, "due"),
+        party=_line(fields, "party") or None,
+        for_letter=_line(fields, "for_letter"),
+        items=_lines(fields, "items"),
+        note=_line(fields, "note", NOTE_MAX),
+        responsible_agency=_line(fields, "responsible_agency"),
+        contact=_line(fields, "contact"),
+        attachments=_lines(fields, "attachments"),
+        delivery=_line(fields, "delivery"),
+        variant_code=_line(fields, "variant"),
+        withheld=_line(fields, "withheld", NOTE_MAX),
+        reasons=_line(fields, "reasons", NOTE_MAX),
+        where=_line(fields, "where", NOTE_MAX),
+    )
+
+
+def problems(
+    app: Application, kind: str, fields: dict[str, str], *, default_delivery: str, new: bool
+) -> dict[str, str]:
+    """Every problem of the form at once (field → message); `new`: no letter of `kind` has
+    been issued (a reprint is checked against the issued letter instead)."""
+    found: dict[str, str] = {}
+    delivery = fields.get("delivery", "").strip()
+    if delivery and delivery not in delivery_choices(default_delivery):
+        found["delivery"] = "请从列表中选择送达方式"
+    if kind == REPLY and new:
+        found.update(_reply_problems(app.outcome or "", fields))
+    if found:
+        found["_form"] = f"请补全标出的 {len(found)} 项后再出具文书。"
+    return found
+
+
+def _reply_problems(code: str, fields: dict[str, str]) -> dict[str, str]:
+    if not code:
+        return {"kind": "尚未记录答复结果：请先在“办理操作”中记录答复，再出具答复书"}
+    found: dict[str, str] = {}
+    variants = VARIANTS.get(code, ())
+    variant = fields.get("variant", "").strip()
+    if variants and variant not in variants:
+        found["variant"] = "请选择答复情形" if not variant else "请从列表中选择答复情形"
+        return found
+    if not variants:
+        variant = ""
+
+    def empty(name: str) -> bool:
+        return not fields.get(name, "").strip()
+
+    if variant in _using(code, "withheld") and empty("withheld"):
+        found["withheld"] = "请填写不予公开的内容"
+    if variant in _using(code, "where") and empty("where"):
+        found["where"] = "请填写获取该政府信息的方式、途径"
+    if variant == ReplyVariant.OTHER and empty("reasons"):
+        found["reasons"] = "请填写终止办理的事实和理由"
+    if any(ATTACHED in p for p in DECISIONS[(code, variant)]) and empty("attachments"):
+        found["attachments"] = "答复书写明“见附件”，请列出附件（每行一项）"
+    return found

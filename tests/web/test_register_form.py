@@ -1,0 +1,88 @@
+"""The registration form: an organisation's unified social credit code (as `register
+--credit-code`), and the case types (内部时限) by their Chinese names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from disclosure.db import transaction
+from disclosure.models import Applicant, Application
+from disclosure.settings import Settings
+from tests.conftest import base_settings
+from tests.web.conftest import post_form, register
+
+CREDIT_CODE = "91110000600037341L"  # a valid unified social credit code
+
+
+@pytest.fixture
+def settings(tmp_path: Path, db_url: str) -> Settings:
+    """The case types config.toml ships, and one an office named in Chinese."""
+    case_types = {
+        "already_public": {"within_days": 5},
+        "not_ours": {"within_days": 3},
+        "重大敏感": {"days_before_due": 8},
+    }
+    return base_settings(tmp_path, db_url, targets={"case_types": case_types})
+
+
+def _count(engine) -> int:  # type: ignore[no-untyped-def]
+    with transaction(engine, write=False) as s:
+        return int(s.exec(select(func.count()).select_from(Application)).one())
+
+
+def test_an_organisations_credit_code_is_registered(client_for, engine) -> None:  # type: ignore[no-untyped-def]
+    clerk = client_for("clerk")
+    page = clerk.get("/applications/new").text
+    assert 'name="credit_code"' in page
+    # shown for organisations only (app.js), never for a natural person
+    when = page[page.index("统一社会信用代码") - 200 : page.index("统一社会信用代码")]
+    assert (
+        'data-when="applicant_type:business research public_interest legal_services other"' in when
+    )
+    number = register(
+        clerk,
+        applicant="某某环保科技有限公司",
+        applicant_type="business",
+        credit_code=CREDIT_CODE.lower(),
+    )
+    with transaction(engine, write=False) as s:
+        app = s.exec(select(Application).where(Application.number == number)).one()
+        applicant = s.get(Applicant, app.applicant_id)
+        assert applicant is not None and applicant.credit_code == CREDIT_CODE  # compacted
+
+
+def test_a_wrong_credit_code_is_named_beside_the_field(client_for, engine) -> None:  # type: ignore[no-untyped-def]
+    clerk = client_for("clerk")
+    data = {
+        "channel": "in_person",
+        "received": "2026-03-02",
+        "applicant": "某某环保科技有限公司",
+        "applicant_type": "business",
+        "content": "2025年某河道水质监测报告",
+        "credit_code": CREDIT_CODE[:-1] + "M",
+    }
+    r = post_form(clerk, "/applications/new", "/applications/new", data)
+    assert r.status_code == 400  # type: ignore[attr-defined]
+    assert '<span class="field-error" id="err-credit_code">统一社会信用代码无效' in r.text  # type: ignore[attr-defined]
+    assert f'value="{data["credit_code"]}"' in r.text  # type: ignore[attr-defined]  # kept to correct
+    assert _count(engine) == 0
+
+
+def test_case_types_are_offered_by_their_chinese_names(client_for, engine) -> None:  # type: ignore[no-untyped-def]
+    clerk = client_for("clerk")
+    page = clerk.get("/applications/new").text
+    choice = page[page.index('<select name="case_type">') :]
+    choice = choice[: choice.index("</select>")]
+    assert '<option value="">一般（答复期限前 5 个工作日）</option>' in choice
+    assert '<option value="already_public">已主动公开（收到后 5 个工作日内）</option>' in choice
+    assert '<option value="not_ours">非本机关掌握（收到后 3 个工作日内）</option>' in choice
+    assert '<option value="重大敏感">重大敏感（答复期限前 8 个工作日）</option>' in choice
+    assert ">already_public<" not in choice and ">not_ours<" not in choice
+    number = register(clerk, case_type="not_ours")  # the value stays the code
+    with transaction(engine, write=False) as s:
+        app = s.exec(select(Application).where(Application.number == number)).one()
+        assert app.case_type == "not_ours"
