@@ -165,11 +165,21 @@ class RemedySettings(Section):
 class TargetRule(Section):
     days_before_due: int | None = None
     within_days: int | None = None
+    name: str = ""  # a case type's name in the clerk's words (forms, the ledger)
+
+
+# The names of the case types config.toml ships, for a config written before `name` existed.
+SHIPPED_CASE_TYPE_NAMES = {"already_public": "已主动公开", "not_ours": "非本机关掌握"}
 
 
 class TargetSettings(Section):
     default: TargetRule = Field(default_factory=lambda: TargetRule(days_before_due=5))
     case_types: dict[str, TargetRule] = Field(default_factory=dict)
+
+    def name_of(self, code: str) -> str:
+        """A case type's name: its `name`, else the shipped one, else its key."""
+        rule = self.case_types.get(code)
+        return (rule.name if rule else "") or SHIPPED_CASE_TYPE_NAMES.get(code, code)
 
 
 class RuleSettings(Section):

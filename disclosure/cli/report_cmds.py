@@ -56,7 +56,8 @@ def export_cmd(
     st = state(ctx)
     day = st.today(today)
     with transaction(st.engine, write=False) as session:
-        n = export_ledger(session, path=out, today=day, admin=admin, department=department)
+        n = export_ledger(session, path=out, today=day, admin=admin, department=department,
+                          case_type_name=st.settings.targets.name_of)  # fmt: skip
     audit.record_now(
         st.engine,
         actor=st.actor,

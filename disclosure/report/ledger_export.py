@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -127,9 +127,14 @@ _FIELDS = tuple(col(f) for f in (
 
 
 def ledger_records(
-    session: Session, *, today: date, department: str | None = None
+    session: Session,
+    *,
+    today: date,
+    department: str | None = None,
+    case_type_name: Callable[[str], str] = str,
 ) -> Iterator[dict[str, Any]]:
-    """One dict per application (keys = `ledger_columns` keys), in registration order.
+    """One dict per application (keys = `ledger_columns` keys), in registration order; a
+    case type by `case_type_name` (the office's `targets.name_of`: its name, not its key).
 
     The query runs now (an unknown department raises here); rows are built lazily.
     """
@@ -141,7 +146,7 @@ def ledger_records(
     deps = {d.id: d for d in session.exec(select(Department))}
     by_code = {d.code: d.name for d in deps.values()}
     history = _history(session, {a.id for a in apps} if department else None)
-    return (_record(a, deps, by_code, history, today) for a in apps)
+    return (_record(a, deps, by_code, history, today, case_type_name) for a in apps)
 
 
 def _record(
@@ -150,6 +155,7 @@ def _record(
     by_code: dict[str, str],
     history: dict[int, dict[str, Any]],
     today: date,
+    case_type_name: Callable[[str], str],
 ) -> dict[str, Any]:
     lead = deps.get(a.lead_department_id) if a.lead_department_id else None
     rec: dict[str, Any] = {
@@ -165,7 +171,7 @@ def _record(
         "address": a.address,
         "content": a.content,
         "form_wanted": a.form_wanted,
-        "case_type": a.case_type,
+        "case_type": case_type_name(a.case_type) if a.case_type else "",
         "department": lead.name if lead else "",
         "cooperating": "、".join(by_code.get(c, c) for c in a.cooperating),
         "reply_due": a.reply_due,
@@ -238,13 +244,16 @@ def export_ledger(
     today: date,
     admin: bool = False,
     department: str | None = None,
+    case_type_name: Callable[[str], str] = str,
 ) -> int:
     """Write the ledger to `path` (.xlsx or .csv); returns the number of applications."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise InvalidInput("文件扩展名须为 .xlsx 或 .csv", field="--out")
     columns = export_columns(admin=admin)
-    records = ledger_records(session, today=today, department=department)
+    records = ledger_records(
+        session, today=today, department=department, case_type_name=case_type_name
+    )
     writer = write_xlsx if suffix == ".xlsx" else write_csv
     if not path.parent.is_dir():
         raise InvalidInput(f"输出目录 {path.parent} 不存在", field="out")

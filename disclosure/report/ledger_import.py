@@ -117,7 +117,9 @@ def check_ledger(
     deps = list(session.execute(stmt))
     refs = {ref: code for _id, code, name in deps for ref in (name, code)}
     pattern = ctx.settings.registration.number_pattern
-    parser = Parser(header, refs, number_parser(pattern))
+    targets = ctx.settings.targets
+    names = {targets.name_of(code): code for code in targets.case_types}
+    parser = Parser(header, refs, number_parser(pattern), names)
     ictx = ImportContext(ctx, {code: dep_id for dep_id, code, _ in deps})
     taken = _taken(session)
     if on_start:

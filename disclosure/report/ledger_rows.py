@@ -109,9 +109,12 @@ def check_header(header: list[str]) -> list[RowError]:
 class Parser:
     """Turns one row's cells into a `Row`, collecting every problem it finds."""
 
-    def __init__(self, header: list[str], deps: dict[str, str], numbers) -> None:  # type: ignore[no-untyped-def]
+    def __init__(  # type: ignore[no-untyped-def]
+        self, header: list[str], deps: dict[str, str], numbers, case_types: dict[str, str]
+    ) -> None:
         self.keys = [BY_HEADER[h].key for h in header]
         self.deps = deps
+        self.case_types = case_types  # a case type's name (as exported) → its key
         self.parse_number = numbers
         self.first_seen: dict[str, int] = {}
 
@@ -224,7 +227,7 @@ class Parser:
             "address": t.get("address", ""),
             "id_number": t.get("id_number", ""),
             "form_wanted": t.get("form_wanted", ""),
-            "case_type": t.get("case_type", ""),
+            "case_type": self.case_types.get(t.get("case_type", ""), t.get("case_type", "")),
             "department": self.deps[dep] if dep else None,
             "cooperating": coop,
         }

@@ -21,6 +21,7 @@ from disclosure.report.annual_xlsx import write_xlsx
 from disclosure.report.ledger_export import export_ledger
 from disclosure.services.context import Context
 from disclosure.services.lookup import get_application
+from disclosure.settings import Settings
 from disclosure.storage import FileStore
 from disclosure.web import letter_form
 
@@ -103,10 +104,11 @@ def correct_letter_docx(
     return f"{number}-{issued.letter.reference}.docx", issued.render()
 
 
-def ledger_xlsx(session: Session, *, today: date, admin: bool) -> bytes:
+def ledger_xlsx(session: Session, *, today: date, admin: bool, settings: Settings) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "ledger.xlsx"
-        export_ledger(session, path=path, today=today, admin=admin)
+        export_ledger(session, path=path, today=today, admin=admin,
+                      case_type_name=settings.targets.name_of)  # fmt: skip
         return path.read_bytes()
 
 

@@ -6,10 +6,6 @@ from __future__ import annotations
 from disclosure.settings import TargetRule, TargetSettings
 from disclosure.vocabulary import ApplicantType
 
-# The Chinese names of the case types `config.toml` ships (`[targets.case_types]`, rulebook
-# §10.1). An office's own case type is shown by its key, which it may write in Chinese.
-CASE_TYPE_NAMES = {"already_public": "已主动公开", "not_ours": "非本机关掌握"}
-
 # Organisations (法人或其他组织) have a unified social credit code (`register --credit-code`).
 CREDIT_CODE_TYPES = tuple(t.value for t in ApplicantType if t is not ApplicantType.NATURAL)
 
@@ -32,7 +28,7 @@ def _label(name: str, rule: TargetRule) -> str:
 def case_type_choices(targets: TargetSettings) -> list[tuple[str, str]]:
     """(code, label) of each configured case type; the value stays the code."""
     return [
-        (code, _label(CASE_TYPE_NAMES.get(code, code), targets.case_types[code]))
+        (code, _label(targets.name_of(code), targets.case_types[code]))
         for code in sorted(targets.case_types)
     ]
 

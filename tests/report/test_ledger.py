@@ -268,3 +268,33 @@ def test_an_unknown_code_lists_the_accepted_values(cli, tmp_path):  # type: igno
     assert problems["申请人类型"].endswith(
         "可用：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他"
     )
+
+
+def test_case_types_are_exported_by_name_and_imported_back(  # type: ignore[no-untyped-def]
+    cli, fresh_url, monkeypatch, tmp_path
+):
+    """The ledger says 非本机关掌握 (the shipped name, for a config without `name`) and the
+    office's own 紧急件, not their keys; an import reads either back to the key."""
+    config = tmp_path / "config.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\n[targets.case_types]\n"
+        'not_ours = { within_days = 3 }\nurgent = { within_days = 2, name = "紧急件" }\n',
+        encoding="utf-8",
+    )
+    numbers = []
+    for kind in ("not_ours", "urgent", ""):
+        r = cli("register", "--channel", "in_person", "--received", "2026-02-02", "--applicant",
+                "张三", "--applicant-type", "natural", "--content", "某文件", "--case-type", kind,
+                "--today", LIST_TODAY, "--json")  # fmt: skip
+        assert r.exit_code == 0, r.stderr
+        numbers.append(json.loads(r.stdout)["number"])
+    path = tmp_path / "ledger.csv"
+    assert cli("export", "--out", str(path), "--today", LIST_TODAY).exit_code == 0
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        shown = [r["案件类型"] for r in csv.DictReader(fh)]
+    assert shown == ["非本机关掌握", "紧急件", ""]
+    _use(monkeypatch, fresh_url)
+    r = cli("import", str(path), "--today", LIST_TODAY)
+    assert r.exit_code == 0, r.stdout
+    kept = [json.loads(cli("show", n, "--json").stdout)["case_type"] for n in numbers]
+    assert kept == ["not_ours", "urgent", ""]

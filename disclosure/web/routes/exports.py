@@ -40,7 +40,9 @@ def ledger(request: Request, user: OfficeUser) -> Response:
     st = web(request)
     admin = user.role == Role.ADMIN.value
     with transaction(st.engine, write=False) as session:
-        content = integrations.ledger_xlsx(session, today=st.today(), admin=admin)
+        content = integrations.ledger_xlsx(
+            session, today=st.today(), admin=admin, settings=st.settings
+        )
     name = f"ledger-{st.today().isoformat()}.xlsx"
     audit.record_now(
         st.engine,
