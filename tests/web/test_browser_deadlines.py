@@ -58,7 +58,10 @@ def test_overdue_due_today_and_a_lapsed_notice_read_plainly(page) -> None:  # ty
 
     _register(page, "2026-02-24", "王五")
     facts = page.inner_text(".deadlines")
-    assert "2026-03-04 已过，未发出补正告知" in facts
+    # Most applications need no correction: a lapsed notice window is a fact, not an alarm.
+    assert "2026-03-04 已过（未要求补正）" in facts
+    lapsed = page.locator(".deadlines span:text-is('已过（未要求补正）')")
+    assert lapsed.evaluate("e => getComputedStyle(e).color") != RED
     upcoming = page.locator(".deadlines dt:text-is('下一期限') + dd").inner_text()
     assert "补正告知期限" not in upcoming and upcoming >= "2026-03-05"
 
