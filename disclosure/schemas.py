@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -121,9 +122,13 @@ def _message(error: Any, model: type[BaseModel]) -> str:
 
 
 def validation_error(
-    exc: ValidationError, model: type[BaseModel] = ApplicationCreate
+    exc: ValidationError,
+    model: type[BaseModel] = ApplicationCreate,
+    among: Collection[str] | None = None,
 ) -> InvalidInput:
-    """The first pydantic error as an `InvalidInput` naming the domain field."""
-    first = exc.errors()[0]
+    """The first pydantic error (the first about one of the fields `among`, when given) as an
+    `InvalidInput` naming the domain field."""
+    errors = exc.errors()
+    first = next((e for e in errors if e["loc"] and str(e["loc"][0]) in (among or ())), errors[0])
     key = str(first["loc"][0]) if first["loc"] else ""
     return InvalidInput(_message(first, model), field=DOMAIN_NAMES.get(key, key))

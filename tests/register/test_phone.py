@@ -92,3 +92,18 @@ def test_a_phone_stored_before_the_rule_is_still_shown(c: Cli, engine: Engine) -
         conn.execute(stmt, {"n": n})
     assert c.show(n)["phone"] == "办公室座机"
     assert [a["number"] for a in c.list()] == [n]
+
+
+def test_an_old_phone_does_not_block_amending_something_else(c: Cli, engine: Engine) -> None:
+    """Only what an amendment changes is checked: a phone stored before the rule stays, the
+    name is corrected; a new phone given in an amendment is checked and kept normalised."""
+    n = c.register("2026-11-02")["number"]
+    with engine.begin() as conn:
+        stmt = text("UPDATE application SET phone = '办公室座机' WHERE number = :n")
+        conn.execute(stmt, {"n": n})
+    c.ok("amend", n, "--applicant", "张三丰", "--reason", "申请人来电更正")
+    shown = c.show(n)
+    assert (shown["applicant"], shown["phone"]) == ("张三丰", "办公室座机")
+    assert "--phone" in c.fails("amend", n, "--phone", "139", "--reason", "x", code=2)
+    c.ok("amend", n, "--phone", "１３９００１３９０００", "--reason", "补正号码")
+    assert c.show(n)["phone"] == "13900139000"
