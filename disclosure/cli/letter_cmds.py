@@ -49,7 +49,10 @@ def letter(
     kind: Annotated[str | None, typer.Option("--kind", help="文书种类（见 letter kinds）")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="输出 .docx 文件")] = None,
     pdf: Annotated[bool, typer.Option("--pdf", help="同时生成 PDF（需要 LibreOffice）")] = False,
-    date: Annotated[str | None, typer.Option("--date", help="文书日期 YYYY-MM-DD")] = None,
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="文书日期 YYYY-MM-DD（所告知的步骤已记录的，即该步骤的日期）"),
+    ] = None,
     days: Annotated[int | None, typer.Option("--days", help="延长工作日数（extension）")] = None,
     approver: Annotated[str | None, typer.Option("--approver", help="延期批准人")] = None,
     amount: Annotated[int | None, typer.Option("--amount", help="收费金额（元）")] = None,
@@ -233,17 +236,16 @@ def letter(
 
 @contextmanager
 def _fee_hint() -> Iterator[None]:
-    """A fee notice whose applicant cannot be counted: the letter's other ways to the fee."""
+    """A fee notice whose applicant cannot be counted: the letter's ways to the fee. An amount
+    alone is not one (the notice states its basis and rate, rulebook §7.6)."""
+    from disclosure.letters.recorded import FEE_OPTIONS
     from disclosure.people.applicants import UncountedApplicant
 
     try:
         yield
     except UncountedApplicant as exc:
-        raise InvalidInput(
-            f"{exc.message}（--amount），或给出页数（--pages，按量计收）"
-            "或本月第几件（--nth，按件计收）",
-            field="--amount",
-        ) from exc
+        counted = exc.message.split("，请给出", 1)[0]  # what could not be counted, not the ask
+        raise InvalidInput(f"{counted}：请给出{FEE_OPTIONS}", field="--nth") from exc
 
 
 def _result(number: str, issued: IssuedLetter, path: Path) -> dict[str, Any]:
@@ -285,6 +287,7 @@ def _list_kinds(as_json: bool) -> None:
         {
             "kind": info.kind.value,
             "name": info.name,
+            "label": info.label,  # the name with what tells it apart, for choosing
             "series": info.series,
             "records": info.event.value if info.event else None,
         }
@@ -299,7 +302,7 @@ def _list_kinds(as_json: bool) -> None:
         [
             [
                 r["kind"],
-                r["name"],
+                r["label"],
                 SERIES_LABELS.get(str(r["series"]), str(r["series"])),
                 EventKind(r["records"]).label if r["records"] else "—",
             ]

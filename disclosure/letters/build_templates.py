@@ -79,7 +79,7 @@ BODIES: dict[LetterKind, list[str]] = {
         "您的申请已于{{ received_cn }}登记，提交方式：{{ channel_label }}。根据"
         + reg((33, 2))
         + "的规定，本机关将在收到申请之日起20个工作日内，即{{ reply_due_cn }}前作出答复；"
-        "需要延长答复期限的，将另行告知。{{ provisional_note }}"
+        "需要延长答复期限的，将另行告知。"
         "查询办理进度时，请提供上述登记编号。",
     ],
     LetterKind.CORRECTION: [
@@ -205,6 +205,13 @@ ANNOTATION = "（{{ annotation }}）"
 CORRECTS = [
     "{%p if corrects_reference %}",
     "本文书更正本机关{{ corrects_on_cn }}出具的{{ corrects_reference }}，原文书同时作废。",
+    "{%p endif %}",
+]
+# What the marks "推算" and "临时" on the letter's dates mean (rulebook §1.4, §11.7;
+# disclosure.letters.dates).
+DATE_NOTE = [
+    "{%p if date_note %}",
+    "{{ date_note }}",
     "{%p endif %}",
 ]
 
@@ -340,7 +347,7 @@ def build(kind: LetterKind, path: Path) -> None:
     _paragraph(doc, "{{ title }}", align=center, title=True)
     _paragraph(doc, "{{ reference }}", align=center)
     _paragraph(doc, "{{ addressee }}：")
-    body = [*BODIES[kind], *CORRECTS]
+    body = [*BODIES[kind], *DATE_NOTE, *CORRECTS]
     last = max(i for i, t in enumerate(BODIES[kind]) if not t.startswith("{%p"))
     for i, text in enumerate(body):
         is_tag = text.startswith("{%p")

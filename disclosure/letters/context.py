@@ -2,7 +2,9 @@
 
 Every date in a letter comes from here: the legal receipt date and the event dates from the
 event log, the due dates from `rules.engine` (`Deadlines` and its `Count`s). Dates are written
-the official way (2026年3月2日, `rules.explain.cn_date`).
+the official way (2026年3月2日, `rules.explain.cn_date`); a computed due date that is
+provisional or a projection carries its mark (`disclosure.letters.dates`, rulebook §1.4,
+§11.7), and `date_note` says what the marks of the letter mean.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from datetime import date
 from typing import Any
 
 from disclosure.letters import more_letters
+from disclosure.letters.dates import PRINTS_REPLY_DUE, RECITES_HISTORY, DateMarks
+from disclosure.letters.dates import reply_due as reply_due_text
 from disclosure.letters.fee_text import fee_facts
 from disclosure.letters.kinds import KindInfo, LetterKind
 from disclosure.letters.models import Letter
 from disclosure.letters.party import requested_info, requester
+from disclosure.letters.recorded import recorded_basis
 from disclosure.letters.replies import ReplyFacts, choose_variant, decision_paragraphs
 from disclosure.models import Application, EventRecord
 from disclosure.outcomes import CITATIONS, OUTCOMES, P, cite
@@ -48,6 +53,8 @@ class Facts:
     deadlines: Deadlines
     event: EventRecord | None
     extras: dict[str, Any] = field(default_factory=dict)
+    before: Deadlines | None = None  # an extension letter: the case just before its step
+    marks: DateMarks = field(default_factory=DateMarks)  # the marks its dates carry
 
 
 def cn(d: date | None) -> str:
@@ -66,28 +73,29 @@ def _count(deadlines: Deadlines, clock: Clock, sent: date | None = None) -> Coun
     return None
 
 
-def due_cn(c: Count | None, f: Facts) -> str:
+def due_cn(c: Count | None, f: Facts, marks: DateMarks | None = None) -> str:
     """A period's last day as the letter may print it: only when the period had started by
     the letter's own date (a period that runs from the addressee's receipt starts on the
-    recorded service date, rulebook §5–§7; a letter never prints a date it could not know)."""
+    recorded service date, rulebook §5–§7; a letter never prints a date it could not know),
+    marked when it is provisional (rulebook §1.4)."""
     if c is None or c.end is None or c.start is None or c.start > f.letter.issued_on:
         return ""
-    return cn(c.end)
+    return (marks or f.marks).mark(c, c.end, f.deadlines)
 
 
-def history(facts: Facts) -> str:
+def history(facts: Facts, marks: DateMarks) -> str:
     """Correction, extension, consultation and fee steps, told once in the opening paragraph.
 
     The letter's own step is left out (a correction notice does not tell its own sending).
+    The marks of its dates go to `marks`.
     """
     recs, d, own = facts.records, facts.deadlines, facts.info.event
     out = []
     req = _first(recs, EventKind.CORRECTION_REQUESTED)
     if req and own is not EventKind.CORRECTION_REQUESTED:
-        c = _count(d, Clock.CORRECTION_DEADLINE)
+        due = due_cn(_count(d, Clock.CORRECTION_DEADLINE), facts, marks)
         out.append(
-            f"本机关于{cn(req.on)}告知您补正申请内容"
-            + (f"，补正期限至{due_cn(c, facts)}" if due_cn(c, facts) else "")
+            f"本机关于{cn(req.on)}告知您补正申请内容" + (f"，补正期限至{due}" if due else "")
         )
         got = _first(recs, EventKind.CORRECTION_RECEIVED)
         if got:
@@ -103,10 +111,10 @@ def history(facts: Facts) -> str:
         out.append(f"本机关于{cn(sent[0].on)}依法征求了有关方面的意见，征求意见期间不计入答复期限")
     fee = _first(recs, EventKind.FEE_NOTICE_SENT)
     if fee and own is not EventKind.FEE_NOTICE_SENT:
-        c = _count(d, Clock.FEE_PAYMENT)
+        due = due_cn(_count(d, Clock.FEE_PAYMENT), facts, marks)
         out.append(
             f"本机关于{cn(fee.on)}向您发出收费通知，应缴金额{fee.amount_yuan}元"
-            + (f"，缴费期限至{due_cn(c, facts)}" if due_cn(c, facts) else "")
+            + (f"，缴费期限至{due}" if due else "")
         )
     return "".join(s + "。" for s in out)
 
@@ -128,6 +136,7 @@ def build_context(facts: Facts) -> dict[str, Any]:
     """The template context of one letter: common elements plus the kind's own facts."""
     s, app, info, d = facts.office.settings, facts.app, facts.info, facts.deadlines
     x = facts.extras
+    told, due = DateMarks(), DateMarks()  # the marks of `history` and of `reply_due_cn`
     ctx: dict[str, Any] = {
         "agency_name": s.office.agency_name,
         "office_name": s.office.office_name,
@@ -144,21 +153,29 @@ def build_context(facts: Facts) -> dict[str, Any]:
         "requester": requester(app.applicant_name, app.applicant_type),
         "requested_info": requested_info(app.content),
         "received_cn": cn(d.received),
-        "history": history(facts),
+        "history": history(facts, told),
         "date_cn": cn(facts.letter.issued_on),
-        "reply_due_cn": cn(d.reply_due),
+        "reply_due_cn": reply_due_text(d, due),
         "attachments": list(x.get("attachments") or []),
         "delivery": x.get("delivery") or s.letters.delivery,
         "reconsideration_organ": s.remedy.reconsideration_organ,
         "court": s.remedy.court,
         "decision_noun": "答复" if info.kind is LetterKind.REPLY else "告知",
+        # kept for an office's own receipt template of before `date_note` (the shipped ones
+        # no longer use it): the reply date printed is provisional
         "provisional_note": "（该日期按法定节假日暂估，以国务院公布的节假日安排为准。）"
-        if d.provisional
+        if due.years
         else "",
         "corrects_reference": x.get("corrects_reference") or "",
         "corrects_on_cn": cn(date.fromisoformat(x["corrects_on"])) if x.get("corrects_on") else "",
     }
+    # the note explains only the marks of what the kind's shipped template prints
+    if info.kind in RECITES_HISTORY:
+        facts.marks.merge(told)
+    if info.kind in PRINTS_REPLY_DUE:
+        facts.marks.merge(due)
     ctx.update(_KIND_FACTS[info.kind](facts))
+    ctx["date_note"] = facts.marks.note()  # last: every marked date of the letter is known
     return ctx
 
 
@@ -179,12 +196,12 @@ def _correction(f: Facts) -> dict[str, Any]:
 def _extension(f: Facts) -> dict[str, Any]:
     ev = f.event
     assert ev is not None
-    before = f.extras.get("original_due")
     return {
         "extension_days": ev.days,
         "approver": ev.approver or "",
         "extension_reason": f.extras.get("note") or ev.note or DEFAULT_EXTENSION_REASON,
-        "original_due_cn": cn(date.fromisoformat(before)) if before else "",
+        # the reply date as it stood before the extension, marked as it was then
+        "original_due_cn": reply_due_text(f.before, f.marks) if f.before else "",
     }
 
 
@@ -245,7 +262,8 @@ def _fee(f: Facts) -> dict[str, Any]:
     ev = f.event
     assert ev is not None
     due = due_cn(_count(f.deadlines, Clock.FEE_PAYMENT, ev.on), f)
-    return fee_facts(ev, due, f.office.settings.letters.payment_method)
+    basis = recorded_basis(ev, f.extras)
+    return fee_facts(ev, basis, due, f.office.settings.letters.payment_method)
 
 
 def _art35(f: Facts) -> dict[str, Any]:

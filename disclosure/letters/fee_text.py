@@ -15,8 +15,11 @@ from rules import fees, periods
 FEE_PER_ITEM, FEE_PER_VOLUME = P(4, law=FEES), P(5, law=FEES)
 
 
-def fee_facts(ev: EventRecord, due_cn: str, payment_method: str) -> dict[str, Any]:
-    data = ev.data or {}
+def fee_facts(
+    ev: EventRecord, data: dict[str, Any], due_cn: str, payment_method: str
+) -> dict[str, Any]:
+    """The notice's facts; `data`: how the fee was reached (the step's basis, else the one the
+    letter was issued with, `disclosure.letters.recorded.recorded_basis`)."""
     basis = data.get("fee_basis", "")
     scale: tuple[Any, ...] = ()
     if basis == "volume":
@@ -32,9 +35,8 @@ def fee_facts(ev: EventRecord, due_cn: str, payment_method: str) -> dict[str, An
             else f"合计{ev.amount_yuan}元"
         )
         scale = (FEE_PER_ITEM,)
-    else:  # an amount entered without its scale: the notice names no scale it cannot know
-        label = "本机关确定的一种计收方式（不同时按照两种标准重复计算）"
-        rate = "按本机关确定的计收方式对应的收费标准"
+    else:  # only a letter numbered before the basis was required (a new one refuses first)
+        label = rate = "未记录"
         breakdown = f"合计{ev.amount_yuan}元"
     return {
         "fee_citation": cite((P(42, 1), P(3, law=FEES), *scale)),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlmodel import Session, select
 
 from disclosure.errors import Conflict, NotFound
+from disclosure.letters.dates import DateMarks, internal_due
 from disclosure.letters.kinds import LetterKind, kind_info
 from disclosure.letters.models import Letter
 from disclosure.models import Application
@@ -26,10 +27,9 @@ from disclosure.vocabulary import EventKind, PartyKind
 from rules.explain import cn_date
 
 if TYPE_CHECKING:
-    from datetime import date
-
     from disclosure.models import EventRecord
     from disclosure.services.office import Office
+    from rules.engine import Deadlines
 
 
 class Facts(Protocol):
@@ -44,14 +44,9 @@ class Facts(Protocol):
     @property
     def extras(self) -> dict[str, Any]: ...
     @property
-    def deadlines(self) -> _Dates: ...
-
-
-class _Dates(Protocol):
+    def deadlines(self) -> Deadlines: ...
     @property
-    def internal_target(self) -> date | None: ...
-    @property
-    def reply_due(self) -> date | None: ...
+    def marks(self) -> DateMarks: ...
 
 
 DEFAULT_DISCLOSED = "贵方被征求意见的政府信息"
@@ -81,12 +76,10 @@ def disclose_notice(f: Facts) -> dict[str, Any]:
 
 
 def cooperation(f: Facts) -> dict[str, Any]:
-    d = f.deadlines
-    due = d.internal_target or d.reply_due
     return {
         "addressee": f.extras.get("department_name") or f.letter.variant,
         "coop_items": [str(x) for x in f.extras.get("items") or []],
-        "coop_due_cn": _cn(due),
+        "coop_due_cn": internal_due(f.deadlines, f.marks),  # marked as show marks it
     }
 
 

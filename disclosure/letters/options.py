@@ -30,7 +30,7 @@ CLOSING = tuple(k.value for k in CLOSING_KINDS)
 class LetterOptions:
     """What the clerk adds; which fields matter depends on the kind (see `disclosure letter`)."""
 
-    on: date | None = None  # the letter's date (default today); a recorded step's date wins
+    on: date | None = None  # the letter's date (default today); a recorded step's: its date
     served: date | None = None  # handed over in person: the day it reached its addressee
     days: int | None = None  # extension
     approver: str | None = None  # extension
@@ -80,7 +80,8 @@ def check_options(info: KindInfo, o: LetterOptions) -> None:
             raise InvalidInput("必须为正整数", field=f"--{name}")
     if o.pages is not None and o.nth is not None:
         raise InvalidInput(
-            "按件、按量只能选择一种计收方式（收费办法第四条）/ one fee scale only", field="--pages"
+            "按件、按量只能选择一种计收方式（收费办法第三条），--pages 与 --nth 只能给出一个",
+            field="--pages",
         )
     if o.reason is not None and o.reason not in ("correction", "fee"):
         raise InvalidInput(

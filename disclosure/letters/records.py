@@ -93,14 +93,16 @@ def last_in_series(session: Session, series: str, year: int) -> Letter | None:
     return session.exec(stmt).first()
 
 
-def check_date_order(session: Session, series: str, issued_on: date) -> None:
+def check_date_order(session: Session, series: str, issued_on: date, source: str = "") -> None:
     """文号 follow the letters' dates: a new letter is not dated before the last one numbered
-    in its series and year (rulebook §9)."""
+    in its series and year (rulebook §9). `source` says where the date came from when the
+    clerk did not type it (e.g. 已记录的“答复”的日期), so the message names that date."""
     last = last_in_series(session, series, issued_on.year)
     if last is not None and last.issued_on > issued_on:
         raise Conflict(
-            f"文书日期 {issued_on} 早于本系列已编号的 {last.reference}（{last.issued_on}），"
-            "文号须按成文日期顺序编排",
+            f"文书日期 {issued_on}"
+            + (f"（{source}）" if source else "")
+            + f"早于本系列已编号的 {last.reference}（{last.issued_on}），文号须按成文日期顺序编排",
             field="on",
         )
 

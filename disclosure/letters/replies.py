@@ -183,7 +183,7 @@ def choose_variant(code: str, requested: str, facts: ReplyFacts) -> str:
 
 def _require(value: str, field: str, what: str) -> str:
     if not value.strip():
-        raise InvalidInput(f"须填写{what} / {field} required", field=field)
+        raise InvalidInput(f"须填写{what}", field=field)
     return value.strip().rstrip("。；;.")
 
 

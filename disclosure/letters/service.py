@@ -23,7 +23,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from disclosure.errors import ConfigError, Conflict, InvalidInput, NotFound
-from disclosure.letters import more_letters
+from disclosure.letters import more_letters, recorded
 from disclosure.letters.context import Facts, build_context
 from disclosure.letters.kinds import KindInfo, LetterKind, kind_info
 from disclosure.letters.models import Letter
@@ -166,25 +166,33 @@ def _issue(
     store = file_store(ctx.office.settings)
     if letter is not None:
         check_reprint(letter, options)
+        event = session.get(EventRecord, letter.event_id) if letter.event_id else None
+        recorded.check_reprint_steps(info, options, letter, event, app.number)
         content = stored_docx(letter, store)
         if content is not None:
             return IssuedLetter(letter, info, dict(letter.facts), content, False)
         # numbered before issued letters were stored: frozen now, as of its own date
-        event = session.get(EventRecord, letter.event_id) if letter.event_id else None
         return render_and_freeze(session, ctx, app, info, letter, records, event, store, False)
     event = find_event(info, records, variant)
-    if event is None and info.event is not None:
+    earlier = event  # a step recorded before: the letter states it as recorded, dated its day
+    if event is not None:
+        recorded.check_first_issue(info, options, event, app.number)
+    elif info.event is not None:
+        if info.kind is LetterKind.FEE:
+            recorded.amount_only(options)
         event = _record(session, ctx, app, info, options, variant)
         records = events_of(session, app)
     if event is None:
         needs(info, records)
+    basis = recorded.fee_basis(options, event) if event and info.kind is LetterKind.FEE else {}
     issued_on = event.on if event else (options.on or ctx.today)
     if issued_on > ctx.today:
         raise InvalidInput(f"日期 {issued_on} 晚于今天 {ctx.today}", field="--date")
     letter_gate(session, ctx, app, info.kind.value, records)  # sign-off first (issue 16)
     resolved = more_letters.resolve(session, info.kind, app, variant)  # before a 文号 is drawn
-    letter = new_letter(session, ctx, app, info, variant, issued_on, event)
-    letter.data = clerk_texts(options) | resolved
+    source = f"已记录的“{recorded.step_label(earlier)}”的日期" if earlier else ""
+    letter = new_letter(session, ctx, app, info, variant, issued_on, event, source=source)
+    letter.data = clerk_texts(options) | resolved | basis
     return render_and_freeze(session, ctx, app, info, letter, records, event, store, True)
 
 
@@ -219,16 +227,15 @@ def render_and_freeze(
     deadlines = compute_for(app, upto, office)
     assert deadlines is not None
     extras = dict(letter.data or {})
+    before = None  # an extension letter states the reply date as it stood before its step
     if info.kind is LetterKind.EXTENSION and event is not None:
         before = compute_for(app, [r for r in upto if r.id != event.id], office)
-        if before is not None and before.reply_due is not None:
-            extras["original_due"] = before.reply_due.isoformat()
     if letter.corrects_id is not None:
         old = session.get(Letter, letter.corrects_id)
         assert old is not None
         extras["corrects_reference"] = old.reference
         extras["corrects_on"] = old.issued_on.isoformat()
-    facts = Facts(office, app, info, letter, upto, deadlines, event, extras)
+    facts = Facts(office, app, info, letter, upto, deadlines, event, extras, before)
     context = build_context(facts)
     content = render_docx(template_path(office.settings, info), context)
     freeze(session, letter, content, context, store)
@@ -286,10 +293,12 @@ def new_letter(
     event: EventRecord | None,
     corrects: Letter | None = None,
     reason: str = "",
+    source: str = "",
 ) -> Letter:
-    """A new numbered letter row (with its ledger line); `corrects`: the letter it replaces."""
+    """A new numbered letter row (with its ledger line); `corrects`: the letter it replaces;
+    `source`: where its date comes from, when not from the clerk (a recorded step)."""
     year, actor, now = issued_on.year, ctx.actor, ctx.now
-    check_date_order(session, info.series, issued_on)
+    check_date_order(session, info.series, issued_on, source)
     n = next_number(session, series=f"letter:{info.series}", year=year)
     reference = _reference(ctx.office, info, year, n)
     letter = Letter(

@@ -119,7 +119,7 @@ def test_archive_package(desk, tmp_path) -> None:  # type: ignore[no-untyped-def
     assert "APPLICATION-FORM-PAGE-2" in _text(out, last)
     receipt, _ = _toc_page(toc, "登记回执")
     assert "登记回执" in _text(out, receipt)
-    reply, _ = _toc_page(toc, "答复书（按记录")
+    reply, _ = _toc_page(toc, "答复书 ")  # the letter by its name (not 答复书：draft.docx)
     assert "政府信息公开申请答复书" in _text(out, reply)
     log_first, log_last = _toc_page(toc, "办理经过")
     assert log_last == total and "办理经过" in _text(out, log_first)

@@ -26,6 +26,24 @@ def test_kinds_lists_every_kind(cli) -> None:  # type: ignore[no-untyped-def]
     assert {"receipt", "extension", "consultation", "reply", "abandoned", "art35"} <= set(rows)
     r = cli("letter", "kinds")
     assert r.exit_code == 0 and "延期答复告知书" in r.stdout
+    # the letter's own name for files and lists; the label only for choosing the kind
+    assert (rows["reply"]["name"], rows["reply"]["label"]) == (
+        "答复书",
+        "答复书（按记录的答复结果）",
+    )
+
+
+def test_a_date_other_than_the_recorded_steps_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli(*REGISTER)
+    r = cli("consult", "send", "2026-00001", "--party", "某公司", "--date", "2026-03-05",
+            "--served", "2026-03-05", "--today", "2026-03-05")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    r = cli("letter", "2026-00001", "--kind", "consultation", "--date", "2026-03-04",
+            "--today", "2026-03-06")  # fmt: skip
+    assert r.exit_code == 5 and r.stderr.startswith("错误：--date: ")
+    assert "2026-03-05" in r.stderr and "2026-03-04" in r.stderr
+    assert json.loads(cli("letter", "list", "2026-00001", "--json").stdout) == []
+    assert not (tmp_path / "letters").exists()
 
 
 def test_receipt_default_path(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

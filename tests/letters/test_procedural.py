@@ -62,7 +62,12 @@ def test_correction_already_recorded_uses_its_date(desk: Desk) -> None:
         steps.CorrectionRequested(on=date(2026, 3, 3), served=date(2026, 3, 3)),
         date(2026, 3, 3),
     )
-    issued, text = desk.issue(number, "correction", on=date(2026, 3, 5))
+    # The letter states the step: dated its day, never another the clerk types (refused).
+    with pytest.raises(Conflict) as err:
+        desk.issue(number, "correction", on=date(2026, 3, 5))
+    assert err.value.field == "--date" and "2026-03-03" in err.value.message
+    assert "2026-03-05" in err.value.message and desk.letters() == []
+    issued, text = desk.issue(number, "correction", today=date(2026, 3, 5))
     assert len(desk.events(number, "correction_requested")) == 1
     assert issued.letter.issued_on == date(2026, 3, 3)
     # Served Tue 3/3; 15 working days → Tue 3/24.

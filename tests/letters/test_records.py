@@ -180,7 +180,8 @@ def test_a_letter_prints_no_date_it_could_not_know(desk: Desk) -> None:
     number = desk.register()
     notice = steps.FeeNotice(on=date(2026, 3, 5), amount=100, served=date(2026, 3, 9))
     desk.record(number, notice, date(2026, 3, 9))
-    _, text = desk.issue(number, "fee", today=date(2026, 3, 10))
+    # recorded with only its amount: the letter gives the basis (rulebook §7.6)
+    _, text = desk.issue(number, "fee", nth=11, today=date(2026, 3, 10))
     assert "请您自收到本通知的次日起20个工作日内缴纳" in text and "即2026年" not in text
     _, art35 = desk.issue(number, "art35", due=date(2026, 3, 20), today=date(2026, 3, 10))
     # Served Mon 3/9: day 1 is Tue 3/10, day 19 Fri 4/3; 清明 4/4–4/6 are rest days, so

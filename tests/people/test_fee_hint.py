@@ -1,5 +1,6 @@
 """A per-item fee that cannot be counted (the applicant is not known) asks for what the
-command itself takes: fee-notice has only --amount, the letter also --pages and --nth."""
+command itself takes: fee-notice has only --amount; the letter, which must state the fee's
+basis and rate (rulebook §7.6), --pages or --nth (an amount alone names no basis)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ import re
 from disclosure.cli.main import app
 from tests.people.conftest import People
 
-UNCOUNTED = (
-    "错误：--amount: 无法识别申请人（无身份证件号码、统一社会信用代码或联系电话），"
-    "不能自动计数本月申请件数，请给出收费金额"
-)
+WHY = "无法识别申请人（无身份证件号码、统一社会信用代码或联系电话），不能自动计数本月申请件数"
+UNCOUNTED = f"错误：--amount: {WHY}，请给出收费金额"
 
 
 def _options(command: str) -> set[str]:
@@ -44,7 +43,7 @@ def test_the_letter_names_its_own_other_ways(people: People, tmp_path) -> None: 
     n = _unknown(people)
     said = people.fails("letter", n, "--kind", "fee", code=2)
     assert said == (
-        UNCOUNTED + "（--amount），或给出页数（--pages，按量计收）或本月第几件（--nth，按件计收）"
+        f"错误：--nth: {WHY}：请给出页数（--pages，按量计收）或本月第几件申请（--nth，按件计收）"
     )
     assert set(re.findall(r"--[a-z-]+", said)) <= _options("letter")
     assert people.ok("letter", "list", n) == []  # nothing issued, no 文号 drawn
