@@ -27,7 +27,7 @@ DOCX_COLUMNS = ("docx_sha256",)  # its stored .docx
 @dataclass(frozen=True)
 class LetterFile:
     letter: Letter
-    name: str  # the kind's Chinese name, e.g. 答复书（按记录的答复结果）
+    name: str  # the kind's Chinese name, e.g. 答复书
     pdf: bytes | None  # the stored PDF, if any
     docx: bytes | None  # the .docx (stored or rendered) when there is no stored PDF
 

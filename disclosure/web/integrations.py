@@ -31,7 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def letters_for(session: Session, app: Application, default_delivery: str) -> dict[str, Any]:
     """Kinds that can be issued, letters already issued, and the letter form's fields."""
-    names = {k.value: info.name for k, info in KINDS.items()}
+    names = {k.value: info.label for k, info in KINDS.items()}  # the chooser's words
     rows = letters_of(session, app.number)
     issued = [
         {"id": row.id, **listed.as_dict()} for row, listed in zip(rows, listing(rows), strict=True)

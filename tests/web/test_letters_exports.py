@@ -116,3 +116,11 @@ def test_a_letter_is_corrected_from_the_page(client_for):
     # the corrected letter is still downloadable as it was; it has no correct button any more
     assert re.findall(rf'action="{url}/letters/(\d+)/correct"', page) != [letter_id]
     assert clerk.get(f"{url}/letters/{letter_id}").content == first.content
+
+
+def test_the_kind_chooser_says_which_reply_it_makes(client_for):
+    """Where a person chooses, the kind carries its description; files keep the plain name."""
+    clerk = client_for("clerk")
+    number = register(clerk, applicant="张三")
+    page = clerk.get(f"/applications/{number}").text
+    assert '<option value="reply">答复书（按记录的答复结果）</option>' in page
