@@ -6,4 +6,7 @@ bash scripts/setup.sh test
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-.venv/bin/python -m pytest "$@"
+# Two workers (the CI machine has two cores): the suite spends most of its time in
+# subprocesses, browsers and LibreOffice, so this halves the wall time. `-n 0` after it
+# (bash scripts/test.sh -n 0 …) runs in one process, e.g. under a debugger.
+.venv/bin/python -m pytest -n "${DISCLOSURE_TEST_WORKERS:-2}" "$@"
