@@ -51,6 +51,7 @@ from disclosure.settings_models import (
     TargetSettings,
     TaskSettings,
     WebSettings,
+    escalates,
 )
 
 __all__ = [
@@ -82,6 +83,7 @@ __all__ = [
     "TargetSettings",
     "TaskSettings",
     "WebSettings",
+    "escalates",
     "find_config",
     "load_settings",
 ]

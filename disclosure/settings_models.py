@@ -131,12 +131,22 @@ class NotifierSettings(Section):
     max_attempts: int = 10
     template_dir: str = ""  # a folder of .j2 templates overriding notifier/templates
 
+    def escalates(self, days_late: int) -> bool:
+        return escalates(self.escalate_after, days_late)
+
     @field_validator("run_times")
     @classmethod
     def _times(cls, v: list[str]) -> list[str]:
         for t in v:
             time.fromisoformat(t)
         return v
+
+
+def escalates(escalate_after: int, days_late: int) -> bool:
+    """Whether a clock `days_late` working days overdue is reported to the leaders (never when
+    `[notifier] escalate_after` is 0 or less): the one rule behind the reminder scan
+    (`notifier.policy.hits`) and the dashboard's count of it (`services.dashboard.reminded`)."""
+    return escalate_after > 0 and days_late >= escalate_after
 
 
 class LetterSettings(Section):

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from disclosure.settings import NotifierSettings
+from disclosure.settings import NotifierSettings, escalates
 from disclosure.vocabulary import Clock
 from rules.calendar import Pause, WorkingCalendar
 
@@ -103,7 +103,7 @@ def hits(
     elif clock not in NEVER_OVERDUE:
         if th.daily_when_overdue or clock == UNCONFIRMED_ARRIVAL:
             out.append(Hit(clock, due, f"overdue:{today.isoformat()}", left))
-        if th.escalate_after > 0 and -left >= th.escalate_after:
+        if escalates(th.escalate_after, -left):
             out.append(Hit(clock, due, ESCALATE, left))
     return out
 

@@ -11,7 +11,7 @@ import typer
 from disclosure.cli.options import JsonOpt, NoteOpt, Number, TodayOpt, parse_date
 from disclosure.cli.state import state
 from disclosure.errors import InvalidInput
-from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, Stage
+from disclosure.vocabulary import ApplicantType, Channel, Stage
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -79,7 +79,7 @@ def register_cmd(
     from disclosure.people.applicants import month_position, possible_duplicates
     from disclosure.services.queries import department_names
     from disclosure.services.registration import parse_create, register_application
-    from disclosure.services.views import summary
+    from disclosure.services.views import registration_warning, summary
 
     st = state(ctx)
     data = parse_create(
@@ -118,13 +118,9 @@ def register_cmd(
         f"已登记：{out['number']}，答复期限 {out['reply_due']}"
         + ("（临时）" if out["provisional"] else "")
     )
-    left = out["working_days_left"]
-    if out["state"] == DeadlineState.OVERDUE.value:  # as the web's registration says it
-        late = f"已超期 {abs(left)} 个工作日" if left else "已超期"
-        typer.echo(f"注意：该申请登记时已超过答复期限（{late}），请尽快答复。", err=True)
-    elif left is not None and left <= 3:
-        soon = "今日到期" if left == 0 else f"还有 {left} 个工作日"
-        typer.echo(f"注意：答复期限临近（{soon}）。", err=True)
+    warning = registration_warning(out["state"], out["working_days_left"])
+    if warning:
+        typer.echo(warning[1], err=True)
 
 
 def warn_duplicates(found: list[dict[str, object]]) -> None:

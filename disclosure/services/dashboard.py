@@ -111,11 +111,11 @@ def reminded(
     late_by_day = _scoped(
         select(target, func.count()).select_from(Application), department_id, handler_id
     ).where(received, target < today)
-    after = office.settings.notifier.escalate_after
+    notifier = office.settings.notifier
     overdue = escalated = 0
     for due, n in session.exec(late_by_day.group_by(target)):
         overdue += int(n)
-        if after > 0 and -office.calendar.working_days_left(today, due) >= after:
+        if notifier.escalates(-office.calendar.working_days_left(today, due)):
             escalated += int(n)
     waiting = col(Application.received_on).is_(None), col(Application.arrived_on).is_not(None)
     unconfirmed = _count(session, department_id, *waiting, handler_id=handler_id)

@@ -13,7 +13,7 @@ from disclosure.services.deadlines import compute_for, events_of
 from disclosure.services.facts import deadline_facts
 from disclosure.services.office import Office
 from disclosure.services.read_model import listed
-from disclosure.vocabulary import EventKind, Stage
+from disclosure.vocabulary import DeadlineState, EventKind, Stage
 from rules.explain import explain
 
 
@@ -30,6 +30,24 @@ def event_label(record: EventRecord) -> str:
     if kind is EventKind.STAGE_MOVED:
         return "转入“" + Stage((record.data or {}).get("to", "")).label + "”阶段"
     return kind.label
+
+
+# An application registered with this many working days left, or fewer, is flagged as it
+# is registered (a late-arriving post or a backlog typed in): practice convention.
+REGISTRATION_SOON = 3
+
+
+def registration_warning(state: str | None, left: int | None) -> tuple[str, str] | None:
+    """What registering says when the new application is already overdue or nearly due, as
+    (level, text) with level "error" or "warn"; None when there is time. One wording for the
+    CLI (stderr) and the web (a flash)."""
+    if state == DeadlineState.OVERDUE.value:
+        late = f"已超期 {abs(left)} 个工作日" if left else "已超期"
+        return "error", f"注意：该申请登记时已超过答复期限（{late}），请尽快答复。"
+    if left is not None and left <= REGISTRATION_SOON:
+        soon = "今日到期" if left == 0 else f"还有 {left} 个工作日"
+        return "warn", f"注意：答复期限临近（{soon}）。"
+    return None
 
 
 def summary(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlmodel import select
 
 from disclosure.db import transaction
@@ -33,6 +34,27 @@ def test_register_shows_the_reply_deadline(client_for, engine):
     with transaction(engine, write=False) as session:
         actors = {e.actor for e in session.exec(select(EventRecord)).all()}
     assert actors == {"clerk"}
+
+
+@pytest.mark.parametrize(
+    ("received", "said"),
+    [
+        # Today is Thu 2026-03-05. Received Mon 2026-01-26: the 20th working day is Sat 02-28
+        # (Spring Festival 02-15…02-23; 02-14 and 02-28 are make-up working days), 4 days ago.
+        ("2026-01-26", "注意：该申请登记时已超过答复期限（已超期 4 个工作日），请尽快答复。"),
+        # Received Wed 02-04: the 20th working day is Tue 03-10, three working days ahead.
+        ("2026-02-04", "注意：答复期限临近（还有 3 个工作日）。"),
+        ("2026-03-02", None),
+    ],
+)
+def test_registering_a_late_application_warns_as_the_cli_does(client_for, received, said):
+    clerk = client_for("clerk")
+    number = register(clerk, received=received)
+    page = clerk.get(f"/applications/{number}").text
+    if said is None:
+        assert "注意：" not in page
+    else:
+        assert said in page
 
 
 def test_field_error_is_shown_beside_the_field(client_for):

@@ -31,9 +31,9 @@ from disclosure.services.queries import (
 from disclosure.services.read_model import listed_in
 from disclosure.services.registration import parse_create, register_application
 from disclosure.services.users import list_users
-from disclosure.services.views import detail
+from disclosure.services.views import detail, registration_warning
 from disclosure.storage import file_store
-from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, Labelled
+from disclosure.vocabulary import ApplicantType, Channel, Labelled
 from disclosure.web import integrations
 from disclosure.web.actions import ACTIONS, lookup, may_record, missing
 from disclosure.web.casefile_view import casefile_section
@@ -46,7 +46,6 @@ from disclosure.web.deps import (
     web,
 )
 from disclosure.web.downloads import docx_download, log_download
-from disclosure.web.filters import days_left
 from disclosure.web.forms import Form, optional_date, optional_int, text, values
 from disclosure.web.listing import department_labels
 from disclosure.web.people_view import people_section
@@ -223,14 +222,9 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
         now = listed_in(app, office, ctx.today, None)
     due_text = f"，答复期限 {due.isoformat()}{'（临时）' if provisional else ''}" if due else ""
     flash(request, f"已登记：{number}{due_text}")
-    if now.state == DeadlineState.OVERDUE.value:
-        flash(
-            request,
-            f"注意：该申请登记时已超过答复期限（{days_left(now)}），请尽快答复。",
-            "error",
-        )
-    elif now.working_days_left is not None and now.working_days_left <= 3:
-        flash(request, f"注意：答复期限临近（{days_left(now, long=True)}）。", "warn")
+    warning = registration_warning(now.state, now.working_days_left)
+    if warning:
+        flash(request, warning[1], warning[0])
     return RedirectResponse(f"/applications/{number}", status_code=303)
 
 
