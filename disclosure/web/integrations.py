@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from disclosure.errors import NotFound
+from disclosure.errors import DisclosureError, NotFound
 from disclosure.letters.correct import correct_letter
 from disclosure.letters.kinds import KINDS
 from disclosure.letters.models import Letter
@@ -72,8 +72,11 @@ def issue_letter_docx(
     fields: dict[str, str],
 ) -> tuple[str, bytes]:
     """Issue (or re-issue: same 文号) a letter and render it; returns (file name, .docx)."""
-    options = letter_form.letter_options(fields)  # the options `disclosure letter` takes
-    issued = issue_letter(session, ctx=ctx, number=number, kind=kind, options=options)
+    try:
+        options = letter_form.letter_options(fields)  # the options `disclosure letter` takes
+        issued = issue_letter(session, ctx=ctx, number=number, kind=kind, options=options)
+    except DisclosureError as exc:
+        raise letter_form.in_web_words(exc) from None
     content = issued.render()  # inside the transaction: a template error writes nothing
     return f"{number}-{issued.info.name}.docx", content
 
@@ -93,14 +96,17 @@ def correct_letter_docx(
         raise NotFound("没有该文书", field="letter")
     items = tuple(line.strip() for line in fields.get("items", "").splitlines() if line.strip())
     options = LetterOptions(items=items, note=fields.get("note", ""))
-    issued = correct_letter(
-        session,
-        ctx=ctx,
-        number=number,
-        reference=old.reference,
-        reason=fields.get("reason", ""),
-        options=options,
-    )
+    try:
+        issued = correct_letter(
+            session,
+            ctx=ctx,
+            number=number,
+            reference=old.reference,
+            reason=fields.get("reason", ""),
+            options=options,
+        )
+    except DisclosureError as exc:
+        raise letter_form.in_web_words(exc) from None
     return f"{number}-{issued.letter.reference}.docx", issued.render()
 
 

@@ -12,8 +12,10 @@ choose (the variant) nor "见附件" without an 附件 line.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from disclosure.errors import DisclosureError
 from disclosure.letters.kinds import LetterKind
 from disclosure.letters.options import LetterOptions
 from disclosure.letters.replies import DECISIONS
@@ -21,6 +23,7 @@ from disclosure.models import Application
 from disclosure.outcomes import VARIANTS
 from disclosure.textinput import LINE_MAX, NOTE_MAX, clean_text, iso_date
 from disclosure.vocabulary import Channel, ReplyVariant, ServiceMethod
+from disclosure.web.forms import optional_int
 
 REPLY = LetterKind.REPLY.value
 ATTACHED = "见附件"  # a paragraph saying so needs the letter's 附件 line
@@ -41,6 +44,7 @@ WHEN = {
     ),
     "for_letter": _kinds(LetterKind.SERVICE_RECEIPT),
     "due": _kinds(LetterKind.ART35, LetterKind.DEFERRED),
+    "fee": _kinds(LetterKind.FEE),  # the basis of a fee recorded with its amount only
     "reply": _kinds(LetterKind.REPLY),
 }
 
@@ -139,7 +143,47 @@ def letter_options(fields: dict[str, str]) -> LetterOptions:
         withheld=_line(fields, "withheld", NOTE_MAX),
         reasons=_line(fields, "reasons", NOTE_MAX),
         where=_line(fields, "where", NOTE_MAX),
+        pages=optional_int(fields.get("pages"), "pages", minimum=1),
+        nth=optional_int(fields.get("nth"), "nth", minimum=1),
     )
+
+
+# The letters layer words its errors for `disclosure letter`: its options and commands. The
+# form says the same with its own fields' names and buttons (what the web can reach: the
+# form passes none of --days, --amount, --served …).
+_WEB_WORDS = (
+    (r"disclosure letter correct \S+ --reference \S+ --correction-reason 理由", "该文书的“更正”"),
+    (r"请提供 --reason correction\|fee", "请先在“办理操作”中记录“视为放弃”"),
+    (r"--pages 与 --nth", "页数与本月第几件申请"),
+    (r"（--pages，", "（"),
+    (r"（--nth，", "（"),
+    (r"--pages", "页数"),
+    (r"--nth", "本月第几件申请"),
+    (r"--date", "文书日期"),
+    (r"--due", "期限"),
+    (r"--variant", "答复情形"),
+    (r"--withheld", "不予公开的内容"),
+    (r"--where", "获取方式、途径"),
+    (r"--reasons", "具体理由"),
+    (r"--item", "补正事项"),
+    (r"--attachment", "附件"),
+    (r"--party", "征求意见对象"),
+    (r"--for-letter", "所送达的文书"),
+    (r"--kind", "文书种类"),
+)
+_WEB_PATTERNS = tuple((re.compile(p), words) for p, words in _WEB_WORDS)
+
+
+def in_web_words(exc: DisclosureError) -> DisclosureError:
+    """`exc` with its message in the form's words (its field is left as it is: the web maps
+    "--pages" to the `pages` input already, `web.errors.form_field`)."""
+    message = exc.message
+    for pattern, words in _WEB_PATTERNS:
+        message = pattern.sub(words, message)
+    if message != exc.message:
+        exc.message = message
+        exc.args = (message,)
+    return exc
 
 
 def problems(
