@@ -54,11 +54,12 @@ def department_add(
     name: Annotated[str, typer.Option("--name", help="部门名称")],
     contact: Annotated[str, typer.Option("--contact", help="联系人")] = "",
     email: Annotated[str, typer.Option("--email", help="电子邮箱")] = "",
+    phone: Annotated[str, typer.Option("--phone", help="电话")] = "",
 ) -> None:
     """新增部门（也可在 config.toml 的 departments 表中配置）。"""
     st = state(ctx)
     with transaction(st.engine) as session:
-        add_department(session, code=code, name=name, contact=contact, email=email)
+        add_department(session, code=code, name=name, contact=contact, email=email, phone=phone)
     typer.echo(f"已新增部门：{code} {name}")
 
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, func, or_, select
 
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application, Department
+from disclosure.phone import check_phone
 from disclosure.settings import Settings
 from disclosure.textinput import clean_text, email_problem
 
@@ -71,6 +72,7 @@ def add_department(
         clean_text(v.strip(), f, max_len=200)
         for v, f in ((contact, "contact"), (email, "email"), (phone, "phone"))
     )
+    phone = check_phone(phone)
     _check_contacts(session, name=name, email=email)
     row = Department(code=code, name=name, contact=contact, email=email, phone=phone)
     session.add(row)
@@ -142,6 +144,8 @@ def edit_department(
             raise InvalidInput("部门名称不能为空", field="name")
         if key in ("name", "email") and getattr(row, key) != value:
             _check_contacts(session, **{key: value}, other_than=row.id)
+        if key == "phone":
+            value = check_phone(value)  # as an applicant's (disclosure.phone)
         if getattr(row, key) != value:
             changed[key] = [getattr(row, key), value]
             setattr(row, key, value)

@@ -7,12 +7,12 @@ import json
 
 def test_cli_edits_retires_and_reactivates_a_department(cli):  # type: ignore[no-untyped-def]
     assert cli("department", "add", "--code", "tmp", "--name", "临时处").exit_code == 0
-    r = cli("department", "edit", "tmp", "--contact", "李四", "--phone", "0571-1234")
+    r = cli("department", "edit", "tmp", "--contact", "李四", "--phone", "0571-８７６５４３２１")
     assert r.exit_code == 0, r.stderr
     assert "联系人：（空） → 李四" in r.stdout
     listed = cli("department", "list", "--json")
     [row] = [d for d in json.loads(listed.stdout) if d["code"] == "tmp"]
-    assert row["contact"] == "李四" and row["phone"] == "0571-1234" and row["active"] is True
+    assert row["contact"] == "李四" and row["phone"] == "0571-87654321" and row["active"] is True
     assert cli("department", "retire", "tmp").exit_code == 0
     again = cli("department", "retire", "tmp")
     assert again.exit_code != 0 and "已停用" in again.stderr
@@ -44,7 +44,12 @@ def test_an_edit_keeps_names_their_own_and_e_mails_well_formed(cli):  # type: ig
     assert r.exit_code == 2 and "已有名为 环境保护处 的部门（代码 hbc）" in r.stderr
     r = cli("department", "edit", "tmp", "--email", "not-an-address")
     assert r.exit_code == 2 and "电子邮箱格式不正确" in r.stderr
+    r = cli("department", "edit", "tmp", "--phone", "12345")  # too few digits
+    assert r.exit_code == 2 and "--phone" in r.stderr and "不是有效的电话号码" in r.stderr
+    r = cli("department", "add", "--code", "tmp2", "--name", "临时二处", "--phone", "分机")
+    assert r.exit_code == 2 and "--phone" in r.stderr
     listed = json.loads(cli("department", "list", "--json").stdout)
     [row] = [d for d in listed if d["code"] == "tmp"]
-    assert row["name"] == "临时处" and row["email"] == ""  # nothing written
+    assert row["name"] == "临时处" and row["email"] == "" and row["phone"] == ""  # unwritten
+    assert "tmp2" not in [d["code"] for d in listed]
     assert cli("department", "edit", "tmp", "--name", "临时处二").exit_code == 0
