@@ -42,6 +42,7 @@ PREVIEWABLE = frozenset({PDF, JPEG, PNG})  # what a browser shows inline
 HEAD_BYTES = 8192
 MAX_NAME = 255
 EXECUTABLE_MAGIC = (b"\x7fELF", b"MZ")  # ELF (Linux), PE/DOS "MZ" (Windows)
+_PROGRAM = "可执行程序不能作为材料上传（按文件内容识别）"
 
 
 def check_name(name: str, *, field: str = "file") -> str:
@@ -59,14 +60,15 @@ def check_name(name: str, *, field: str = "file") -> str:
 
 
 def detect(path: Path, *, field: str = "file", name: str = "") -> str:
-    """The media type of the file at `path`, one of `ACCEPTED`; anything else is refused
-    (messages about the content name the file as `name`, the name it came with)."""
+    """The media type of the file at `path`, one of `ACCEPTED`; anything else is refused,
+    the message naming the file as `name` (the name it came with) when given."""
     with path.open("rb") as f:
         head = f.read(HEAD_BYTES)
+    named = f"“{name}”：" if name else ""
     if not head:
-        raise InvalidInput("文件为空", field=field)
+        raise InvalidInput(f"{named}文件为空", field=field)
     if head.startswith(EXECUTABLE_MAGIC):
-        raise InvalidInput("可执行程序不能作为案卷材料上传（按文件内容识别）", field=field)
+        raise InvalidInput(f"{named}{_PROGRAM}", field=field)
     kind: str | None = filetype.guess_mime(head)
     if kind == PDF:
         _check_pdf(path, field=field, name=name or path.name)
@@ -77,10 +79,10 @@ def detect(path: Path, *, field: str = "file", name: str = "") -> str:
         if found is not None:
             return found
     if kind in ("application/x-executable", "application/x-msdownload"):
-        raise InvalidInput("可执行程序不能作为案卷材料上传（按文件内容识别）", field=field)
+        raise InvalidInput(f"{named}{_PROGRAM}", field=field)
     accepted = "、".join(label for label, _ext in ACCEPTED.values())
     raise InvalidInput(
-        f"不支持的文件类型（按文件内容识别为 {kind or '未知类型'}）；可上传：{accepted}",
+        f"{named}不支持的文件类型（按文件内容识别为 {kind or '未知类型'}）；可上传：{accepted}",
         field=field,
     )
 

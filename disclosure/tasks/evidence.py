@@ -9,7 +9,6 @@ reach every site; the link is evidence of where the page is).
 from __future__ import annotations
 
 import io
-import mimetypes
 import re
 import urllib.error
 import urllib.request
@@ -20,6 +19,7 @@ from typing import BinaryIO
 
 from sqlmodel import Session
 
+from disclosure.casefile import detect
 from disclosure.errors import InvalidInput
 from disclosure.storage import FileStore
 from disclosure.tasks.models import TaskEvidence
@@ -50,9 +50,8 @@ def is_url(value: str) -> bool:
 def from_path(path: Path) -> EvidenceInput:
     if not path.is_file():
         raise InvalidInput(f"证明材料文件不存在：{path}", field="evidence")
-    media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    stream = path.open("rb")
-    return EvidenceInput(EvidenceKind.FILE, name=path.name, stream=stream, media_type=media)
+    stream = path.open("rb")  # its media type is read from its bytes when stored
+    return EvidenceInput(EvidenceKind.FILE, name=path.name, stream=stream)
 
 
 def fetch_url(url: str, *, timeout: float, max_bytes: int, now: datetime) -> EvidenceInput:
@@ -95,7 +94,9 @@ def _decode(raw: bytes) -> str:
 def store_evidence(
     session: Session, store: FileStore, progress_id: int, ev: EvidenceInput, max_bytes: int
 ) -> TaskEvidence:
-    """One evidence row; its file joins the session (a rollback removes it again)."""
+    """One evidence row; its file joins the session (a rollback removes it again). A file is
+    accepted as a case file's document is (`casefile.detect`: by its bytes, a PDF that opens,
+    no programs); a URL's snapshot is kept with the media type the server gave."""
     row = TaskEvidence(
         progress_id=progress_id,
         kind=ev.kind.value,
@@ -109,7 +110,13 @@ def store_evidence(
     if ev.snapshot is not None:
         stream = io.BytesIO(ev.snapshot)
     if stream is not None:
+        if ev.kind is EvidenceKind.FILE:
+            row.name = detect.check_name(ev.name, field="evidence")
         stored = store.put_stream(stream, session=session, max_bytes=max_bytes, field="evidence")
         row.sha256, row.size = stored.sha256, stored.size
+        if ev.kind is EvidenceKind.FILE:  # known by its bytes, as a case file's documents are
+            if stored.size == 0:
+                raise InvalidInput(f"证明材料“{row.name}”是空文件", field="evidence")
+            row.media_type = detect.detect(stored.path, field="evidence", name=row.name)
     session.add(row)
     return row

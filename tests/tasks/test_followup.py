@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from tests.casefile.conftest import pdf_bytes
 from tests.notifier.conftest import free_port
 from tests.tasks.conftest import PLAN_DOCX, tasks_json
 
@@ -60,7 +61,7 @@ def _stored(tmp_path: Path) -> list[Path]:
 def test_progress_with_file_and_page_snapshot(plan_cli, tmp_path: Path, web_page: str) -> None:  # type: ignore[no-untyped-def]
     first = _imported(plan_cli)[0]
     minutes = tmp_path / "会议纪要.pdf"
-    minutes.write_bytes(b"%PDF-1.4 minutes")
+    minutes.write_bytes(pdf_bytes("minutes"))
     r = plan_cli("tasks", "progress", str(first["id"]), "--note", "规划已在门户网站公开",
                  "--evidence", str(minutes), "--evidence", f"{web_page}/plan.html",
                  "--evidence", f"{web_page}/gone.html", "--date", "2021-08-02",
@@ -77,7 +78,8 @@ def test_progress_with_file_and_page_snapshot(plan_cli, tmp_path: Path, web_page
     )
     file_ev, page_ev, gone_ev = note["evidence"]
     assert file_ev["name"] == "会议纪要.pdf"
-    assert file_ev["sha256"] == hashlib.sha256(b"%PDF-1.4 minutes").hexdigest()
+    assert file_ev["sha256"] == hashlib.sha256(minutes.read_bytes()).hexdigest()
+    assert file_ev["media_type"] == "application/pdf"
     assert page_ev["name"] == "我局主动公开应急管理规划" and page_ev["media_type"] == "text/html"
     assert page_ev["sha256"] == hashlib.sha256(PAGE.encode("utf-8")).hexdigest()
     assert gone_ev["sha256"] is None and "404" in gone_ev["fetch_error"]
@@ -90,13 +92,22 @@ def test_progress_with_file_and_page_snapshot(plan_cli, tmp_path: Path, web_page
 
 def test_failed_progress_leaves_no_file(plan_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     first = _imported(plan_cli)[0]
-    small, big = tmp_path / "a.txt", tmp_path / "big.bin"
-    small.write_bytes(b"small evidence")
+    small, big = tmp_path / "a.pdf", tmp_path / "big.pdf"
+    small.write_bytes(pdf_bytes("small evidence"))
     big.write_bytes(b"x" * ((1 << 20) + 1))  # [documents] max_mb = 1 in this config
     r = plan_cli("tasks", "progress", str(first["id"]), "--note", "进展", "--evidence", str(small),
                  "--evidence", str(big), "--today", "2021-08-03")  # fmt: skip
-    assert r.exit_code == 2 and "evidence" in r.stderr
+    assert r.exit_code == 2 and "--evidence" in r.stderr and "超过大小限制" in r.stderr
     assert _stored(tmp_path) == []  # the first file went with the rolled-back transaction
+    # evidence is known by its bytes, as a case file's documents are (casefile.detect)
+    fake, program = tmp_path / "纪要.pdf", tmp_path / "截图.png"
+    fake.write_bytes(b"%PDF-1.4 not really")
+    program.write_bytes(b"MZ\x90\x00" + b"\x00" * 64)
+    for path, said in ((fake, "无法作为 PDF 打开"), (program, "可执行程序")):
+        r = plan_cli("tasks", "progress", str(first["id"]), "--note", "进展", "--evidence",
+                     str(small), "--evidence", str(path), "--today", "2021-08-03")  # fmt: skip
+        assert r.exit_code == 2 and said in r.stderr and path.name in r.stderr, r.stderr
+        assert _stored(tmp_path) == []
     view = json.loads(plan_cli("tasks", "show", str(first["id"]), "--json").stdout)
     assert view["progress"] == [] and view["status"] == "open"
     future = plan_cli("tasks", "progress", str(first["id"]), "--note", "x", "--date", "2021-09-01",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tests.casefile.conftest import image_bytes
 from tests.web.conftest import csrf_of, post_form
 
 PLAN = (
@@ -51,15 +52,23 @@ def test_progress_with_file_and_done(client_for) -> None:  # type: ignore[no-unt
     _import(clerk)
     zcfg = client_for("zcfg_user")
     token = csrf_of(zcfg.get("/tasks/1").text)
+    r = zcfg.post("/tasks/1/progress", data={"note": "已更新", "date": "2026-03-04",
+                                            "csrf_token": token},
+                  files={"file": ("截图.png", b"just text", "image/png")})  # fmt: skip
+    assert r.status_code == 400 and "不支持的文件类型" in r.text  # known by its bytes
+    assert "截图.png" not in zcfg.get("/tasks/1").text  # nothing recorded
+    shot = image_bytes("PNG", (200, 100))
+    token = csrf_of(zcfg.get("/tasks/1").text)
     r = zcfg.post("/tasks/1/progress", data={"note": "已更新", "done": "1", "date": "2026-03-04",
                                             "csrf_token": token},
-                  files={"file": ("网页截图.png", b"\x89PNG fake", "image/png")})  # fmt: skip
+                  files={"file": ("网页截图.png", shot, "application/octet-stream")})  # fmt: skip
     assert r.status_code == 303, r.text
     page = zcfg.get("/tasks/1").text
     assert "已完成" in page and "网页截图.png" in page
     link = re.search(r'href="(/tasks/evidence/\d+)"', page)
     assert link is not None
-    assert zcfg.get(link.group(1)).content == b"\x89PNG fake"
+    evidence = zcfg.get(link.group(1))
+    assert evidence.content == shot and evidence.headers["content-type"] == "image/png"
     assert client_for("hbc_user").get(link.group(1)).status_code == 404
 
 

@@ -127,8 +127,7 @@ def _evidence_items(form, st) -> list[EvidenceInput]:  # type: ignore[no-untyped
     items: list[EvidenceInput] = []
     upload = form.get("file")
     if isinstance(upload, UploadFile) and upload.filename:
-        items.append(EvidenceInput(EvidenceKind.FILE, name=upload.filename, stream=upload.file,
-                                   media_type=upload.content_type or ""))  # fmt: skip
+        items.append(EvidenceInput(EvidenceKind.FILE, name=upload.filename, stream=upload.file))
     url = text(form, "url")
     if url:
         limit = st.settings.documents.max_mb << 20
