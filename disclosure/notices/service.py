@@ -238,9 +238,16 @@ def preview(session: Session, plan: Plan) -> Report:
 
 
 def apply(
-    session: Session, plan: Plan, *, actor: str, now: datetime, basis: str | None = None
+    session: Session,
+    plan: Plan,
+    *,
+    actor: str,
+    now: datetime,
+    basis: str | None = None,
+    address: str = "",
 ) -> Report:
-    """Write `plan`: recompute and store every open application, add the versions."""
+    """Write `plan`: recompute and store every open application, add the versions; the audit
+    entry names the web client's `address` (none: the command line)."""
     if basis is not None and basis != basis_of(session, plan.years):
         raise Conflict("预览之后节假日安排已被他人更改，请重新预览后再确认", field="basis")
     if plan.basis != basis_of(session, plan.years):
@@ -273,6 +280,7 @@ def apply(
         else AuditAction.CALENDAR_LOADED,
         target=plan.source_name or "",
         details={"years": sorted(plan.years), "versions": {str(y): v for y, v in versions.items()}},
+        address=address,
         now=now,
     )
     return Report(plan, False, result, versions)

@@ -172,3 +172,16 @@ def test_revert_from_the_history(client_for, engine) -> None:  # type: ignore[no
             text("SELECT version, action, reverts_to FROM calendar_version ORDER BY version")
         ).all()
     assert [tuple(v) for v in versions] == [(1, "load", None), (2, "revert", 0)]
+    with engine.connect() as conn:
+        audited = conn.execute(
+            text(
+                "SELECT action, via, address FROM audit_log"
+                " WHERE action LIKE 'calendar%' ORDER BY id"
+            )
+        ).all()
+    # a calendar changed on the web is audited as the web's, with the client's address
+    assert [(a, v) for a, v, _ in audited] == [
+        ("calendar_loaded", "web"),
+        ("calendar_reverted", "web"),
+    ]
+    assert all(address for _, _, address in audited)

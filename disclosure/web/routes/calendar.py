@@ -25,7 +25,7 @@ from disclosure.models import User
 from disclosure.notices import service
 from disclosure.notices.versions import history, in_force, summary
 from disclosure.services import calendar_years
-from disclosure.web.deps import AdminUser, web
+from disclosure.web.deps import AdminUser, client_address, web
 from disclosure.web.forms import Form, required_int, text
 from disclosure.web.render import flash, render
 from rules.errors import RulesError
@@ -129,7 +129,12 @@ def calendar_confirm(request: Request, user: AdminUser, form: Form) -> Response:
             today=st.today(),
         )
         report = service.apply(
-            session, plan, actor=_actor(user), now=now_utc(), basis=text(form, "basis")
+            session,
+            plan,
+            actor=_actor(user),
+            now=now_utc(),
+            basis=text(form, "basis"),
+            address=client_address(request),
         )
     _flash_done(request, report)
     return RedirectResponse("/calendar", status_code=303)
@@ -155,7 +160,12 @@ def calendar_revert(request: Request, user: AdminUser, form: Form) -> Response:
     with transaction(st.engine) as session:
         plan = service.plan_revert(session, settings=st.settings, year=year, to=to)
         report = service.apply(
-            session, plan, actor=_actor(user), now=now_utc(), basis=text(form, "basis")
+            session,
+            plan,
+            actor=_actor(user),
+            now=now_utc(),
+            basis=text(form, "basis"),
+            address=client_address(request),
         )
     _flash_done(request, report)
     return RedirectResponse("/calendar", status_code=303)
