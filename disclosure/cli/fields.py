@@ -16,6 +16,7 @@ CLI_FIELDS = {
     "on": "--date",
     "number": "登记编号",
     "to": "阶段",
+    "revert_to": "--to",  # calendar revert's version
     "file": "文件",
     "kind": "--kind",
     "year": "--year",

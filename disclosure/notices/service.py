@@ -207,16 +207,18 @@ def plan_revert(session: Session, *, settings: Settings, year: int, to: int) -> 
     if current is None:
         raise NotFound(f"{year} 年没有载入过节假日安排，无可恢复", field="year")
     if to == current.version:
-        raise Conflict(f"第 {to} 版就是 {year} 年现行的版本", field="to")
+        raise Conflict(f"第 {to} 版就是 {year} 年现行的版本", field="revert_to")
     target = "" if to == 0 else None
     if to != 0:
         row = find_version(session, year, to) if 0 < to < current.version else None
         if row is None:
-            raise NotFound(f"{year} 年没有第 {to} 版（现行为第 {current.version} 版）", field="to")
+            raise NotFound(
+                f"{year} 年没有第 {to} 版（现行为第 {current.version} 版）", field="revert_to"
+            )
         target = row.notices_text
     assert target is not None
     if target == current.notices_text:
-        raise Conflict(f"第 {to} 版与现行版本内容相同，无需恢复", field="to")
+        raise Conflict(f"第 {to} 版与现行版本内容相同，无需恢复", field="revert_to")
     after = _stored_by_year(session)
     after[year] = stored_entries(target)
     return Plan(

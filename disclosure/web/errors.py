@@ -27,6 +27,7 @@ from rules.errors import RulesError
 # each, a line per entry, where the CLI repeats the option (`--item`, `--attachment`).
 WEB_FIELDS = {
     "on": "date",
+    "revert_to": "to",
     "number": "",
     "NUMBER": "",
     "FILE": "file",

@@ -103,6 +103,8 @@ def test_revert_refusals_write_nothing(
     with unchanged():
         line = c.fails("calendar", "revert", *args, code=code)
     assert message in line
+    if "版" in message:  # about the version: named by the option it came from (not 阶段)
+        assert "--to: " in line, line
 
 
 def test_revert_to_the_same_content_is_refused(c: Cli, unchanged, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
