@@ -39,7 +39,8 @@ from disclosure.errors import Conflict, InvalidInput, NotFound
 from disclosure.models import Application, EventRecord
 from disclosure.services.office import Office
 from disclosure.services.queries import department_names
-from disclosure.services.views import event_label, summary
+from disclosure.services.timeline import event_label
+from disclosure.services.views import summary
 
 SECRET_PREFIX = "whsec_"
 BACKOFF = (60, 300, 1800, 7200, 21600)  # seconds before attempts 2…6

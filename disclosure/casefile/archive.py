@@ -36,6 +36,7 @@ from disclosure.services.context import Context
 from disclosure.services.deadlines import events_of
 from disclosure.services.lookup import get_application
 from disclosure.services.office import Office
+from disclosure.services.queries import department_names
 from disclosure.services.read_model import summarise
 from disclosure.storage import FileStore, file_store
 from disclosure.vocabulary import ApplicantType, EventKind
@@ -148,7 +149,8 @@ def archive_case(
     finish = contents.start_conversion(pending)  # LibreOffice runs while the rest is made
     try:
         contents.convert_images(items)
-        log_pdf = pages.event_log(log, office.settings.office.timezone)
+        names = {d.code: d.name for d in department_names(session).values()}
+        log_pdf = pages.event_log(log, office.settings.office.timezone, names)
     finally:
         finish()
     items.append(Item(contents.LOG_SECTION, "办理经过（事件记录）", "", today, log_pdf))

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader
 from disclosure.casefile import pdfkit
 from disclosure.casefile.contents import Item
 from disclosure.models import EventRecord
-from disclosure.services.views import event_label
+from disclosure.services.timeline import entry, event_label
 from disclosure.vocabulary import EventKind
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -59,36 +59,18 @@ def toc(items: Sequence[Item], zip_name: str) -> bytes:
     return render("toc.html", items=items, zip_name=zip_name)
 
 
-def event_log(records: Sequence[EventRecord], timezone: str) -> bytes:
+def event_log(
+    records: Sequence[EventRecord], timezone: str, department_names: dict[str, str]
+) -> bytes:
     tz = ZoneInfo(timezone)
     events = [
         {
             "on": r.on.isoformat() + (f" 至 {r.end_on.isoformat()}" if r.end_on else ""),
             "label": EVENT_LABELS.get(r.kind) or event_label(r),
-            "note": event_note(r),
+            "note": entry(r, department_names)["facts"],
             "actor": r.actor,
             "recorded": r.recorded_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
         }
         for r in records
     ]
     return render("log.html", events=events)
-
-
-def event_note(r: EventRecord) -> str:
-    """The event's facts in one line (the same facts as the timeline on the page)."""
-    bits = []
-    if r.days:
-        bits.append(f"{r.days} 个工作日")
-    if r.party:
-        bits.append(r.party)
-    if r.approver:
-        bits.append(f"批准人：{r.approver}")
-    if r.due_on:
-        bits.append(f"期限：{r.due_on.isoformat()}")
-    if r.outcome:
-        bits.append(f"结果：{r.outcome}")
-    if r.amount_yuan is not None:
-        bits.append(f"{r.amount_yuan} 元")
-    if r.note:
-        bits.append(r.note)
-    return "；".join(bits)

@@ -14,7 +14,6 @@ from rich.text import Text
 
 from disclosure.cli.output import console, table
 from disclosure.outcomes import OUTCOMES
-from disclosure.services.steps.office_steps import AMENDABLE_LABELS
 from disclosure.textinput import printable
 from disclosure.vocabulary import Channel, DeadlineState
 
@@ -98,28 +97,6 @@ def flag_lines(facts: dict[str, Any]) -> list[str]:
     return [f"  ⚠ {f['text']}" for f in facts.get("flags", [])]
 
 
-def event_note(e: dict[str, Any]) -> str:
-    bits = []
-    if e["days"]:
-        bits.append(f"{e['days']} 个工作日")
-    if e["party"]:
-        bits.append(str(e["party"]))
-    if e["approver"]:
-        bits.append(f"批准人：{e['approver']}")
-    if e["due_on"]:
-        bits.append(f"期限：{e['due_on']}")
-    if e["outcome"]:
-        bits.append(f"结果：{_outcome(e['outcome'])}")
-    if e["amount_yuan"] is not None:
-        bits.append(f"{e['amount_yuan']} 元")
-    for f, change in (e.get("changes") or {}).items():
-        label = AMENDABLE_LABELS.get(f, f)
-        bits.append(f"{label}：{change['old'] or '（空）'} → {change['new'] or '（空）'}")
-    if e["note"]:
-        bits.append(str(e["note"]))
-    return "；".join(bits)
-
-
 def _marked(note: str, flag: str | None) -> str:
     """A timeline note with the flag its step raised (rulebook §11: flags, not silence)."""
     return f"⚠ {flag}" + (f"；{note}" if note else "") if flag else note
@@ -154,7 +131,7 @@ def print_detail(out: dict[str, Any]) -> None:
             [
                 e["on"],
                 e["label"],
-                _marked(event_note(e), flagged.get((e["kind"], e["on"]))),
+                _marked(e["facts"], flagged.get((e["kind"], e["on"]))),
                 e["actor"],
             ]
             for e in out["timeline"]

@@ -7,29 +7,19 @@ from typing import Any
 
 from sqlmodel import Session
 
-from disclosure.models import Application, Department, EventRecord
+from disclosure.models import Application, Department
 from disclosure.outcomes import OUTCOMES
 from disclosure.services.deadlines import compute_for, events_of
 from disclosure.services.facts import deadline_facts
 from disclosure.services.office import Office
 from disclosure.services.read_model import listed
-from disclosure.vocabulary import DeadlineState, EventKind, Stage
+from disclosure.services.timeline import entry
+from disclosure.vocabulary import DeadlineState
 from rules.explain import explain
 
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
-
-
-def event_label(record: EventRecord) -> str:
-    """The timeline's words for one event (a stage move names its stage)."""
-    try:
-        kind = EventKind(record.kind)
-    except ValueError:
-        return record.kind  # a kind this version does not know (kept as recorded)
-    if kind is EventKind.STAGE_MOVED:
-        return "转入“" + Stage((record.data or {}).get("to", "")).label + "”阶段"
-    return kind.label
 
 
 # An application registered with this many working days left, or fewer, is flagged as it
@@ -74,6 +64,7 @@ def detail(
     records = events_of(session, app)
     deadlines = compute_for(app, records, office)
     out = summary(app, office, today, departments)
+    by_code = {d.code: d.name for d in departments.values()}
     out.update(
         {
             "content": app.content,
@@ -83,30 +74,11 @@ def detail(
             "id_number_masked": mask_id(app.id_number) if app.id_number else "",
             "form_wanted": app.form_wanted,
             "cooperating": list(app.cooperating),
+            "cooperating_names": [by_code.get(c, c) for c in app.cooperating],
             "case_type": app.case_type,
             "outcome_label": OUTCOMES[app.outcome].label if app.outcome else None,
             "correction_notice_due": _iso(app.correction_notice_due),
-            "timeline": [
-                {
-                    "kind": r.kind,
-                    "label": event_label(r),
-                    "on": r.on.isoformat(),
-                    "end_on": _iso(r.end_on),
-                    "due_on": _iso(r.due_on),
-                    "days": r.days,
-                    "party": r.party,
-                    "approver": r.approver,
-                    "outcome": r.outcome,
-                    "amount_yuan": r.amount_yuan,
-                    "note": r.note,
-                    "changes": (r.data or {}).get("changes")
-                    if r.kind == EventKind.AMENDED.value
-                    else None,
-                    "actor": r.actor,
-                    "recorded_at": r.recorded_at.isoformat(),
-                }
-                for r in records
-            ],
+            "timeline": [entry(r, by_code) for r in records],
             "explanation": explain(deadlines, office.calendar) if deadlines else [],
             "clocks": {k.value: v.isoformat() for k, v in deadlines.open_clocks().items()}
             if deadlines

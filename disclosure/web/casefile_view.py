@@ -19,7 +19,7 @@ from disclosure.letters.records import variant_label
 from disclosure.models import Application, EventRecord, Role, Stage, User
 from disclosure.services.office import Office
 from disclosure.services.serving import service_states
-from disclosure.services.views import event_label
+from disclosure.services.timeline import event_label
 from disclosure.vocabulary import DocumentKind, EventKind, ServiceMethod
 
 EVENT_LABELS = EventKind.labels()

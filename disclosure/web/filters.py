@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from disclosure.outcomes import OUTCOMES
 from disclosure.services.steps.office_steps import AMENDABLE_LABELS
+from disclosure.services.timeline import outcome_words
 from disclosure.timefmt import local_time
 from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, EventKind, Role, Stage
 from rules.clocks import Clock
@@ -88,14 +89,7 @@ def next_due(app: Mapping[str, Any], today: Any) -> tuple[str, str] | None:
 
 def outcome_text(code: str | None) -> str:
     """`1 （一）予以公开`, `3.1 （三）不予公开：属于国家秘密` (a label never twice)."""
-    if not code:
-        return ""
-    o = OUTCOMES.get(code)
-    if o is None:
-        return code
-    if o.group.endswith(o.label):
-        return f"{code} {o.group}"
-    return f"{code} {o.group}：{o.label}"
+    return outcome_words(code)
 
 
 ROW_TEMPLATE = "_app_row.html"

@@ -69,6 +69,16 @@ def test_accept_once_by_the_department_only(people: People, engine: Engine) -> N
     shown = people.ok("show", n)
     [ev] = [e for e in shown["timeline"] if e["kind"] == "accepted"]
     assert ev["approver"] == "dhead" and ev["actor"] == "dhead" and ev["recorded_at"]
+    # the timeline says who the step names in its role, by name, and the department by
+    # its name (not 批准人：dhead, nor the code zcfg)
+    assert (ev["person_label"], ev["person"], ev["party_name"]) == (
+        "签收人",
+        "吴处长",
+        "政策法规处",
+    )
+    text = people.ok("show", n, json_out=False)
+    assert "政策法规处；签收人：吴处长" in text
+    assert "批准人" not in text and "zcfg" not in text
 
 
 def test_return_needs_a_reason_then_a_new_assignment(people: People, engine: Engine) -> None:

@@ -32,11 +32,17 @@ def test_assign_accept_and_return_on_the_web(client_for, engine) -> None:  # typ
     assert r.status_code == 400 and "不属于主办部门政策法规处" in r.text  # type: ignore[attr-defined]
     assert events(engine) == before
     r = post_form(
-        clerk, url, f"{url}/actions/assign", {"department": "zcfg", "handler": "zcfg_user"}
+        clerk,
+        url,
+        f"{url}/actions/assign",
+        {"department": "zcfg", "handler": "zcfg_user", "cooperating": "hbc"},
     )
     assert r.status_code == 303  # type: ignore[attr-defined]
     page = clerk.get(url).text
     assert "<dt>承办人</dt><dd>zcfg_user（待签收）</dd>" in page
+    # departments by their names, in the summary and in the timeline (not hbc, zcfg)
+    assert "政策法规处（协办：环境保护处）" in page
+    assert "<td>政策法规处" in page and "<td>zcfg" not in page  # the 分办 row
     listed = clerk.get("/applications?handler=zcfg_user").text
     assert n in listed and m not in listed
     assert n not in clerk.get("/applications?handler=hbc_user").text
