@@ -31,7 +31,7 @@ from markupsafe import escape
 from sqlalchemy import Engine
 
 from disclosure.services.office import Office
-from disclosure.tasks.reminders import item_link
+from disclosure.tasks.reminders import TASK_CLOCKS, item_link
 from disclosure.vocabulary import Clock
 from notifier import outbox
 from notifier.mail import Digest, render_digest
@@ -140,6 +140,7 @@ class DigestBuilder:
         self.unconfirmed = 0  # arrivals awaiting confirmation (no clock runs: not overdue)
         self.approvals = 0  # sign-offs waiting for the recipient (or late, for the office)
         self.cases: set[str] = set()  # the applications of the streamed rows
+        self.tasks = 0  # of `total`: key tasks' clocks (disclosure.tasks), not applications
         self.escalations = False
         # Texts that repeat across thousands of items, each made once per digest.
         self._status: dict[tuple[int, str], str] = {}
@@ -177,7 +178,6 @@ class DigestBuilder:
         if queued_on != self.today:  # a retry from an earlier day: count again
             left = self.office.calendar.working_days_left(self.today, due)
         self.total += 1
-        self.cases.add(number)
         unconfirmed = raw_clock == UNCONFIRMED_ARRIVAL
         late = left < 0 and not unconfirmed
         if late:
@@ -191,6 +191,10 @@ class DigestBuilder:
             base = base_clock(raw_clock)
             known = self._clock[raw_clock] = (base, LABELS.get(base, base))
         clock, label = known
+        if clock in TASK_CLOCKS:
+            self.tasks += 1
+        else:
+            self.cases.add(number)
         if clock == APPROVAL:
             self.approvals += 1
         escalation = threshold == ESCALATE
@@ -286,10 +290,12 @@ class DigestBuilder:
             "approval_warn_after": settings.approval.warn_after_days,
             # Counted rows (beyond LISTED_MAX) carry no numbers: then the cases are not said.
             "cases": len(self.cases) if not self.rest else None,
+            "tasks": self.tasks,
+            "task_clocks": TASK_CLOCKS,
             "calendar_link": f"{self.base}/calendar" if self.base else "",
             "remainder": rest,
             "remainder_total": sum(r.count for r in rest),
-            "link_pattern": f"{self.base}/applications/<登记编号>" if self.base else "",
+            "list_link": f"{self.base}/applications" if self.base else "",
             "escalations": self.escalations,
             "escalate_after": settings.notifier.escalate_after,
         }

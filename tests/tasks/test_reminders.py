@@ -76,6 +76,12 @@ def test_task_reminders_reach_the_lead_departments(tmp_path: Path, db_url, smtp_
     )
     assert "重点任务进展报送" not in fgc
     assert "【内部办理时限】1 项" in fgc and number in fgc  # the application, same digest
+    # tasks are counted as tasks, with their own column headings, not as applications
+    assert "共 2 项" in fgc and "其中 1 项为政务公开重点任务" in fgc
+    assert "涉及 2 件申请" not in fgc
+    assert "【重点任务完成时限】1 项（任务编号　到期日　剩余/超期　牵头部门　工作任务）" in fgc
+    assert "【内部办理时限】1 项（登记编号　到期日" in fgc
+    assert "查看办件：http://10.0.0.5:8000/applications（按登记编号查找）" in fgc
     xwc = text_of(mail["xwc@example.gov.cn"][0])
     assert "【重点任务进展报送】1 项" in xwc
     assert "重点任务2026-02　2026-03-31　剩余 3 个工作日　新闻宣传处" in xwc
@@ -84,3 +90,4 @@ def test_task_reminders_reach_the_lead_departments(tmp_path: Path, db_url, smtp_
     assert "重点任务2026-01" in office and "重点任务2026-02" in office
     html = mail["fgc@example.gov.cn"][0].get_body(("html",)).get_content()
     assert "http://10.0.0.5:8000/tasks/2026-01" in html
+    assert "<th>任务编号</th><th>工作任务</th><th>牵头部门</th>" in html
