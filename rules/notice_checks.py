@@ -8,7 +8,9 @@ holidays of 《全国年节及纪念日放假办法》 into breaks, moving some 
 2. make-up working days are Saturdays or Sundays (checked while reading, `rules.notice_file`)
    and each belongs to a break (practice: within `MAKEUP_NEAR_BREAK_DAYS` of a day off);
 3. the year has no more days off, no more working days lost and no longer break than the
-   notices published so far (`Bounds`, derived from the shipped notices, not typed in);
+   notices published so far (`Bounds`, derived from the shipped notices, not typed in) —
+   unless the person loading it confirms, having checked it day by day against the notice
+   (`accept_unusual`): a plausibility check, a real notice may set a new record;
 4. a supplementary notice (like 2019's May Day adjustment, 2020's Spring Festival extension)
    declares the main notice it amends (`supplements = "<title>"`) and only adjusts its breaks.
 
@@ -18,7 +20,7 @@ Everything here is pure: notices and calendars in, a `NoticeRefused` error or no
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from rules.calendar import DayKind, WorkingCalendar
@@ -52,6 +54,10 @@ class NoticeRefused(CalendarDataError):
         return self.message
 
 
+class BeyondBounds(NoticeRefused):
+    """A figure beyond every published notice's (check 3): the loader may confirm it."""
+
+
 def statutory_days(year: int) -> dict[date, str]:
     """The statutory days off of `year` under the 放假办法 then in force (see the constants).
 
@@ -76,6 +82,7 @@ class YearFigures:
     longest_break: int  # consecutive non-working days around a listed day off
     break_start: date | None = None
     break_end: date | None = None
+    unusual: tuple[str, ...] = ()  # figures beyond the published notices' (accepted)
 
 
 @dataclass(frozen=True)
@@ -143,9 +150,16 @@ def bounds_from(notices: Sequence[Notice]) -> Bounds:
 
 
 def check_year(
-    calendar: WorkingCalendar, entries: Sequence[NoticeEntry], year: int, bounds: Bounds
+    calendar: WorkingCalendar,
+    entries: Sequence[NoticeEntry],
+    year: int,
+    bounds: Bounds,
+    *,
+    accept_unusual: bool = False,
 ) -> YearFigures:
-    """Refuse `year` as `calendar` would have it after a load; `entries` are its notices."""
+    """Refuse `year` as `calendar` would have it after a load; `entries` are its notices.
+    A figure beyond `bounds` refuses (`BeyondBounds`) unless `accept_unusual`; then the
+    figures returned say which (`YearFigures.unusual`)."""
     main = next((e for e in entries if not e.is_supplement), entries[0])
     notices = [e.notice for e in entries]
     listed_off, _ = _listed(notices, year)
@@ -172,26 +186,43 @@ def check_year(
                     key="working_weekend_days",
                 )
     fig = year_figures(calendar, notices, year)
-    _within(fig.days_off, bounds.days_off, f"{year} 年放假 {fig.days_off} 天", main)
-    _within(
-        fig.working_days_lost,
-        bounds.working_days_lost,
-        f"{year} 年调休后减少工作日 {fig.working_days_lost} 天",
-        main,
-    )
+    found = unusual(fig, bounds)
+    if found and not accept_unusual:
+        raise BeyondBounds(found[0] + UNUSUAL_ADVICE, entry=main, key="days_off")
+    return replace(fig, unusual=tuple(found))
+
+
+# What to do when a figure is beyond every published notice's (check 3 is plausibility, not
+# law: a new notice may rightly set a record, as 2026's nine-day Spring Festival did).
+UNUSUAL_ADVICE = (
+    "。如已逐日核对、确与国务院办公厅正式通知一致，可确认后载入"
+    "（命令行加 --accept-unusual；网页勾选“已核对，确认载入”），确认记入审计日志"
+)
+
+
+def unusual(fig: YearFigures, bounds: Bounds) -> list[str]:
+    """Each figure of `fig` beyond the published notices' largest (check 3), in words."""
+    year = fig.year
+    found = [
+        _beyond(fig.days_off, bounds.days_off, f"{year} 年放假 {fig.days_off} 天"),
+        _beyond(
+            fig.working_days_lost,
+            bounds.working_days_lost,
+            f"{year} 年调休后减少工作日 {fig.working_days_lost} 天",
+        ),
+    ]
     if fig.break_start and fig.break_end:
         span = f"{fig.break_start.isoformat()} 至 {fig.break_end.isoformat()}"
-        _within(
-            fig.longest_break, bounds.longest_break, f"{span} 连续放假 {fig.longest_break} 天", main
+        found.append(
+            _beyond(
+                fig.longest_break, bounds.longest_break, f"{span} 连续放假 {fig.longest_break} 天"
+            )
         )
-    return fig
+    return [f for f in found if f]
 
 
-def _within(value: int, bound: tuple[int, int], what: str, entry: NoticeEntry) -> None:
+def _beyond(value: int, bound: tuple[int, int], what: str) -> str:
     limit, year = bound
     if value > limit:
-        raise NoticeRefused(
-            f"{what}，超过已发布的国务院通知中的最大值（{limit} 天，{year} 年）",
-            entry=entry,
-            key="days_off",
-        )
+        return f"{what}，超过已发布的国务院通知中的最大值（{limit} 天，{year} 年）"
+    return ""

@@ -59,6 +59,13 @@ def calendar_load(
     allow_example: Annotated[
         bool, typer.Option("--allow-example", help="允许载入标明为示例的文件（仅供试用）")
     ] = False,
+    accept_unusual: Annotated[
+        bool,
+        typer.Option(
+            "--accept-unusual",
+            help="放假天数等超出以往通知时，已逐日核对、确与正式通知一致，确认载入（记入审计日志）",
+        ),
+    ] = False,
     today: TodayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -74,6 +81,7 @@ def calendar_load(
             source_name=file.name,
             today=day,
             allow_example=allow_example,
+            accept_unusual=accept_unusual,
         )
         if dry_run:
             report = service.preview(session, plan)
@@ -111,6 +119,8 @@ def _print_report(report: service.Report, as_json: bool) -> None:
         f"重新计算 {r.recomputed} 件未办结申请，{r.moved_applications} 件申请的"
         f" {len(r.moved)} 个期限变动"
     )
+    for line in report.plan.unusual:
+        typer.echo(f"注意：{line}（已确认与正式通知一致）", err=True)
     if report.dry_run:
         typer.echo(f"预览（未写入）：{what}后，{counts}。确认无误后去掉 --dry-run 再执行。")
     else:

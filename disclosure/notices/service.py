@@ -62,6 +62,7 @@ class Plan:
     source_name: str = ""
     source_sha256: str = ""
     reverts_to: int | None = None
+    unusual: tuple[str, ...] = ()  # figures beyond the published notices', confirmed
 
     @property
     def years(self) -> list[int]:
@@ -92,6 +93,7 @@ class Report:
             "changed": r.changed,
             "moved_applications": r.moved_applications,
             "moved": [m.as_dict() for m in r.moved],
+            "unusual": list(self.plan.unusual),
         }
 
 
@@ -144,8 +146,10 @@ def plan_load(
     source_name: str,
     today: date,
     allow_example: bool = False,
+    accept_unusual: bool = False,
 ) -> Plan:
-    """Read and check a notice file; the plan of loading it (nothing written)."""
+    """Read and check a notice file; the plan of loading it (nothing written). A figure
+    beyond the published notices' refuses unless `accept_unusual` (rulebook §1.8)."""
     text = decode_file(raw)
     source_name = "".join(ch for ch in source_name if unicodedata.category(ch) not in ("Cc", "Cf"))
     try:
@@ -155,7 +159,9 @@ def plan_load(
                 "该文件标明为示例（example = true），其中日期是虚构的，不能载入。"
                 "请按国务院办公厅正式通知填写，并删去 example 一行"
             )
-        return _plan_entries(session, settings, file.entries, today, source_name, text)
+        return _plan_entries(
+            session, settings, file.entries, today, source_name, text, accept_unusual
+        )
     except CalendarDataError as exc:
         raise InvalidInput(str(exc), field="file") from exc
 
@@ -167,6 +173,7 @@ def _plan_entries(
     today: date,
     source_name: str,
     text: str,
+    accept_unusual: bool,
 ) -> Plan:
     shipped = [NoticeEntry(n) for n in (*builtin_notices(), *config_notices(settings))]
     first, last = min(n.year for n in builtin_notices()), today.year + 1
@@ -187,9 +194,11 @@ def _plan_entries(
         raise Conflict("文件内容与现行安排相同，无需载入", field="file")
     everything = merged(shipped, *(after[y] for y in sorted(after)))
     check_cal = WorkingCalendar([e.notice for e in everything], horizon_years=0)
+    unusual: list[str] = []
     for year in years:
         in_year = with_roles([e for e in everything if e.notice.year == year])
-        check_year(check_cal, in_year, year, shipped_bounds())
+        fig = check_year(check_cal, in_year, year, shipped_bounds(), accept_unusual=accept_unusual)
+        unusual += fig.unusual
     return Plan(
         action=CalendarAction.LOAD,
         states={y: after[y] for y in years},
@@ -198,6 +207,7 @@ def _plan_entries(
         new=_office_with(settings, after),
         source_name=source_name,
         source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),  # of the text
+        unusual=tuple(unusual),
     )
 
 
@@ -281,7 +291,11 @@ def apply(
         if plan.action is CalendarAction.REVERT
         else AuditAction.CALENDAR_LOADED,
         target=plan.source_name or "",
-        details={"years": sorted(plan.years), "versions": {str(y): v for y, v in versions.items()}},
+        details={
+            "years": sorted(plan.years),
+            "versions": {str(y): v for y, v in versions.items()},
+            **({"unusual": list(plan.unusual)} if plan.unusual else {}),
+        },
         address=address,
         now=now,
     )

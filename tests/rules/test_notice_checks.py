@@ -231,6 +231,13 @@ def test_extending_a_break_is_a_consistent_supplement() -> None:
     assert after[1].notice.cancelled_working_days == (date(2027, 2, 20), date(2027, 2, 21))
     with pytest.raises(NoticeRefused, match="2027 年放假 36 天"):  # 29 + 7: too many
         _check(after)
+    # confirmed against the notice (rulebook §1.8): accepted, the figures said
+    everything = merged(SHIPPED, after)
+    calendar = WorkingCalendar([e.notice for e in everything], horizon_years=0)
+    in_year = with_roles([e for e in everything if e.notice.year == 2027])
+    fig = check_year(calendar, in_year, 2027, BOUNDS, accept_unusual=True)
+    assert fig.days_off == 36 and fig.unusual[0].startswith("2027 年放假 36 天，超过")
+    assert _check(MAIN).unusual == ()  # a notice within the bounds has none
 
 
 def test_the_longest_break_is_bounded() -> None:

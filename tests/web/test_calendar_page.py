@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Any
 
@@ -185,3 +186,29 @@ def test_revert_from_the_history(client_for, engine) -> None:  # type: ignore[no
         ("calendar_reverted", "web"),
     ]
     assert all(address for _, _, address in audited)
+
+
+def test_a_record_notice_needs_the_checked_box(client_for, engine) -> None:  # type: ignore[no-untyped-def]
+    from tests.notices.test_unusual import RECORD_2027
+
+    admin = client_for("admin")
+    assert "已核对，确认载入" in admin.get("/calendar").text
+    r = _preview(admin, RECORD_2027)
+    assert r.status_code == 400 and "2027 年放假 34 天" in r.text
+    assert "网页勾选“已核对，确认载入”" in r.text
+    token = csrf_of(admin.get("/calendar").text)
+    r = admin.post(
+        "/calendar/preview",
+        data={"csrf_token": token, "accept_unusual": "1"},
+        files={"file": ("2027.toml", RECORD_2027.encode(), "text/plain")},
+    )
+    assert r.status_code == 200, r.text
+    assert "注意：2027 年放假 34 天" in r.text and "记入审计日志" in r.text
+    r = _confirm(admin, r.text, "/calendar/confirm")
+    assert r.status_code == 303, r.text
+    with engine.connect() as conn:
+        [details] = conn.execute(
+            text("SELECT details FROM audit_log WHERE action = 'calendar_loaded'")
+        ).scalars()
+    details = details if isinstance(details, dict) else json.loads(details)
+    assert any("放假 34 天" in u for u in details["unusual"])

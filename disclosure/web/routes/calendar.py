@@ -105,11 +105,15 @@ async def calendar_preview(request: Request, user: AdminUser, form: Form) -> Res
                 raw=content.encode("utf-8"),
                 source_name=source,
                 today=st.today(),
+                accept_unusual=accept_unusual,
             )
             return service.preview(session, plan)
 
+    accept_unusual = text(form, "accept_unusual") == "1"
     report = await run_in_threadpool(run)
     hidden = {"content": content, "source_name": source, "basis": report.plan.basis}
+    if accept_unusual:
+        hidden["accept_unusual"] = "1"
     return await run_in_threadpool(_preview_page, request, report, hidden)
 
 
@@ -127,6 +131,7 @@ def calendar_confirm(request: Request, user: AdminUser, form: Form) -> Response:
             raw=service.decode_file(content.encode("utf-8")).encode("utf-8"),
             source_name=text(form, "source_name")[:300] or PASTED,
             today=st.today(),
+            accept_unusual=text(form, "accept_unusual") == "1",
         )
         report = service.apply(
             session,
