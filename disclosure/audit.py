@@ -25,7 +25,7 @@ from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.ops.models import AuditEntry
 from disclosure.timefmt import as_utc, local_time
-from disclosure.vocabulary import AuditAction, AuditChannel
+from disclosure.vocabulary import ApprovalRole, AuditAction, AuditChannel, Role
 
 __all__ = [
     "AuditAction",
@@ -174,4 +174,78 @@ def as_dict(entry: AuditEntry, tz: str) -> dict[str, Any]:
         "via_label": AuditChannel(entry.via).label,
         "personal_data": entry.personal_data,
         "details": entry.details,
+        "details_text": details_text(entry.details),
     }
+
+
+# The details' keys as the audit page and `audit list` say them (the JSON keeps the keys).
+DETAIL_LABELS = {
+    "active": "启用",
+    "applications": "申请数",
+    "approval_role": "审批角色",
+    "backup_created_at": "备份时间",
+    "changes": "修改",
+    "contact": "联系人",
+    "phone": "电话",
+    "department": "部门",
+    "departments_changed": "变动的部门",
+    "documents": "材料数",
+    "email": "电子邮箱",
+    "error": "错误",
+    "events": "事件数",
+    "file": "文件",
+    "first_admin": "首个管理员",
+    "format": "格式",
+    "generated_password": "系统生成密码",
+    "id_numbers": "含证件号码",
+    "kind": "种类",
+    "known_browser": "常用浏览器",
+    "name": "名称",
+    "one_time": "一次性密码",
+    "pruned": "清理的旧备份",
+    "replaced_copy": "被替换数据的留存副本",
+    "reset": "重置",
+    "role": "角色",
+    "rows": "行数",
+    "size": "大小（字节）",
+    "unusual": "确认的超常安排",
+    "versions": "版本",
+    "year": "年度",
+    "years": "年份",
+}
+
+
+def details_text(details: dict[str, Any] | None) -> str:
+    """`details` in words: 年份：2027；版本：2027 年第 3 版 (booleans 是/否, lists with 、)."""
+    return "；".join(
+        f"{DETAIL_LABELS.get(k, k)}：{_value(k, v)}"
+        for k, v in (details or {}).items()
+        if v not in ("", None, [], {})
+    )
+
+
+_VALUE_LABELS = {"role": Role, "approval_role": ApprovalRole}
+
+
+def _value(key: str, v: Any) -> str:
+    if key in _VALUE_LABELS and isinstance(v, str):
+        try:
+            return _VALUE_LABELS[key](v).label
+        except ValueError:
+            return v
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, list | tuple):
+        return "、".join(_value(key, x) for x in v)
+    if isinstance(v, dict):
+        if key == "versions":
+            return "、".join(f"{y} 年第 {n} 版" for y, n in v.items())
+        if set(v) == {"old", "new"}:
+            return f"{v['old'] or '（空）'} → {v['new'] or '（空）'}"
+        if key == "changes":  # {field: [old, new]}
+            return "，".join(
+                f"{DETAIL_LABELS.get(k, k)} {x[0] or '（空）'} → {x[1] or '（空）'}"
+                for k, x in v.items()
+            )
+        return "，".join(f"{DETAIL_LABELS.get(k, k)} {_value(k, x)}" for k, x in v.items())
+    return str(v)

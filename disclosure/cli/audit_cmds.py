@@ -70,7 +70,7 @@ def audit_list(
                 escape(r["target"]),
                 escape(r["address"]),
                 AuditChannel(r["via"]).label,
-                escape(audit.clean("；".join(f"{k}：{v}" for k, v in r["details"].items()), 300)),
+                escape(audit.clean(r["details_text"], 300)),
             ]
             for r in rows
         ],

@@ -38,6 +38,10 @@ def test_what_the_web_records(client_for, engine: Engine) -> None:  # type: igno
     assert r.status_code == 200  # type: ignore[attr-defined]
     assert _actions(engine, "admin") == ["sign_in", "user_created", "ledger_exported"]
     assert _actions(engine, "clerk") == ["sign_in", "ledger_exported", "document_downloaded"]
+    # the details in words, not keys and Python values (id_numbers：True, role：clerk …)
+    page = admin.get("/admin/audit").text
+    assert "含证件号码：是" in page and "含证件号码：否" in page and "角色：clerk" not in page
+    assert "id_numbers" not in page and "True" not in page and "False" not in page
     with transaction(engine, write=False) as session:
         exports = session.exec(
             select(AuditEntry).where(AuditEntry.action == "ledger_exported")

@@ -71,6 +71,7 @@ def audit_page(request: Request, user: AdminUser) -> Response:
         "audit.html",
         {
             "rows": rows,
+            "details_text": audit.details_text,
             "total": total,
             "page": page,
             "pages": max(1, ceil(total / PAGE_SIZE)),
