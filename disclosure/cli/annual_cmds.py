@@ -101,7 +101,7 @@ def annual(
     report = build(st, chosen)  # raises before anything is written (table 三 balance)
     content = render(report, fmt, st.settings)
     if report.missing:
-        names = "、".join(inputs.KEYS[k].label for k in report.missing)
+        names = "、".join(report.missing_labels)
         typer.echo(f"注意：第二部分尚未填写（disclosure report set）：{names}", err=True)
     pub = report.publication
     if pub is not None and pub.changes:

@@ -76,6 +76,11 @@ class FullReport:
     def missing(self) -> list[str]:
         return [k.key for k in FIGURES if k.key not in self.values]
 
+    @property
+    def missing_labels(self) -> list[str]:
+        """The figures not yet entered, as the form names them (规章：本年制发件数 …)."""
+        return [k.label for k in FIGURES if k.key not in self.values]
+
     def text(self, key: str) -> str:
         return self.values.get(key, "")
 

@@ -58,7 +58,7 @@ def render_full_markdown(report: FullReport) -> str:
             [[t["code"], t["title"], t["lead"], t["status_label"]] for t in report.tasks.items],
         )
     if report.missing:
-        lines.append(f"> 尚未填写的第二部分数据：{'、'.join(report.missing)}\n")
+        lines.append(f"> 尚未填写的第二部分数据：{'、'.join(report.missing_labels)}\n")
     pub = report.publication
     if pub is not None and pub.changes:
         lines += ["## 附：本报告发布后数据变动情况", ""]

@@ -68,7 +68,7 @@ def create_user(
         department_id = active_department(session, department).id
     elif department:
         raise InvalidInput(
-            "只有部门经办人（department）才属于某个部门",
+            "只有部门经办人才属于某个部门",
             field="--department",
         )
     user = User(

@@ -70,11 +70,15 @@ def test_each_approver_sees_their_turn_and_answers(client_for, engine, settings)
     assert form not in ohead.get("/approvals").text  # not yet their turn
     r = approve(boss, number)  # out of turn: the step's refusal, nothing written
     assert r.status_code == 409 and "现在应由承办部门负责人审批" in r.text
+    assert f'<p class="field-error">{number}：' in r.text  # not in boss's queue: said on top
     assert approve(dhead, number, comment="同意").status_code == 303
     assert form not in dhead.get("/approvals").text
     assert form in ohead.get("/approvals").text
-    r = approve(ohead, number, action="send_back")
+    r = approve(ohead, number, action="send_back", comment=" ")
     assert r.status_code == 400 and "退回须写明理由" in r.text
+    # the queue again, the refusal beside the card's comment field (not a bare error page)
+    assert '<span class="field-error" id="err-reason">退回须写明理由</span>' in r.text
+    assert form in r.text and "待我审批" in r.text
     r = approve(ohead, number, action="send_back", comment="事实不清")
     assert r.status_code == 303
     assert form not in ohead.get("/approvals").text

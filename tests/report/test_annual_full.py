@@ -216,3 +216,12 @@ def test_year_defaults_to_last_year_and_says_so(cli) -> None:  # type: ignore[no
     assert r.exit_code == 0
     year = json.loads(r.stdout)["year"]
     assert f"未指定 --year，按上一年度（{year} 年度）处理" in r.stderr
+
+
+def test_missing_figures_are_named_as_the_form_names_them(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("report", "annual", "--year", "2025")
+    assert r.exit_code == 0, r.stderr
+    said = [line for line in r.stdout.splitlines() if "尚未填写的第二部分数据" in line]
+    assert len(said) == 1 and "规章：本年制发件数" in said[0]
+    assert "rules_issued" not in r.stdout and "fees_amount" not in r.stdout
+    assert "规章：本年制发件数" in r.stderr and "rules_issued" not in r.stderr

@@ -33,11 +33,30 @@ router = APIRouter(prefix="/approvals")
 
 @router.get("")
 def queue(request: Request, user: CurrentUser) -> Response:
+    return _queue_page(request, user)
+
+
+def _queue_page(
+    request: Request,
+    user: CurrentUser,
+    errors: dict[str, str] | None = None,
+    number: str = "",
+    comment: str = "",
+    status: int = 200,
+) -> Response:
+    """The queue; a refused answer shows beside the comment of its application's card."""
     st = web(request)
     with transaction(st.engine, write=False) as session:
         rows = waiting_for(session, user, st.settings)
     role = ApprovalRole(user.approval_role).label if user.approval_role else ""
-    return render(request, "approvals.html", {"rows": rows, "role_label": role})
+    context = {
+        "rows": rows,
+        "role_label": role,
+        "errors": errors or {},
+        "failed": number,
+        "comment": comment,
+    }
+    return render(request, "approvals.html", context, status)
 
 
 def _purpose(value: str) -> ApprovalPurpose:
@@ -131,6 +150,9 @@ def answer(request: Request, number: AuthorizedNumber, user: CurrentUser, form: 
     action = text(form, "action")
     purpose = _purpose(text(form, "purpose"))
     comment = text(form, "comment")
+    request.state.rerender = lambda errors, status: _queue_page(
+        request, user, errors, number, comment, status
+    )
     today = st.today()
     step: steps.Step
     if action == "approve":
