@@ -107,7 +107,9 @@ def enable(ctx: typer.Context, username: Username) -> None:
 def approval_role(
     ctx: typer.Context,
     username: Username,
-    role: Annotated[str, typer.Argument(help=f"{ApprovalRole.choices()} | none（取消）")],
+    role: Annotated[
+        str, typer.Argument(metavar="角色", help=f"{ApprovalRole.choices()} | none（取消）")
+    ],
 ) -> None:
     """设置用户在审批链中的角色（承办部门负责人、公开办负责人、分管领导）。"""
     st = state(ctx)

@@ -146,16 +146,24 @@ def list_cmd(
     )
 
 
+TaskArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="任务编号", help="任务编号：tasks list 中的 #，或 年度-序号（如 2021-07）"
+    ),
+]
+
+
 @tasks_app.command("show")
 def show_cmd(
     ctx: typer.Context,
-    task_id: Annotated[int, typer.Argument(help="任务编号（tasks list 中的 #）")],
+    task: TaskArg,
     as_json: JsonOpt = False,
 ) -> None:
     """显示一项任务及其全部进展和证明材料。"""
     st = state(ctx)
     with transaction(st.engine, write=False) as session:
-        view = service.task_view(session, task_id)
+        view = service.task_view(session, service.task_id_of(session, task))
     if as_json:
         emit_json(view)
         return
@@ -186,7 +194,7 @@ def _evidence(values: list[str], st: Any) -> list[EvidenceInput]:
 @tasks_app.command("progress")
 def progress_cmd(
     ctx: typer.Context,
-    task_id: Annotated[int, typer.Argument(help="任务编号")],
+    task: TaskArg,
     note: Annotated[str, typer.Option("--note", help="进展情况")],
     evidence: Annotated[
         list[str] | None, typer.Option("--evidence", help="证明材料：文件路径或网址（可多次）")
@@ -201,6 +209,7 @@ def progress_cmd(
     items = _evidence(evidence or [], st)  # URLs are fetched before the transaction
     try:
         with transaction(st.engine) as session:
+            task_id = service.task_id_of(session, task)
             dep = find_department(session, department, "department") if department else None
             row = service.add_progress(
                 session,
@@ -229,7 +238,7 @@ def progress_cmd(
 @tasks_app.command("done")
 def done_cmd(
     ctx: typer.Context,
-    task_id: Annotated[int, typer.Argument(help="任务编号")],
+    task: TaskArg,
     on: Annotated[str, typer.Option("--date", help="完成日期")],
     note: Annotated[str, typer.Option("--note", help="完成情况")] = "",
     today: TodayOpt = None,
@@ -238,6 +247,7 @@ def done_cmd(
     st = state(ctx)
     day = st.today(today)
     with transaction(st.engine) as session:
+        task_id = service.task_id_of(session, task)
         service.mark_done(
             session,
             task_id=task_id,

@@ -274,3 +274,19 @@ def is_lead(session: Session, task: Task, department_id: int | None) -> bool:
     if department_id is None:
         return False
     return task.lead_all or (department_id, UnitRole.LEAD.value) in unit_roles(session, task.id)  # type: ignore[arg-type]
+
+
+def task_id_of(session: Session, ref: str) -> int:
+    """A task's id from its # in `tasks list` ("12") or its code ("2021-07", as the ledger,
+    the reminders and the web show it, 重点任务2021-07 too)."""
+    ref = ref.strip().removeprefix("重点任务")
+    if ref.isdigit():
+        return int(ref)
+    year, _, seq = ref.partition("-")
+    if year.isdigit() and seq.isdigit():
+        found = session.exec(
+            select(Task.id).where(Task.year == int(year), Task.seq == int(seq))
+        ).first()
+        if found is not None:
+            return int(found)
+    raise NotFound(f"没有编号为 {ref} 的重点任务（可用 # 或 年度-序号，如 2021-07）", field="task")

@@ -115,6 +115,17 @@ def test_failed_progress_leaves_no_file(plan_cli, tmp_path: Path) -> None:  # ty
     assert future.exit_code == 2 and "date" in future.stderr
     missing = plan_cli("tasks", "progress", "999", "--note", "x")
     assert missing.exit_code == 4
+    # a task by its code as the ledger and the reminders show it, or by its #
+    code = first["code"]
+    shown = json.loads(plan_cli("tasks", "show", code, "--json").stdout)
+    assert shown["id"] == first["id"]
+    r = plan_cli("tasks", "progress", f"重点任务{code}", "--note", "按编号报送",
+                 "--today", "2021-08-03")  # fmt: skip
+    assert r.exit_code == 0 and f"任务 #{first['id']}" in r.stdout, r.stderr
+    missing = plan_cli("tasks", "show", "2021-99")
+    assert missing.exit_code == 4 and "2021-07" in missing.stderr
+    missing = plan_cli("tasks", "progress", "999", "--note", "x")
+    assert missing.exit_code == 4
 
 
 def test_done_export_and_review(plan_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -17,13 +17,12 @@ from starlette.datastructures import UploadFile
 
 from disclosure.clock import now_utc
 from disclosure.db import transaction
-from disclosure.errors import InvalidInput, NotFound
+from disclosure.errors import InvalidInput
 from disclosure.services.departments import find_department, list_departments
 from disclosure.storage import file_store
 from disclosure.tasks import service
 from disclosure.tasks.evidence import EvidenceInput, fetch_url
 from disclosure.tasks.importer import import_plan
-from disclosure.tasks.models import Task
 from disclosure.tasks.review import review_year
 from disclosure.vocabulary import EvidenceKind, TaskStatus
 from disclosure.web.deps import CurrentUser, OfficeUser, department_scope, web
@@ -57,21 +56,6 @@ def tasks_page(
             "year": st.today().year,
         },
     )
-
-
-def _ref(session, ref: str, scope: int | None) -> int:  # type: ignore[no-untyped-def]
-    """A task id, from "12" or from its code "2021-07"."""
-    if ref.isdigit():
-        return int(ref)
-    year, _, seq = ref.partition("-")
-    if year.isdigit() and seq.isdigit():
-        from sqlmodel import select
-
-        row = session.exec(select(Task.id).where(Task.year == int(year), Task.seq == int(seq)))
-        found = row.first()
-        if found is not None:
-            return int(found)
-    raise NotFound(f"没有编号为 {ref} 的重点任务", field="task")
 
 
 @router.get("/export.xlsx")
@@ -119,7 +103,7 @@ def task_page(request: Request, user: CurrentUser, ref: str) -> Response:
     st = web(request)
     scope = department_scope(user)
     with transaction(st.engine, write=False) as session:
-        view = service.task_view(session, _ref(session, ref, scope), scope)
+        view = service.task_view(session, service.task_id_of(session, ref), scope)
     return render(request, "task.html", {"t": view})
 
 
