@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from tests.web.conftest import PASSWORD, post_form
+from starlette.testclient import TestClient
+
+from tests.web.conftest import PASSWORD, csrf_of, post_form
 
 
 def test_admin_creates_a_department_user_who_can_sign_in(client_for):
@@ -18,7 +20,21 @@ def test_admin_creates_a_department_user_who_can_sign_in(client_for):
     assert r.status_code == 303, r.text
     assert "newbie" in admin.get("/admin/users").text
     newbie = client_for("newbie")
-    assert newbie.get("/").status_code == 200
+    # the admin knows the password: the person sets their own before anything else
+    r = newbie.get("/")
+    assert r.status_code == 303 and r.headers["location"].startswith("/account/password")
+    page = newbie.get("/account/password").text
+    r = newbie.post(
+        "/account/password",
+        data={"current": PASSWORD, "password": "Xin-mima-2026!", "confirm": "Xin-mima-2026!",
+              "csrf_token": csrf_of(page)},
+    )  # fmt: skip
+    assert r.status_code == 303, r.text
+    again = TestClient(newbie.app, follow_redirects=False)
+    login = again.get("/login").text
+    r = again.post("/login", data={"username": "newbie", "password": "Xin-mima-2026!",
+                                   "csrf_token": csrf_of(login)})  # fmt: skip
+    assert r.status_code == 303 and again.get("/").status_code == 200
 
 
 def test_generated_password_is_shown_once(client_for):

@@ -67,6 +67,9 @@ def add_user(request: Request, user: AdminUser, form: Form) -> Response:
             display_name=text(form, "display_name"),
             now=now_utc(),
         )
+        # The admin chose or saw the password: the person sets their own at first sign-in.
+        new.must_change_password = True
+        session.add(new)
         name = new.username
         audit.record(
             session,
@@ -76,8 +79,8 @@ def add_user(request: Request, user: AdminUser, form: Form) -> Response:
             details={"role": new.role, "generated_password": generated},
             address=client_address(request),
         )
-    note = f"，初始密码：{password}（请转告本人并提醒修改）" if generated else ""
-    flash(request, f"已新增用户 {name}{note}")
+    note = f"，初始密码：{password}（请转告本人）" if generated else ""
+    flash(request, f"已新增用户 {name}{note}；本人首次登录时须修改密码")
     return RedirectResponse("/admin/users", status_code=303)
 
 
