@@ -165,3 +165,18 @@ def summary(v: CalendarVersion, *, in_force: bool, tz: ZoneInfo) -> dict[str, An
         "moved_applications": v.moved_applications,
         "in_force": in_force,
     }
+
+
+def format_sample() -> str:
+    """The newest shipped year's notices as a file in the load format: the sample to copy
+    for next year's notice (the web's 格式样例; docs/calendar.md describes every key)."""
+    from disclosure.calendar_source import builtin_notices
+
+    notices = builtin_notices()
+    year = max(n.year for n in notices)
+    head = (
+        f"# 格式样例：系统内置的 {year} 年国务院办公厅节假日安排通知。\n"
+        "# 整理新一年的通知时，照此格式逐项改写 year、title、number、published、\n"
+        "# days_off（放假）和 working_weekend_days（调休上班），与通知原文逐日核对后上传。\n\n"
+    )
+    return head + entries_toml([NoticeEntry(n) for n in notices if n.year == year])

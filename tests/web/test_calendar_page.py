@@ -97,6 +97,13 @@ def test_refusals_are_shown_beside_the_file_field(client_for, engine) -> None:  
         assert 'id="err-file"' in r.text and expected in html.unescape(r.text), expected
     r = _preview(admin, "x" * 70_000)
     assert r.status_code == 400 and "文件过大" in r.text
+    # pasted text: the refusal beside the text box, and the text back to be corrected
+    bad = NOTICE_2027.replace("2027-02-14, name", "2027-02-17, name")
+    r = post_form(admin, "/calendar", "/calendar/preview", {"text": bad})
+    assert r.status_code == 400 and 'id="err-text"' in r.text  # type: ignore[attr-defined]
+    assert "2027-02-17 是星期三" in html.unescape(r.text)  # type: ignore[attr-defined]
+    box = r.text.split('name="text"', 1)[1].split("</textarea>", 1)[0]  # type: ignore[attr-defined]
+    assert "国务院办公厅关于2027年部分节假日安排的通知" in html.unescape(box)
     assert snapshot(engine) == before
 
 
@@ -212,3 +219,19 @@ def test_a_record_notice_needs_the_checked_box(client_for, engine) -> None:  # t
         ).scalars()
     details = details if isinstance(details, dict) else json.loads(details)
     assert any("放假 34 天" in u for u in details["unusual"])
+
+
+def test_the_page_offers_the_format_as_a_sample(client_for) -> None:  # type: ignore[no-untyped-def]
+    from disclosure.calendar_source import builtin_notices
+    from rules.notice_file import parse_notice_file
+
+    newest = max(n.year for n in builtin_notices())
+    admin = client_for("admin")
+    page = admin.get("/calendar").text
+    assert 'href="/calendar/sample.toml"' in page and "docs/calendar.md" not in page
+    r = admin.get("/calendar/sample.toml")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    entries = parse_notice_file(r.text).entries  # the file format the page loads
+    assert {e.notice.year for e in entries} == {newest}
+    assert any(o.name == "春节" for o in entries[0].notice.days_off)
+    assert client_for("clerk").get("/calendar/sample.toml").status_code in (303, 403)

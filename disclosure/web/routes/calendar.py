@@ -23,7 +23,7 @@ from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.models import User
 from disclosure.notices import service
-from disclosure.notices.versions import history, in_force, summary
+from disclosure.notices.versions import format_sample, history, in_force, summary
 from disclosure.services import calendar_years
 from disclosure.web.deps import AdminUser, client_address, web
 from disclosure.web.forms import Form, required_int, text
@@ -35,7 +35,10 @@ router = APIRouter()
 PASTED = "网页粘贴"
 
 
-def _calendar_page(request: Request, errors: dict[str, str], status: int = 200) -> Response:
+def _calendar_page(
+    request: Request, errors: dict[str, str], status: int = 200, pasted: str = ""
+) -> Response:
+    """The page; after a refused check, the pasted text comes back to be corrected."""
     st = web(request)
     today = st.today()
     years: list[dict[str, Any]] = []
@@ -54,6 +57,7 @@ def _calendar_page(request: Request, errors: dict[str, str], status: int = 200) 
         "versions": versions,
         "errors": errors,
         "max_kb": MAX_FILE_BYTES // 1024,
+        "pasted": pasted,
     }
     return render(request, "calendar.html", context, status)
 
@@ -61,6 +65,16 @@ def _calendar_page(request: Request, errors: dict[str, str], status: int = 200) 
 @router.get("/calendar")
 def calendar_page(request: Request, user: AdminUser) -> Response:
     return _calendar_page(request, {})
+
+
+@router.get("/calendar/sample.toml")
+def calendar_sample(request: Request, user: AdminUser) -> Response:
+    """The load format, as the newest shipped notice written in it."""
+    return Response(
+        format_sample(),
+        media_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="calendar-sample.toml"'},
+    )
 
 
 def _preview_page(request: Request, report: service.Report, hidden: dict[str, str]) -> Response:
@@ -93,7 +107,12 @@ async def _uploaded(form: FormData) -> tuple[str, str]:
 
 @router.post("/calendar/preview")
 async def calendar_preview(request: Request, user: AdminUser, form: Form) -> Response:
-    request.state.rerender = lambda errors, status: _calendar_page(request, errors, status)
+    upload = form.get("file")
+    pasted = "" if isinstance(upload, UploadFile) and upload.filename else text(form, "text")
+    request.state.rerender = lambda errors, status: _calendar_page(
+        request, {("text" if pasted and k == "file" else k): v for k, v in errors.items()},
+        status, pasted
+    )  # fmt: skip
     content, source = await _uploaded(form)
     st = web(request)
 
