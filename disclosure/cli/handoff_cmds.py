@@ -17,7 +17,6 @@ from disclosure.cli.options import JsonOpt, NoteOpt, Number, TodayOpt, parse_dat
 from disclosure.cli.output import emit_json
 from disclosure.cli.state import state
 from disclosure.db import transaction
-from disclosure.errors import InvalidInput
 from disclosure.people import accounts
 from disclosure.people.handoff import handoff_view
 from disclosure.services import steps
@@ -28,7 +27,6 @@ AsOpt = Annotated[
     str | None, typer.Option("--as", help="以该用户（用户名）的身份操作；默认为配置的操作人")
 ]
 OnOpt = Annotated[str | None, typer.Option("--date", help="日期 YYYY-MM-DD（默认今天）")]
-EMAIL_MAX = 200
 
 
 def register(app: typer.Typer) -> None:
@@ -130,21 +128,10 @@ def user_email(
     address: Annotated[str, typer.Argument(help="电子邮箱（空字符串为取消）")],
 ) -> None:
     """设置用户的电子邮箱（承办人的提醒邮件发往该地址）。"""
-    value = address.strip()
-    if value and (
-        "@" not in value
-        or value.startswith("@")
-        or value.endswith("@")
-        or any(c.isspace() for c in value)
-        or len(value) > EMAIL_MAX
-    ):
-        raise InvalidInput(f"电子邮箱格式不正确：{address!r}", field="address")
     st = state(ctx)
     with transaction(st.engine) as session:
-        user = accounts.user_named(session, username)
-        old = user.email
-        user.email = value
-        session.add(user)
+        user, old = accounts.set_email(session, username=username, address=address)
+        value = user.email
         audit.record(
             session,
             actor=st.actor,

@@ -12,9 +12,11 @@ from sqlmodel import Session, select
 from disclosure.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from disclosure.models import Role, User
 from disclosure.services.users import authenticate, generate_password, set_active, set_password
+from disclosure.textinput import email_problem
 from disclosure.vocabulary import ApprovalRole
 
 NO_ROLE = "none"
+EMAIL_MAX = 200  # the user.email column
 
 
 def user_named(session: Session, username: str, *, field: str = "username") -> User:
@@ -40,6 +42,22 @@ def set_approval_role(session: Session, *, username: str, role: str) -> User:
     session.add(user)
     session.flush()
     return user
+
+
+def set_email(session: Session, *, username: str, address: str) -> tuple[User, str]:
+    """The address a person's reminders go to ("" takes it away); returns (user, old)."""
+    value = address.strip()
+    problem = email_problem(value) if value else None
+    if problem is None and len(value) > EMAIL_MAX:
+        problem = f"电子邮箱过长（最多 {EMAIL_MAX} 个字符）"
+    if problem is not None:
+        raise InvalidInput(f"{problem}：{address!r}", field="address")
+    user = user_named(session, username)
+    old = user.email
+    user.email = value
+    session.add(user)
+    session.flush()
+    return user, old
 
 
 def change_password(session: Session, *, username: str, current: str, new: str) -> User:

@@ -78,3 +78,37 @@ def test_admin_adds_department(client_for):
     )
     assert r.status_code == 400
     assert 'id="err-code"' in r.text
+
+
+def test_admin_sets_the_sign_off_role_and_email_on_the_page(client_for, engine):
+    from sqlmodel import select
+
+    from disclosure.db import transaction
+    from disclosure.models import User
+    from disclosure.ops.models import AuditEntry
+
+    admin = client_for("admin")
+    with transaction(engine, write=False) as s:
+        clerk = s.exec(select(User).where(User.username == "clerk")).one()
+        clerk_id = clerk.id
+    page = admin.get("/admin/users").text
+    assert f'action="/admin/users/{clerk_id}/sign-off"' in page and "分管领导" in page
+    url = f"/admin/users/{clerk_id}/sign-off"
+    r = post_form(admin, "/admin/users", url, {"approval_role": "office_head", "email": "bad@"})
+    assert r.status_code == 400 and "电子邮箱格式不正确" in r.text
+    r = post_form(
+        admin, "/admin/users", url, {"approval_role": "office_head", "email": "li@example.gov.cn"}
+    )
+    assert r.status_code == 303, r.text
+    with transaction(engine, write=False) as s:
+        clerk = s.exec(select(User).where(User.username == "clerk")).one()
+        assert (clerk.approval_role, clerk.email) == ("office_head", "li@example.gov.cn")
+        [entry] = s.exec(select(AuditEntry).where(AuditEntry.action == "user_changed")).all()
+        assert entry.target == "clerk" and entry.details["approval_role"] == "office_head"
+    page = admin.get("/admin/users").text
+    assert '<option value="office_head" selected>' in page and 'value="li@example.gov.cn"' in page
+    r = post_form(admin, "/admin/users", url, {"approval_role": "", "email": ""})
+    assert r.status_code == 303
+    with transaction(engine, write=False) as s:
+        clerk = s.exec(select(User).where(User.username == "clerk")).one()
+        assert (clerk.approval_role, clerk.email) == (None, "")

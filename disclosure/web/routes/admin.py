@@ -10,11 +10,12 @@ from sqlalchemy import make_url
 from disclosure import audit
 from disclosure.clock import now_utc
 from disclosure.db import transaction
-from disclosure.errors import InvalidInput
-from disclosure.models import Role
+from disclosure.errors import InvalidInput, NotFound
+from disclosure.models import Role, User
+from disclosure.people import accounts
 from disclosure.services import users
 from disclosure.services.departments import list_departments
-from disclosure.vocabulary import AuditAction
+from disclosure.vocabulary import ApprovalRole, AuditAction
 from disclosure.web.deps import AdminUser, client_address, web
 from disclosure.web.forms import Form, text, values
 from disclosure.web.render import flash, render
@@ -37,6 +38,7 @@ def _users_page(
             "departments": departments,
             "dept_names": names,
             "roles": list(Role),
+            "approval_roles": list(ApprovalRole),
             "form": form,
             "errors": errors,
         },
@@ -99,6 +101,40 @@ def toggle_user(request: Request, user_id: int, user: AdminUser, form: Form) -> 
             address=client_address(request),
         )
     flash(request, "已启用该用户" if active else "已停用该用户")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/sign-off")
+def sign_off_details(request: Request, user_id: int, user: AdminUser, form: Form) -> Response:
+    """A person's place in the sign-off chain and the address their reminders go to (as
+    `user approval-role` and `user email`)."""
+    request.state.rerender = lambda errors, status: _users_page(request, {}, errors, status)
+    with transaction(web(request).engine) as session:
+        row = session.get(User, user_id)
+        if row is None:
+            raise NotFound("没有该用户", field="user")
+        role_before = row.approval_role
+        changed = accounts.set_approval_role(
+            session, username=row.username, role=text(form, "approval_role") or accounts.NO_ROLE
+        )
+        _, email_before = accounts.set_email(
+            session, username=row.username, address=text(form, "email")
+        )
+        details: dict[str, object] = {}
+        if changed.approval_role != role_before:
+            details["approval_role"] = changed.approval_role or accounts.NO_ROLE
+        if changed.email != email_before:
+            details["email"] = {"old": email_before, "new": changed.email}
+        if details:
+            audit.record(
+                session,
+                actor=user.username,
+                action=AuditAction.USER_CHANGED,
+                target=changed.username,
+                details=details,
+                address=client_address(request),
+            )
+    flash(request, f"已保存 {changed.username} 的审批角色和电子邮箱" if details else "没有变动")
     return RedirectResponse("/admin/users", status_code=303)
 
 
