@@ -169,15 +169,42 @@ def approval_rows(
             dep_id = app.lead_department_id
             who = departments.get(dep_id, "") if dep_id else ""
             threshold = f"queue:{today.isoformat()}"
-            rows.append(_row(app, APPROVAL, threshold, due, left, who, recipient=user.email))
+            said = {"summary": _with_reply_due(app, today, cal)}
+            rows.append(
+                _row(app, APPROVAL, threshold, due, left, who, recipient=user.email, **said)
+            )
             if left < 0 and (item["number"], due) not in late:
                 late.add((item["number"], due))
                 rows += [
-                    _row(app, APPROVAL, f"overdue:{today.isoformat()}", due, left, who, recipient=r)
+                    _row(
+                        app,
+                        APPROVAL,
+                        f"overdue:{today.isoformat()}",
+                        due,
+                        left,
+                        who,
+                        recipient=r,
+                        **said,
+                    )
                     for r in office_to
                 ]
     _stamp(rows, today, now, token)
     return rows
+
+
+def _with_reply_due(app: Any, today: date, cal: Any) -> str:
+    """What the approver weighs beside the wait: how near the application's own reply
+    deadline is (答复期限 2026-11-30，已超期 6 个工作日；…), then what it asks for."""
+    text = summarise(app.content, SUMMARY_CHARS)
+    if app.reply_due is None:
+        return text
+    left = cal.working_days_left(today, app.reply_due)
+    state = (
+        f"已超期 {-left} 个工作日"
+        if left < 0
+        else ("今日到期" if left == 0 else f"剩余 {left} 个工作日")
+    )
+    return f"答复期限 {app.reply_due.isoformat()}，{state}；{text}"
 
 
 LOOKUP_CHUNK = 500  # numbers per IN (...) list
@@ -194,6 +221,7 @@ def _applications(s: Session, numbers: set[str]) -> dict[str, Any]:
             col(Application.number),
             col(Application.content),
             col(Application.lead_department_id),
+            col(Application.reply_due),
         ).where(col(Application.number).in_(wanted[start : start + LOOKUP_CHUNK]))
         out.update((a.number, a) for a in s.execute(stmt))
     return out

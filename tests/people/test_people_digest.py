@@ -61,6 +61,8 @@ def test_handler_cooperation_and_approvals_in_digests(
     body = text_of(to_head)
     assert "【待审批（拟办意见等待您审批）】1 项" in body
     assert f"{n}　2026-11-24　待审批，已超时 3 个工作日　政策法规处" in body
+    # beside the wait, how near the application's own reply deadline is (received 11-02)
+    assert "政策法规处　答复期限 2026-11-30，剩余 1 个工作日；" in body
     assert subject(to_head).endswith("：已超期 1 项，共 1 项")
     assert "共 1 项，其中已超期 1 项。" in body
     assert "其中 1 项为待审批的拟办意见（等待超过 2 个工作日的计为超期）" in body
