@@ -134,9 +134,11 @@ class WorkingCalendar:
                 for d in off.days():
                     self._off[d] = off.name
                     self._makeup.pop(d, None)
+                    self._also_from(n, d.year)  # a New Year break from 12-31, say
             for d, name in n.working_days:
                 self._makeup[d] = name
                 self._off.pop(d, None)
+                self._also_from(n, d.year)
             for d in n.cancelled_working_days:
                 self._makeup.pop(d, None)
         for year in range(self.first_year, self.last_year + 1):
@@ -209,8 +211,13 @@ class WorkingCalendar:
         return self._cum[i + 1] > self._cum[i]
 
     def sources(self, year: int) -> list[str]:
-        """The notices the year's data comes from; empty for a provisional year."""
+        """The notices the year's data comes from (another year's notice too when it sets a
+        day of this one: 2027's 元旦 from 2026-12-31); empty for a provisional year."""
         return list(self._source.get(year, []))
+
+    def _also_from(self, n: Notice, year: int) -> None:
+        if year != n.year and n.source not in self._source.setdefault(year, []):
+            self._source[year].append(n.source)
 
     # -- counting on ordinals (the engine's hot path) --------------------------------------
     def table(self) -> tuple[Sequence[int], Sequence[int], int]:

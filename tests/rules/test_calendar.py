@@ -109,6 +109,20 @@ def test_year_sources_name_the_notices(calendar: WorkingCalendar) -> None:
     assert calendar.sources(2027) == []
 
 
+def test_a_day_set_by_next_years_notice_names_that_notice_too() -> None:
+    from tests.notices.data import NOTICE_2027
+
+    early = NOTICE_2027.replace(
+        "start = 2027-01-01, end = 2027-01-03", "start = 2026-12-31, end = 2027-01-03"
+    )
+    shipped = parse_notices(builtin_schedule_resource().read_text("utf-8"))
+    calendar = WorkingCalendar([*shipped, *parse_notices(early)])
+    assert calendar.describe(D("2026-12-31")).kind is DayKind.HOLIDAY
+    [notice_2027] = calendar.sources(2027)
+    assert calendar.sources(2026)[-1] == notice_2027  # 12-31 comes from it
+    assert calendar.sources(2026)[0].startswith("国务院办公厅关于2026年")
+
+
 # -- precedence: make-up working day, then holiday, then weekend ---------------------------
 
 
