@@ -157,7 +157,7 @@ def collect(
     to_by_dep = {i: unique([*office_to, d.email]) for i, d in departments.items()}
     with transaction(engine, write=False) as s:  # key tasks (disclosure.tasks.reminders)
         task_rows: list[tuple[Any, ...]] = []
-        for t in task_reminders(s, wanted=wanted):
+        for t in task_reminders(s, wanted=wanted, today=today):
             for hit in hits(t.clock, t.due, today, office.calendar, th):
                 to = leaders if hit.escalation else unique([*office_to, *t.emails])
                 task_rows.extend(_rows(t, hit, to, t.department, today, now, token))

@@ -52,16 +52,24 @@ def item_link(base: str, clock: str, number: str) -> str:
     return f"{base}/applications/{quote(number)}"
 
 
-def task_reminders(session: Session, *, wanted: set[str]) -> list[TaskReminder]:
-    """Every open task's clock (due date or next progress report), with its recipients."""
+# Practice: a work plan's tasks are reminded in its year and the next (its review is part of
+# that next year's annual report, due 31 January); an older plan imported as a record (2021's
+# in 2026) reminds nobody: its open tasks are carried into a later plan or reviewed there.
+REMINDED_YEARS_BACK = 1
+
+
+def task_reminders(
+    session: Session, *, wanted: set[str], today: date | None = None
+) -> list[TaskReminder]:
+    """Every open task's clock (due date or next progress report), with its recipients;
+    with `today`, only the tasks of plans from `REMINDED_YEARS_BACK` years back on."""
     if not wanted & TASK_CLOCKS:
         return []
     carried = select(Task.carried_from_id).where(col(Task.carried_from_id).is_not(None))
-    tasks = list(
-        session.exec(
-            select(Task).where(Task.status != TaskStatus.DONE.value, col(Task.id).not_in(carried))
-        ).all()
-    )
+    stmt = select(Task).where(Task.status != TaskStatus.DONE.value, col(Task.id).not_in(carried))
+    if today is not None:
+        stmt = stmt.where(Task.year >= today.year - REMINDED_YEARS_BACK)
+    tasks = list(session.exec(stmt).all())
     if not tasks:
         return []
     ids = [t.id for t in tasks]

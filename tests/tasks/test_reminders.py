@@ -9,6 +9,7 @@ from disclosure.db import make_engine, transaction
 from disclosure.services.setup import ensure_database
 from disclosure.storage import file_store
 from disclosure.tasks.importer import import_plan
+from disclosure.tasks.reminders import task_reminders
 from disclosure.tasks.service import add_progress
 from notifier.scan import run_once
 from tests.conftest import base_settings
@@ -58,6 +59,11 @@ def test_task_reminders_reach_the_lead_departments(tmp_path: Path, db_url, smtp_
         add_progress(s, store=file_store(settings), task_id=3, note="已按标准计收",
                      on=date(2026, 3, 20), author="t", today=THU_0326, now=NOW,
                      max_bytes=1 << 20)  # fmt: skip
+    # A plan is reminded in its year and the next; an older one is a record (2021's in 2026).
+    with transaction(engine, write=False) as s:
+        clocks = {"task_due", "task_progress_due"}
+        assert task_reminders(s, wanted=clocks, today=date(2027, 1, 5))
+        assert task_reminders(s, wanted=clocks, today=date(2028, 1, 5)) == []
     # An application due in the same days, for the same digests.
     number = register(engine, settings, received=date(2026, 3, 2), department="fgc")
     try:
