@@ -17,7 +17,7 @@ from disclosure.db import transaction
 from disclosure.models import Role
 from disclosure.services import users as user_svc
 from disclosure.services.departments import list_departments
-from disclosure.vocabulary import AuditAction
+from disclosure.vocabulary import ApprovalRole, AuditAction
 
 
 def register(app: typer.Typer) -> None:
@@ -94,8 +94,10 @@ def user_list(ctx: typer.Context) -> None:
                 u.display_name,
                 Role(u.role).label,
                 names.get(u.department_id, ""),
+                ApprovalRole(u.approval_role).label if u.approval_role else "",
+                u.email,
                 "启用" if u.active else "停用",
             ]
             for u in user_svc.list_users(session)
         ]
-    table("用户", ["用户名", "姓名", "角色", "部门", "状态"], rows)
+    table("用户", ["用户名", "姓名", "角色", "部门", "审批角色", "提醒邮箱", "状态"], rows)

@@ -28,6 +28,10 @@ def test_user_add_with_password_and_list(cli, engine):
     r = cli("user", "list")
     assert "li" in r.stdout and "环境保护处" in r.stdout
     assert "部门经办人" in r.stdout and "department" not in r.stdout  # the role's name
+    assert cli("user", "approval-role", "li", "department_head").exit_code == 0
+    assert cli("user", "email", "li", "li@example.gov.cn").exit_code == 0
+    r = cli("user", "list")
+    assert "承办部门负责人" in r.stdout and "li@example.gov.cn" in r.stdout
     with transaction(engine) as session:
         assert authenticate(session, username="li", password="a-long-password") is not None
         assert authenticate(session, username="li", password="wrong-password") is None
