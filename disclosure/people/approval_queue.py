@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 
 from disclosure.models import Application, EventRecord, User
 from disclosure.people.approval_chain import SIGN_KINDS, chains
@@ -76,3 +76,46 @@ def waiting_for(session: Session, user: User, settings: Settings) -> list[dict[s
             )
     out.sort(key=lambda pair: pair[0])
     return [row for _at, row in out]
+
+
+def sent_back_to(session: Session, user: User) -> list[dict[str, Any]]:
+    """The drafts of `user` (拟办人) that an approver sent back and nobody has redrafted: the
+    drafter's to redo (the reason and who gave it), the latest first. Looked for among the
+    open cases `user` handles or their department leads (indexed columns: the dashboard
+    asks on every visit, so it never scans the whole event log)."""
+    theirs = col(Application.handler_id) == user.id
+    if user.department_id is not None:
+        theirs = or_(theirs, col(Application.lead_department_id) == user.department_id)
+    cases = select(Application.id).where(Application.is_open == True, theirs)  # noqa: E712
+    mine = select(EventRecord.application_id).where(
+        col(EventRecord.application_id).in_(cases),
+        EventRecord.kind == EventKind.DRAFTED.value,
+        EventRecord.approver == user.username,
+    )
+    ids = sorted(set(session.exec(mine)))
+    if not ids:
+        return []
+    numbers = dict(
+        session.exec(
+            select(Application.id, Application.number).where(col(Application.id).in_(ids))
+        ).all()
+    )
+    events: dict[int, list[EventRecord]] = {i: [] for i in ids}
+    stmt = select(EventRecord).where(
+        col(EventRecord.application_id).in_(ids), col(EventRecord.kind).in_(list(SIGN_KINDS))
+    )
+    for ev in session.exec(stmt.order_by(col(EventRecord.id))):
+        events[ev.application_id].append(ev)
+    out = [
+        {
+            "number": numbers[app_id],
+            "purpose_label": s.purpose.label,
+            "by": s.sent_back.name,
+            "reason": s.sent_back.text,
+            "on": s.sent_back.on.isoformat(),
+        }
+        for app_id, records in events.items()
+        for s in chains(records).values()
+        if s.sent_back is not None and s.draft.username == user.username
+    ]
+    return sorted(out, key=lambda r: r["on"], reverse=True)

@@ -83,6 +83,12 @@ def test_each_approver_sees_their_turn_and_answers(client_for, engine, settings)
     assert r.status_code == 303
     assert form not in ohead.get("/approvals").text
     assert form not in boss.get("/approvals").text  # sent back: the handler redrafts
+    # the drafter is told on the dashboard: which case, who sent it back, why
+    drafter = client_for("zcfg_user")
+    home = drafter.get("/").text
+    assert 'id="redo"' in home and f'href="/approvals/{number}/draft">{number}</a>' in home
+    assert "<td>郑主任</td>" in home and "<td>事实不清</td>" in home
+    assert 'id="redo"' not in client_for("clerk").get("/").text  # nobody else's to redo
     with transaction(engine, write=False) as s:
         ev = s.exec(select(EventRecord).where(EventRecord.kind == "sent_back")).one()
     assert (ev.approver, ev.actor, ev.data["by_name"], ev.note) == (
@@ -92,6 +98,8 @@ def test_each_approver_sees_their_turn_and_answers(client_for, engine, settings)
         "事实不清",
     )
     assert "没有审批职责" in client_for("clerk").get("/approvals").text
+    draft(engine, settings, number)  # redrafted: nothing left to redo
+    assert 'id="redo"' not in drafter.get("/").text
 
 
 def test_a_person_changes_their_password_on_the_web(client_for, engine) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

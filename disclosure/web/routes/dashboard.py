@@ -16,6 +16,7 @@ from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.models import Role
 from disclosure.people.accounts import user_named
+from disclosure.people.approval_queue import sent_back_to
 from disclosure.services import dashboard as dash
 from disclosure.services.queries import ListFilter, department_names, list_application_rows
 from disclosure.services.read_model import listed
@@ -74,6 +75,7 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
         office_user = user.role in (Role.ADMIN.value, Role.CLERK.value)
         trouble = dash.reminder_trouble(session, now=now_utc()) if office_user else None
         backup = backup_status(session, now=now_utc()) if user.role != Role.DEPARTMENT else None
+        redo = sent_back_to(session, user)  # the signed-in drafter's drafts sent back
         urgent = [
             listed(a, office, today, deps)
             for a in list_application_rows(
@@ -95,6 +97,7 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
             "due_chart": due_chart(series, overdue=counts.overdue, today=today),
             "monthly_chart": monthly_chart(monthly),
             "urgent": urgent,
+            "redo": redo,
             "trouble": trouble,
             "trouble_at": _local(trouble.last_at, st.settings.office.timezone) if trouble else "",
             "scope_name": "　".join(
