@@ -20,6 +20,17 @@ from disclosure.settings import Settings
 from disclosure.vocabulary import ApprovalRole, EventKind
 
 
+def sign_events(session: Session, ids: list[int]) -> dict[int, list[EventRecord]]:
+    """Application id → its sign-off events in recorded order (one query for all `ids`)."""
+    events: dict[int, list[EventRecord]] = {i: [] for i in ids}
+    stmt = select(EventRecord).where(
+        col(EventRecord.application_id).in_(ids), col(EventRecord.kind).in_(list(SIGN_KINDS))
+    )
+    for ev in session.exec(stmt.order_by(col(EventRecord.id))):
+        events[ev.application_id].append(ev)
+    return events
+
+
 def waiting_for(session: Session, user: User, settings: Settings) -> list[dict[str, Any]]:
     """What `user` is to approve now, the longest waiting first."""
     role = user.approval_role
@@ -36,12 +47,7 @@ def waiting_for(session: Session, user: User, settings: Settings) -> list[dict[s
     if not ids:
         return []
     apps = {a.id: a for a in session.exec(select(Application).where(col(Application.id).in_(ids)))}
-    events: dict[int, list[EventRecord]] = {i: [] for i in ids}
-    stmt = select(EventRecord).where(
-        col(EventRecord.application_id).in_(ids), col(EventRecord.kind).in_(list(SIGN_KINDS))
-    )
-    for ev in session.exec(stmt.order_by(col(EventRecord.id))):
-        events[ev.application_id].append(ev)
+    events = sign_events(session, ids)
     tz = settings.office.timezone
     own_ok = settings.approval.drafter_may_approve
     out: list[tuple[datetime, dict[str, Any]]] = []
@@ -100,12 +106,7 @@ def sent_back_to(session: Session, user: User) -> list[dict[str, Any]]:
             select(Application.id, Application.number).where(col(Application.id).in_(ids))
         ).all()
     )
-    events: dict[int, list[EventRecord]] = {i: [] for i in ids}
-    stmt = select(EventRecord).where(
-        col(EventRecord.application_id).in_(ids), col(EventRecord.kind).in_(list(SIGN_KINDS))
-    )
-    for ev in session.exec(stmt.order_by(col(EventRecord.id))):
-        events[ev.application_id].append(ev)
+    events = sign_events(session, ids)
     out = [
         {
             "number": numbers[app_id],

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
@@ -152,14 +153,7 @@ def calendar_confirm(request: Request, user: AdminUser, form: Form) -> Response:
             today=st.today(),
             accept_unusual=text(form, "accept_unusual") == "1",
         )
-        report = service.apply(
-            session,
-            plan,
-            actor=_actor(user),
-            now=now_utc(),
-            basis=text(form, "basis"),
-            address=client_address(request),
-        )
+        report = _apply(request, user, form, session, plan)
     _flash_done(request, report)
     return RedirectResponse("/calendar", status_code=303)
 
@@ -183,20 +177,24 @@ def calendar_revert(request: Request, user: AdminUser, form: Form) -> Response:
     st = web(request)
     with transaction(st.engine) as session:
         plan = service.plan_revert(session, settings=st.settings, year=year, to=to)
-        report = service.apply(
-            session,
-            plan,
-            actor=_actor(user),
-            now=now_utc(),
-            basis=text(form, "basis"),
-            address=client_address(request),
-        )
+        report = _apply(request, user, form, session, plan)
     _flash_done(request, report)
     return RedirectResponse("/calendar", status_code=303)
 
 
-def _actor(user: User) -> str:
-    return user.username
+def _apply(
+    request: Request, user: User, form: FormData, session: Session, plan: service.Plan
+) -> service.Report:
+    """Write a confirmed load or revert: as the signed-in admin, from the client's address,
+    refused when the calendar changed since the preview (`basis`)."""
+    return service.apply(
+        session,
+        plan,
+        actor=user.username,
+        now=now_utc(),
+        basis=text(form, "basis"),
+        address=client_address(request),
+    )
 
 
 def _flash_done(request: Request, report: service.Report) -> None:
