@@ -96,6 +96,10 @@ def test_admin_sets_the_sign_off_role_and_email_on_the_page(client_for, engine):
     url = f"/admin/users/{clerk_id}/sign-off"
     r = post_form(admin, "/admin/users", url, {"approval_role": "office_head", "email": "bad@"})
     assert r.status_code == 400 and "电子邮箱格式不正确" in r.text
+    with transaction(engine, write=False) as s:  # nothing written, the role neither
+        clerk = s.exec(select(User).where(User.username == "clerk")).one()
+        assert (clerk.approval_role, clerk.email) == (None, "")
+        assert s.exec(select(AuditEntry).where(AuditEntry.action == "user_changed")).all() == []
     r = post_form(
         admin, "/admin/users", url, {"approval_role": "office_head", "email": "li@example.gov.cn"}
     )
