@@ -14,6 +14,7 @@ on the CLI, a 503 page on the web, never a driver traceback.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,7 @@ from disclosure.settings import Settings
 
 IMMEDIATE = "disclosure_sqlite_immediate"
 PG_CONNECT_TIMEOUT = 10  # seconds
+APPLICATION_NAME = "disclosure-tracker"  # PostgreSQL application_name prefix
 SQLITE_BUSY = 5  # sqlite3's result codes SQLITE_BUSY and SQLITE_LOCKED
 SQLITE_LOCKED = 6
 PG_LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout expired
@@ -83,6 +85,12 @@ def database_url(settings: Settings) -> str:
     return str(url)
 
 
+def application_name() -> str:
+    """What this process's PostgreSQL connections call themselves: the product and the pid
+    (`disclosure.ops.running.other_sessions` tells them from its own)."""
+    return f"{APPLICATION_NAME}/{os.getpid()}"
+
+
 def make_engine(settings: Settings) -> Engine:
     url = make_url(database_url(settings))
     if url.get_backend_name() == "sqlite":
@@ -103,6 +111,8 @@ def make_engine(settings: Settings) -> Engine:
     args: dict[str, object] = {}
     if "connect_timeout" not in url.query:
         args["connect_timeout"] = PG_CONNECT_TIMEOUT
+    if "application_name" not in url.query:  # disclosure.ops.running sees who is connected
+        args["application_name"] = application_name()
     if "options" not in url.query:
         args["options"] = f"-c lock_timeout={int(settings.database.busy_timeout * 1000)}"
     return create_engine(url, echo=settings.database.echo, pool_pre_ping=True, connect_args=args)

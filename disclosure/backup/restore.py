@@ -1,6 +1,7 @@
 """Putting a backup back (`disclosure restore FILE [--force]`).
 
-Order: verify the whole archive and stage its files; refuse a backup of the other database
+Order: refuse while a service of this installation runs (`disclosure.ops.running`); verify
+the whole archive and stage its files; refuse a backup of the other database
 kind or of a newer schema than this version knows; refuse a database (or document store)
 that already holds data unless `force` — and then first write a backup of what is about to
 be replaced (`disclosure-before-restore-…`, never pruned); restore the database, the secret
@@ -31,6 +32,7 @@ from disclosure.backup.parts import documents_dir
 from disclosure.db import transaction
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.migrate import alembic_config
+from disclosure.ops import running
 from disclosure.services.setup import ensure_database
 from disclosure.settings import Settings
 from disclosure.vocabulary import AuditAction, AuditChannel
@@ -78,6 +80,9 @@ def occupied_text(tables: dict[str, int], docs: Path, has_files: bool) -> str:
 def restore_backup(
     engine: Engine, settings: Settings, path: Path, *, force: bool, actor: str, now: datetime
 ) -> Restored:
+    busy = running.refusal(settings, engine)
+    if busy:
+        raise Conflict(f"{busy}；请先停止网页和提醒服务，再恢复", field="file")
     with tempfile.TemporaryDirectory(prefix="disclosure-restore-") as tmp:
         staging = Path(tmp)
         manifest = verify_backup(path, settings, extract_to=staging)

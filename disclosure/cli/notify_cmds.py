@@ -79,6 +79,7 @@ def _failure_line(result) -> str:  # type: ignore[no-untyped-def]
 
 
 def _daemon(st) -> None:  # type: ignore[no-untyped-def]
+    from disclosure.ops.running import service_running
     from notifier.scheduler import build_scheduler
 
     scheduler = build_scheduler(st.settings, st.engine)
@@ -95,7 +96,8 @@ def _daemon(st) -> None:  # type: ignore[no-untyped-def]
     try:
         tz = st.settings.office.timezone
         typer.echo(f"期限提醒已启动：每日 {times}（{tz}），非工作日不发送。")
-        scheduler.start()
+        with service_running(st.settings, "notify"):  # `disclosure restore` waits for it
+            scheduler.start()
     finally:
         typer.echo("期限提醒已停止。")
 

@@ -83,7 +83,10 @@ def serve(
     shown = f"，{workers} 个工作进程" if workers > 1 else ""
     typer.echo(f"网页界面：http://{h}:{p}/{shown}  （按 Ctrl+C 停止）")
     _warn_if_exposed(h)
-    _run(st, h, p, workers)
+    from disclosure.ops.running import service_running
+
+    with service_running(st.settings, "serve"):  # `disclosure restore` waits for it to stop
+        _run(st, h, p, workers)
 
 
 def _warn_if_exposed(host: str) -> None:
@@ -169,22 +172,25 @@ def office(
     else:
         outbox = s.resolve(s.notifier.outbox_dir)
         typer.echo(f"未配置 SMTP 服务器：提醒邮件保存为 .eml 文件，位于 {outbox}")
-    scheduler = _start_scheduler(st)
-    backups = _start_backups(st)
-    typer.echo(f"请用浏览器打开 {url} 登录。")
-    _warn_if_exposed(h)
-    if password is not None:
-        shown = (
-            "（取自环境变量 " + ADMIN_PASSWORD_ENV + "）"
-            if os.environ.get(ADMIN_PASSWORD_ENV)
-            else password
-        )
-        typer.echo(f"已创建管理员账号：用户名 admin，密码 {shown}")
-        typer.echo("该密码只显示这一次，请登录后在“用户”页面为同事创建账号。")
-    try:
-        _run(st, h, p)
-    finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
-        if backups is not None:
-            backups.shutdown(wait=False)
+    from disclosure.ops.running import service_running
+
+    with service_running(s, "office"):  # `disclosure restore` waits for it to stop
+        scheduler = _start_scheduler(st)
+        backups = _start_backups(st)
+        typer.echo(f"请用浏览器打开 {url} 登录。")
+        _warn_if_exposed(h)
+        if password is not None:
+            shown = (
+                "（取自环境变量 " + ADMIN_PASSWORD_ENV + "）"
+                if os.environ.get(ADMIN_PASSWORD_ENV)
+                else password
+            )
+            typer.echo(f"已创建管理员账号：用户名 admin，密码 {shown}")
+            typer.echo("该密码只显示这一次，请登录后在“用户”页面为同事创建账号。")
+        try:
+            _run(st, h, p)
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+            if backups is not None:
+                backups.shutdown(wait=False)
