@@ -10,14 +10,15 @@ numbers and stores the letter.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.letters.kinds import KindInfo, LetterKind
-from disclosure.models import EventRecord
+from disclosure.models import Application, EventRecord
 from disclosure.people.applicants import ITEM_FEE_COUNTED
+from disclosure.people.approval_chain import approved_reply
 from disclosure.services import steps
 from disclosure.vocabulary import CLOSING_KINDS, EventKind, PartyKind
 from rules import fees
@@ -213,10 +214,19 @@ def _deferral(o: LetterOptions, _variant: str, on: date) -> steps.Step:
     return steps.Deferral(on=on, due=o.due, note=o.note)
 
 
+def as_signed_off(o: LetterOptions, app: Application, records: list[EventRecord]) -> LetterOptions:
+    """A reply letter says what was signed off: with no outcome or reasons given, those of
+    the approved draft (拟办意见), unless a reply with another outcome is on record."""
+    state = approved_reply(records)
+    if state is None or app.outcome not in (None, state.code):
+        return o
+    return replace(o, outcome=o.outcome or state.code, reasons=o.reasons or state.reasons_line)
+
+
 def _reply(o: LetterOptions, _variant: str, on: date) -> steps.Step:
     if not o.outcome:
         raise InvalidInput(
-            "尚未记录答复结果：请先记录答复，或指定答复结果",
+            "尚未记录答复结果：请先记录答复，或指定答复结果（或先拟办并经审批同意）",
             field="--outcome",
         )
     return steps.Reply(on=on, code=o.outcome, repeats=o.repeats, note=o.note)

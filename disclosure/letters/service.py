@@ -29,6 +29,7 @@ from disclosure.letters.kinds import KindInfo, LetterKind, kind_info
 from disclosure.letters.models import Letter
 from disclosure.letters.options import (
     LetterOptions,
+    as_signed_off,
     check_options,
     clerk_texts,
     find_event,
@@ -173,6 +174,8 @@ def _issue(
             return IssuedLetter(letter, info, dict(letter.facts), content, False)
         # numbered before issued letters were stored: frozen now, as of its own date
         return render_and_freeze(session, ctx, app, info, letter, records, event, store, False)
+    if info.kind is LetterKind.REPLY:
+        options = as_signed_off(options, app, records)
     event = find_event(info, records, variant)
     earlier = event  # a step recorded before: the letter states it as recorded, dated its day
     if event is not None:

@@ -81,6 +81,11 @@ class ChainState:
         return "审批完毕" if self.approved else "审批中"
 
     @property
+    def reasons_line(self) -> str:
+        """The reasons as one paragraph (a letter's reasons are one line)."""
+        return "".join(line.strip() for line in self.reasons.splitlines())
+
+    @property
     def proposal(self) -> str:
         """The draft's proposal in words (拟办意见)."""
         if self.purpose is ApprovalPurpose.EXTENSION:
@@ -128,6 +133,12 @@ def chains(records: Iterable[EventRecord]) -> dict[ApprovalPurpose, ChainState]:
             sent_back=back[0] if back else None,
         )
     return out
+
+
+def approved_reply(records: Iterable[EventRecord]) -> ChainState | None:
+    """The reply draft in force when its last approval is given (what the letter says)."""
+    state = chains(records).get(ApprovalPurpose.REPLY)
+    return state if state is not None and state.approved else None
 
 
 def history(records: Iterable[EventRecord], purpose: ApprovalPurpose) -> list[Sign]:

@@ -16,10 +16,12 @@ from disclosure.letters.models import Letter
 from disclosure.letters.records import listing, stored_docx
 from disclosure.letters.service import LetterOptions, issue_letter, letters_of
 from disclosure.models import Application
+from disclosure.people.approval_chain import approved_reply
 from disclosure.report.annual import compute_annual
 from disclosure.report.annual_xlsx import write_xlsx
 from disclosure.report.ledger_export import export_ledger
 from disclosure.services.context import Context
+from disclosure.services.deadlines import events_of
 from disclosure.services.lookup import get_application
 from disclosure.settings import Settings
 from disclosure.storage import FileStore
@@ -36,7 +38,8 @@ def letters_for(session: Session, app: Application, default_delivery: str) -> di
     issued = [
         {"id": row.id, **listed.as_dict()} for row, listed in zip(rows, listing(rows), strict=True)
     ]
-    form = letter_form.form_context(app, default_delivery)
+    signed = approved_reply(events_of(session, app))  # what the letter says by default
+    form = letter_form.form_context(app, default_delivery, signed.reasons_line if signed else "")
     return {"kinds": list(names.items()), "issued": issued, "form": form}
 
 

@@ -89,8 +89,11 @@ def suggested_delivery(app: Application) -> str:
     return ""
 
 
-def form_context(app: Application, default_delivery: str) -> dict[str, Any]:
-    """What the letter form shows for `app`: the recorded outcome's variants and fields."""
+def form_context(
+    app: Application, default_delivery: str, signed_reasons: str = ""
+) -> dict[str, Any]:
+    """What the letter form shows for `app`: the recorded outcome's variants and fields; the
+    reasons of the approved reply draft (拟办意见) fill the reasons box to begin with."""
     code = app.outcome or ""
     variants = VARIANTS.get(code, ())
     disclose = _kinds(LetterKind.DISCLOSE_NOTICE)
@@ -109,6 +112,7 @@ def form_context(app: Application, default_delivery: str) -> dict[str, Any]:
         "default_delivery": default_delivery,
         "deliveries": delivery_choices(default_delivery)[1:],
         "delivery": suggested_delivery(app),
+        "defaults": {"reasons": signed_reasons},
     }
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from disclosure.models import Application, Role, User
-from disclosure.people.approval_chain import ChainState, chains, roles_text
+from disclosure.people.approval_chain import ChainState, approved_reply, chains, roles_text
 from disclosure.people.approval_sheet import local_time
 from disclosure.report.labels import REVIEW_KIND_LABELS, REVIEW_RESULT_LABELS
 from disclosure.report.models import ReviewKind, ReviewResult
@@ -62,11 +62,15 @@ def people_section(
 ) -> dict[str, Any]:
     """The application page's applicant link, sign-off and review cases."""
     tz = settings.office.timezone
-    states = chains(events_of(session, app))
+    records = events_of(session, app)
+    states = chains(records)
+    signed = approved_reply(records)
     return {
         "applicant_id": app.applicant_id,
         "approval_required": settings.approval.required,
         "sign_off": [sign_off_rows(s, tz) for s in states.values()],
+        # the reply form preselects what was signed off (approval_chain.approved_reply)
+        "signed_reply": signed.code if signed is not None else "",
         "may_draft": app.is_open,
         "office_user": user.role in (Role.ADMIN.value, Role.CLERK.value),
         "reviews": list_cases(session, number=app.number),

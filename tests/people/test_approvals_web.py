@@ -130,3 +130,21 @@ def test_a_person_changes_their_password_on_the_web(client_for, engine) -> None:
     data = {"username": "zcfg_user", "password": once, "csrf_token": csrf_of(page.text)}
     assert again.post("/login", data=data).status_code == 303
     assert "一次性密码" in again.get("/account/password").text
+
+
+def test_reply_forms_start_from_the_approved_draft(client_for, engine, settings) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    approvers(engine)
+    clerk = client_for("clerk")
+    number = register(clerk, department="zcfg")
+    with transaction(engine) as s:
+        ctx = Context(load_office(s, settings), TODAY, "zcfg_user", NOW)
+        draft = steps.Draft(on=TODAY, by="zcfg_user", code="3.1", reasons="属于国家秘密")
+        draft.record(s, ctx, number)
+    page = clerk.get(f"/applications/{number}").text
+    assert '<option value="3.1" selected>' not in page  # not yet approved: nothing chosen
+    for who in ("dhead", "ohead", "boss"):
+        assert approve(client_for(who), number).status_code in (200, 303)
+    page = clerk.get(f"/applications/{number}").text
+    assert '<option value="3.1" selected>' in page and "已按审批同意的拟办意见预选" in page
+    assert page.count(" selected>") >= 1 and '<option value="1" selected>' not in page
+    assert 'name="reasons" value="属于国家秘密"' in page  # the letter form's reasons box
