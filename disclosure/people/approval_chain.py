@@ -44,6 +44,8 @@ class Sign:
     text: str  # facts of a draft, comment of an approval, reason of a send-back
     on: date  # the office's day
     at: datetime  # UTC
+    answers: int | None = None  # an approval's or send-back's draft (its event id)
+    proposal: str = ""  # a draft's proposal in words (拟办意见)
 
     @property
     def role_label(self) -> str:
@@ -88,10 +90,7 @@ class ChainState:
     @property
     def proposal(self) -> str:
         """The draft's proposal in words (拟办意见)."""
-        if self.purpose is ApprovalPurpose.EXTENSION:
-            return f"延长答复期限 {self.days} 个工作日"
-        code = self.code or ""
-        return f"{code} {OUTCOMES[code].label}" if code in OUTCOMES else code
+        return self.draft.proposal
 
 
 def _sign(rec: EventRecord) -> Sign:
@@ -106,7 +105,16 @@ def _sign(rec: EventRecord) -> Sign:
         text=rec.note,
         on=rec.on,
         at=rec.recorded_at,
+        answers=data.get("draft"),
+        proposal=_proposal(rec) if rec.kind == EventKind.DRAFTED.value else "",
     )
+
+
+def _proposal(draft: EventRecord) -> str:
+    if (draft.data or {}).get("purpose") == ApprovalPurpose.EXTENSION.value:
+        return f"延长答复期限 {draft.days} 个工作日"
+    code = draft.outcome or ""
+    return f"{code} {OUTCOMES[code].label}" if code in OUTCOMES else code
 
 
 def chains(records: Iterable[EventRecord]) -> dict[ApprovalPurpose, ChainState]:

@@ -82,10 +82,13 @@ def test_full_chain_then_reply_and_letter(people: People, required: None, engine
         "分管领导",
     ]
     assert [row[3] for row in log[1:]] == expected
-    assert log[4][2] == "同意：同意公开"
+    assert log[4][2] == "同意公开"  # the comment as written, not "同意：同意公开"
+    assert log[2][2] == "同意"
+    assert log[0] == ["环节", "姓名", "意见", "时间", "签名"] and len(log) == 5  # none to come
+    assert all(row[4] == "" for row in log[1:])  # the signature column is left to sign by hand
 
 
-def test_send_back_and_redraft_restart_the_chain(people: People, required: None):  # type: ignore[no-untyped-def]
+def test_send_back_and_redraft_restart_the_chain(people: People, required: None, tmp_path):  # type: ignore[no-untyped-def]
     people.accounts()
     n = people.register()
     people.ok("draft", n, "--outcome", "3.1", "--as", "handler")
@@ -103,6 +106,35 @@ def test_send_back_and_redraft_restart_the_chain(people: People, required: None)
         people.ok("approve", n, "--as", who)
     shown = people.ok("approvals", n)
     assert shown[0]["approved"] is True and shown[0]["outcome"] == "1"
+    sheet = tmp_path / "sheet.docx"
+    people.ok("approval-sheet", n, "--out", str(sheet), json_out=False)
+    log = sheet_tables(sheet)[1]
+    said = [row[2] for row in log[1:]]
+    # the first draft and the approval it got no longer stand; the send-back is as said
+    assert said[0].startswith("拟办：3.1 ") and said[0].endswith("（已作废：已重新拟办）")
+    assert said[1] == "同意（已作废：已重新拟办）"
+    assert said[2] == "退回：未说明不予公开的具体理由"
+    assert said[3] == "拟办：1 予以公开" and "作废" not in "".join(said[3:])
+
+
+def test_a_sheet_printed_mid_chain_has_lines_for_who_is_still_to_sign(  # type: ignore[no-untyped-def]
+    people: People, tmp_path
+):
+    people.accounts()
+    n = people.register()
+    people.ok("draft", n, "--outcome", "1", "--as", "handler")
+    people.ok("approve", n, "--as", "dhead")
+    sheet = tmp_path / "mid.docx"
+    people.ok("approval-sheet", n, "--out", str(sheet), json_out=False)
+    log = sheet_tables(sheet)[1]
+    assert [row[:2] for row in log[1:]] == [
+        ["承办人", "周承办"],
+        ["承办部门负责人", "吴处长"],
+        ["政府信息公开工作机构负责人", ""],  # to sign by hand on the printed sheet
+        ["分管领导", ""],
+    ]
+    rows = Document(BytesIO(sheet.read_bytes())).tables[1].rows
+    assert all(r.height is not None and r.height.cm >= 1.0 for r in rows[1:])
 
 
 def test_bad_sign_offs_are_refused_and_write_nothing(  # type: ignore[no-untyped-def]
