@@ -65,12 +65,14 @@ class _Writer:
         normal.element.get_or_add_rPr().append(lang)
 
     def para(self, text: str, *, font: str | None = None, size: float = BODY_PT,
-             bold: bool = False, center: bool = False, indent: bool = True) -> None:  # fmt: skip
+             bold: bool = False, center: bool = False, indent: bool = True,
+             keep_with_next: bool = False) -> None:  # fmt: skip
         p = self.doc.add_paragraph()
         fmt = p.paragraph_format
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = Pt(28 if size <= BODY_PT else 36)
         fmt.space_before = fmt.space_after = Pt(0)
+        fmt.keep_with_next = keep_with_next
         if center:
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif indent:
@@ -78,7 +80,16 @@ class _Writer:
         _font(p.add_run(text), font or self.fonts.body, size, bold)
 
     def heading(self, text: str) -> None:
-        self.para(text, font=self.fonts.heading)
+        """A section heading: on the page of what follows it, never alone at a page's foot."""
+        self.para(text, font=self.fonts.heading, keep_with_next=True)
+
+    def keep_together(self, t: Table) -> None:
+        """A short table on one page: each row's paragraphs kept with the next row (Word and
+        LibreOffice both read that as "do not split the table")."""
+        for row in t.rows[:-1]:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
 
     def table(self, rows: int, cols: int, widths: list[float]) -> Table:
         t = cast(Table, self.doc.add_table(rows=rows, cols=cols))  # python-docx leaves it untyped
@@ -188,6 +199,7 @@ def _section4(w: _Writer, report: FullReport) -> None:
             w.put(t.cell(2, 5 * k + i), name, bold=True)
         for i, n in enumerate(report.base.reviews[kind]):
             w.put(t.cell(3, 5 * k + i), n)
+    w.keep_together(t)
 
 
 def _tasks_table(w: _Writer, report: FullReport) -> None:

@@ -160,6 +160,22 @@ def test_docx_tables_read_back(cli, full_year, tmp_path: Path) -> None:  # type:
     assert {"方正小标宋简体", "仿宋_GB2312", "黑体"} <= fonts
 
 
+def test_headings_and_table_four_keep_with_what_follows(cli, full_year, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "annual.docx"
+    assert cli("report", "annual", "--year", "2025", "--out", str(out)).exit_code == 0
+    d = docx.Document(str(out))
+    headings = [
+        p for p in d.paragraphs if p.text[:2] in {"一、", "二、", "三、", "四、", "五、", "六、"}
+    ]
+    assert len(headings) == 6 and all(p.paragraph_format.keep_with_next for p in headings)
+    body = [p for p in d.paragraphs if p.text and p.text[:2] not in {h.text[:2] for h in headings}]
+    assert not any(p.paragraph_format.keep_with_next for p in body)  # only headings
+    four = next(t for t in d.tables if "行政复议" in t.rows[0].cells[0].text)
+    kept = [all(p.paragraph_format.keep_with_next for c in r.cells for p in c.paragraphs)
+            for r in four.rows]  # fmt: skip
+    assert kept == [True] * (len(four.rows) - 1) + [False]  # Word: the table on one page
+
+
 def test_pdf_through_libreoffice(cli, full_year, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = tmp_path / "annual.pdf"
     r = cli("report", "annual", "--year", "2025", "--out", str(out))
