@@ -59,7 +59,16 @@ def department_add(
     """新增部门（也可在 config.toml 的 departments 表中配置）。"""
     st = state(ctx)
     with transaction(st.engine) as session:
-        add_department(session, code=code, name=name, contact=contact, email=email, phone=phone)
+        add_department(
+            session,
+            code=code,
+            name=name,
+            contact=contact,
+            email=email,
+            phone=phone,
+            actor=st.actor,
+            via=AuditChannel.CLI,
+        )
     typer.echo(f"已新增部门：{code} {name}")
 
 

@@ -11,6 +11,7 @@ from disclosure.models import Application, Department
 from disclosure.phone import check_phone
 from disclosure.settings import Settings
 from disclosure.textinput import clean_text, email_problem
+from disclosure.vocabulary import AuditAction, AuditChannel
 
 
 def sync_from_settings(session: Session, settings: Settings) -> int:
@@ -60,8 +61,22 @@ def list_departments(session: Session, *, active_only: bool = False) -> list[Dep
 
 
 def add_department(
-    session: Session, *, code: str, name: str, contact: str = "", email: str = "", phone: str = ""
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    actor: str,
+    contact: str = "",
+    email: str = "",
+    phone: str = "",
+    address: str = "",
+    via: AuditChannel | None = None,
 ) -> Department:
+    """Add a department and its audit entry (新增部门) in the caller's transaction.
+
+    The command line and the web both add through here, so neither can leave the entry out;
+    `address` and `via` are as `disclosure.audit.record` takes them.
+    """
     code = clean_text(code.strip(), "code", max_len=64)
     name = clean_text(name.strip(), "name", max_len=200)
     if not code or not name:
@@ -78,6 +93,17 @@ def add_department(
     session.add(row)
     session.flush()
     session.info.pop(_CACHE, None)
+    from disclosure import audit  # its tables' models: only when there is a line to write
+
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.DEPARTMENT_CREATED,
+        target=row.code,
+        details={"name": row.name},
+        address=address,
+        via=via,
+    )
     return row
 
 

@@ -63,20 +63,14 @@ def add_dept(request: Request, user: AdminUser, form: Form) -> Response:
         request, shown, errors, status
     )
     with transaction(web(request).engine) as session:
-        dep = add_department(
+        add_department(
             session,
             code=text(form, "code"),
             name=text(form, "name"),
             contact=text(form, "contact"),
             email=text(form, "email"),
             phone=text(form, "phone"),
-        )
-        audit.record(
-            session,
             actor=user.username,
-            action=AuditAction.DEPARTMENT_CREATED,
-            target=dep.code,
-            details={"name": dep.name},
             address=client_address(request),
         )
     flash(request, f"已新增部门：{text(form, 'name')}")
