@@ -210,7 +210,10 @@ def check_pg_dump(settings: Settings, path: Path) -> None:
         raise InvalidInput("备份中的数据库导出文件已损坏（pg_restore 无法读取）", field="file")
 
 
-def restore_postgres(engine: Engine, settings: Settings, staged: Path, stamp: str) -> None:
+def restore_postgres(engine: Engine, settings: Settings, staged: Path, stamp: str) -> str:
+    """Restore the dump into a new `public` schema; the one it replaces is renamed aside and
+    its name returned, kept until the caller has checked the restored data (`keep_restored`
+    or `put_back`). A failed pg_restore puts it back at once."""
     tool = pg_tool(settings, "pg_restore")
     aside = f"public_before_restore_{stamp}"
     with engine.begin() as conn:
@@ -232,10 +235,20 @@ def restore_postgres(engine: Engine, settings: Settings, staged: Path, stamp: st
             "pg_restore 恢复数据库",
         )
     except BaseException:
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text(f'ALTER SCHEMA "{aside}" RENAME TO public'))
+        put_back(engine, aside)
         raise
+    return aside
+
+
+def put_back(engine: Engine, aside: str) -> None:
+    """Undo `restore_postgres`: the restored schema dropped, the one set aside back."""
+    engine.dispose()
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text(f'ALTER SCHEMA "{aside}" RENAME TO public'))
+
+
+def keep_restored(engine: Engine, aside: str) -> None:
     with engine.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{aside}" CASCADE'))
 

@@ -114,20 +114,20 @@ def restore_backup(
             ).path
         stamp = now.strftime("%Y%m%dT%H%M%SZ")
         staged_db = staging / db["file"]
+        aside = None
         if here == "sqlite":
             database.restore_sqlite(engine, staged_db)
         else:
-            database.restore_postgres(engine, settings, staged_db, stamp.lower())
+            aside = database.restore_postgres(engine, settings, staged_db, stamp.lower())
+        differ = _differences(database.live_counts(engine), db["counts"])
+        if differ:
+            if aside is not None:  # PostgreSQL: the data it replaced goes back in place
+                database.put_back(engine, aside)
+            raise Conflict(_mismatch(len(differ), aside is not None, replaced), field="file")
+        if aside is not None:
+            database.keep_restored(engine, aside)
         result = Restored(manifest, replaced)
-        _restore_files(settings, staging, manifest, stamp, result)
-    counts = database.live_counts(engine)
-    if counts != db["counts"]:
-        differ = sorted(
-            k for k in set(counts) | set(db["counts"]) if counts.get(k) != db["counts"].get(k)
-        )
-        raise Conflict(
-            f"恢复后的数据与备份清单不符（{len(differ)} 类数据的条数不一致）", field="file"
-        )
+        _restore_files(settings, staging, manifest, stamp, result)  # after the data checks out
     ensure_database(engine, settings)  # an older schema is migrated to this version
     with transaction(engine) as session:
         audit.record(
@@ -143,6 +143,20 @@ def restore_backup(
             now=now,
         )
     return result
+
+
+def _differences(live: dict[str, int], listed: dict[str, int]) -> list[str]:
+    return sorted(k for k in set(live) | set(listed) if live.get(k) != listed.get(k))
+
+
+def _mismatch(n: int, put_back: bool, replaced: Path | None) -> str:
+    """The refusal when the restored rows do not match the manifest, saying what is there."""
+    said = f"恢复后的数据与备份清单不符（{n} 类数据的条数不一致），该备份不能使用"
+    if put_back:
+        return said + "；数据库已还原为恢复前的数据，未作任何改动"
+    if replaced is not None:
+        return said + f"；恢复前的数据已另行备份于 {replaced}，可用它恢复"
+    return said
 
 
 def _restore_files(

@@ -226,12 +226,9 @@ def test_a_corrupted_backup_is_refused_by_verify_and_restore(
     assert not Path(other_settings.backup.dir).exists()
 
 
-def test_manifest_counts_must_match_the_database(
-    installed: Settings, engine: Engine, db_url: str
-) -> None:
-    if not db_url.startswith("sqlite"):
-        pytest.skip("verify counts rows of SQLite copies; a pg_dump is checked by pg_restore")
-    made = run_backup(engine, installed, actor="tester", now=now_utc())
+def _claim_one_more_application(path: Path) -> None:
+    """Rewrite the archive's manifest to list one application more, its checksum to match:
+    an archive every file of which checks out but whose data is not what it says."""
 
     def inflate(name: str, data: bytes) -> bytes:
         if name == archive.MANIFEST:
@@ -242,17 +239,50 @@ def test_manifest_counts_must_match_the_database(
             return b""  # replaced below, once the new manifest is known
         return data
 
-    _rewrite(made.path, inflate)
-    with tarfile.open(made.path, "r:gz") as tar:
+    _rewrite(path, inflate)
+    with tarfile.open(path, "r:gz") as tar:
         body = tar.extractfile(archive.MANIFEST).read()  # type: ignore[union-attr]
     _rewrite(
-        made.path,
+        path,
         lambda name, data: (
             hashlib.sha256(body).hexdigest().encode() if name == archive.MANIFEST_SUM else data
         ),
     )
+
+
+def test_manifest_counts_must_match_the_database(
+    installed: Settings, engine: Engine, db_url: str
+) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("verify counts rows of SQLite copies; a pg_dump is checked by pg_restore")
+    made = run_backup(engine, installed, actor="tester", now=now_utc())
+    _claim_one_more_application(made.path)
     with pytest.raises(InvalidInput, match="行数与清单不符"):
         archive.verify_backup(made.path, installed)
+
+
+def test_a_restore_that_does_not_match_its_manifest_leaves_the_live_data(
+    installed: Settings, engine: Engine, office: Office, db_url: str
+) -> None:
+    if db_url.startswith("sqlite"):
+        pytest.skip("SQLite copies are counted by verify, before anything is touched")
+    made = run_backup(engine, installed, actor="tester", now=now_utc())
+    _claim_one_more_application(made.path)
+    later = register(engine, office, "李四")  # registered after the backup
+    key = secret_key_path(installed).read_bytes()
+    with engine.connect() as conn:
+        before = {
+            t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in _tables(conn)
+        }
+    with pytest.raises(Conflict, match="数据库已还原为恢复前的数据"):
+        restore_backup(engine, installed, made.path, force=True, actor="tester", now=now_utc())
+    with engine.connect() as conn:
+        after = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in _tables(conn)}
+        numbers = set(conn.execute(text("SELECT number FROM application")).scalars())
+        schemas = set(conn.execute(text("SELECT nspname FROM pg_namespace")).scalars())
+    assert after == before and later in numbers
+    assert not {s for s in schemas if s.startswith("public_before_restore")}
+    assert secret_key_path(installed).read_bytes() == key  # files were not touched either
 
 
 def _tables(conn: Connection) -> set[str]:
