@@ -143,6 +143,8 @@ def write_template(session: Session, year: int, path: Path, *, agency: str) -> N
     from openpyxl import Workbook  # lazy: heavy, only for this command
     from openpyxl.styles import Alignment, Font
 
+    from disclosure.report.cell_safety import xlsx_value  # the ledger's rule: no formulas
+
     values = current_values(session, year)
     texts = suggestions(session, year)
     wb = Workbook()
@@ -154,7 +156,8 @@ def write_template(session: Session, year: int, path: Path, *, agency: str) -> N
     ws.merge_cells("A1:C1")
     ws.append(["项目代码", "项目", "填报内容"])
     for k in (*FIGURES, *TEXTS):
-        ws.append([k.key, k.label, values.get(k.key, "") if k.kind != "text" else texts[k.key]])
+        value = values.get(k.key, "") if k.kind != "text" else texts[k.key]
+        ws.append([k.key, k.label, xlsx_value(ws, value)])
     ws.append([])
     ws.append(
         ["", "说明：数量填非负整数；收费金额单位为万元；文字部分已预填上一年度内容，请修改。"]

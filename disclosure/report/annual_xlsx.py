@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from disclosure.outcomes import OUTCOMES
 from disclosure.report import labels as L
 from disclosure.report.annual import REVIEW_KINDS, AnnualReport
+from disclosure.report.cell_safety import safe_workbook
 
 _THIN = Side(style="thin")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -123,7 +124,10 @@ def _table4(ws: Worksheet, report: AnnualReport) -> None:
 def write_xlsx(
     report: AnnualReport, path: Path, extra: Callable[[Workbook], None] | None = None
 ) -> None:
-    """Tables 三 and 四 (the first two sheets, as they always were); `extra` adds sheets."""
+    """Tables 三 and 四 (the first two sheets, as they always were); `extra` adds sheets.
+
+    Every text cell, the entered texts of `extra`'s sheets included, then follows the
+    ledger's rule (`cell_safety`): the report holds no formulas, so none is written."""
     wb = Workbook()
     ws3 = wb.active
     assert ws3 is not None
@@ -132,6 +136,7 @@ def write_xlsx(
     _table4(wb.create_sheet("行政复议和行政诉讼情况"), report)
     if extra is not None:
         extra(wb)
+    safe_workbook(wb)
     wb.save(path)
     wb.close()
 

@@ -47,14 +47,34 @@ def csv_value(value: Any) -> Any:
     return "'" + text if is_formula_like(text) else text
 
 
-def xlsx_value(ws: Any, value: Any) -> Any:  # ws: a write-only worksheet
-    """A value for `ws.append`: text made visible, formula-like text as a quoted string cell."""
+def xlsx_value(ws: Any, value: Any) -> Any:
+    """A value for `ws.append` (a write-only or an ordinary worksheet): text made visible,
+    formula-like text as a quoted string cell."""
     if not isinstance(value, str):
         return value
     text = visible(value)
     if not is_formula_like(text):
         return text
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"  # openpyxl would store "=…" as a formula
-    cell.quotePrefix = True
+    return safe_cell(WriteOnlyCell(ws, value=text))
+
+
+def safe_cell(cell: Any) -> Any:
+    """`cell` (an openpyxl cell already holding its value) with the rule applied in place:
+    text made visible, formula-like text a string cell with the quote prefix."""
+    if not isinstance(cell.value, str):
+        return cell
+    text = visible(cell.value)
+    if text != cell.value:
+        cell.value = text
+    if is_formula_like(text):
+        cell.data_type = "s"  # openpyxl would store "=…" as a formula
+        cell.quotePrefix = True
     return cell
+
+
+def safe_workbook(wb: Any) -> None:
+    """The rule on every cell of an ordinary workbook (one that holds no formulas of its own)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                safe_cell(cell)
