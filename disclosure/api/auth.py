@@ -1,23 +1,30 @@
 """Who is calling: the bearer token of the request, its scope and its department.
 
-Access to an application is decided in `authorized_application` and nowhere else: a token
-limited to one department gets 404 for another department's application, exactly as for a
-missing one, so guessing numbers reveals nothing (as the web pages do, `web.deps`).
+Whether a call is refused — past its rate, a read-only token writing, a department token
+reading the office's figures or another department's application — is decided in `refusal`,
+in the transaction that records the call, so its audit entry says so (entries are never
+changed afterwards). A token limited to one department gets 404 for another department's
+application, exactly as for a missing one, so guessing numbers reveals nothing (as the web
+pages do, `web.deps`); the routes check it again on the rows they read
+(`authorized_application`, the same test `outside`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, cast
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, bindparam, insert
+from sqlalchemy import select as core_select
 from sqlmodel import Session
 
 from disclosure import audit
 from disclosure.api.problems import Unauthorized
-from disclosure.api.rate import check, count
+from disclosure.api.rate import RateLimited, check, count
 from disclosure.api.tokens import Caller, authenticate
 from disclosure.api.writes import write_connection
 from disclosure.clock import now_utc
@@ -36,42 +43,101 @@ def api_state(request: Request) -> WebState:
     return cast(WebState, request.app.state.web)  # set by `create_api`
 
 
-def caller(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Caller:
-    """The request's token, once authenticated, counted against its rate and recorded in the
-    audit log (`api_token_used`: token name as `api:<name>`, method, path, parameter names;
+@dataclass(frozen=True)
+class Need:
+    """What a route asks of its token beyond a valid one within its rate."""
+
+    write: bool = False  # a write scope
+    office: str = ""  # the whole office's figures: refused to a department token with this
+
+
+_LEAD = core_select(Application.__table__.c.lead_department_id).where(  # type: ignore[attr-defined]
+    Application.__table__.c.number == bindparam("number")  # type: ignore[attr-defined]
+)
+
+
+def outside(token: Caller, lead_department_id: int | None) -> bool:
+    """Whether an application led by `lead_department_id` is hidden from `token`."""
+    return token.department_id is not None and lead_department_id != token.department_id
+
+
+def refusal(
+    conn: Connection, token: Caller, *, hits: int, need: Need, number: str | None, now: datetime
+) -> tuple[str, Exception] | None:
+    """Why the call is refused — the audit entry's `reason` and the error answered — or None:
+    past its rate (429), a read-only token writing (403), a department token reading the
+    office's figures (403) or another department's application `number` (404, as for a
+    missing one; a missing one is left to the route)."""
+    try:
+        check(hits, limit=token.rate_per_minute, now=now)
+    except RateLimited as exc:
+        return "rate", exc
+    if need.write and not token.can_write:
+        return "scope", PermissionDenied("该令牌只读，不能写入", field="scope")
+    if need.office and token.department_id is not None:
+        return "department", PermissionDenied(need.office, field="department")
+    if number is not None and token.department_id is not None:
+        lead = conn.execute(_LEAD, {"number": number}).first()
+        if lead is not None and outside(token, lead[0]):
+            return "department", NotFound(f"没有编号为 {number} 的申请", field="number")
+    return None
+
+
+def _call(request: Request, credentials: HTTPAuthorizationCredentials | None, need: Need) -> Caller:
+    """The request's token, once authenticated, counted against its rate, checked against
+    what the route needs (`refusal`) and recorded in the audit log (`api_token_used`: token
+    name as `api:<name>`, method, path, parameter names, whether and why it was refused;
     never parameter values, which may hold a name searched for) — one write transaction, on
-    a plain connection (three statements; an ORM session would only add its bookkeeping)."""
+    a plain connection (a few statements; an ORM session would only add its bookkeeping).
+    The entry is written once the call is decided, since entries are never changed."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("缺少 API 令牌（Authorization: Bearer …）")
     now = now_utc()
+    refused = None
     with write_connection(api_state(request)) as conn:
         found = authenticate(conn, credentials.credentials.strip())
-        if found is None:
-            hits = 0
-        else:
+        if found is not None:
             hits = count(conn, token_id=found.id, now=now)
+            number = request.path_params.get("number")
+            refused = refusal(conn, found, hits=hits, need=need, number=number, now=now)
+            details = {
+                "token": found.name,
+                "method": request.method,
+                "path": request.url.path,
+                "params": sorted(request.query_params.keys()),
+                "refused": refused is not None,
+            }
+            if refused is not None:
+                details["reason"] = refused[0]
             record_use(
                 conn,
                 actor=found.actor,
                 target=f"{request.method} {request.url.path}",
-                details={
-                    "token": found.name,
-                    "method": request.method,
-                    "path": request.url.path,
-                    "params": sorted(request.query_params.keys()),
-                    "refused": hits > found.rate_per_minute,
-                },
+                details=details,
                 address=request.client.host if request.client else "",
                 now=now,
             )
     if found is None:
         raise Unauthorized("API 令牌无效或已撤销")
-    check(hits, limit=found.rate_per_minute, now=now)
+    if refused is not None:
+        raise refused[1]
     request.state.caller = found
     return found
+
+
+def guard(need: Need) -> Callable[..., Caller]:
+    """The dependency of a route that needs `need` of its token (`_call`)."""
+
+    def dependency(
+        request: Request,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> Caller:
+        return _call(request, credentials, need)
+
+    return dependency
+
+
+caller = guard(Need())
 
 
 _AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]  # SQLModel declares no __table__
@@ -111,15 +177,11 @@ def record_use(
     conn.execute(_INSERT_AUDIT, row)
 
 
-async def writer(token: Annotated[Caller, Depends(caller)]) -> Caller:
-    """A token that may write (`async`: no I/O here, so no hop to the thread pool)."""
-    if not token.can_write:
-        raise PermissionDenied("该令牌只读，不能写入", field="scope")
-    return token
-
-
 Reader = Annotated[Caller, Depends(caller)]
-Writer = Annotated[Caller, Depends(writer)]
+Writer = Annotated[Caller, Depends(guard(Need(write=True)))]
+OfficeReader = Annotated[  # the annual report: the whole office's statistics
+    Caller, Depends(guard(Need(office="年度报告是全机关的统计，部门令牌不能读取")))
+]
 
 
 def authorized_application(
@@ -127,6 +189,6 @@ def authorized_application(
 ) -> Application:
     """Application `number`, once `token` may see it (else `NotFound`)."""
     app = get_application(session, number, lock=lock)
-    if token.department_id is not None and app.lead_department_id != token.department_id:
+    if outside(token, app.lead_department_id):
         raise NotFound(f"没有编号为 {number} 的申请", field="number")
     return app
