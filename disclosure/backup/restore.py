@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
+from sqlmodel import Session
 
 from disclosure import audit
 from disclosure.backup import database
@@ -33,6 +34,8 @@ from disclosure.db import transaction
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.migrate import alembic_config
 from disclosure.ops import running
+from disclosure.services.numbering import raise_counter
+from disclosure.services.registration import APPLICATION_SERIES
 from disclosure.services.setup import ensure_database
 from disclosure.settings import Settings
 from disclosure.vocabulary import AuditAction, AuditChannel
@@ -46,6 +49,7 @@ class Restored:
     manifest: dict[str, Any]
     replaced: Path | None  # the backup of what was there before (with --force)
     set_aside: list[Path] = field(default_factory=list)  # folders moved out of the way
+    carried: list[str] = field(default_factory=list)  # counters kept past the backup's
 
 
 def _known_revision(engine: Engine, revision: str | None) -> bool:
@@ -101,7 +105,7 @@ def restore_backup(
             )
         docs = documents_dir(settings)
         present = occupied_text(database.occupied(engine, settings), docs, _has_files(docs))
-        replaced = None
+        replaced, issued = None, {}
         if present:
             if not force:
                 raise Conflict(
@@ -112,6 +116,7 @@ def restore_backup(
             replaced = write_backup(
                 engine, settings, out_dir=backup_dir(settings), now=now, prefix=PRE_RESTORE_PREFIX
             ).path
+        issued = _counters(engine)  # numbers handed out before the restore: never again
         stamp = now.strftime("%Y%m%dT%H%M%SZ")
         staged_db = staging / db["file"]
         aside = None
@@ -130,6 +135,7 @@ def restore_backup(
         _restore_files(settings, staging, manifest, stamp, result)  # after the data checks out
     ensure_database(engine, settings)  # an older schema is migrated to this version
     with transaction(engine) as session:
+        result.carried = _carry(session, issued, settings)
         audit.record(
             session,
             actor=actor,
@@ -138,11 +144,42 @@ def restore_backup(
             details={
                 "backup_created_at": manifest.get("created_at"),
                 "replaced_copy": str(replaced) if replaced else "",
+                "numbers_carried": result.carried,
             },
             via=AuditChannel.CLI,
             now=now,
         )
     return result
+
+
+def _counters(engine: Engine) -> dict[tuple[str, int], int]:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("counter"):  # a database of another program, say
+            return {}
+        rows = conn.execute(text("SELECT series, year, last FROM counter"))
+        return {(str(series), int(year)): int(last) for series, year, last in rows}
+
+
+def _carry(session: Session, issued: dict[tuple[str, int], int], settings: Settings) -> list[str]:
+    """Raise each restored counter to where it stood before the restore: a number handed out
+    after the backup (on a receipt, in a letter's 文号) is not handed out a second time."""
+    restored = {
+        (str(s), int(y)): int(n)
+        for s, y, n in session.execute(text("SELECT series, year, last FROM counter"))
+    }
+    carried = []
+    for (series, year), last in sorted(issued.items()):
+        if restored.get((series, year), 0) < last:
+            raise_counter(session, series=series, year=year, to=last)
+            carried.append(f"{year} 年{_series_label(series, settings)}自 {last + 1} 号起")
+    return carried
+
+
+def _series_label(series: str, settings: Settings) -> str:
+    if series == APPLICATION_SERIES:
+        return "登记编号"
+    word = settings.letters.series.get(series.removeprefix("letter:"), series)
+    return f"“{word}”文号"
 
 
 def _differences(live: dict[str, int], listed: dict[str, int]) -> list[str]:

@@ -87,5 +87,7 @@ def restore_cmd(
         typer.echo(f"原有数据已另行备份：{done.replaced}")
     for folder in done.set_aside:
         typer.echo(f"原有文档已移至：{folder}")
+    if done.carried:  # numbers issued after the backup are not issued again
+        typer.echo("为免重号，编号从恢复前接续：" + "；".join(done.carried))
     if any(p.get("name") == "config" for p in done.manifest.get("parts", [])):
         typer.echo(f"备份中的配置文件未覆盖当前配置；如需查看：tar -xzf {file} config/")

@@ -285,6 +285,21 @@ def test_a_restore_that_does_not_match_its_manifest_leaves_the_live_data(
     assert secret_key_path(installed).read_bytes() == key  # files were not touched either
 
 
+def test_numbers_issued_after_the_backup_are_not_issued_again(
+    installed: Settings, engine: Engine, office: Office
+) -> None:
+    made = run_backup(engine, installed, actor="tester", now=now_utc())
+    lost = register(engine, office, "李四")  # after the backup: the restore takes it away
+    done = restore_backup(engine, installed, made.path, force=True, actor="tester", now=now_utc())
+    seq = int(lost.split("-")[1])
+    assert done.carried == [f"{lost[:4]} 年登记编号自 {seq + 1} 号起"]
+    with engine.connect() as conn:
+        numbers = set(conn.execute(text("SELECT number FROM application")).scalars())
+    assert lost not in numbers  # the case itself is gone with the restore
+    again = register(engine, office, "王五")
+    assert again != lost and int(again.split("-")[1]) == seq + 1  # its number is not reused
+
+
 def _tables(conn: Connection) -> set[str]:
     return set(inspect(conn).get_table_names())
 
