@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 from disclosure.errors import InvalidInput
 from disclosure.office_file import damaged, office_file
 from disclosure.report.annual_models import VALUE_SOURCES, ReportValue
+from disclosure.textinput import clean_text
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ def normalise(key: str, value: Any) -> str:
     info = key_info(key)
     if info.kind == "text":
         text = str(value or "").strip()
+        if len(text) <= TEXT_MAX:  # the module's rule: no control characters (a crash in xlsx)
+            text = clean_text(text, key, max_len=TEXT_MAX, multiline=True)
         if len(text) > TEXT_MAX:
             raise InvalidInput(f"{info.label}过长（最多 {TEXT_MAX} 字）", field=key)
         return text

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 
 from disclosure.db import transaction
@@ -241,3 +242,13 @@ def test_missing_figures_are_named_as_the_form_names_them(cli) -> None:  # type:
     assert len(said) == 1 and "规章：本年制发件数" in said[0]
     assert "rules_issued" not in r.stdout and "fees_amount" not in r.stdout
     assert "规章：本年制发件数" in r.stderr and "rules_issued" not in r.stderr
+
+
+def test_report_text_with_a_control_character_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = cli("report", "set", "overview", "本年度\x0b工作", "--year", "2025")
+    assert r.exit_code == 2 and "overview" in r.stderr and "控制字符" in r.stderr, r.stderr
+    out = tmp_path / "r.xlsx"  # nothing was stored: the workbook is written as before
+    r = cli("report", "annual", "--year", "2025", "--format", "xlsx", "--out", str(out))
+    assert r.exit_code == 0, r.stderr
+    cells = [c.value for ws in openpyxl.load_workbook(out) for row in ws.iter_rows() for c in row]
+    assert not any(isinstance(v, str) and "\x0b" in v for v in cells)
