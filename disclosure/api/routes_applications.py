@@ -33,6 +33,7 @@ from disclosure.services.queries import ListFilter, department_names
 from disclosure.services.read_model import Listed, listed_in
 from disclosure.services.registration import parse_create, register_application
 from disclosure.services.views import detail
+from disclosure.textinput import iso_date
 from disclosure.vocabulary import Stage
 from disclosure.web.listing import department_labels
 
@@ -69,10 +70,7 @@ class ApplicationIn(BaseModel):
 def _date(value: str | None, field: str) -> date | None:
     if value is None or not value.strip():
         return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise InvalidInput(f"日期格式应为 YYYY-MM-DD，收到 {value!r}", field=field) from exc
+    return iso_date(value, field)  # the one date rule: "没有这一天" for 2024-02-30
 
 
 def _create(body: ApplicationIn) -> ApplicationCreate:

@@ -190,8 +190,8 @@ def to_date(value: Any) -> date | None:
         if m:
             try:
                 return date(int(m[1]), int(m[2]), int(m[3]))
-            except ValueError:
-                break
+            except ValueError:  # the form is right, the day is not (2024-02-30)
+                raise ValueError(f"没有这一天：{s}") from None
     raise ValueError(f"日期格式不正确：{s!r}（应为 YYYY-MM-DD）")
 
 

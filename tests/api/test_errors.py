@@ -46,6 +46,13 @@ def test_bad_registration_names_the_field_and_writes_nothing(
     assert api.counts() == before
 
 
+def test_a_day_that_does_not_exist_is_said_so(api: Api, push: Push) -> None:
+    r = push(received="2026-02-30")
+    assert r.status_code == 422 and r.json()["field"] == "received"
+    assert "没有这一天：2026-02-30" in r.json()["detail"]
+    assert "格式" not in r.json()["detail"]  # the form is right; the day is not
+
+
 def test_missing_fields_and_broken_json(api: Api, platform) -> None:  # type: ignore[no-untyped-def]
     body = application_body()
     del body["content"]

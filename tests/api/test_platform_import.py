@@ -159,6 +159,13 @@ def test_import_source_platform_errors_name_the_column_and_write_nothing(  # typ
     assert j.exit_code == 2
     assert json.loads(j.stdout)["errors"][0]["column"] == "申请时间"
     assert _listed(cli) == []
+    feb = _csv(
+        tmp_path / "feb.csv",
+        PLATFORM_HEADER,
+        [*PLATFORM_ROWS[:1], ["GD-4", "2026-02-30", "李四", "自然人", "某文件", ""]],
+    )
+    r = cli("import", str(feb), "--source", "platform", "--today", "2026-03-05")
+    assert r.exit_code == 2 and "没有这一天：2026-02-30" in r.stderr and "格式" not in r.stderr
     unknown = cli("import", str(export), "--source", "elsewhere")
     assert unknown.exit_code == 2 and "--source" in unknown.stderr
 
