@@ -70,7 +70,7 @@ def build(st, year: int) -> FullReport:  # type: ignore[no-untyped-def]
 
     with transaction(st.engine, write=False) as session:
         report = compute_full(session, year=year, agency=st.settings.office.agency_name)
-        return attach_publication(session, report)
+        return attach_publication(session, report, tz=st.settings.office.timezone)
 
 
 def _write(out: Path, content: bytes) -> None:
@@ -106,7 +106,7 @@ def annual(
     pub = report.publication
     if pub is not None and pub.changes:
         typer.echo(
-            f"注意：{chosen} 年度报告已于 {pub.locked_at[:10]} 锁定发布，此后有 "
+            f"注意：{chosen} 年度报告已于 {pub.locked_on} 锁定发布，此后有 "
             f"{len(pub.changes)} 处数据变动（报告中已列明）",
             err=True,
         )
@@ -212,6 +212,6 @@ def lock_cmd(
     with transaction(st.engine) as session:
         report = compute_full(session, year=chosen, agency=st.settings.office.agency_name)
         lock = lock_year(session, report=report, actor=st.actor, now=now_utc(),
-                         republish=republish)  # fmt: skip
+                         tz=st.settings.office.timezone, republish=republish)  # fmt: skip
         digest, lock_id = lock.sha256, lock.id
     typer.echo(f"已锁定 {chosen} 年度报告（#{lock_id}，SHA-256 {digest}）")

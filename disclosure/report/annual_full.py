@@ -37,10 +37,15 @@ class Change:
 
 @dataclass(frozen=True)
 class Publication:
-    """The lock in force for the year and what changed since (empty: nothing)."""
+    """The lock in force for the year and what changed since (empty: nothing).
+
+    `locked_at` is the moment (ISO 8601, UTC) for machines; `locked_on` the office's date of
+    it (YYYY-MM-DD in `[office] timezone`), the one a person reads: 本报告于…锁定发布.
+    """
 
     lock_id: int
     locked_at: str
+    locked_on: str
     locked_by: str
     sha256: str
     changes: tuple[Change, ...]

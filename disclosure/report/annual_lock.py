@@ -26,8 +26,12 @@ from disclosure.report.annual_inputs import KEYS
 from disclosure.report.annual_models import ReportLock, ReportValue
 from disclosure.report.models import ReviewCase
 from disclosure.tasks.models import Task, TaskProgress
+from disclosure.timefmt import local_time
 
 SKIPPED = ("other.key_tasks.items", "publication")
+DAY = "%Y-%m-%d"
+# `[office] timezone`'s default, for a caller that does not pass the office's zone.
+DEFAULT_TZ = "Asia/Shanghai"
 _FEE_LABELS = {
     "notices": "收费通知件数",
     "billed_yuan": "收费通知总金额（元）",
@@ -74,20 +78,30 @@ def published(lock: ReportLock) -> dict[str, Any]:
 
 
 def lock_year(
-    session: Session, *, report: FullReport, actor: str, now: datetime, republish: bool = False
+    session: Session,
+    *,
+    report: FullReport,
+    actor: str,
+    now: datetime,
+    tz: str,
+    republish: bool = False,
 ) -> ReportLock:
-    """Freeze `report` as published. A second lock needs `republish` (a corrected report)."""
+    """Freeze `report` as published. A second lock needs `republish` (a corrected report).
+
+    `tz` is the office's time zone, in which a refusal names the earlier lock's date.
+    """
     previous = latest_lock(session, report.year)
     content = canonical(report.snapshot_json())
     if previous is not None:
+        locked_on = local_time(previous.locked_at, tz, DAY)
         if previous.content == content:
             raise Conflict(
-                f"{report.year} 年度报告已于 {previous.locked_at:%Y-%m-%d} 锁定，数据未变",
+                f"{report.year} 年度报告已于 {locked_on} 锁定，数据未变",
                 field="year",
             )
         if not republish:
             raise Conflict(
-                f"{report.year} 年度报告已于 {previous.locked_at:%Y-%m-%d} 锁定；"
+                f"{report.year} 年度报告已于 {locked_on} 锁定；"
                 "如需发布更正后的报告，请加 --republish",
                 field="year",
             )
@@ -164,8 +178,9 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
     return out
 
 
-def attach_publication(session: Session, report: FullReport) -> FullReport:
-    """Set `report.publication` from the latest lock of its year (if any)."""
+def attach_publication(session: Session, report: FullReport, *, tz: str = DEFAULT_TZ) -> FullReport:
+    """Set `report.publication` from the latest lock of its year (if any); its `locked_on`
+    is the lock's date in the office's time zone `tz`."""
     lock = latest_lock(session, report.year)
     if lock is None:
         return report
@@ -173,6 +188,7 @@ def attach_publication(session: Session, report: FullReport) -> FullReport:
     report.publication = Publication(
         lock_id=lock.id,  # type: ignore[arg-type]
         locked_at=lock.locked_at.isoformat(),
+        locked_on=local_time(lock.locked_at, tz, DAY),
         locked_by=lock.locked_by,
         sha256=lock.sha256,
         changes=tuple(changes),

@@ -62,9 +62,7 @@ def render_full_markdown(report: FullReport) -> str:
     pub = report.publication
     if pub is not None and pub.changes:
         lines += ["## 附：本报告发布后数据变动情况", ""]
-        lines.append(
-            f"本报告于{pub.locked_at[:10]}锁定发布（SHA-256：{pub.sha256}），此后变动如下：\n"
-        )
+        lines.append(f"本报告于{pub.locked_on}锁定发布（SHA-256：{pub.sha256}），此后变动如下：\n")
         lines += _table(
             ["项目", "发布时", "现在"], [[c.label, c.published, c.current] for c in pub.changes]
         )

@@ -58,7 +58,7 @@ def add_sheets(report: FullReport) -> Callable[[Workbook], None]:
         pub = report.publication
         if pub is not None and pub.changes:
             ch = wb.create_sheet("发布后变动情况")
-            ch.append([f"本报告于{pub.locked_at[:10]}锁定发布（SHA-256：{pub.sha256}）"])
+            ch.append([f"本报告于{pub.locked_on}锁定发布（SHA-256：{pub.sha256}）"])
             ch.append(["项目", "发布时", "现在"])
             for c in pub.changes:
                 ch.append([c.label, _cell(c.published), _cell(c.current)])

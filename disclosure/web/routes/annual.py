@@ -49,7 +49,9 @@ def annual_page(request: Request, user: OfficeUser, year: str = "") -> Response:
         texts = inputs.suggestions(session, chosen)
         lock = latest_lock(session, chosen)
         report = attach_publication(
-            session, compute_full(session, year=chosen, agency=st.settings.office.agency_name)
+            session,
+            compute_full(session, year=chosen, agency=st.settings.office.agency_name),
+            tz=st.settings.office.timezone,
         )
     form = {**values, **{k: v for k, v in texts.items() if k not in values}}
     return render(
@@ -91,6 +93,7 @@ def download(request: Request, user: OfficeUser, year: int, fmt: str) -> Respons
         report = attach_publication(
             session,
             compute_full(session, year=_year(year, year), agency=st.settings.office.agency_name),
+            tz=st.settings.office.timezone,
         )
     content = render_report(report, fmt, st.settings)
     name = f"annual-report-{year}.{fmt}"
@@ -135,6 +138,7 @@ def lock(request: Request, user: OfficeUser, year: int, form: Form) -> Response:
             session, year=_year(year, year), agency=st.settings.office.agency_name
         )
         row = lock_year(session, report=report, actor=user.username, now=now_utc(),
+                        tz=st.settings.office.timezone,
                         republish=text(form, "republish") == "1")  # fmt: skip
         digest = row.sha256
     flash(request, f"已锁定 {year} 年度报告（SHA-256 {digest[:16]}…）")
