@@ -18,6 +18,7 @@ from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput
 from disclosure.services.office import load_office
+from disclosure.timefmt import local_time
 
 token_app = typer.Typer(help="API 令牌：新增、查看与撤销", no_args_is_help=True)
 webhook_app = typer.Typer(help="事件推送（Webhook）：订阅、查看、取消与发送", no_args_is_help=True)
@@ -76,11 +77,13 @@ def add(
 @token_app.command("list")
 def list_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """列出 API 令牌（不显示令牌本身）。"""
-    with transaction(state(ctx).engine, write=False) as session:
+    st = state(ctx)
+    with transaction(st.engine, write=False) as session:
         rows = tokens.list_tokens(session)
     if as_json:
-        emit_json(rows)
+        emit_json(rows)  # the moments as stored (ISO 8601, UTC), for machines
         return
+    tz = st.settings.office.timezone  # the table is read by people: office time
     table(
         f"API 令牌（共 {len(rows)} 个）",
         ["名称", "来源", "权限", "部门", "每分钟上限", "创建时间", "创建人", "撤销时间"],
@@ -91,9 +94,9 @@ def list_cmd(ctx: typer.Context, as_json: JsonOpt = False) -> None:
                 "读写" if r["scope"] == "write" else "只读",
                 r["department"] or "全部",
                 r["rate_per_minute"],
-                r["created_at"],
+                local_time(r["created_at"], tz),
                 r["created_by"],
-                r["revoked_at"] or "",
+                local_time(r["revoked_at"], tz),
             ]
             for r in rows
         ],
