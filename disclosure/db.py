@@ -95,7 +95,11 @@ def make_engine(settings: Settings) -> Engine:
     url = make_url(database_url(settings))
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(url.database)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # A new database is the owner's only (it holds ID numbers), as backups are;
+            # SQLite gives its -wal and -shm files the same mode.
+            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
         busy = settings.database.busy_timeout
         engine = create_engine(
             url,
