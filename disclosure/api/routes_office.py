@@ -81,5 +81,7 @@ def annual_report(
     st = api_state(request)
     with transaction(st.engine, write=False) as session:
         report = compute_full(session, year=year, agency=st.settings.office.agency_name)
-        out: dict[str, Any] = attach_publication(session, report).as_json()
+        out: dict[str, Any] = attach_publication(
+            session, report, tz=st.settings.office.timezone
+        ).as_json()
     return json_answer(out)

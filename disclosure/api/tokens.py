@@ -21,6 +21,7 @@ from disclosure.api.models import DEFAULT_RATE, SCOPES, ApiToken
 from disclosure.errors import Conflict, InvalidInput, NotFound
 from disclosure.models import Department
 from disclosure.services.departments import find_department
+from disclosure.timefmt import local_time
 
 PREFIX = "dtk_"  # recognisable in logs and by secret scanners
 MAX_RATE = 1_000_000
@@ -121,12 +122,12 @@ def list_tokens(session: Session) -> list[dict[str, Any]]:
     ]
 
 
-def revoke_token(session: Session, *, name: str, actor: str, now: datetime) -> ApiToken:
+def revoke_token(session: Session, *, name: str, actor: str, now: datetime, tz: str) -> ApiToken:
     row = session.exec(select(ApiToken).where(ApiToken.name == name.strip())).first()
     if row is None:
         raise NotFound(f"没有名为 {name} 的令牌", field="name")
     if row.revoked_at is not None:
-        raise Conflict(f"令牌 {name} 已于 {row.revoked_at.isoformat()} 撤销", field="name")
+        raise Conflict(f"令牌 {name} 已于 {local_time(row.revoked_at, tz)} 撤销", field="name")
     row.revoked_at = now
     row.revoked_by = actor
     session.add(row)

@@ -108,7 +108,9 @@ def revoke(ctx: typer.Context, name: Annotated[str, typer.Argument(help="令牌�
     """撤销一个 API 令牌（立即失效，记录保留）。"""
     st = state(ctx)
     with transaction(st.engine) as session:
-        tokens.revoke_token(session, name=name, actor=st.actor, now=now_utc())
+        tokens.revoke_token(
+            session, name=name, actor=st.actor, now=now_utc(), tz=st.settings.office.timezone
+        )
     typer.echo(f"已撤销令牌 {name}")
 
 

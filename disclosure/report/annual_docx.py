@@ -221,7 +221,7 @@ def _changes(w: _Writer, report: FullReport) -> None:
         return
     w.gap()
     w.heading("附：本报告发布后数据变动情况")
-    w.para(f"本报告于{pub.locked_at[:10]}锁定发布（SHA-256：{pub.sha256[:16]}…）。"
+    w.para(f"本报告于{pub.locked_on}锁定发布（SHA-256：{pub.sha256[:16]}…）。"
            f"此后登记数据发生以下变动，以台账为准：")  # fmt: skip
     t = w.table(1 + len(pub.changes), 3, [8.0, 4.0, 4.0])
     for c, text in enumerate(("项目", "发布时", "现在")):

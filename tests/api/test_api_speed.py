@@ -67,7 +67,7 @@ def test_token_lookup_and_rate_count(engine: Engine) -> None:
         later = count(session.connection(), token_id=row.id, now=NOW + timedelta(minutes=1))  # type: ignore[arg-type]
     assert hits == [1, 2, 3] and later == 1
     with transaction(engine) as session:
-        revoke_token(session, name="platform-a", actor="admin", now=NOW)
+        revoke_token(session, name="platform-a", actor="admin", now=NOW, tz="Asia/Shanghai")
     with transaction(engine) as session:
         assert (
             authenticate(session.connection(), secret) is None

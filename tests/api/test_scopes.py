@@ -73,7 +73,7 @@ def test_revoked_and_unknown_tokens_are_refused(api: Api, push: Push) -> None:
     secret = api.token("old")
     assert api.client(secret).get(f"/applications/{number}").status_code == 200
     with transaction(api.engine) as session:
-        revoke_token(session, name="old", actor="admin", now=CREATED)
+        revoke_token(session, name="old", actor="admin", now=CREATED, tz="Asia/Shanghai")
     for client in (api.client(secret), api.client(secret[:-1] + "x"), api.client(None)):
         r = client.get(f"/applications/{number}")
         assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"

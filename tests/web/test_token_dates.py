@@ -17,7 +17,7 @@ def _tokens(engine) -> None:  # type: ignore[no-untyped-def]
     with transaction(engine) as session:
         tokens.add_token(session, name="oa", actor="admin", now=CREATED)
         tokens.add_token(session, name="old", actor="admin", now=CREATED)
-        tokens.revoke_token(session, name="old", actor="admin", now=REVOKED)
+        tokens.revoke_token(session, name="old", actor="admin", now=REVOKED, tz="Asia/Shanghai")
 
 
 def test_token_list_shows_office_time(cli, engine) -> None:  # type: ignore[no-untyped-def]
@@ -38,3 +38,9 @@ def test_tokens_page_shows_office_time(client_for, engine) -> None:  # type: ign
     assert "2026-12-04 02:25 admin" in page.text
     assert "已撤销（2026-12-05 01:40 admin）" in page.text
     assert "2026-12-03" not in page.text
+
+
+def test_revoking_twice_names_the_first_revocation_in_office_time(cli, engine) -> None:  # type: ignore[no-untyped-def]
+    _tokens(engine)
+    r = cli("token", "revoke", "old")
+    assert r.exit_code == 5 and "已于 2026-12-05 01:40 撤销" in r.stderr, r.stderr

@@ -88,6 +88,12 @@ def add_token(request: Request, user: AdminUser, form: Form) -> Response:
 @router.post("/admin/tokens/{name}/revoke")
 def revoke_token(request: Request, name: str, user: AdminUser) -> Response:
     with transaction(web(request).engine) as session:
-        tokens.revoke_token(session, name=name, actor=user.username, now=now_utc())
+        tokens.revoke_token(
+            session,
+            name=name,
+            actor=user.username,
+            now=now_utc(),
+            tz=web(request).settings.office.timezone,
+        )
     flash(request, f"已撤销令牌 {name}")
     return RedirectResponse("/admin/tokens", status_code=303)
