@@ -166,6 +166,12 @@ def _print_import(result: ImportReport, as_json: bool) -> None:
             [[e.row, e.column, e.problem] for e in result.errors],
         )
         return
+    if result.notes:
+        table(
+            f"{len(result.notes)} 处与原台账不一致，以本系统按日期计算的为准，请核对",
+            ["行", "列", "说明"],
+            [[e.row, e.column, e.problem] for e in result.notes],
+        )
     if result.dry_run:
         typer.echo(f"校验通过：{result.rows} 行均可导入（未写入，--dry-run）")
     else:

@@ -39,7 +39,7 @@ from disclosure.report.ledger_plan import (
     event_rows,
     plan,
 )
-from disclosure.report.ledger_rows import Parser, RowError, check_header, number_parser
+from disclosure.report.ledger_rows import Parser, Row, RowError, check_header, number_parser
 from disclosure.services.context import Context
 from disclosure.services.numbering import raise_counter
 from disclosure.services.registration import APPLICATION_SERIES
@@ -47,6 +47,7 @@ from disclosure.services.registration import APPLICATION_SERIES
 __all__ = ["ImportReport", "RowError", "check_ledger", "import_ledger", "write_ledger"]
 
 CHUNK = 2000  # applications per bulk insert
+ON_TIME_WORDS = ("是", "否")  # the export's words for a closed case (ledger_export._on_time)
 
 
 @dataclass
@@ -55,6 +56,8 @@ class ImportReport:
     imported: int = 0
     dry_run: bool = False
     errors: list[RowError] = field(default_factory=list)
+    # where the old ledger's own figures differ from the recomputed ones (imported anyway)
+    notes: list[RowError] = field(default_factory=list)
     encoding: str = ""  # how a CSV file was decoded ("GB18030", "UTF-8（带 BOM）", …)
 
     @property
@@ -68,6 +71,7 @@ class ImportReport:
             "dry_run": self.dry_run,
             "ok": self.ok,
             "errors": [e.__dict__ for e in self.errors],
+            "notes": [e.__dict__ for e in self.notes],
             "encoding": self.encoding,
         }
 
@@ -134,6 +138,8 @@ def check_ledger(
                 planned.append(plan(row, ictx))
             except RowFailure as exc:
                 errors = [RowError(number, exc.column, exc.problem)]
+            else:
+                report.notes.extend(disagreements(row, planned[-1]))
         report.errors.extend(errors)
         if on_row:
             on_row()
@@ -142,6 +148,27 @@ def check_ledger(
         return report, []
     report.imported = len(planned)
     return report, planned
+
+
+def disagreements(row: Row, planned: Planned) -> list[RowError]:
+    """Where the old ledger's 答复期限 or 是否按期 differs from what the engine computes from
+    the row's dates (a hand count that missed a 调休 day, say): the computed value is kept,
+    the clerk is told."""
+    stated = row.stated or {}
+    d = planned.deadlines
+    out = []
+    due = stated.get("reply_due")
+    if due is not None and due != d["reply_due"]:
+        computed = d["reply_due"].isoformat() if d["reply_due"] else "（无）"
+        out.append(RowError(row.row, "答复期限", f"原台账为 {due}，按本系统计算为 {computed}"))
+    said = stated.get("on_time")
+    if said in ON_TIME_WORDS and d.get("closed_on") is not None:
+        computed_word = "是" if d.get("closed_on_time") else "否"
+        if said != computed_word:
+            out.append(
+                RowError(row.row, "是否按期", f"原台账为 {said}，按本系统计算为 {computed_word}")
+            )
+    return out
 
 
 def _taken(session: Session) -> tuple[set[str], set[tuple[int, int]]]:

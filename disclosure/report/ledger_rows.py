@@ -53,6 +53,17 @@ class Row:
     values: dict[str, Any]  # ApplicationCreate fields
     history: dict[str, Any]  # dated steps, keyed as ledger_columns
     stage: Stage | None
+    stated: dict[str, Any] | None = None  # the old ledger's own 答复期限 and 是否按期
+
+
+def stated_figures(cell: dict[str, Any]) -> dict[str, Any]:
+    """The old ledger's figures the import recomputes (not imported; compared, see
+    `ledger_import.disagreements`): a value that cannot be read is simply not compared."""
+    try:
+        due = lf.to_date(cell.get("reply_due"))
+    except ValueError:
+        due = None
+    return {"reply_due": due, "on_time": lf.text(cell.get("on_time"))}
 
 
 def number_parser(pattern: str) -> Callable[[str], tuple[int | None, int] | None]:
@@ -231,4 +242,4 @@ class Parser:
             "department": self.deps[dep] if dep else None,
             "cooperating": coop,
         }
-        return Row(row, number, year, seq, values, history, stage), []
+        return Row(row, number, year, seq, values, history, stage, stated_figures(cell)), []

@@ -138,12 +138,55 @@ def test_dry_run_writes_nothing(cli, tmp_path):  # type: ignore[no-untyped-def]
     assert r.exit_code == 0, r.stdout
     assert json.loads(r.stdout) | {"errors": []} == {
         "rows": 600, "imported": 600, "dry_run": True, "ok": True, "errors": [],
-        "encoding": "UTF-8（带 BOM）",
+        "notes": [], "encoding": "UTF-8（带 BOM）",
     }  # fmt: skip
     assert _register_view(cli) == []
     r = cli("import", str(path), "--today", LIST_TODAY)
     assert r.exit_code == 0, r.stdout
     assert len(_register_view(cli)) == 600
+
+
+def test_where_the_old_ledger_counted_otherwise_is_listed(cli, tmp_path):  # type: ignore[no-untyped-def]
+    """The old ledger's own 答复期限 and 是否按期 are recomputed, and every difference is
+    listed (dry run and import alike) so the clerk can check it; the import still goes in."""
+    rows = [
+        _row(**{"答复期限": "2025-03-28"}),  # a hand count: received 03-03, due 03-31
+        _row(**{"登记编号": "2025-00002", "答复期限": "2025-03-31"}),  # agrees
+        _row(
+            **{
+                "登记编号": "2025-00003",
+                "办结日期": "2025-03-20",
+                "结果代码": "1",
+                "是否按期": "否",
+            }
+        ),  # replied on day 13 of 20: on time
+        _row(**{"登记编号": "2025-00004", "答复期限": "三月底"}),  # not a date: not compared
+    ]
+    path = _write_csv(tmp_path / "old.csv", rows)
+    r = cli("import", str(path), "--dry-run", "--json", "--today", LIST_TODAY)
+    assert r.exit_code == 0, r.stdout
+    assert json.loads(r.stdout)["notes"] == [
+        {
+            "row": 2,
+            "column": "答复期限",
+            "problem": "原台账为 2025-03-28，按本系统计算为 2025-03-31",
+        },
+        {"row": 4, "column": "是否按期", "problem": "原台账为 否，按本系统计算为 是"},
+    ]
+    r = cli("import", str(path), "--today", LIST_TODAY)
+    assert r.exit_code == 0, r.stderr
+    assert "2 处与原台账不一致" in r.stdout and "2025-03-28" in r.stdout
+    assert len(_register_view(cli)) == 4
+
+
+def test_an_exported_ledger_imports_without_a_note(  # type: ignore[no-untyped-def]
+    cli, histories, fresh_url, monkeypatch, tmp_path
+):
+    path = tmp_path / "ledger.csv"
+    assert cli("export", "--out", str(path), "--admin", "--today", LIST_TODAY).exit_code == 0
+    _use(monkeypatch, fresh_url)
+    r = cli("import", str(path), "--dry-run", "--json", "--today", LIST_TODAY)
+    assert r.exit_code == 0 and json.loads(r.stdout)["notes"] == []
 
 
 @pytest.mark.parametrize(
