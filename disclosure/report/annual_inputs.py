@@ -109,8 +109,19 @@ def set_value(
 def set_many(
     session: Session, *, year: int, values: dict[str, Any], source: str, actor: str, now: datetime
 ) -> int:
-    """Validate every value first (all or nothing), then store those that changed."""
-    clean = {k: normalise(k, v) for k, v in values.items()}
+    """Validate every value first (all or nothing, every problem named at once), then store
+    those that changed."""
+    clean, problems = {}, []
+    for k, v in values.items():
+        try:
+            clean[k] = normalise(k, v)
+        except InvalidInput as exc:
+            problems.append(exc)
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        said = "；".join(_named(e) for e in problems)
+        raise InvalidInput(f"共 {len(problems)} 项有误，均未保存：{said}", field=problems[0].field)
     current = current_values(session, year)
     changed = 0
     for key, value in clean.items():
@@ -118,6 +129,11 @@ def set_many(
             set_value(session, year=year, key=key, value=value, source=source, actor=actor, now=now)
             changed += 1
     return changed
+
+
+def _named(error: InvalidInput) -> str:
+    label = key_info(error.field).label
+    return error.message if error.message.startswith(label) else f"{label}：{error.message}"
 
 
 def current_values(session: Session, year: int) -> dict[str, str]:

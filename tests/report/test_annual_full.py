@@ -252,3 +252,22 @@ def test_report_text_with_a_control_character_is_refused(cli, tmp_path: Path) ->
     assert r.exit_code == 0, r.stderr
     cells = [c.value for ws in openpyxl.load_workbook(out) for row in ws.iter_rows() for c in row]
     assert not any(isinstance(v, str) and "\x0b" in v for v in cells)
+
+
+def test_a_template_with_two_bad_cells_names_both_and_stores_neither(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    template = tmp_path / "t.xlsx"
+    assert cli("report", "template", "--year", "2025", "--out", str(template)).exit_code == 0
+    wb = openpyxl.load_workbook(template)
+    ws = wb.worksheets[0]
+    bad = {"rules_issued": "-1", "punishment_decisions": "三件", "licensing_decisions": "7"}
+    for row in ws.iter_rows(min_row=3):
+        if row[0].value in bad:
+            row[2].value = bad[row[0].value]
+    wb.save(template)
+    r = cli("report", "load", str(template), "--year", "2025")
+    assert r.exit_code == 2, r.stdout
+    assert "共 2 项有误" in r.stderr
+    assert "规章：本年制发件数应为非负整数" in r.stderr
+    assert "行政处罚：本年处理决定数量应为非负整数" in r.stderr
+    values = json.loads(cli("report", "values", "--year", "2025", "--json").stdout)["values"]
+    assert "licensing_decisions" not in values  # the good cell waits too
