@@ -8,7 +8,8 @@ issued or served) is POSTed, signed, to each subscriber — once per event and s
 - **Send** (`deliver_due`): due rows are claimed in a short transaction (their next attempt
   moved a lease ahead, so a second deliverer leaves them alone), POSTed outside any
   transaction, then marked delivered on a 2xx, or retried with back-off (`BACKOFF`); after
-  the last attempt a row is `failed`, listed by `disclosure webhook list`.
+  the last attempt a row is `failed`, listed by `disclosure webhook list`. The last error is
+  stored in words a clerk reads (`describe_error`: 无法连接, 超时, 对方返回 HTTP 500, …).
 - **Signature**: `X-Disclosure-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<body>")>`
   with `X-Disclosure-Timestamp` (Unix seconds) — the subscriber recomputes it over the raw
   body and rejects old timestamps (replays).
@@ -18,8 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import secrets
+import socket
+import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -112,10 +116,17 @@ def list_webhooks(session: Session) -> list[dict[str, Any]]:
                 "pending": by.get(w.id or 0, {}).get("pending", 0),
                 "delivered": by.get(w.id or 0, {}).get("delivered", 0),
                 "failed": by.get(w.id or 0, {}).get("failed", 0),
-                "last_error": failed.last_error if failed else "",
+                "last_error": _older_error(failed.last_error) if failed else "",
             }
         )
     return out
+
+
+def _older_error(text: str) -> str:
+    """A last error stored before `describe_error` (raw English) still reads as a failure."""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text
+    return f"发送失败（{text[:120]}）"
 
 
 def _payload(
@@ -182,12 +193,61 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 Send = Callable[[str, bytes, dict[str, str]], None]
 
 
+class HttpStatus(OSError):
+    """A subscriber's answer that is not a 2xx (and not an error urllib raises itself)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+
+
 def post(url: str, body: bytes, headers: dict[str, str]) -> None:
     """POST `body`; raises on anything but a 2xx answer."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     with urllib.request.urlopen(request, timeout=TIMEOUT) as answer:  # http(s) only: add_webhook
         if not 200 <= answer.status < 300:
-            raise OSError(f"HTTP {answer.status}")
+            raise HttpStatus(answer.status)
+
+
+def _short_url(url: str) -> str:
+    parts = urlsplit(url)
+    rest = "/…" if parts.path.strip("/") or parts.query else "/"
+    return f"{parts.scheme}://{parts.netloc}{rest}" if parts.netloc else url[:100]
+
+
+def describe_error(exc: BaseException, url: str) -> str:
+    """A failed POST in words a clerk understands (what `webhook list` and /admin/tokens show
+    as 最近错误), the technical detail short in parentheses; at most 500 characters."""
+    reason: object = exc
+    if isinstance(exc, urllib.error.HTTPError):
+        reason = HttpStatus(exc.code)
+    elif isinstance(exc, urllib.error.URLError):
+        reason = exc.reason
+    where = _short_url(url)
+    if isinstance(reason, HttpStatus):
+        text = f"对方返回 HTTP {reason.status}（应为 2xx）：{where}"
+    elif isinstance(reason, TimeoutError):
+        text = f"超时（{TIMEOUT} 秒内无应答）：{where}"
+    elif isinstance(reason, socket.gaierror):
+        text = f"地址无法解析（{urlsplit(url).hostname or url[:100]}）"
+    elif isinstance(reason, ConnectionRefusedError):
+        text = f"无法连接（拒绝连接）：{where}"
+    elif isinstance(reason, http.client.RemoteDisconnected | ConnectionResetError):
+        text = f"连接被对方中断（未收到应答）：{where}"
+    elif isinstance(reason, ssl.SSLCertVerificationError):
+        text = f"HTTPS 证书验证失败（{reason.verify_message or '证书无效'}）：{where}"
+    elif isinstance(reason, ssl.SSLError):
+        text = f"HTTPS 安全连接失败：{where}"
+    elif isinstance(reason, http.client.HTTPException):
+        text = f"对方的应答无法识别（{type(reason).__name__}）：{where}"
+    elif isinstance(reason, OSError):
+        detail = f"错误号 {reason.errno}" if reason.errno else type(reason).__name__
+        text = f"无法连接（网络错误，{detail}）：{where}"
+    elif isinstance(reason, ValueError):
+        text = f"地址无效：{url[:100]}"
+    else:
+        text = f"发送失败（{type(reason).__name__}）：{where}"
+    return text[:500]
 
 
 @dataclass(frozen=True)
@@ -257,8 +317,8 @@ def deliver_due(
         error = ""
         try:
             send(item.url, item.body, headers)
-        except (OSError, urllib.error.URLError, ValueError) as exc:
-            error = (str(exc) or type(exc).__name__)[:500]
+        except (OSError, http.client.HTTPException, ValueError) as exc:
+            error = describe_error(exc, item.url)
         with transaction(engine) as session:
             row = session.get(ApiWebhookDelivery, item.id)
             assert row is not None
