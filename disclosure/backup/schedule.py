@@ -6,11 +6,16 @@ reads for "last good backup") and keeps the newest `[backup] keep` in the backup
 failure is recorded too. The daily job runs at `[backup] time` in the office time zone; a
 service started after that time with no good backup since then runs one a minute after
 starting (an office PC switched off at night still gets its daily backup).
+
+`backup_status` is what the dashboard says: the last good backup, or — when the newest entry
+is a restore (`disclosure restore`, whose audit log predates the archives it came from) — the
+restore and the backup it put back, until the next backup.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,14 +23,16 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 
 from disclosure import audit
 from disclosure.backup.archive import Backup, backup_dir, prune, write_backup
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import DisclosureError
+from disclosure.ops.models import AuditEntry
 from disclosure.settings import Settings
-from disclosure.timefmt import as_utc
+from disclosure.timefmt import age_text, as_utc
 from disclosure.vocabulary import AuditAction, AuditChannel
 
 log = logging.getLogger("disclosure.backup")
@@ -78,6 +85,43 @@ def run_backup(
         now=now,
     )
     return made
+
+
+@dataclass(frozen=True)
+class BackupStatus:
+    at: datetime | None  # the last good backup (None: never, or a restore's is unknown)
+    age: str
+    stale: bool  # none, or older than `STALE_AFTER`; after a restore, the restore is
+    restored_at: datetime | None = None  # a restore newer than every backup entry
+    restored_age: str = ""
+
+
+def backup_status(session: Session, *, now: datetime) -> BackupStatus:
+    """The dashboard's backup line (see the module docstring): one place decides it."""
+    entry = audit.last_backup(session)
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.action == AuditAction.RESTORED.value)
+        .order_by(col(AuditEntry.at).desc())
+        .limit(1)
+    )
+    restore = session.exec(stmt).first()
+    if restore is not None and (entry is None or as_utc(entry.at) < as_utc(restore.at)):
+        since = as_utc(restore.at)
+        made = _moment((restore.details or {}).get("backup_created_at"))
+        age = age_text(now - made) if made else ""
+        return BackupStatus(made, age, now - since > STALE_AFTER, since, age_text(now - since))
+    if entry is None:
+        return BackupStatus(None, "", True)
+    at = as_utc(entry.at)
+    return BackupStatus(at, age_text(now - at), now - at > STALE_AFTER)
+
+
+def _moment(value: object) -> datetime | None:
+    try:
+        return as_utc(datetime.fromisoformat(value)) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def last_good_backup(engine: Engine) -> datetime | None:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import Session
 
-from disclosure import audit
-from disclosure.backup.schedule import STALE_AFTER
+from disclosure.backup.schedule import backup_status
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.models import Role
@@ -21,28 +18,12 @@ from disclosure.services import dashboard as dash
 from disclosure.services.queries import ListFilter, department_names, list_application_rows
 from disclosure.services.read_model import listed
 from disclosure.settings import NotifierSettings
-from disclosure.timefmt import age_text, as_utc
 from disclosure.web.charts import due_chart, monthly_chart
 from disclosure.web.deps import CurrentUser, department_scope, web
 from disclosure.web.render import render
 
 router = APIRouter()
 URGENT_ROWS = 10
-
-
-@dataclass(frozen=True)
-class BackupStatus:
-    at: datetime | None  # the last good backup (None: never)
-    age: str
-    stale: bool  # none, or older than `STALE_AFTER` (two days)
-
-
-def backup_status(session: Session, *, now: datetime) -> BackupStatus:
-    entry = audit.last_backup(session)
-    if entry is None:
-        return BackupStatus(None, "", True)
-    at = as_utc(entry.at)
-    return BackupStatus(at, age_text(now - at), now - at > STALE_AFTER)
 
 
 @router.get("/")
