@@ -280,6 +280,8 @@ class AuditAction(Labelled):
     CALENDAR_REVERTED = "calendar_reverted", "恢复节假日安排"
     LEDGER_EXPORTED = "ledger_exported", "导出台账"
     REPORT_EXPORTED = "report_exported", "导出年度报告"
+    REPORT_PUBLISHED = "report_published", "发布年度报告"
+    REPORT_REPUBLISHED = "report_republished", "更正发布年度报告"
     AUDIT_EXPORTED = "audit_exported", "导出审计日志"
     DOCUMENT_DOWNLOADED = "document_downloaded", "下载文书或材料"
     API_TOKEN_USED = "api_token_used", "使用接口令牌"
@@ -335,3 +337,16 @@ class ReplyVariant(Labelled):
     NO_REASONS = "no_reasons", "未说明理由"
     WITHDRAWN = "withdrawn", "申请人撤回申请"
     OTHER = "other", "其他情形"
+
+
+# The registration data an amendment may correct (`steps.office_steps.AMENDABLE`), in words:
+# here, not with the step, so that the timeline's readers (`show`, the page) need not load
+# the steps' catalogue.
+AMENDABLE_LABELS = {
+    "applicant": "申请人",
+    "content": "申请内容",
+    "email": "电子邮箱",
+    "phone": "联系电话",
+    "address": "通讯地址",
+    "form": "获取方式",
+}
