@@ -14,7 +14,7 @@ from disclosure.cli.output import emit_json, table
 from disclosure.cli.state import state
 from disclosure.clock import now_utc
 from disclosure.db import transaction
-from disclosure.errors import InvalidInput, readable_file
+from disclosure.errors import InvalidInput, NotFound, readable_file
 from disclosure.report import annual_inputs as inputs
 from disclosure.report.annual_full import FullReport, compute_full, default_year
 from disclosure.report.annual_render import render
@@ -93,17 +93,28 @@ def annual(
         Path | None,
         typer.Option("--out", help="输出文件（扩展名与格式一致：.docx、.pdf、.xlsx、.md、.json）"),
     ] = None,
+    as_published: Annotated[
+        bool,
+        typer.Option("--as-published", help="输出锁定发布时的报告快照原文（仅 json 格式）"),
+    ] = False,
 ) -> None:
     """生成政府信息公开工作年度报告（一至六部分，国办公开办函〔2021〕30号格式）。"""
     st = state(ctx)
-    fmt = _format(fmt, out)
+    if as_published and fmt not in (None, "json"):
+        raise InvalidInput("--as-published 只能输出 json 格式（锁定时保存的快照）", field="format")
+    fmt = _format(fmt or ("json" if as_published and out is None else None), out)
     chosen = _year(st, year)
+    if as_published:
+        _as_published(st, chosen, fmt, out)
+        return
     report = build(st, chosen)  # raises before anything is written (table 三 balance)
     content = render(report, fmt, st.settings)
     if report.missing:
         names = "、".join(report.missing_labels)
         typer.echo(f"注意：第二部分尚未填写（disclosure report set）：{names}", err=True)
     pub = report.publication
+    if pub is not None and pub.correction_note:
+        typer.echo(f"注意：{pub.correction_note}", err=True)
     if pub is not None and pub.changes:
         typer.echo(
             f"注意：{chosen} 年度报告已于 {pub.locked_on} 锁定发布，此后有 "
@@ -122,6 +133,25 @@ def annual(
     )
     _write(out, content)
     typer.echo(f"已生成 {chosen} 年度报告：{out}（勾稽关系核对无误）")
+
+
+def _as_published(st, year: int, fmt: str, out: Path | None) -> None:  # type: ignore[no-untyped-def]
+    """The snapshot of the latest lock, byte for byte: its SHA-256 is the one published."""
+    from disclosure.report.annual_lock import published_text
+
+    if fmt != "json":
+        raise InvalidInput("--as-published 只能输出 json 格式（锁定时保存的快照）", field="format")
+    with transaction(st.engine, write=False) as session:
+        content = published_text(session, year)
+    if content is None:
+        raise NotFound(f"{year} 年度报告尚未锁定发布，没有发布时的快照", field="year")
+    if out is None:  # no newline added: the text is the one whose SHA-256 was published
+        typer.echo(content, nl=False)
+        return
+    audit.record_now(st.engine, actor=st.actor, action=AuditAction.REPORT_EXPORTED,
+                     target=str(out), details={"year": year, "format": "json"})  # fmt: skip
+    _write(out, content.encode("utf-8"))
+    typer.echo(f"已导出 {year} 年度报告发布时的快照：{out}")
 
 
 def set_cmd(
@@ -202,10 +232,15 @@ def load_cmd(
 def lock_cmd(
     ctx: typer.Context,
     year: YearOpt = None,
-    republish: Annotated[bool, typer.Option("--republish", help="发布更正后的报告")] = False,
+    republish: Annotated[
+        bool,
+        typer.Option(
+            "--republish", help="发布更正后的报告（另存新快照并注明更正的版本，原版本保留）"
+        ),
+    ] = False,
 ) -> None:
-    """锁定已发布的年度报告（保存快照及其 SHA-256；此后的数据变动将在报告中列明）。"""
-    from disclosure.report.annual_lock import lock_year
+    """锁定已发布的年度报告（保存快照及其 SHA-256，记入审计日志；此后的数据变动将在报告中列明）。"""
+    from disclosure.report.annual_lock import attach_publication, lock_year
 
     st = state(ctx)
     chosen = _year(st, year)
@@ -214,4 +249,7 @@ def lock_cmd(
         lock = lock_year(session, report=report, actor=st.actor, now=now_utc(),
                          tz=st.settings.office.timezone, republish=republish)  # fmt: skip
         digest, lock_id = lock.sha256, lock.id
+        note = attach_publication(session, report, tz=st.settings.office.timezone).publication
     typer.echo(f"已锁定 {chosen} 年度报告（#{lock_id}，SHA-256 {digest}）")
+    if note is not None and note.correction_note:
+        typer.echo(note.correction_note)

@@ -36,11 +36,26 @@ class Change:
 
 
 @dataclass(frozen=True)
+class Corrected:
+    """The earlier publication a corrected one replaces (its lock stays as it was)."""
+
+    lock_id: int
+    locked_at: str
+    locked_on: str
+    sha256: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"lock_id": self.lock_id, "locked_at": self.locked_at, "sha256": self.sha256}
+
+
+@dataclass(frozen=True)
 class Publication:
     """The lock in force for the year and what changed since (empty: nothing).
 
     `locked_at` is the moment (ISO 8601, UTC) for machines; `locked_on` the office's date of
     it (YYYY-MM-DD in `[office] timezone`), the one a person reads: 本报告于…锁定发布.
+    A corrected publication (`report lock --republish`) names the one it corrects
+    (`corrects`: that lock, kept as it was); `correction_note` says so in a sentence.
     """
 
     lock_id: int
@@ -49,6 +64,17 @@ class Publication:
     locked_by: str
     sha256: str
     changes: tuple[Change, ...]
+    corrects: Corrected | None = None
+
+    @property
+    def correction_note(self) -> str | None:
+        """本报告于 2026-12-04 更正发布，更正 2026-03-01 发布的版本（SHA-256 …）。 or None."""
+        if self.corrects is None:
+            return None
+        return (
+            f"本报告于 {self.locked_on} 更正发布，更正 {self.corrects.locked_on} "
+            f"发布的版本（SHA-256 {self.corrects.sha256}）。"
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +84,7 @@ class Publication:
             "sha256": self.sha256,
             "changed": bool(self.changes),
             "changes": [c.__dict__ for c in self.changes],
+            "corrects": self.corrects.as_json() if self.corrects else None,
         }
 
 

@@ -2,9 +2,11 @@
 
 `lock_year` stores the report's JSON (canonical: sorted keys, no spaces) and the SHA-256 of
 that text. A lock is never rewritten; publishing a corrected report makes a new lock naming
-the one it supersedes (`republish`). Later changes to the register are allowed (the register
-is the truth): `publication` compares the current report with the latest lock and lists
-what changed, cell by cell, so the report and the dashboard can say so.
+the one it supersedes (`republish`), and the earlier lock stays as it was. Each lock is
+audited in the lock's transaction (发布年度报告 / 更正发布年度报告). Later changes to the
+register are allowed (the register is the truth): `publication` compares the current report
+with the latest lock and lists what changed, cell by cell, so the report and the dashboard
+can say so.
 """
 
 from __future__ import annotations
@@ -17,16 +19,24 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from disclosure import audit
 from disclosure.errors import ConfigError, Conflict
 from disclosure.models import Application, EventRecord
 from disclosure.report import labels as L
 from disclosure.report.annual import OUTCOME_KEYS, REVIEW_KINDS
-from disclosure.report.annual_full import Change, FullReport, Publication, compute_full
+from disclosure.report.annual_full import (
+    Change,
+    Corrected,
+    FullReport,
+    Publication,
+    compute_full,
+)
 from disclosure.report.annual_inputs import KEYS
 from disclosure.report.annual_models import ReportLock, ReportValue
 from disclosure.report.models import ReviewCase
 from disclosure.tasks.models import Task, TaskProgress
 from disclosure.timefmt import local_time
+from disclosure.vocabulary import AuditAction
 
 SKIPPED = ("other.key_tasks.items", "publication")
 DAY = "%Y-%m-%d"
@@ -85,8 +95,12 @@ def lock_year(
     now: datetime,
     tz: str,
     republish: bool = False,
+    address: str = "",
 ) -> ReportLock:
-    """Freeze `report` as published. A second lock needs `republish` (a corrected report).
+    """Freeze `report` as published. A second lock needs `republish` (a corrected report):
+    a new lock naming the earlier one, which is kept. The audit entry (who, year, SHA-256,
+    which lock it replaces) is written in the same transaction; `address` is the web
+    client's (none: the command line).
 
     `tz` is the office's time zone, in which a refusal names the earlier lock's date.
     """
@@ -115,7 +129,28 @@ def lock_year(
     )
     session.add(lock)
     session.flush()
+    details: dict[str, Any] = {"year": report.year, "lock": lock.id, "sha256": lock.sha256}
+    if previous is not None:
+        details.update({"replaces": previous.id, "replaces_sha256": previous.sha256})
+    audit.record(
+        session,
+        actor=actor,
+        action=AuditAction.REPORT_REPUBLISHED if previous else AuditAction.REPORT_PUBLISHED,
+        target=f"{report.year} 年度报告",
+        details=details,
+        address=address,
+        now=now,
+    )
     return lock
+
+
+def published_text(session: Session, year: int) -> str | None:
+    """The latest publication of `year` exactly as frozen (its SHA-256 checked), or None."""
+    lock = latest_lock(session, year)
+    if lock is None:
+        return None
+    published(lock)
+    return lock.content
 
 
 def _flatten(data: Any, prefix: str = "") -> dict[str, Any]:
@@ -185,6 +220,15 @@ def attach_publication(session: Session, report: FullReport, *, tz: str = DEFAUL
     if lock is None:
         return report
     changes = diff(published(lock), report.snapshot_json())
+    earlier = session.get(ReportLock, lock.supersedes_id) if lock.supersedes_id else None
+    corrects = None
+    if earlier is not None:
+        corrects = Corrected(
+            lock_id=earlier.id,  # type: ignore[arg-type]
+            locked_at=earlier.locked_at.isoformat(),
+            locked_on=local_time(earlier.locked_at, tz, DAY),
+            sha256=earlier.sha256,
+        )
     report.publication = Publication(
         lock_id=lock.id,  # type: ignore[arg-type]
         locked_at=lock.locked_at.isoformat(),
@@ -192,6 +236,7 @@ def attach_publication(session: Session, report: FullReport, *, tz: str = DEFAUL
         locked_by=lock.locked_by,
         sha256=lock.sha256,
         changes=tuple(changes),
+        corrects=corrects,
     )
     return report
 

@@ -60,6 +60,8 @@ def render_full_markdown(report: FullReport) -> str:
     if report.missing:
         lines.append(f"> 尚未填写的第二部分数据：{'、'.join(report.missing_labels)}\n")
     pub = report.publication
+    if pub is not None and pub.correction_note:
+        lines.append(f"> {pub.correction_note}\n")
     if pub is not None and pub.changes:
         lines += ["## 附：本报告发布后数据变动情况", ""]
         lines.append(f"本报告于{pub.locked_on}锁定发布（SHA-256：{pub.sha256}），此后变动如下：\n")

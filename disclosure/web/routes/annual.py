@@ -16,7 +16,7 @@ from disclosure.report import annual_inputs as inputs
 from disclosure.report.annual_full import compute_full, default_year
 from disclosure.report.annual_lock import attach_publication, latest_lock, lock_year
 from disclosure.report.annual_render import render as render_report
-from disclosure.web.deps import OfficeUser, web
+from disclosure.web.deps import OfficeUser, client_address, web
 from disclosure.web.forms import Form, saved_upload, text
 from disclosure.web.render import flash, render
 
@@ -138,8 +138,9 @@ def lock(request: Request, user: OfficeUser, year: int, form: Form) -> Response:
             session, year=_year(year, year), agency=st.settings.office.agency_name
         )
         row = lock_year(session, report=report, actor=user.username, now=now_utc(),
-                        tz=st.settings.office.timezone,
+                        tz=st.settings.office.timezone, address=client_address(request),
                         republish=text(form, "republish") == "1")  # fmt: skip
-        digest = row.sha256
-    flash(request, f"已锁定 {year} 年度报告（SHA-256 {digest[:16]}…）")
+        digest, corrected = row.sha256, row.supersedes_id is not None
+    done = "更正发布" if corrected else "锁定"
+    flash(request, f"已{done} {year} 年度报告（SHA-256 {digest[:16]}…）")
     return RedirectResponse(f"/annual?year={year}", status_code=303)
