@@ -14,8 +14,7 @@ from typing import Any
 
 from disclosure.models import EventRecord
 from disclosure.outcomes import OUTCOMES
-from disclosure.services.steps.office_steps import AMENDABLE_LABELS
-from disclosure.vocabulary import EventKind, Stage
+from disclosure.vocabulary import AMENDABLE_LABELS, EventKind, Stage
 
 PERSON_LABELS = {
     EventKind.EXTENSION_GRANTED.value: "批准人",

@@ -10,10 +10,17 @@ from jinja2 import Environment, pass_environment
 from markupsafe import Markup
 
 from disclosure.outcomes import OUTCOMES
-from disclosure.services.steps.office_steps import AMENDABLE_LABELS
 from disclosure.services.timeline import outcome_words
 from disclosure.timefmt import local_time
-from disclosure.vocabulary import ApplicantType, Channel, DeadlineState, EventKind, Role, Stage
+from disclosure.vocabulary import (
+    AMENDABLE_LABELS,
+    ApplicantType,
+    Channel,
+    DeadlineState,
+    EventKind,
+    Role,
+    Stage,
+)
 from rules.clocks import Clock
 from rules.explain import CLOCK_LABELS
 

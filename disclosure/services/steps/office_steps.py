@@ -105,7 +105,7 @@ class Note(Step):
 
 
 # The registration data an amendment may correct: domain name → application attribute (its
-# label: `AMENDABLE_LABELS`).
+# label: `vocabulary.AMENDABLE_LABELS`).
 _ATTRIBUTE = {domain: attr for attr, domain in DOMAIN_NAMES.items()}  # an error's field → column
 AMENDABLE = {
     "applicant": "applicant_name",
@@ -136,16 +136,6 @@ def _checked(
             raise error
         values = {k: v for k, v in values.items() if k not in failed}
     return None
-
-
-AMENDABLE_LABELS = {
-    "applicant": "申请人",
-    "content": "申请内容",
-    "email": "电子邮箱",
-    "phone": "联系电话",
-    "address": "通讯地址",
-    "form": "获取方式",
-}
 
 
 @dataclass(frozen=True, kw_only=True)
