@@ -217,6 +217,8 @@ def _tasks_table(w: _Writer, report: FullReport) -> None:
 
 def _changes(w: _Writer, report: FullReport) -> None:
     pub = report.publication
+    if pub is not None and pub.correction_note:
+        w.para(pub.correction_note)
     if pub is None or not pub.changes:
         return
     w.gap()

@@ -56,6 +56,9 @@ def add_sheets(report: FullReport) -> Callable[[Workbook], None]:
             for cell in row:
                 cell.alignment = _WRAP
         pub = report.publication
+        if pub is not None and pub.correction_note:
+            texts.append(["更正发布", pub.correction_note])
+            texts["B"][-1].alignment = _WRAP
         if pub is not None and pub.changes:
             ch = wb.create_sheet("发布后变动情况")
             ch.append([f"本报告于{pub.locked_on}锁定发布（SHA-256：{pub.sha256}）"])

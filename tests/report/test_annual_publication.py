@@ -13,6 +13,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import docx
+import openpyxl
 import pytest
 from sqlmodel import col, select
 
@@ -62,7 +64,7 @@ def test_lock_and_republish_are_audited(cli, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_a_correction_keeps_the_earlier_publication_and_says_so(  # type: ignore[no-untyped-def]
-    cli, engine, monkeypatch: pytest.MonkeyPatch
+    cli, engine, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     assert cli("report", "set", "--year", "2025", "rules_issued", "4").exit_code == 0
     _lock(cli, monkeypatch, FIRST)
@@ -88,6 +90,13 @@ def test_a_correction_keeps_the_earlier_publication_and_says_so(  # type: ignore
     md = cli("report", "annual", "--year", "2025")
     assert md.exit_code == 0, md.stderr
     assert note in md.stdout and note in md.stderr
+    docx_out, xlsx_out = tmp_path / "r.docx", tmp_path / "r.xlsx"
+    assert cli("report", "annual", "--year", "2025", "--out", str(docx_out)).exit_code == 0
+    assert note in [p.text for p in docx.Document(str(docx_out)).paragraphs]
+    fmt = ("report", "annual", "--year", "2025", "--format", "xlsx", "--out", str(xlsx_out))
+    assert cli(*fmt).exit_code == 0
+    cells = [c.value for ws in openpyxl.load_workbook(xlsx_out) for r in ws.iter_rows() for c in r]
+    assert note in cells
 
 
 def test_a_first_publication_has_no_correction_note(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
