@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, event
@@ -91,15 +91,22 @@ def application_name() -> str:
     return f"{APPLICATION_NAME}/{os.getpid()}"
 
 
+def _create_private(path: Path) -> None:
+    """A new database is the owner's only (it holds ID numbers), as backups are; SQLite
+    gives its -wal and -shm files the same mode. Whatever goes wrong here (no such folder,
+    no permission) is left for SQLite to report, in its words, as before."""
+    with suppress(OSError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+
+
 def make_engine(settings: Settings) -> Engine:
     url = make_url(database_url(settings))
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             path = Path(url.database)
             path.parent.mkdir(parents=True, exist_ok=True)
-            # A new database is the owner's only (it holds ID numbers), as backups are;
-            # SQLite gives its -wal and -shm files the same mode.
-            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+            if not path.exists() and "uri" not in url.query:
+                _create_private(path)
         busy = settings.database.busy_timeout
         engine = create_engine(
             url,
