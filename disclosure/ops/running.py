@@ -26,6 +26,7 @@ from sqlalchemy import Engine, text
 
 from disclosure.db import APPLICATION_NAME, application_name
 from disclosure.settings import Settings
+from disclosure.timefmt import local_time
 from disclosure.web.security import secret_key_path
 
 RUNNING_DIR = "running"
@@ -40,8 +41,9 @@ class Service:
     host: str
     since: str  # ISO 8601, UTC
 
-    def describe(self) -> str:
-        return f"disclosure {self.command}（主机 {self.host}，进程 {self.pid}，{self.since} 起）"
+    def describe(self, tz: str) -> str:
+        since = f"，{local_time(self.since, tz)} 起" if self.since else ""
+        return f"disclosure {self.command}（主机 {self.host}，进程 {self.pid}{since}）"
 
 
 def running_dir(settings: Settings) -> Path:
@@ -57,7 +59,7 @@ def service_running(settings: Settings, command: str) -> Iterator[Service]:
         command=command,
         pid=os.getpid(),
         host=socket.gethostname(),
-        since=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        since=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     path = folder / f"{me.host}-{me.pid}.lock"
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -118,7 +120,8 @@ def refusal(settings: Settings, engine: Engine) -> str:
     """Why a restore must wait ("" when nothing of this product is running)."""
     services = running_services(settings)
     if services:
-        return "本系统的服务正在运行：" + "；".join(s.describe() for s in services)
+        tz = settings.office.timezone
+        return "本系统的服务正在运行：" + "；".join(s.describe(tz) for s in services)
     sessions = other_sessions(engine)
     if sessions:
         return f"另有 {len(sessions)} 个本系统的数据库连接：" + "、".join(sessions[:5])

@@ -28,6 +28,7 @@ from disclosure.vocabulary import ApprovalPurpose, ApprovalRole, EventKind
 SIGN_KINDS = frozenset(
     {EventKind.DRAFTED.value, EventKind.APPROVED.value, EventKind.SENT_BACK.value}
 )
+VERDICTS = {EventKind.DRAFTED: "拟办", EventKind.APPROVED: "同意", EventKind.SENT_BACK: "退回"}
 # The letter kind (disclosure.letters.kinds) that waits for each purpose's last approval.
 GATED_LETTERS = {"reply": ApprovalPurpose.REPLY, "extension": ApprovalPurpose.EXTENSION}
 
@@ -50,6 +51,17 @@ class Sign:
     @property
     def role_label(self) -> str:
         return ApprovalRole(self.role).label if self.role else "承办人"
+
+    @property
+    def verdict(self) -> str:
+        return VERDICTS[self.kind]
+
+    @property
+    def answer_words(self) -> str:
+        """An approval or send-back as said: "同意公开", "同意：理由", "退回：理由", "同意"."""
+        if self.text.startswith(self.verdict):  # not "同意：同意公开"
+            return self.text
+        return self.verdict + (f"：{self.text}" if self.text else "")
 
 
 @dataclass(frozen=True)

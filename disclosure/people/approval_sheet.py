@@ -31,7 +31,6 @@ from disclosure.vocabulary import ApprovalPurpose, ApprovalRole, EventKind
 TITLE = "政府信息公开申请办理审批表"
 FONT = "宋体"
 LOG_HEADS = ("环节", "姓名", "意见", "时间", "签名")
-VERDICTS = {EventKind.DRAFTED: "拟办", EventKind.APPROVED: "同意", EventKind.SENT_BACK: "退回"}
 SIGNING_ROW = Cm(1.2)
 INFO_WIDTHS = (3.0, 13.0)  # cm, within A4's 16 cm of text width
 LOG_WIDTHS = (3.4, 2.2, 5.0, 3.0, 2.4)
@@ -50,13 +49,10 @@ def log_rows(signs: list[Sign], in_force: int, tz: str) -> list[tuple[str, str, 
         drafted = sign.kind is EventKind.DRAFTED
         void = (sign.event_id if drafted else sign.answers) != in_force
         void = void and sign.kind is not EventKind.SENT_BACK  # a send-back stands as said
-        verdict = VERDICTS[sign.kind]
         if drafted:
-            said = f"{verdict}：{sign.proposal}" + (f"；{sign.text}" if sign.text else "")
-        elif sign.text.startswith(verdict):  # "同意公开" rather than "同意：同意公开"
-            said = sign.text
+            said = f"{sign.verdict}：{sign.proposal}" + (f"；{sign.text}" if sign.text else "")
         else:
-            said = verdict + (f"：{sign.text}" if sign.text else "")
+            said = sign.answer_words
         if void:
             said += "（已作废：已重新拟办）"
         out.append((sign.role_label, sign.name, said, local_time(sign.at, tz)))

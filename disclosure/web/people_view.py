@@ -20,7 +20,7 @@ from disclosure.report.models import ReviewKind, ReviewResult
 from disclosure.report.reviews import list_cases
 from disclosure.services.deadlines import events_of
 from disclosure.settings import Settings
-from disclosure.vocabulary import ApprovalRole, EventKind
+from disclosure.vocabulary import ApprovalRole
 
 # The choices of the review forms (value → label), in the order the annual report uses.
 REVIEW_KINDS = [(k.value, REVIEW_KIND_LABELS[k.value]) for k in ReviewKind]
@@ -30,7 +30,6 @@ DECIDED_RESULTS = [pair for pair in REVIEW_RESULTS if pair[0] != ReviewResult.PE
 
 def sign_off_rows(state: ChainState, timezone: str) -> dict[str, Any]:
     """One draft's sign-off as the pages show it."""
-    verdicts = {EventKind.APPROVED: "同意", EventKind.SENT_BACK: "退回"}
     answers = [*state.approvals, *([state.sent_back] if state.sent_back else [])]
     return {
         "purpose": state.purpose.value,
@@ -48,8 +47,7 @@ def sign_off_rows(state: ChainState, timezone: str) -> dict[str, Any]:
             {
                 "role": a.role_label,
                 "name": a.name,
-                "verdict": verdicts[a.kind],
-                "text": a.text,
+                "said": a.answer_words,
                 "at": local_time(a.at, timezone),
             }
             for a in sorted(answers, key=lambda a: a.event_id)

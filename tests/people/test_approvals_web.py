@@ -143,8 +143,9 @@ def test_reply_forms_start_from_the_approved_draft(client_for, engine, settings)
     page = clerk.get(f"/applications/{number}").text
     assert '<option value="3.1" selected>' not in page  # not yet approved: nothing chosen
     for who in ("dhead", "ohead", "boss"):
-        assert approve(client_for(who), number).status_code in (200, 303)
+        assert approve(client_for(who), number, comment="同意").status_code in (200, 303)
     page = clerk.get(f"/applications/{number}").text
+    assert "吴处长 同意（" in page and "同意：同意" not in page  # said once
     assert '<option value="3.1" selected>' in page and "已按审批同意的拟办意见预选" in page
     assert page.count(" selected>") >= 1 and '<option value="1" selected>' not in page
     assert 'name="reasons" value="属于国家秘密"' in page  # the letter form's reasons box
