@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Connection, Engine, inspect, text
 from sqlmodel import Session
 
 from disclosure import audit
@@ -105,7 +105,7 @@ def restore_backup(
             )
         docs = documents_dir(settings)
         present = occupied_text(database.occupied(engine, settings), docs, _has_files(docs))
-        replaced, issued = None, {}
+        replaced = None
         if present:
             if not force:
                 raise Conflict(
@@ -116,7 +116,8 @@ def restore_backup(
             replaced = write_backup(
                 engine, settings, out_dir=backup_dir(settings), now=now, prefix=PRE_RESTORE_PREFIX
             ).path
-        issued = _counters(engine)  # numbers handed out before the restore: never again
+        with engine.connect() as conn:  # numbers handed out before the restore: never again
+            issued = _counters(conn)
         stamp = now.strftime("%Y%m%dT%H%M%SZ")
         staged_db = staging / db["file"]
         aside = None
@@ -152,21 +153,18 @@ def restore_backup(
     return result
 
 
-def _counters(engine: Engine) -> dict[tuple[str, int], int]:
-    with engine.connect() as conn:
-        if not inspect(conn).has_table("counter"):  # a database of another program, say
-            return {}
-        rows = conn.execute(text("SELECT series, year, last FROM counter"))
-        return {(str(series), int(year)): int(last) for series, year, last in rows}
+def _counters(conn: Connection) -> dict[tuple[str, int], int]:
+    """Every counter's last number, by (series, year); none in a database without them."""
+    if not inspect(conn).has_table("counter"):  # a database of another program, say
+        return {}
+    rows = conn.execute(text("SELECT series, year, last FROM counter"))
+    return {(str(series), int(year)): int(last) for series, year, last in rows}
 
 
 def _carry(session: Session, issued: dict[tuple[str, int], int], settings: Settings) -> list[str]:
     """Raise each restored counter to where it stood before the restore: a number handed out
     after the backup (on a receipt, in a letter's 文号) is not handed out a second time."""
-    restored = {
-        (str(s), int(y)): int(n)
-        for s, y, n in session.execute(text("SELECT series, year, last FROM counter"))
-    }
+    restored = _counters(session.connection())
     carried = []
     for (series, year), last in sorted(issued.items()):
         if restored.get((series, year), 0) < last:
