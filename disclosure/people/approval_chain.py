@@ -155,9 +155,12 @@ def chains(records: Iterable[EventRecord]) -> dict[ApprovalPurpose, ChainState]:
     return out
 
 
-def approved_reply(records: Iterable[EventRecord]) -> ChainState | None:
-    """The reply draft in force when its last approval is given (what the letter says)."""
-    state = chains(records).get(ApprovalPurpose.REPLY)
+def approved_reply(
+    records: Iterable[EventRecord], states: dict[ApprovalPurpose, ChainState] | None = None
+) -> ChainState | None:
+    """The reply draft in force when its last approval is given (what the letter says);
+    `states`, the `chains` of `records`, when the caller has them already."""
+    state = (chains(records) if states is None else states).get(ApprovalPurpose.REPLY)
     return state if state is not None and state.approved else None
 
 

@@ -15,13 +15,12 @@ from disclosure.letters.kinds import KINDS
 from disclosure.letters.models import Letter
 from disclosure.letters.records import listing, stored_docx
 from disclosure.letters.service import LetterOptions, issue_letter, letters_of
-from disclosure.models import Application
+from disclosure.models import Application, EventRecord
 from disclosure.people.approval_chain import approved_reply
 from disclosure.report.annual import compute_annual
 from disclosure.report.annual_xlsx import write_xlsx
 from disclosure.report.ledger_export import export_ledger
 from disclosure.services.context import Context
-from disclosure.services.deadlines import events_of
 from disclosure.services.lookup import get_application
 from disclosure.settings import Settings
 from disclosure.storage import FileStore
@@ -31,14 +30,16 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def letters_for(session: Session, app: Application, default_delivery: str) -> dict[str, Any]:
+def letters_for(
+    session: Session, app: Application, default_delivery: str, records: list[EventRecord]
+) -> dict[str, Any]:
     """Kinds that can be issued, letters already issued, and the letter form's fields."""
     names = {k.value: info.label for k, info in KINDS.items()}  # the chooser's words
     rows = letters_of(session, app.number)
     issued = [
         {"id": row.id, **listed.as_dict()} for row, listed in zip(rows, listing(rows), strict=True)
     ]
-    signed = approved_reply(events_of(session, app))  # what the letter says by default
+    signed = approved_reply(records)  # what the letter says by default
     form = letter_form.form_context(app, default_delivery, signed.reasons_line if signed else "")
     return {"kinds": list(names.items()), "issued": issued, "form": form}
 

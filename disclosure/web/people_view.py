@@ -12,13 +12,12 @@ from typing import Any
 
 from sqlmodel import Session
 
-from disclosure.models import Application, Role, User
+from disclosure.models import Application, EventRecord, Role, User
 from disclosure.people.approval_chain import ChainState, approved_reply, chains, roles_text
 from disclosure.people.approval_sheet import local_time
 from disclosure.report.labels import REVIEW_KIND_LABELS, REVIEW_RESULT_LABELS
 from disclosure.report.models import ReviewKind, ReviewResult
 from disclosure.report.reviews import list_cases
-from disclosure.services.deadlines import events_of
 from disclosure.settings import Settings
 from disclosure.vocabulary import ApprovalRole
 
@@ -56,13 +55,13 @@ def sign_off_rows(state: ChainState, timezone: str) -> dict[str, Any]:
 
 
 def people_section(
-    session: Session, app: Application, user: User, settings: Settings
+    session: Session, app: Application, user: User, settings: Settings, records: list[EventRecord]
 ) -> dict[str, Any]:
-    """The application page's applicant link, sign-off and review cases."""
+    """The application page's applicant link, sign-off and review cases (`records`: the
+    application's event log, read once for the page)."""
     tz = settings.office.timezone
-    records = events_of(session, app)
     states = chains(records)
-    signed = approved_reply(records)
+    signed = approved_reply(records, states)
     return {
         "applicant_id": app.applicant_id,
         "approval_required": settings.approval.required,

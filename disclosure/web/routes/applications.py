@@ -245,13 +245,14 @@ def _detail_page(
         info = detail(session, app, office, today, department_names(session))
         info.update(handoff_detail(session, app, office))  # handler, 签收, 协办 (issue 16)
         departments = list_departments(session, active_only=True)
-        letters = integrations.letters_for(session, app, st.settings.letters.delivery)
+        records = events_of(session, app)  # read once for the page's sections
+        letters = integrations.letters_for(session, app, st.settings.letters.delivery, records)
         casefile = casefile_section(
-            session, app, user=user, office=office, records=events_of(session, app), today=today
+            session, app, user=user, office=office, records=records, today=today
         )
         # The timeline names people, not login names (issue 18).
         names = {u.username: u.display_name for u in list_users(session) if u.display_name}
-        people = people_section(session, app, user, st.settings)
+        people = people_section(session, app, user, st.settings, records)
     office_user = user.role != Role.DEPARTMENT.value
     allowed = st.settings.web.department_may_record
     actions = {
