@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from disclosure.data_folder import secret_key_path
 from disclosure.settings import Settings
-from disclosure.web.security import secret_key_path
 
 DEFAULT_DOCUMENTS = "data/documents"
 

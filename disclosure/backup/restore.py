@@ -1,6 +1,7 @@
 """Putting a backup back (`disclosure restore FILE [--force]`).
 
-Order: refuse while a service of this installation runs (`disclosure.ops.running`); verify
+Order: hold the restore lock, so that no service starts meanwhile, and refuse while a service
+of this installation runs (`disclosure.ops.running`); verify
 the whole archive and stage its files; refuse a backup of the other database
 kind or of a newer schema than this version knows; refuse a database (or document store)
 that already holds data unless `force` — and then first write a backup of what is about to
@@ -30,6 +31,7 @@ from disclosure import audit
 from disclosure.backup import database
 from disclosure.backup.archive import PRE_RESTORE_PREFIX, backup_dir, verify_backup, write_backup
 from disclosure.backup.parts import documents_dir
+from disclosure.data_folder import secret_key_path
 from disclosure.db import transaction
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.migrate import alembic_config
@@ -39,7 +41,6 @@ from disclosure.services.registration import APPLICATION_SERIES
 from disclosure.services.setup import ensure_database
 from disclosure.settings import Settings
 from disclosure.vocabulary import AuditAction, AuditChannel
-from disclosure.web.security import secret_key_path
 
 BACKENDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
@@ -84,9 +85,16 @@ def occupied_text(tables: dict[str, int], docs: Path, has_files: bool) -> str:
 def restore_backup(
     engine: Engine, settings: Settings, path: Path, *, force: bool, actor: str, now: datetime
 ) -> Restored:
-    busy = running.refusal(settings, engine)
-    if busy:
-        raise Conflict(f"{busy}；请先停止网页和提醒服务，再恢复", field="file")
+    with running.restoring(settings):  # no service starts until this restore is done
+        busy = running.refusal(settings, engine)
+        if busy:
+            raise Conflict(f"{busy}；请先停止网页和提醒服务，再恢复")
+        return _restore(engine, settings, path, force=force, actor=actor, now=now)
+
+
+def _restore(
+    engine: Engine, settings: Settings, path: Path, *, force: bool, actor: str, now: datetime
+) -> Restored:
     with tempfile.TemporaryDirectory(prefix="disclosure-restore-") as tmp:
         staging = Path(tmp)
         manifest = verify_backup(path, settings, extract_to=staging)
@@ -110,8 +118,7 @@ def restore_backup(
             if not force:
                 raise Conflict(
                     f"目标不是空的：{present}；确需用备份覆盖，请加 "
-                    "--force（将先把现有数据另行备份）",
-                    field="force",
+                    "--force（将先把现有数据另行备份）"
                 )
             replaced = write_backup(
                 engine, settings, out_dir=backup_dir(settings), now=now, prefix=PRE_RESTORE_PREFIX

@@ -34,10 +34,12 @@ def notify(
         return
     st = state(ctx)
     if once:
+        from disclosure.ops.running import service_running
         from notifier.scan import run_once
 
         day = st.today(today) if today else None
-        result = run_once(st.engine, st.settings, now=now_utc(), today=day)
+        with service_running(st.settings, "notify --once"):  # not during a restore
+            result = run_once(st.engine, st.settings, now=now_utc(), today=day)
         if as_json:
             emit_json(result.as_dict())
         else:
@@ -80,6 +82,14 @@ def _failure_line(result) -> str:  # type: ignore[no-untyped-def]
 
 def _daemon(st) -> None:  # type: ignore[no-untyped-def]
     from disclosure.ops.running import service_running
+
+    # Held from before the database is opened: `disclosure restore` waits for the daemon,
+    # and the daemon does not start while a restore runs.
+    with service_running(st.settings, "notify"):
+        _schedule(st)
+
+
+def _schedule(st) -> None:  # type: ignore[no-untyped-def]
     from notifier.scheduler import build_scheduler
 
     scheduler = build_scheduler(st.settings, st.engine)
@@ -96,8 +106,7 @@ def _daemon(st) -> None:  # type: ignore[no-untyped-def]
     try:
         tz = st.settings.office.timezone
         typer.echo(f"期限提醒已启动：每日 {times}（{tz}），非工作日不发送。")
-        with service_running(st.settings, "notify"):  # `disclosure restore` waits for it
-            scheduler.start()
+        scheduler.start()
     finally:
         typer.echo("期限提醒已停止。")
 

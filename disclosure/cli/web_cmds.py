@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -37,6 +38,18 @@ def register(app: typer.Typer) -> None:
 
 
 def _run(st: AppState, host: str, port: int, workers: int = 1) -> None:
+    # uvicorn finishes its requests on SIGTERM (systemd, `kill`) and then raises the signal
+    # again; without a handler of ours the process would die there, before the `finally`
+    # blocks that stop the schedulers and take the running-lock away (disclosure.ops.running).
+    signal.signal(signal.SIGTERM, _stopped)
+    _serve(st, host, port, workers)
+
+
+def _stopped(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)  # stopped on request, as with Ctrl+C
+
+
+def _serve(st: AppState, host: str, port: int, workers: int) -> None:
     # The web stack (uvicorn, FastAPI) is loaded by the serving commands only: every other
     # command starts without it (issue 19: CLI start-up).
     import uvicorn
@@ -72,20 +85,22 @@ def serve(
 ) -> None:
     """启动网页界面。"""
     st = state(ctx)
-    h, p = host or st.settings.web.host, port or st.settings.web.port
-    with transaction(st.engine, write=False) as session:
-        users = user_svc.count_users(session)
-    if users == 0:
-        typer.echo(
-            "尚无网页账号：请先运行 disclosure user add --username admin --role admin "
-            "创建第一个管理员（disclosure office 会自动创建）。"
-        )
-    shown = f"，{workers} 个工作进程" if workers > 1 else ""
-    typer.echo(f"网页界面：http://{h}:{p}/{shown}  （按 Ctrl+C 停止）")
-    _warn_if_exposed(h)
     from disclosure.ops.running import service_running
 
-    with service_running(st.settings, "serve"):  # `disclosure restore` waits for it to stop
+    # Held from before the database is opened: `disclosure restore` waits for it to stop,
+    # and it does not start while a restore runs.
+    with service_running(st.settings, "serve"):
+        h, p = host or st.settings.web.host, port or st.settings.web.port
+        with transaction(st.engine, write=False) as session:
+            users = user_svc.count_users(session)
+        if users == 0:
+            typer.echo(
+                "尚无网页账号：请先运行 disclosure user add --username admin --role admin "
+                "创建第一个管理员（disclosure office 会自动创建）。"
+            )
+        shown = f"，{workers} 个工作进程" if workers > 1 else ""
+        typer.echo(f"网页界面：http://{h}:{p}/{shown}  （按 Ctrl+C 停止）")
+        _warn_if_exposed(h)
         _run(st, h, p, workers)
 
 
@@ -161,6 +176,14 @@ def office(
 ) -> None:
     """一键启动：准备数据库、首个管理员账号、期限提醒和网页界面。"""
     st = state(ctx)
+    from disclosure.ops.running import service_running
+
+    # Held from before the database is created or migrated (see `serve`).
+    with service_running(st.settings, "office"):
+        _office(st, host, port)
+
+
+def _office(st: AppState, host: str | None, port: int | None) -> None:
     engine = st.engine  # creates or migrates the database
     typer.echo(f"数据库：{engine.url.render_as_string(hide_password=True)}")
     password = _ensure_admin(st)
@@ -172,25 +195,22 @@ def office(
     else:
         outbox = s.resolve(s.notifier.outbox_dir)
         typer.echo(f"未配置 SMTP 服务器：提醒邮件保存为 .eml 文件，位于 {outbox}")
-    from disclosure.ops.running import service_running
-
-    with service_running(s, "office"):  # `disclosure restore` waits for it to stop
-        scheduler = _start_scheduler(st)
-        backups = _start_backups(st)
-        typer.echo(f"请用浏览器打开 {url} 登录。")
-        _warn_if_exposed(h)
-        if password is not None:
-            shown = (
-                "（取自环境变量 " + ADMIN_PASSWORD_ENV + "）"
-                if os.environ.get(ADMIN_PASSWORD_ENV)
-                else password
-            )
-            typer.echo(f"已创建管理员账号：用户名 admin，密码 {shown}")
-            typer.echo("该密码只显示这一次，请登录后在“用户”页面为同事创建账号。")
-        try:
-            _run(st, h, p)
-        finally:
-            if scheduler is not None:
-                scheduler.shutdown(wait=False)
-            if backups is not None:
-                backups.shutdown(wait=False)
+    scheduler = _start_scheduler(st)
+    backups = _start_backups(st)
+    typer.echo(f"请用浏览器打开 {url} 登录。")
+    _warn_if_exposed(h)
+    if password is not None:
+        shown = (
+            "（取自环境变量 " + ADMIN_PASSWORD_ENV + "）"
+            if os.environ.get(ADMIN_PASSWORD_ENV)
+            else password
+        )
+        typer.echo(f"已创建管理员账号：用户名 admin，密码 {shown}")
+        typer.echo("该密码只显示这一次，请登录后在“用户”页面为同事创建账号。")
+    try:
+        _run(st, h, p)
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        if backups is not None:
+            backups.shutdown(wait=False)

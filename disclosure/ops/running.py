@@ -1,5 +1,6 @@
 """Which of this installation's services are running, so that `disclosure restore` does not
-pull the database from under them (docs/operations.md, "Restoring").
+pull the database from under them, and no service starts while a restore runs
+(docs/operations.md, "Restoring").
 
 - On this machine: `disclosure office`, `serve` and `notify` (the daemon) each hold a lock
   file in `data/running/` (beside the secret key) for as long as they run. The lock is the
@@ -8,6 +9,9 @@ pull the database from under them (docs/operations.md, "Restoring").
 - On other machines (PostgreSQL): every connection of this product names itself to the
   server (`application_name`, set by `disclosure.db.make_engine`), and the server's list of
   sessions shows the ones of other processes.
+- A restore holds `data/running/restore.lock` the same way. Each side takes its own lock
+  first and then looks for the other's, so of a service starting and a restore starting at
+  the same moment at least one sees the other and stops.
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ from pathlib import Path
 
 from sqlalchemy import Engine, text
 
+from disclosure.data_folder import data_dir
 from disclosure.db import APPLICATION_NAME, application_name
+from disclosure.errors import Conflict
 from disclosure.settings import Settings
 from disclosure.timefmt import local_time
-from disclosure.web.security import secret_key_path
 
 RUNNING_DIR = "running"
+RESTORE_LOCK = "restore.lock"
 
 
 @dataclass(frozen=True)
@@ -47,28 +53,82 @@ class Service:
 
 
 def running_dir(settings: Settings) -> Path:
-    return secret_key_path(settings).parent / RUNNING_DIR
+    return data_dir(settings) / RUNNING_DIR
 
 
-@contextmanager
-def service_running(settings: Settings, command: str) -> Iterator[Service]:
-    """Hold this process's lock file while the service runs."""
-    folder = running_dir(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    me = Service(
+def _me(command: str) -> Service:
+    return Service(
         command=command,
         pid=os.getpid(),
         host=socket.gethostname(),
         since=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-    path = folder / f"{me.host}-{me.pid}.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+
+
+@contextmanager
+def _holding(path: Path, me: Service, *, wait: bool = True) -> Iterator[bool]:
+    """Hold an exclusive lock on `path`, which describes `me`; yields False (and holds
+    nothing) when `wait` is False and another process holds it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)  # this process's own file: never contended
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        os.ftruncate(fd, 0)
         os.write(fd, json.dumps(asdict(me), ensure_ascii=False).encode())
-        yield me
+        try:
+            yield True
+        finally:
+            path.unlink(missing_ok=True)
     finally:
-        path.unlink(missing_ok=True)
+        os.close(fd)
+
+
+@contextmanager
+def service_running(settings: Settings, command: str) -> Iterator[Service]:
+    """Hold this process's lock file while the service runs; refuse to start during a
+    restore."""
+    me = _me(command)
+    folder = running_dir(settings)
+    with _holding(folder / f"{me.host}-{me.pid}.lock", me):  # our own file: never contended
+        busy = restore_running(settings)
+        if busy is not None:
+            raise Conflict(
+                f"正在从备份恢复数据：{busy.describe(settings.office.timezone)}；"
+                "请等恢复完成后再启动"
+            )
+        yield me
+
+
+@contextmanager
+def restoring(settings: Settings) -> Iterator[None]:
+    """Hold the restore lock, then refuse if a service runs (or another restore does)."""
+    me = _me("restore")
+    path = running_dir(settings) / RESTORE_LOCK
+    with _holding(path, me, wait=False) as held:
+        if not held:
+            other = _read(path)
+            raise Conflict(f"另一个恢复正在进行：{other.describe(settings.office.timezone)}")
+        yield
+
+
+def restore_running(settings: Settings) -> Service | None:
+    """The restore in progress on this installation, if any."""
+    path = running_dir(settings) / RESTORE_LOCK
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read(path)
+        return None  # a restore that was killed left its file: nobody holds it
+    finally:
         os.close(fd)
 
 
@@ -77,6 +137,8 @@ def running_services(settings: Settings) -> list[Service]:
     folder = running_dir(settings)
     out = []
     for path in sorted(folder.glob("*.lock")) if folder.is_dir() else []:
+        if path.name == RESTORE_LOCK:
+            continue
         try:
             fd = os.open(path, os.O_RDONLY)
         except FileNotFoundError:  # stopped while we looked

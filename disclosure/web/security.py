@@ -5,25 +5,13 @@ from __future__ import annotations
 import hmac
 import os
 import secrets
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy.engine import make_url
-
-from disclosure.db import database_url
+from disclosure.data_folder import secret_key_path
 from disclosure.settings import Settings
 
-SECRET_FILE = "secret_key"
 CSRF_KEY = "csrf"
 CSRF_FIELD = "csrf_token"
-
-
-def secret_key_path(settings: Settings) -> Path:
-    """Next to the SQLite file; for other databases under `data/` beside the config."""
-    url = make_url(database_url(settings))
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).parent / SECRET_FILE
-    return settings.resolve("data") / SECRET_FILE
 
 
 def secret_key(settings: Settings) -> str:

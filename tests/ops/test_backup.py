@@ -23,6 +23,7 @@ from disclosure.backup.parts import backup_parts, documents_dir
 from disclosure.backup.restore import restore_backup
 from disclosure.backup.schedule import run_backup
 from disclosure.clock import now_utc
+from disclosure.data_folder import secret_key_path
 from disclosure.db import make_engine, transaction
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application, Counter, EventRecord
@@ -31,7 +32,7 @@ from disclosure.services.context import Context
 from disclosure.services.office import Office
 from disclosure.services.registration import register_many
 from disclosure.settings import Settings
-from disclosure.web.security import secret_key, secret_key_path
+from disclosure.web.security import secret_key
 from tests.conftest import NOW
 from tests.ops.conftest import TODAY, register
 
@@ -311,7 +312,8 @@ def test_restore_refuses_an_occupied_database_without_force(
     extra = register(engine, office, "备份之后登记")  # what a restore would lose
     with pytest.raises(Conflict) as refused:
         restore_backup(engine, installed, made.path, force=False, actor="t", now=now_utc())
-    assert refused.value.field == "force" and "申请" in refused.value.message
+    assert refused.value.field == "" and "申请" in refused.value.message
+    assert "请加 --force" in refused.value.message  # the way on, said once, not as a field
     with transaction(engine, write=False) as session:
         assert session.exec(select(Application).where(Application.number == extra)).one()
     assert not list(Path(installed.backup.dir).glob(f"{archive.PRE_RESTORE_PREFIX}*"))

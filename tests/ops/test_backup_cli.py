@@ -67,7 +67,7 @@ def test_restore_into_a_database_with_data_says_so_without_table_names(cli, tmp_
     r = cli("restore", str(made))
     assert r.exit_code == 5
     assert r.stderr.strip() == (
-        "错误：--force: 目标不是空的：数据库中已有数据（申请 1 件及其他数据）；"
+        "错误：目标不是空的：数据库中已有数据（申请 1 件及其他数据）；"
         "确需用备份覆盖，请加 --force（将先把现有数据另行备份）"
     )
     r = cli("list", "--json", "--today", "2026-11-27")
