@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
-from disclosure.api import problems, routes_applications, routes_office, routes_steps
+from disclosure.api import auth, problems, routes_applications, routes_office, routes_steps
 from disclosure.web.state import WebState
 
 PREFIX = "/api/v1"
@@ -54,6 +54,7 @@ def create_api(state: WebState) -> FastAPI:
     )
     api.state.web = state
     problems.install(api)
+    auth.install(api)  # route-decided refusals, recorded before the answer
     for router in ROUTERS:
         api.include_router(router)
 

@@ -3,10 +3,15 @@
 Whether a call is refused — past its rate, a read-only token writing, a department token
 reading the office's figures or another department's application — is decided in `refusal`,
 in the transaction that records the call, so its audit entry says so (entries are never
-changed afterwards). A token limited to one department gets 404 for another department's
-application, exactly as for a missing one, so guessing numbers reveals nothing (as the web
-pages do, `web.deps`); the routes check it again on the rows they read
-(`authorized_application`, the same test `outside`).
+changed afterwards). What only the body tells — a department token registering into another
+department, re-pushing another department's reference, recording a step the office records —
+the route refuses with a `Refusal`; its handler appends a second entry that names the first
+(`corrects`) and says the call was refused after all.
+
+A token limited to one department gets 404 for another department's application, exactly as
+for a missing one, so guessing numbers reveals nothing (as the web pages do, `web.deps`); the
+routes check it again on the rows they read (`authorized_application`, the same test
+`outside`).
 """
 
 from __future__ import annotations
@@ -14,16 +19,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, cast
+from typing import Annotated, Any, ClassVar, cast
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection, bindparam, insert
 from sqlalchemy import select as core_select
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from disclosure import audit
-from disclosure.api.problems import Unauthorized
+from disclosure.api.problems import Unauthorized, problem, status_of
 from disclosure.api.rate import RateLimited, check, count
 from disclosure.api.tokens import Caller, authenticate
 from disclosure.api.writes import write_connection
@@ -109,19 +116,19 @@ def _call(request: Request, credentials: HTTPAuthorizationCredentials | None, ne
             }
             if refused is not None:
                 details["reason"] = refused[0]
-            record_use(
-                conn,
+            entry = Use(
                 actor=found.actor,
                 target=f"{request.method} {request.url.path}",
                 details=details,
                 address=request.client.host if request.client else "",
-                now=now,
             )
+            entry_id = record_use(conn, entry, now=now)
     if found is None:
         raise Unauthorized("API 令牌无效或已撤销")
     if refused is not None:
         raise refused[1]
     request.state.caller = found
+    request.state.audit_entry = (entry_id, entry)  # for a refusal the route decides (below)
     return found
 
 
@@ -141,7 +148,8 @@ caller = guard(Need())
 
 
 _AUDIT = AuditEntry.__table__  # type: ignore[attr-defined]  # SQLModel declares no __table__
-_INSERT_AUDIT = insert(_AUDIT)  # built once: every call runs it, values bound per call
+# built once: every call runs it, values bound per call
+_INSERT_AUDIT = insert(_AUDIT).returning(_AUDIT.c.id)
 
 
 def _clean(text: str, limit: int) -> str:
@@ -152,29 +160,67 @@ def _clean(text: str, limit: int) -> str:
     return audit.clean(text, limit)
 
 
-def record_use(
-    conn: Connection,
-    *,
-    actor: str,
-    target: str,
-    details: dict[str, Any],
-    address: str,
-    now: datetime,
-) -> None:
-    """The `api_token_used` entry of one request: the row `audit.record` writes (cleaned the
-    same way; tests/api/test_api_speed.py compares them), as one Core insert on the call's
-    connection, without building an ORM object and flushing it (every API call writes one)."""
+@dataclass(frozen=True)
+class Use:
+    """What an `api_token_used` entry says of one call."""
+
+    actor: str
+    target: str
+    details: dict[str, Any]
+    address: str
+
+
+def record_use(conn: Connection, use: Use, *, now: datetime) -> int:
+    """The `api_token_used` entry of one request, and its id: the row `audit.record` writes
+    (cleaned the same way; tests/api/test_api_speed.py compares them), as one Core insert on
+    the call's connection, without building an ORM object and flushing it (every API call
+    writes one)."""
     row = {
         "at": now,
-        "actor": _clean(actor, 100),
+        "actor": _clean(use.actor, 100),
         "action": AuditAction.API_TOKEN_USED.value,
-        "target": _clean(target, 200),
-        "address": _clean(address, 64),
+        "target": _clean(use.target, 200),
+        "address": _clean(use.address, 64),
         "via": AuditChannel.API.value,
         "personal_data": False,
-        "details": dict(details),
+        "details": dict(use.details),
     }
-    conn.execute(_INSERT_AUDIT, row)
+    return int(conn.execute(_INSERT_AUDIT, row).scalar_one())
+
+
+class Refusal(Exception):
+    """Mixed into the error a route raises when what the body asks is not this token's to
+    ask; `install`'s handler records it (docs/api.md, "Every call recorded")."""
+
+    reason: ClassVar[str] = "department"
+
+
+class DepartmentDenied(Refusal, PermissionDenied):
+    """403: a department token asking for what only the office, or another department, may."""
+
+
+class HiddenApplication(Refusal, NotFound):
+    """404, as for a missing one: another department's application, found by what the body
+    names (a pushed reference)."""
+
+
+def _record_refusal(request: Request, reason: str) -> None:
+    entry_id, use = request.state.audit_entry
+    details = {**use.details, "refused": True, "reason": reason, "corrects": entry_id}
+    with write_connection(api_state(request)) as conn:
+        record_use(conn, Use(use.actor, use.target, details, use.address), now=now_utc())
+
+
+def install(api: FastAPI) -> None:
+    """The handler of `Refusal`s (found before `DisclosureError`'s: it comes first in their
+    method resolution order): the correcting entry, then the usual problem answer."""
+
+    @api.exception_handler(Refusal)
+    async def _refused(request: Request, exc: Refusal) -> JSONResponse:
+        assert isinstance(exc, PermissionDenied | NotFound)
+        if getattr(request.state, "audit_entry", None) is not None:
+            await run_in_threadpool(_record_refusal, request, exc.reason)
+        return problem(status_of(exc), exc.message, field=exc.field)
 
 
 Reader = Annotated[Caller, Depends(caller)]
@@ -190,5 +236,5 @@ def authorized_application(
     """Application `number`, once `token` may see it (else `NotFound`)."""
     app = get_application(session, number, lock=lock)
     if outside(token, app.lead_department_id):
-        raise NotFound(f"没有编号为 {number} 的申请", field="number")
+        raise HiddenApplication(f"没有编号为 {number} 的申请", field="number")
     return app

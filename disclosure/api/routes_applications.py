@@ -15,7 +15,13 @@ from sqlalchemy import select as core_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from disclosure.api.auth import Reader, Writer, api_state, authorized_application
+from disclosure.api.auth import (
+    DepartmentDenied,
+    Reader,
+    Writer,
+    api_state,
+    authorized_application,
+)
 from disclosure.api.bodies import AnyDict, json_answer
 from disclosure.api.models import ApiExternalRef
 from disclosure.api.paging import page_after
@@ -23,7 +29,7 @@ from disclosure.api.tokens import Caller
 from disclosure.api.writes import write_transaction
 from disclosure.clock import now_utc
 from disclosure.db import transaction
-from disclosure.errors import InvalidInput, PermissionDenied
+from disclosure.errors import InvalidInput
 from disclosure.models import Application, Department
 from disclosure.schemas import ApplicationCreate
 from disclosure.services.context import Context
@@ -113,7 +119,7 @@ def _scoped(session: Session, token: Caller, data: ApplicationCreate) -> Applica
     if data.department is None:
         return data.model_copy(update={"department": own.code})
     if find_department(session, data.department, field="department").id != own.id:
-        raise PermissionDenied("该令牌只能登记本部门的申请", field="department")
+        raise DepartmentDenied("该令牌只能登记本部门的申请", field="department")
     return data
 
 

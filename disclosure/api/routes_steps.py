@@ -18,11 +18,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.datastructures import FormData, UploadFile
 
 from disclosure import audit
-from disclosure.api.auth import Reader, Writer, api_state, authorized_application
+from disclosure.api.auth import (
+    DepartmentDenied,
+    Reader,
+    Writer,
+    api_state,
+    authorized_application,
+)
 from disclosure.api.bodies import AnyDict, json_answer
 from disclosure.clock import now_utc
 from disclosure.db import transaction
-from disclosure.errors import NotFound, PermissionDenied
+from disclosure.errors import NotFound
 from disclosure.letters.records import listing
 from disclosure.letters.service import letters_of
 from disclosure.services import steps
@@ -91,7 +97,7 @@ def build_step(
             raise NotFound(f"没有该步骤：{name}；可用：{'、'.join(STEP_NAMES)}", field="step")
         return extra(as_form(body), today)
     if not may_record(name, action, department_user=department_token, allowed=allowed):
-        raise PermissionDenied("部门令牌不能进行此操作（由政府信息公开工作机构记录）", field="step")
+        raise DepartmentDenied("部门令牌不能进行此操作（由政府信息公开工作机构记录）", field="step")
     return action.build(as_form(body), today)
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlmodel import col, select
 
 from disclosure import audit
-from disclosure.api.auth import record_use
+from disclosure.api.auth import Use, record_use
 from disclosure.api.models import ApiToken
 from disclosure.api.rate import count
 from disclosure.api.routes_applications import _flat, pushed_summary
@@ -44,7 +44,8 @@ def test_audit_row_is_what_audit_record_writes(engine: Engine) -> None:
     }
     with transaction(engine) as session:
         audit.record(session, action=AuditAction.API_TOKEN_USED, via=AuditChannel.API, **values)
-        record_use(session.connection(), **values)  # type: ignore[arg-type]
+        use = {k: v for k, v in values.items() if k != "now"}
+        record_use(session.connection(), Use(**use), now=NOW)  # type: ignore[arg-type]
     with transaction(engine, write=False) as session:
         stmt = select(AuditEntry).where(AuditEntry.action == AuditAction.API_TOKEN_USED.value)
         slow, fast = session.exec(stmt.order_by(col(AuditEntry.id))).all()
@@ -131,9 +132,7 @@ def test_api_writes_queue_on_sqlite_and_give_up_after_the_busy_timeout(engine: E
         api_writes=threading.Lock(),
     )
     with write_transaction(state) as session:  # a turn, then the lock is free again
-        record_use(
-            session.connection(), actor="api:a", target="GET /x", details={}, address="", now=NOW
-        )
+        record_use(session.connection(), Use("api:a", "GET /x", {}, ""), now=NOW)
     assert not state.api_writes.locked()
     with state.api_writes:  # another writer of this process holds the turn
         if engine.dialect.name == "sqlite":
@@ -141,14 +140,7 @@ def test_api_writes_queue_on_sqlite_and_give_up_after_the_busy_timeout(engine: E
                 pass
         else:
             with write_transaction(state) as session:
-                record_use(
-                    session.connection(),
-                    actor="api:b",
-                    target="GET /x",
-                    details={},
-                    address="",
-                    now=NOW,
-                )
+                record_use(session.connection(), Use("api:b", "GET /x", {}, ""), now=NOW)
     with pytest.raises(ZeroDivisionError), write_transaction(state):
         1 / 0  # noqa: B018  (an error inside: rolled back, and the turn is given back)
     assert not state.api_writes.locked()

@@ -79,3 +79,55 @@ def test_a_rate_limited_call_is_audited_as_refused(api: Api) -> None:
         (f"GET {API}/calendar", False, None),
         (f"GET {API}/calendar", True, "rate"),
     ]
+
+
+def _entries(api: Api, actor: str) -> list[tuple[int, bool, str | None, int | None]]:
+    """(id, refused, reason, corrects) of the `api_token_used` entries of `actor`."""
+    with transaction(api.engine, write=False) as session:
+        found = audit.entries(
+            session, AuditFilter(actor=actor, actions=["api_token_used"], limit=None)
+        )
+    return [
+        (int(e.id or 0), e.details["refused"], e.details.get("reason"), e.details.get("corrects"))
+        for e in reversed(found)
+    ]
+
+
+def test_refusals_only_the_body_tells_are_recorded_by_a_correcting_entry(
+    api: Api, push: Push
+) -> None:
+    hbc = api.as_("hbc-intake", scope="write", department="hbc")
+    mine = hbc.post("/applications", json=application_body(external_ref="OA-7"))
+    assert mine.status_code == 201, mine.text
+    number = mine.json()["number"]
+    office = api.as_("office-oa", scope="write")
+    r = office.post(f"/applications/{number}/steps/assign", json={"department": "zcfg"})
+    assert r.status_code == 201, r.text  # now another department's
+    before = _written(api)
+
+    into_theirs = hbc.post("/applications", json=application_body(department="zcfg"))
+    assert into_theirs.status_code == 403 and into_theirs.json()["field"] == "department"
+    again = hbc.post("/applications", json=application_body(external_ref="OA-7"))
+    assert again.status_code == 404 and again.json()["detail"] == f"没有编号为 {number} 的申请"
+    mine2 = hbc.post("/applications", json=application_body()).json()["number"]
+    step = hbc.post(f"/applications/{mine2}/steps/assign", json={"department": "zcfg"})
+    assert step.status_code == 403 and step.json()["field"] == "step"
+
+    entries = _entries(api, "api:hbc-intake")
+    # the first push; then each refused call: its entry, and the one that corrects it
+    assert [e[1:] for e in entries] == [
+        (False, None, None),
+        (False, None, None),
+        (True, "department", entries[1][0]),
+        (False, None, None),
+        (True, "department", entries[3][0]),
+        (False, None, None),  # the registration of mine2
+        (False, None, None),
+        (True, "department", entries[6][0]),
+    ]
+    apps, _events, refs, others = _written(api)
+    assert (apps, refs) == (before[0] + 1, before[2])  # mine2 only; no reference written
+    assert others == before[3]  # no audit entry but the API calls' own
+    # A call the token may make is not followed by a correction.
+    assert hbc.get(f"/applications/{mine2}").status_code == 200
+    assert _entries(api, "api:hbc-intake")[-1][1:] == (False, None, None)
