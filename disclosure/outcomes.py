@@ -16,9 +16,10 @@ from disclosure.vocabulary import ReplyVariant as V
 REG = "《中华人民共和国政府信息公开条例》"
 FEES = "《政府信息公开信息处理费管理办法》"
 # The Fees provision on the notice and the 20-working-day payment period. Its number is
-# unsettled from the official text (rulebook §7.9: the evidence points to art. 6); kept here
-# once, equal to `rules.facts.FEE_BASIS` (a test checks they agree).
-FEE_PAYMENT_ARTICLE = 7
+# unsettled from the official text (rulebook §7.9: the evidence points to art. 6), so letters
+# cite the Fees by title alone (0: no article) until someone reads the official text; kept
+# here once, equal to `rules.periods.FEE_BASIS` (a test checks they agree).
+FEE_PAYMENT_ARTICLE = 0
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -34,7 +35,8 @@ def cn_number(n: int) -> str:
 
 @dataclass(frozen=True)
 class Provision:
-    """One provision: article, paragraph (款, 0 = the whole article), item (项, 0 = none)."""
+    """One provision: article (0 = the instrument as a whole, cited by its title alone),
+    paragraph (款, 0 = the whole article), item (项, 0 = none)."""
 
     article: int
     paragraph: int = 0
@@ -43,6 +45,8 @@ class Provision:
 
     @property
     def text(self) -> str:
+        if not self.article:
+            return ""
         out = f"第{cn_number(self.article)}条"
         if self.paragraph:
             out += f"第{cn_number(self.paragraph)}款"

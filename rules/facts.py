@@ -25,7 +25,7 @@ REPLY_BASIS = "条例第三十三条第二款"
 CORRECTION_NOTICE_BASIS = "条例第三十条"
 CORRECTION_BASIS = "条例第三十条（补正期限由本机关确定）"
 CONSULTATION_BASIS = "条例第三十二条、第三十四条"
-FEE_BASIS = "《政府信息公开信息处理费管理办法》第七条"
+FEE_BASIS = periods.FEE_BASIS
 TARGET_BASIS = "本机关内部时限"
 
 

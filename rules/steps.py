@@ -277,7 +277,7 @@ def _abandoned(w: Walk, ev: Event) -> None:
         if letter is None or w.fee_paid is not None:
             raise AbandonmentError("没有待缴费的收费通知", field="reason", step=ev.kind)
         lapse = w.fee_period_end()
-        what, rule, name = "缴费期限", "《政府信息公开信息处理费管理办法》第七条", "收费通知"
+        what, rule, name = "缴费期限", periods.FEE_BASIS, "收费通知"
     if lapse is None:
         raise AbandonmentError(
             f"{name}的送达日期尚未记录，{what}尚未起算",

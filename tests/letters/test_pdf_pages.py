@@ -38,11 +38,11 @@ PROCEDURAL: dict[str, set[str]] = {
     "consultation": {R + "第三十二条"},
     "consultation_notice": {R + "第三十二条", R + "第三十三条第三款"},  # one third party
     "consultation_agency": {R + "第三十四条"},
-    "fee": {R + "第四十二条第一款", F + "第三条", F + "第五条", F + "第七条"},  # by volume
+    "fee": {R + "第四十二条第一款", F + "第三条", F + "第五条", F},  # by volume; F: by title
     "art35": {R + "第三十五条", R + "第三十三条"},
     "deferred": {R + "第三十三条", R + "第三十五条"},
     "abandoned-correction": {R + "第三十条"},
-    "abandoned-fee": {F + "第七条", R + "第四十二条第一款"},
+    "abandoned-fee": {F, R + "第四十二条第一款"},
 }
 # Words a letter prints only when a template alternative was left undecided.
 UNDECIDED = ("或者", "（印章）", "商业秘密、个人隐私等", "不合理或者未说明理由", "条例》的规定")
@@ -52,6 +52,8 @@ _PROVISION = f"第{_N}条(?:第{_N}款)?(?:第（{_N}）项)?"
 _CITATION = re.compile(f"(《(?:中华人民共和国政府信息公开条例|政府信息公开信息处理费管理办法)》)"
                        f"((?:{_PROVISION})(?:、{_PROVISION})*)")  # fmt: skip
 _MENTION = re.compile("《(?:中华人民共和国政府信息公开条例|政府信息公开信息处理费管理办法)》")
+# The Fees cited by title alone, for the payment provision whose number is unsettled (§7.9).
+_TITLE_ONLY = re.compile("(《政府信息公开信息处理费管理办法》)(?=的规定|、《)")
 
 
 def cited(flat: str) -> set[str]:
@@ -59,7 +61,7 @@ def cited(flat: str) -> set[str]:
     out = set()
     for m in _CITATION.finditer(flat):
         out |= {m.group(1) + p for p in re.findall(_PROVISION, m.group(2))}
-    return out
+    return out | {m.group(1) for m in _TITLE_ONLY.finditer(flat)}
 
 
 def expected(case: Case) -> set[str]:
@@ -103,7 +105,8 @@ def check(case: Case, pages: list[str], docx_text: str) -> list[str]:
     found, want = cited(flat), expected(case)
     if found != want:
         bad.append(f"cites {sorted(found - want)} not pinned; misses {sorted(want - found)}")
-    if len(_MENTION.findall(flat)) != len(_CITATION.findall(flat)) + flat.count("》（国办函"):
+    titled = len(_CITATION.findall(flat)) + len(_TITLE_ONLY.findall(flat))
+    if len(_MENTION.findall(flat)) != titled + flat.count("》（国办函"):
         bad.append("names a law without an article")
     if case.kind.startswith("consultation") and case.kind != "consultation_notice":
         for word in (NATURAL, "贵局", "请公开贵局", "我家"):

@@ -126,7 +126,9 @@ def test_fee_notice_by_volume(desk: Desk) -> None:
     # Served Thu 3/5; 20 working days from the next day → Thu 4/2.
     assert "个工作日内，即2026年4月2日前缴纳" in text
     assert "缴纳方式：请持本通知书" in text
-    assert "第七条" in text
+    # The payment article is cited by the title alone while its number is unsettled (§7.9).
+    assert "缴费期限：根据《政府信息公开信息处理费管理办法》的规定" in text
+    assert "第七条" not in text and "第六条" not in text
 
 
 def test_fee_notice_by_item(desk: Desk) -> None:

@@ -157,7 +157,7 @@ def test_finished_and_not_started_clocks(calendar: WorkingCalendar) -> None:
     assert texts[Clock.CONSULTATION].endswith("（已于2026年3月13日收到意见，计时结束。）")
     assert texts[Clock.FEE_PAYMENT] == (
         "缴费期限：收费通知书已于2026年3月16日发出，送达日期尚未记录，期限尚未起算"
-        "（自送达次日起20个工作日，《政府信息公开信息处理费管理办法》第七条）。"
+        "（自送达次日起20个工作日，《政府信息公开信息处理费管理办法》）。"
     )
     assert "该日期为预计" in texts[Clock.REPLY]  # the unpaid fee pause is assumed to run on
     assert "计时结束" not in texts[Clock.REPLY]
