@@ -59,6 +59,9 @@ class FlagKind(StrEnum):
     DEFERRAL_OUT_OF_TIME = "deferral_out_of_time"
     PAYMENT_AFTER_PERIOD = "payment_after_period"
     ABANDONED_BEFORE_LAPSE = "abandoned_before_lapse"
+    # Rulebook §11.4a: a reply while the fee notice's amount is unpaid (allowed: the office
+    # may have decided not to charge after all; flagged, since the notice still asks for it).
+    REPLIED_WITH_FEE_UNPAID = "replied_with_fee_unpaid"
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,7 @@ FLAG_LABELS = {
     FlagKind.DEFERRAL_OUT_OF_TIME: "第三十五条期限与按现行日历计算的法定期限不符",
     FlagKind.PAYMENT_AFTER_PERIOD: "缴费晚于按现行日历计算的缴费期限",
     FlagKind.ABANDONED_BEFORE_LAPSE: "视为放弃早于按现行日历计算的期限届满",
+    FlagKind.REPLIED_WITH_FEE_UNPAID: "答复时收费通知所列费用尚未缴纳",
 }
 
 _LIMIT_WORDS = {
@@ -68,6 +69,7 @@ _LIMIT_WORDS = {
     FlagKind.FEE_NOTICE_AFTER_DUE: "答复期限为{}",
     FlagKind.EXTENSION_ON_DUE_DATE: "答复期限为{}",
     FlagKind.LATE_PAYMENT_ACCEPTED: "缴费期限至{}",
+    FlagKind.REPLIED_WITH_FEE_UNPAID: "收费通知发出于{}",
 }
 
 STATE_LABELS = {

@@ -258,6 +258,11 @@ def flags(w: Walk) -> tuple[Flag, ...]:
                 acc.note,
             )
         )
+    reply, fee = w.closing_step, w.fee
+    if reply is not None and reply.kind is K.REPLIED and fee is not None:
+        paid = w.fee_paid
+        if paid is None or paid.on > reply.on:
+            out.append(Flag(FlagKind.REPLIED_WITH_FEE_UNPAID, reply.kind, reply.on, fee.on))
     for kind, ev, limit in w.rechecks:
         out.append(Flag(kind, ev.kind, ev.on, _d(limit)))
     return tuple(sorted(out, key=lambda f: f.on))

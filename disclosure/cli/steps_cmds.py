@@ -84,6 +84,11 @@ def _done(out: dict[str, object], as_json: bool, done: str) -> None:
         due = out["reply_due"] or "—（等待补正）"
         where = f"答复期限 {due}" + ("（临时）" if out["provisional"] else "")
     typer.echo(f"{out['number']}：{done}。{where}")
+    _warn(out)
+
+
+def _warn(out: dict[str, object]) -> None:
+    """The flags on the step just recorded, on stderr (rulebook §11: told at once)."""
     for text in cast(list[str], out["warnings"]):
         typer.echo(f"⚠ {text}", err=True)
 
@@ -259,6 +264,7 @@ def reply(
         return
     late = "按期" if out["state"] == "closed_on_time" else "逾期"
     typer.echo(f"{out['number']}：已答复（结果 {outcome}），{late}办结")
+    _warn(out)
 
 
 def withdraw(

@@ -140,3 +140,20 @@ def test_an_unconfirmed_arrival_shows_no_empty_explanation(c: Cli) -> None:
     assert "待确认收到" in text and "期限计算说明" not in text
     c.ok("confirm", n, "--date", "2026-11-26")
     assert "期限计算说明" in c.run("show", n, "--today", "2026-11-27").stdout
+
+
+def test_a_reply_while_the_fee_is_unpaid_says_so(c: Cli) -> None:
+    """Rulebook §11.4a: allowed, flagged, and the clerk told at once in words."""
+    unpaid, paid = (c.register("2026-11-02")["number"] for _ in range(2))
+    for n in (unpaid, paid):
+        c.ok("fee-notice", n, "--amount", "150", "--date", "2026-11-10", "--served", "2026-11-10")
+    c.ok("fee-paid", paid, "--date", "2026-11-16")
+    r = c.run("reply", unpaid, "--outcome", "1", "--date", "2026-11-17", "--today", "2026-11-27")
+    assert r.exit_code == 0 and "已答复（结果 1）" in r.stdout
+    assert r.stderr.strip() == (
+        "⚠ 答复时收费通知所列费用尚未缴纳：2026年11月17日（收费通知发出于2026年11月10日）"
+    )
+    assert c.ok("reply", paid, "--outcome", "1", "--date", "2026-11-17")["warnings"] == []
+    [flag] = c.show(unpaid)["facts"]["flags"]
+    assert flag["kind"] == "replied_with_fee_unpaid"
+    assert c.show(paid)["facts"]["flags"] == []

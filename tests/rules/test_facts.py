@@ -252,6 +252,21 @@ FLAG_CASES = [
         [(FlagKind.LATE_PAYMENT_ACCEPTED, "2026-04-14", "2026-04-13")],
         id="late-payment-accepted",
     ),
+    # Rulebook §11.4a: the reply came while the notice's amount was unpaid.
+    pytest.param(
+        [ev(K.FEE_NOTICE_SENT, "2026-03-10", served="2026-03-11"), ev(K.REPLIED, "2026-03-12")],
+        [(FlagKind.REPLIED_WITH_FEE_UNPAID, "2026-03-12", "2026-03-10")],
+        id="replied-with-fee-unpaid",
+    ),
+    pytest.param(
+        [
+            ev(K.FEE_NOTICE_SENT, "2026-03-10", served="2026-03-11"),
+            ev(K.FEE_PAID, "2026-03-12"),
+            ev(K.REPLIED, "2026-03-12"),
+        ],
+        [],
+        id="replied-after-payment",
+    ),
 ]
 
 
