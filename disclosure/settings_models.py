@@ -121,6 +121,9 @@ class NotifierSettings(Section):
         ]
     )
     days_ahead: list[int] = Field(default_factory=lambda: [5, 3, 1])
+    # The correction-notice clock (Reg. Art. 30, 7 working days) warns only this many working
+    # days ahead instead of `days_ahead` (rulebook §10.3): most applications need no correction.
+    correction_notice_days_ahead: list[int] = Field(default_factory=lambda: [1])
     on_due_day: bool = True
     daily_when_overdue: bool = True
     escalate_after: int = 3  # working days overdue before leaders are told

@@ -2,7 +2,8 @@
 the working-day calendar and `today` (no I/O, no clock).
 
 Thresholds (keys are stable: they are part of the outbox's unique key):
-- ``ahead:N``  — N working days left (N from `[notifier] days_ahead`, default 5, 3, 1);
+- ``ahead:N``  — N working days left (N from `[notifier] days_ahead`, default 5, 3, 1; for the
+  correction-notice clock from `correction_notice_days_ahead` instead, default 1);
 - ``due``      — the due day itself (0 working days left), when `on_due_day`;
 - ``overdue:<today>`` — each working day while overdue, when `daily_when_overdue`
   (keyed by the day, so a calendar change on the same day never sends it twice);
@@ -25,9 +26,12 @@ from rules.calendar import Pause, WorkingCalendar
 UNCONFIRMED_ARRIVAL = "unconfirmed_arrival"  # not an engine clock: due at the end of arrival day
 CALENDAR_COVERAGE = "calendar_coverage"  # office-wide: next year's holiday notice is missing
 ESCALATE = "escalate"
+CORRECTION_NOTICE = "correction_notice_due"
 # The correction-notice date is the last day a correction may be asked for (Reg. Art. 30);
-# once it has passed there is nothing left to do, so it warns ahead and on the day only.
-NEVER_OVERDUE = frozenset({"correction_notice_due"})
+# it warns ahead and on the day only: a later notice is still allowed and flagged when it is
+# recorded (rulebook §11.3), and an overdue warning would then follow, every working day, each
+# case that needs no correction at all (rulebook §10.3).
+NEVER_OVERDUE = frozenset({CORRECTION_NOTICE})
 
 CLOCK_LABELS = {
     "reply_due": "答复期限",
@@ -49,12 +53,16 @@ class Thresholds:
     on_due_day: bool = True
     daily_when_overdue: bool = True
     escalate_after: int = 3  # 0 or less: never escalate
+    # The correction-notice clock runs for every new case, but most cases never need a
+    # correction: it warns only in its last days (rulebook §10.3), not `days_ahead`.
+    correction_notice_ahead: tuple[int, ...] = (1,)
 
     @classmethod
     def from_settings(cls, s: NotifierSettings) -> Thresholds:
         return cls(
-            days_ahead=tuple(sorted({d for d in s.days_ahead if d > 0}, reverse=True)),
+            days_ahead=_positive(s.days_ahead),
             on_due_day=s.on_due_day,
+            correction_notice_ahead=_positive(s.correction_notice_days_ahead),
             daily_when_overdue=s.daily_when_overdue,
             escalate_after=s.escalate_after,
         )
@@ -62,7 +70,15 @@ class Thresholds:
     @property
     def horizon(self) -> int:
         """How many working days ahead anything can fire."""
-        return max(self.days_ahead, default=0)
+        return max((*self.days_ahead, *self.correction_notice_ahead), default=0)
+
+    def ahead(self, clock: str) -> tuple[int, ...]:
+        """The working days ahead at which `clock` warns."""
+        return self.correction_notice_ahead if clock == CORRECTION_NOTICE else self.days_ahead
+
+
+def _positive(days: Iterable[int]) -> tuple[int, ...]:
+    return tuple(sorted({d for d in days if d > 0}, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -95,7 +111,7 @@ def hits(
     left = calendar.working_days_left(today, due, pauses)
     out: list[Hit] = []
     if left > 0:
-        if clock != UNCONFIRMED_ARRIVAL and left in th.days_ahead:
+        if clock != UNCONFIRMED_ARRIVAL and left in th.ahead(clock):
             out.append(Hit(clock, due, f"ahead:{left}", left))
     elif left == 0:
         if clock != UNCONFIRMED_ARRIVAL and th.on_due_day:

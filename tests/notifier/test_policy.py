@@ -17,6 +17,7 @@ def cal():  # type: ignore[no-untyped-def]
 
 
 DUE = date(2026, 3, 30)  # Monday
+DEFAULTS = load_settings(None).notifier
 TH = Thresholds(days_ahead=(5, 3, 1), on_due_day=True, daily_when_overdue=True, escalate_after=3)
 
 
@@ -51,6 +52,38 @@ TH = Thresholds(days_ahead=(5, 3, 1), on_due_day=True, daily_when_overdue=True, 
 )
 def test_thresholds(cal, clock, today, expected):  # type: ignore[no-untyped-def]
     assert [h.threshold for h in hits(clock, DUE, today, cal, TH)] == expected
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 3, 23), []),  # 5 working days left: most cases never need a correction
+        (date(2026, 3, 25), []),  # 3 left
+        (date(2026, 3, 27), ["ahead:1"]),  # the last working day before it
+        (date(2026, 3, 30), ["due"]),  # the last day a correction may be asked for
+        (date(2026, 3, 31), []),  # past: a late notice is flagged when it is recorded
+        (date(2026, 4, 3), []),  # never escalated either
+    ],
+    ids=["five-left", "three-left", "ahead1", "due", "past", "long-past"],
+)
+def test_correction_notice_warns_only_in_its_last_days(cal, today, expected):  # type: ignore[no-untyped-def]
+    """Rulebook §10.3: the correction-notice clock runs for every new case, so it warns on its
+    last two working days only (`[notifier] correction_notice_days_ahead`, default [1])."""
+    got = hits("correction_notice_due", DUE, today, cal, Thresholds.from_settings(DEFAULTS))
+    assert [h.threshold for h in got] == expected
+
+
+def test_correction_notice_days_ahead_is_an_office_setting(cal):  # type: ignore[no-untyped-def]
+    th = Thresholds.from_settings(
+        load_settings(None, notifier={"correction_notice_days_ahead": [3, 1]}).notifier
+    )
+    assert th.horizon == 5  # the other clocks still warn 5 working days ahead
+    got = [
+        [h.threshold for h in hits("correction_notice_due", DUE, day, cal, th)]
+        for day in (date(2026, 3, 23), date(2026, 3, 25), date(2026, 3, 27))
+    ]
+    assert got == [[], ["ahead:3"], ["ahead:1"]]
+    assert [h.threshold for h in hits("reply_due", DUE, date(2026, 3, 23), cal, th)] == ["ahead:5"]
 
 
 def test_switches_off(cal):  # type: ignore[no-untyped-def]
