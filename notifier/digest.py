@@ -35,7 +35,13 @@ from disclosure.tasks.reminders import TASK_CLOCKS, item_link
 from disclosure.vocabulary import Clock
 from notifier import outbox
 from notifier.mail import Digest, render_digest
-from notifier.policy import CALENDAR_COVERAGE, CLOCK_LABELS, ESCALATE, UNCONFIRMED_ARRIVAL
+from notifier.policy import (
+    CALENDAR_COVERAGE,
+    CLOCK_LABELS,
+    CORRECTION_NOTICE,
+    ESCALATE,
+    UNCONFIRMED_ARRIVAL,
+)
 
 LISTED_MAX = 3_000  # items listed one by one in one digest, at most (~1.5 MB)
 MAX_MESSAGE_BYTES = 9_000_000  # estimated size on the wire; margin below 10,240,000
@@ -48,6 +54,11 @@ LABELS = {
     **CLOCK_LABELS,
     Clock.COOPERATION.value: Clock.COOPERATION.label,
     APPROVAL: "待审批（拟办意见等待您审批）",
+}
+# What a group's reader is to do, where its heading alone does not say it (rulebook §10.3).
+GROUP_NOTES = {
+    CORRECTION_NOTICE: "申请内容需要补正的，须在此日前一次性告知申请人需要补正的事项和合理的"
+    "补正期限（《政府信息公开条例》第三十条）；无需补正的，不必处理本项提醒。",
 }
 
 
@@ -104,13 +115,16 @@ class Group:
     """The items of one clock. `rows` and `lines` are the same items as plain tuples for the
     built-in templates (no attribute look-up per item): `rows` HTML-escaped (late, link,
     number, summary, department, due date, status), `lines` as they are (number, due date,
-    status, department, summary). An office's own templates can use `items`."""
+    status, department, summary), `links` each line's link to its case (or ""). An office's
+    own templates can use `items`. `note` says what to do about the group, if anything."""
 
     clock: str
     label: str
     items: list[DigestItem]
     rows: list[tuple[bool, str, str, str, str, str, str]] = field(default_factory=list)
     lines: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    note: str = ""
 
 
 _HTML_SPECIAL = re.compile(r"[&<>\"']")  # what markupsafe.escape replaces
@@ -173,7 +187,11 @@ class DigestBuilder:
         queued_on: date,
     ) -> None:
         if raw_clock == CALENDAR_COVERAGE:
-            self.notices.append({"text": _coverage_text(due, self.today)})
+            link = f"{self.base}/calendar" if self.base else ""
+            self.notices.append(
+                {"title": LABELS[CALENDAR_COVERAGE], "text": _coverage_text(due, self.today),
+                 "link": link, "link_label": "“节假日”页面"}
+            )  # fmt: skip
             return
         if queued_on != self.today:  # a retry from an earlier day: count again
             left = self.office.calendar.working_days_left(self.today, due)
@@ -249,7 +267,7 @@ class DigestBuilder:
         return out
 
     def _group(self, clock: str, items: list[DigestItem]) -> Group:
-        group = Group(clock, LABELS.get(clock, clock), items)
+        group = Group(clock, LABELS.get(clock, clock), items, note=GROUP_NOTES.get(clock, ""))
         esc, esc_few = html_escaped, self._escape
         unconfirmed = clock == UNCONFIRMED_ARRIVAL
         group.rows.extend(
@@ -261,6 +279,7 @@ class DigestBuilder:
         group.lines.extend(
             (it.number, it.due_on, it.status_text, it.department, it.summary) for it in items
         )
+        group.links.extend(it.link for it in items)
         return group
 
     def context(self) -> dict[str, Any]:
@@ -282,6 +301,9 @@ class DigestBuilder:
             "items": self.items,
             "groups": groups,
             "notices": self.notices,
+            # Nothing to act on but system notices: the e-mail is worded as those notices (no
+            # count of items, no table, no link to cases).
+            "notice_only": bool(self.notices) and not self.items and not rest,
             "total": self.total,
             "overdue": self.overdue,
             "overdue_internal": self.overdue_internal,

@@ -6,8 +6,9 @@ import re
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from disclosure.services.context import Context
 from disclosure.services.office import load_office
 from disclosure.services.registration import register_application
 from disclosure.settings import Settings
+from notifier.scan import run_once
 from tests.conftest import base_settings
 
 NOW = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
@@ -124,6 +126,16 @@ def register(
         office = load_office(s, settings)
         app = register_application(s, data=data, ctx=Context(office, basis, "tester", NOW))
         return app.number
+
+
+def scans(engine: Engine, settings: Settings, *days: date) -> None:
+    """One `run_once` on each of `days`, a minute apart."""
+    for i, day in enumerate(days):
+        run_once(engine, settings, now=NOW + timedelta(minutes=i), today=day)
+
+
+def subject_of(msg: EmailMessage) -> str:
+    return str(make_header(decode_header(msg["Subject"])))
 
 
 def text_of(msg: EmailMessage) -> str:
