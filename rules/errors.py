@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from rules.events import EventKind
 
+# The `field` of an error about a step as a whole (it cannot be taken again), not one value.
+WHOLE_STEP = "step"
+
 
 class RulesError(ValueError):
     """Base class: an input the rules cannot accept."""

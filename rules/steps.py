@@ -13,6 +13,7 @@ from datetime import date
 from rules import periods
 from rules.clocks import FlagKind
 from rules.errors import (
+    WHOLE_STEP,
     AbandonmentError,
     CorrectionOrderError,
     DeferralError,
@@ -113,7 +114,8 @@ def extension(w: Walk, ev: Event) -> None:
             "已依条例第三十五条另行确定答复期限，不能再延期", field="on", step=ev.kind
         )
     if w.extension_step is not None:
-        raise ExtensionError("只能延期一次（条例第三十三条）", field="on", step=ev.kind)
+        # Not about the decision's date: the step itself cannot be taken again.
+        raise ExtensionError("只能延期一次（条例第三十三条）", field=WHOLE_STEP, step=ev.kind)
     days = ev.days or 0
     if not 1 <= days <= periods.MAX_EXTENSION:
         raise ExtensionError(

@@ -130,7 +130,9 @@ def extend(
     days: Annotated[int, typer.Option("--days", help="延长工作日数（不超过20）")],
     approver: Annotated[str, typer.Option("--approver", help="批准人（工作机构负责人）")],
     date: DateOpt,
-    note: NoteOpt = "",
+    note: Annotated[
+        str, typer.Option("--note", help="延期理由（写入延期答复告知书；不填则告知书不写理由）")
+    ] = "",
     today: TodayOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -246,7 +248,10 @@ def reply(
     number: Number,
     outcome: Annotated[
         str,
-        typer.Option("--outcome", help="答复结果代码：1、2、3.1–3.8、4.1–4.3、5.1–5.5、6.1–6.3"),
+        typer.Option(
+            "--outcome",
+            help="答复结果代码：1 2 3.1–3.8 4.1–4.3 5.1–5.5 6.1–6.3（年度报告表三的分类）",
+        ),
     ],
     date: DateOpt,
     repeats: Annotated[

@@ -118,3 +118,24 @@ def test_no_step_predates_the_application(c: Cli, unchanged) -> None:  # type: i
             assert "早于申请送达日期 2026-11-02" in line, line
     c.ok("note", n, "--note", "电话询问", "--today", "2026-11-02")
     assert [e["on"] for e in c.show(n)["timeline"] if e["kind"] == "note"] == ["2026-11-02"]
+
+
+def test_refusals_name_the_right_field_and_cause(c: Cli) -> None:
+    """A second extension is not a problem of its date; an answer dated before its letter
+    says so, rather than that no consultation waits (the trial of 2026-12-03)."""
+    n = c.register("2026-11-02")["number"]
+    c.ok("extend", n, "--days", "5", "--approver", "李主任", "--date", "2026-11-20")
+    again = c.fails("extend", n, "--days", "5", "--approver", "李主任", "--date", "2026-11-23")
+    assert again == "错误：只能延期一次（条例第三十三条）"
+    sent = ("--party", "某公司", "--date", "2026-11-24", "--served", "2026-11-24")
+    c.ok("consult", "send", n, *sent)
+    early = c.fails("consult", "answer", n, "--date", "2026-11-23")
+    assert early == "错误：--date: 收到意见的日期 2026-11-23 早于征求意见书的发出日期 2026-11-24"
+    assert c.ok("consult", "answer", n, "--date", "2026-11-25")["state"] == "running"
+
+
+def test_confirming_an_in_person_case_says_there_is_nothing_to_confirm(c: Cli) -> None:
+    n = c.register("2026-11-02")["number"]
+    line = c.fails("confirm", n, "--date", "2026-11-03", code=5)
+    assert "收到日期 2026-11-02 即法定收到日期（条例第三十一条），无需确认" in line, line
+    assert "当面提交" in line

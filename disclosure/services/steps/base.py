@@ -35,6 +35,7 @@ from disclosure.services.workflow import advanced
 from disclosure.textinput import LINE_MAX, NOTE_MAX, clean_text
 from disclosure.vocabulary import EventKind, Stage
 from rules.engine import Deadlines
+from rules.errors import WHOLE_STEP
 from rules.events import Event
 from rules.explain import explain_flag
 
@@ -267,7 +268,7 @@ def plan(case: CaseState, step: Step, ctx: Context) -> Planned:
         try:
             deadlines = compute_events(case.case_type, events, ctx.office)
         except DisclosureError as exc:
-            exc.field = step.field_for(exc.field)
+            exc.field = "" if exc.field == WHOLE_STEP else step.field_for(exc.field)
             raise
     return Planned(
         step=step,

@@ -163,12 +163,23 @@ class ConsultationAnswered(Step):
     party: str | None = None  # which consultation, when several are open
 
     def check(self, case: CaseState, ctx: Context) -> None:
+        d = case.deadlines(ctx)  # the engine's pairing of the answers so far with their letters
+        open_letters = [c.event for c in d.consultations if c.answer is None] if d else []
+        party = (self.party or "").strip()
+        mine = [e for e in open_letters if not party or e.party == party]
+        if mine and all(e.on > self.on for e in mine):
+            # The engine walks in date order and would find no letter sent yet: say why.
+            first = min(e.on for e in mine)
+            raise InvalidInput(
+                f"收到意见的日期 {self.on.isoformat()} 早于征求意见书的发出日期 "
+                f"{first.isoformat()}",
+                field="on",
+            )
         # The engine takes an answer naming no party for the first open letter (rulebook
         # §6), which old records rely on; a new one must say whose it is when several wait.
-        if (self.party or "").strip():
+        if party:
             return
-        d = case.deadlines(ctx)  # the engine's pairing of the answers so far with their letters
-        waiting = [c.event.party or "" for c in d.consultations if c.answer is None] if d else []
+        waiting = [e.party or "" for e in open_letters]
         if len(waiting) > 1:
             raise InvalidInput(
                 f"有 {len(waiting)} 件征求意见待答复（{'、'.join(waiting)}），"

@@ -16,6 +16,7 @@ from disclosure.services.context import Context
 from disclosure.services.departments import active_department, cooperating_codes
 from disclosure.services.steps.base import CaseState, Line, Step
 from disclosure.services.workflow import check_transition
+from disclosure.vocabulary import Channel as LedgerChannel
 from disclosure.vocabulary import EventKind, Stage
 from rules.errors import ReceiptDateError
 from rules.events import Channel, Event
@@ -32,6 +33,13 @@ class Confirmation(Step):
 
     def check(self, case: CaseState, ctx: Context) -> None:
         if case.received_on is not None:
+            channel = LedgerChannel(case.channel)  # in person or signed post: nothing to confirm
+            if channel in (LedgerChannel.IN_PERSON, LedgerChannel.POST_SIGNED):
+                raise Conflict(
+                    f"该申请为{channel.label}，收到日期 {case.received_on} 即法定收到日期"
+                    "（条例第三十一条），无需确认",
+                    field="number",
+                )
             raise Conflict(f"已于 {case.received_on} 确认收到", field="number")
         try:
             check_receipt(Channel(case.channel), self.on, case.arrived_on)
