@@ -44,7 +44,9 @@ def letter(
     ctx: typer.Context,
     numbers: Annotated[
         list[str],
-        typer.Argument(help="登记编号，可多个（同一事务批量出具）；写 kinds 列出文书种类"),
+        typer.Argument(
+            help="登记编号，可多个（同一事务批量出具）；或 kinds、list、correct（见上）"
+        ),
     ],
     kind: Annotated[str | None, typer.Option("--kind", help="文书种类（见 letter kinds）")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="输出 .docx 文件")] = None,
@@ -118,7 +120,17 @@ def letter(
     today: Annotated[str | None, typer.Option("--today", help="以该日为今天")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    """出具文书：登记回执、各类告知书、征求意见书、收费通知书、答复书（.docx，可选 PDF）。"""
+    """出具文书：登记回执、各类告知书、征求意见书、收费通知书、答复书（.docx，可选 PDF）。
+
+    disclosure letter 登记编号 --kind 种类：出具文书（可一次给出多个登记编号）。
+
+    disclosure letter kinds：列出文书种类及各自的选项。
+
+    disclosure letter list 登记编号：列出该申请已出具的文书。
+
+    disclosure letter correct 登记编号 --reference 文号 --correction-reason 理由：
+    出具更正文书（另编文号，注明所更正的文书；原文书保留不变）。
+    """
     # The letter machinery (python-docx, docxtpl, Jinja) only when a letter is made or
     # listed: `letter --help` and a mistyped option answer without it.
     from disclosure import audit
@@ -193,6 +205,8 @@ def letter(
             emit_json(result)
         else:
             records_cmds.say_corrected(fixed, path)
+            if result["pdf"]:
+                typer.echo(f"PDF：{result['pdf']}")
         return
     assert kind is not None
     with _fee_hint(), transaction(st.engine) as session:

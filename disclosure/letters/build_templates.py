@@ -97,7 +97,8 @@ BODIES: dict[LetterKind, list[str]] = {
     ],
     LetterKind.EXTENSION: [
         INTRO,
-        "因{{ extension_reason }}，本机关不能在{{ original_due_cn }}前作出答复。"
+        "{% if extension_reason %}因{{ extension_reason }}，{% endif %}"
+        "本机关不能在{{ original_due_cn }}前作出答复。"
         "经本机关政府信息公开工作机构负责人同意，根据" + reg((33, 2)) + "的规定，"
         "答复期限延长{{ extension_days }}个工作日，本机关将于{{ reply_due_cn }}前作出答复。",
     ],

@@ -17,6 +17,7 @@ from typing import Any
 from disclosure.letters import more_letters
 from disclosure.letters.dates import PRINTS_REPLY_DUE, RECITES_HISTORY, DateMarks
 from disclosure.letters.dates import reply_due as reply_due_text
+from disclosure.letters.delivery import suggested as suggested_delivery
 from disclosure.letters.fee_text import fee_facts
 from disclosure.letters.kinds import KindInfo, LetterKind
 from disclosure.letters.models import Letter
@@ -38,7 +39,6 @@ REQUEST_SUMMARY_CHARS = 120
 
 
 DEFAULT_CORRECTION_ITEM = "请明确您所需政府信息的名称、文号或者便于本机关查询的其他特征性描述。"
-DEFAULT_EXTENSION_REASON = "您申请获取的政府信息需要调取、核实的内容较多"
 
 
 @dataclass(frozen=True)
@@ -111,11 +111,13 @@ def history(facts: Facts, marks: DateMarks) -> str:
         out.append(f"本机关于{cn(sent[0].on)}依法征求了有关方面的意见，征求意见期间不计入答复期限")
     fee = _first(recs, EventKind.FEE_NOTICE_SENT)
     if fee and own is not EventKind.FEE_NOTICE_SENT:
-        due = due_cn(_count(d, Clock.FEE_PAYMENT), facts, marks)
-        out.append(
-            f"本机关于{cn(fee.on)}向您发出收费通知，应缴金额{fee.amount_yuan}元"
-            + (f"，缴费期限至{due}" if due else "")
-        )
+        told = f"本机关于{cn(fee.on)}向您发出收费通知，应缴金额{fee.amount_yuan}元"
+        paid = _first(recs, EventKind.FEE_PAID)
+        if paid and paid.on <= facts.letter.issued_on:  # paid: its period is spent, not owed
+            out.append(told + f"，您已于{cn(paid.on)}缴纳")
+        else:
+            due = due_cn(_count(d, Clock.FEE_PAYMENT), facts, marks)
+            out.append(told + (f"，缴费期限至{due}" if due else ""))
     return "".join(s + "。" for s in out)
 
 
@@ -132,6 +134,14 @@ def _annotation(office: Office, delivery: str) -> str:
     return "；".join(bits)
 
 
+def delivery(facts: Facts) -> str:
+    """The letter's delivery: the clerk's words, else what the application points to
+    (`disclosure.letters.delivery.suggested`), else the office's usual way."""
+    given = (facts.extras.get("delivery") or "").strip()
+    usual = facts.office.settings.letters.delivery
+    return given or suggested_delivery(facts.app, facts.info.kind) or usual
+
+
 def build_context(facts: Facts) -> dict[str, Any]:
     """The template context of one letter: common elements plus the kind's own facts."""
     s, app, info, d = facts.office.settings, facts.app, facts.info, facts.deadlines
@@ -140,7 +150,7 @@ def build_context(facts: Facts) -> dict[str, Any]:
     ctx: dict[str, Any] = {
         "agency_name": s.office.agency_name,
         "office_name": s.office.office_name,
-        "annotation": _annotation(facts.office, x.get("delivery") or s.letters.delivery),
+        "annotation": _annotation(facts.office, delivery(facts)),
         "title": info.title,
         "kind_name": info.name,
         "reference": facts.letter.reference,
@@ -157,7 +167,7 @@ def build_context(facts: Facts) -> dict[str, Any]:
         "date_cn": cn(facts.letter.issued_on),
         "reply_due_cn": reply_due_text(d, due),
         "attachments": list(x.get("attachments") or []),
-        "delivery": x.get("delivery") or s.letters.delivery,
+        "delivery": delivery(facts),
         "reconsideration_organ": s.remedy.reconsideration_organ,
         "court": s.remedy.court,
         "decision_noun": "答复" if info.kind is LetterKind.REPLY else "告知",
@@ -199,7 +209,9 @@ def _extension(f: Facts) -> dict[str, Any]:
     return {
         "extension_days": ev.days,
         "approver": ev.approver or "",
-        "extension_reason": f.extras.get("note") or ev.note or DEFAULT_EXTENSION_REASON,
+        # The clerk's reason (the step's note, or the letter's); none is invented: without
+        # one the notice says only that the reply cannot be made in time.
+        "extension_reason": (f.extras.get("note") or ev.note or "").strip(),
         # the reply date as it stood before the extension, marked as it was then
         "original_due_cn": reply_due_text(f.before, f.marks) if f.before else "",
     }

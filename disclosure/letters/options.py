@@ -16,7 +16,9 @@ from typing import Any
 
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.letters.kinds import KindInfo, LetterKind
+from disclosure.letters.replies import check_variant
 from disclosure.models import Application, EventRecord
+from disclosure.outcomes import VARIANTS
 from disclosure.people.applicants import ITEM_FEE_COUNTED
 from disclosure.people.approval_chain import approved_reply
 from disclosure.services import steps
@@ -221,6 +223,16 @@ def as_signed_off(o: LetterOptions, app: Application, records: list[EventRecord]
     if state is None or app.outcome not in (None, state.code):
         return o
     return replace(o, outcome=o.outcome or state.code, reasons=o.reasons or state.reasons_line)
+
+
+def check_reply_variant(o: LetterOptions, app: Application, records: list[EventRecord]) -> None:
+    """A new reply letter names its variant where its outcome has several, unless the ledger
+    decides it (`disclosure.letters.replies.check_variant`): checked before anything is
+    recorded or numbered. An unknown outcome is left to the reply step to refuse."""
+    code = o.outcome or app.outcome or ""
+    if code in VARIANTS:
+        withdrawn = any(r.kind == EventKind.WITHDRAWN.value for r in records)
+        check_variant(code, o.variant_code, withdrawn=withdrawn)
 
 
 def _reply(o: LetterOptions, _variant: str, on: date) -> steps.Step:

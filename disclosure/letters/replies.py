@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from disclosure.errors import InvalidInput
-from disclosure.outcomes import CITATIONS, VARIANTS, cite
+from disclosure.outcomes import CITATIONS, OUTCOMES, VARIANTS, cite
 from disclosure.vocabulary import ReplyVariant as V
 
 DEFAULT_SEARCH = "检索范围：本机关制作、保存的文件资料"  # 4.1: the clerk describes the search
@@ -155,9 +155,21 @@ def variant_choices(code: str) -> str:
     return "、".join(f"{v}（{V(v).label}）" for v in VARIANTS[code])
 
 
-def choose_variant(code: str, requested: str, facts: ReplyFacts) -> str:
-    """The variant of outcome `code` the letter states: the clerk's, else the default."""
-    variants = VARIANTS[code]
+def record_variant(code: str, *, withdrawn: bool) -> str:
+    """The variant of outcome `code` the ledger decides on its own ("" when the clerk must
+    choose): 6.3 is a withdrawal exactly when one is recorded. Every other outcome with two
+    or more variants is the clerk's choice, in the CLI as in the web form."""
+    if code == "6.3":
+        return V.WITHDRAWN if withdrawn else V.OTHER
+    return ""
+
+
+def check_variant(code: str, requested: str, *, withdrawn: bool) -> str:
+    """The variant a new reply letter of outcome `code` states: the clerk's (checked), else
+    the one the ledger decides (`record_variant`); refuses, naming --variant and its choices,
+    when the outcome has several and neither is given. The one rule for a new reply letter,
+    whoever asks for it (`disclosure letter`, the web form through the same service)."""
+    variants = VARIANTS.get(code, ())
     if requested:
         if requested not in variants:
             allowed = variant_choices(code) if variants else "无（该结果只有一种情形）"
@@ -166,17 +178,29 @@ def choose_variant(code: str, requested: str, facts: ReplyFacts) -> str:
                 field="--variant",
             )
         return requested
-    if not variants:
-        return ""
-    if code == "2":
-        raise InvalidInput(
-            "部分公开须说明不予公开部分的依据：--variant " + variant_choices(code),
-            field="--variant",
-        )
+    if len(variants) < 2:
+        return variants[0] if variants else ""
+    decided = record_variant(code, withdrawn=withdrawn)
+    if decided:
+        return decided
+    what = (
+        "部分公开须说明不予公开部分的依据"
+        if code == "2"
+        else f"答复结果 {code}（{OUTCOMES[code].label}）有多种情形"
+    )
+    raise InvalidInput(f"{what}，请选择答复情形：{variant_choices(code)}", field="--variant")
+
+
+def choose_variant(code: str, requested: str, facts: ReplyFacts) -> str:
+    """The variant of outcome `code` the letter states: the clerk's, else the ledger's. A new
+    letter has passed `check_variant`; a letter numbered before that rule (a reprint rendered
+    late, a correction of it) keeps the default it was issued with."""
+    variants, withdrawn = VARIANTS[code], bool(facts.withdrawn_on)
+    if requested or not variants or code == "2" or record_variant(code, withdrawn=withdrawn):
+        return check_variant(code, requested, withdrawn=withdrawn)  # 2 never had a default
     defaults = {
         "3.4": V.REFUSED if facts.third_party_answered else V.OTHER_RIGHTS,
         "4.1": V.NOT_OURS if facts.responsible_agency else V.NOT_EXIST,
-        "6.3": V.WITHDRAWN if facts.withdrawn_on else V.OTHER,
     }
     return defaults.get(code, variants[0])
 

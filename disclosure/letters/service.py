@@ -31,6 +31,7 @@ from disclosure.letters.options import (
     LetterOptions,
     as_signed_off,
     check_options,
+    check_reply_variant,
     clerk_texts,
     find_event,
     letter_step,
@@ -192,6 +193,8 @@ def _issue(
     if issued_on > ctx.today:
         raise InvalidInput(f"日期 {issued_on} 晚于今天 {ctx.today}", field="--date")
     letter_gate(session, ctx, app, info.kind.value, records)  # sign-off first (issue 16)
+    if info.kind is LetterKind.REPLY:  # after the sign-off's refusal, before a 文号 is drawn
+        check_reply_variant(options, app, records)
     resolved = more_letters.resolve(session, info.kind, app, variant)  # before a 文号 is drawn
     source = f"已记录的“{recorded.step_label(earlier)}”的日期" if earlier else ""
     letter = new_letter(session, ctx, app, info, variant, issued_on, event, source=source)
@@ -301,7 +304,16 @@ def new_letter(
     """A new numbered letter row (with its ledger line); `corrects`: the letter it replaces;
     `source`: where its date comes from, when not from the clerk (a recorded step)."""
     year, actor, now = issued_on.year, ctx.actor, ctx.now
-    check_date_order(session, info.series, issued_on, source)
+    try:
+        check_date_order(session, info.series, issued_on, source)
+    except Conflict as exc:
+        if event is not None:  # a step recorded late: its paper letter goes into the file
+            exc.message += (
+                "；该步骤的文书如当时已另行出具，请将其扫描件附入案卷："
+                f"disclosure attach {app.number} 文件 --kind other --event {event.id}"
+            )
+            exc.args = (exc.message,)
+        raise
     n = next_number(session, series=f"letter:{info.series}", year=year)
     reference = _reference(ctx.office, info, year, n)
     letter = Letter(

@@ -16,13 +16,14 @@ import re
 from typing import Any
 
 from disclosure.errors import DisclosureError
+from disclosure.letters.delivery import suggested as suggested_delivery
 from disclosure.letters.kinds import LetterKind
 from disclosure.letters.options import LetterOptions
 from disclosure.letters.replies import DECISIONS
 from disclosure.models import Application
 from disclosure.outcomes import VARIANTS
 from disclosure.textinput import LINE_MAX, NOTE_MAX, clean_text, iso_date
-from disclosure.vocabulary import Channel, ReplyVariant, ServiceMethod
+from disclosure.vocabulary import ReplyVariant, ServiceMethod
 from disclosure.web.forms import optional_int
 
 REPLY = LetterKind.REPLY.value
@@ -79,16 +80,6 @@ def delivery_choices(default: str) -> list[str]:
     return list(dict.fromkeys([default, *(m.label for m in ServiceMethod)]))
 
 
-def suggested_delivery(app: Application) -> str:
-    """The service method the form proposes: by e-mail when the applicant asked for it, on
-    the platform for an online application; "" (the office's default) otherwise."""
-    if "邮件" in (app.form_wanted or "") or "邮箱" in (app.form_wanted or ""):
-        return ServiceMethod.EMAIL.label
-    if app.channel == Channel.ONLINE.value:
-        return ServiceMethod.PLATFORM.label
-    return ""
-
-
 def form_context(
     app: Application, default_delivery: str, signed_reasons: str = ""
 ) -> dict[str, Any]:
@@ -111,7 +102,9 @@ def form_context(
         "search": code == "4.1",  # the reasons of 4.1 不存在 are the search made
         "default_delivery": default_delivery,
         "deliveries": delivery_choices(default_delivery)[1:],
-        "delivery": suggested_delivery(app),
+        "delivery": suggested_delivery(app),  # the kind is chosen in the form
+        # handed in at the counter: the default is direct for the receipt (letters.delivery)
+        "handed_in": suggested_delivery(app, LetterKind.RECEIPT) == ServiceMethod.DIRECT.label,
         "defaults": {"reasons": signed_reasons},
     }
 
@@ -158,6 +151,14 @@ def letter_options(fields: dict[str, str]) -> LetterOptions:
 _WEB_WORDS = (
     (r"disclosure letter correct \S+ --reference \S+ --correction-reason 理由", "该文书的“更正”"),
     (r"请提供 --reason correction\|fee", "请先在“办理操作”中记录“视为放弃”"),
+    (
+        r"disclosure attach \S+ 文件 --kind other --event \d+",
+        "在“案卷材料”中上传，所属事项选该步骤",
+    ),
+    (
+        r"^须指定延长的工作日数$",
+        "尚未记录延期答复：请先在“办理操作”中记录延期，再出具延期答复告知书",
+    ),
     (r"--pages 与 --nth", "页数与本月第几件申请"),
     (r"（--pages，", "（"),
     (r"（--nth，", "（"),

@@ -47,6 +47,8 @@ def _case(desk, tmp_path: Path) -> str:  # type: ignore[no-untyped-def]
         "reply",
         "--outcome",
         "1",
+        "--variant",
+        "disclosed_now",
         "--date",
         "2026-03-20",
         "--out",

@@ -337,7 +337,8 @@ def test_a_posted_reply_is_given_the_day_it_is_posted(desk, engine) -> None:  # 
     closes late, in `show` as on the archive cover."""
     number = register(desk)
     desk.ok("letter", number, "--kind", "reply", "--outcome", "1", "--date", "2026-03-27",
-            "--today", "2026-03-27", "--out", "reply.docx")  # fmt: skip
+            "--variant", "disclosed_now", "--today", "2026-03-27",
+            "--out", "reply.docx")  # fmt: skip
     shown = json.loads(desk("show", number, "--today", "2026-03-27", "--json").stdout)
     assert shown["closed_on"] == "2026-03-27" and shown["state"] == "closed_on_time"
     ref = "某环依申复〔2026〕1号"

@@ -136,7 +136,7 @@ def _reply(desk: Desk, code: str, **opts: object) -> str:
 
 
 def test_disclosed_now_and_already_public_cite_one_item_each(desk: Desk) -> None:
-    text = _reply(desk, "1")
+    text = _reply(desk, "1", variant_code="disclosed_now")
     assert R + "第三十六条第（二）项" in text and "第（一）项" not in text
     text = _reply(
         desk, "1", variant_code="already_public", where="本机关门户网站“法定主动公开内容”栏目"
@@ -153,11 +153,21 @@ def test_already_public_needs_where(desk: Desk) -> None:
 
 
 def test_does_not_exist_and_not_ours(desk: Desk) -> None:
-    text = _reply(desk, "4.1", reasons="在本机关公文系统和档案室以“检查记录”为关键词检索")
+    text = _reply(
+        desk,
+        "4.1",
+        variant_code="not_exist",
+        reasons="在本机关公文系统和档案室以“检查记录”为关键词检索",
+    )
     assert "该政府信息不存在" in text and "第三十六条第（四）项" in text
     assert "第（五）项" not in text and "以“检查记录”为关键词检索" in text
-    # naming the responsible agency chooses "not ours" by default
-    text = _reply(desk, "4.1", responsible_agency="广州市市场监督管理局", contact="020-1")
+    text = _reply(
+        desk,
+        "4.1",
+        variant_code="not_ours",
+        responsible_agency="广州市市场监督管理局",
+        contact="020-1",
+    )
     assert "第三十六条第（五）项" in text and "第（四）项" not in text
     assert "广州市市场监督管理局（联系方式：020-1）" in text and "不存在" not in text
 

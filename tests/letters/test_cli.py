@@ -106,7 +106,7 @@ def test_pdf_text(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     cli("reply", "2026-00001", "--outcome", "4.1", "--date", "2026-03-20", "--today", "2026-03-20")
     r = cli(
         "letter", "2026-00001", "--kind", "reply", "--pdf", "--today", "2026-03-20",
-        "--responsible-agency", "某市市场监督管理局",
+        "--variant", "not_ours", "--responsible-agency", "某市市场监督管理局",
     )  # fmt: skip
     assert r.exit_code == 0, r.stderr
     pdf = tmp_path / "letters" / "2026-00001-reply.pdf"
@@ -119,6 +119,28 @@ def test_pdf_text(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert "本机关于2026年3月2日收到您提出的政府信息公开申请" in flat
     assert "某市市场监督管理局" in flat
     assert "某市人民政府申请行政复议" in flat
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_a_correction_as_pdf_says_where_the_pdf_is(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cli(*REGISTER)
+    cli("letter", "2026-00001", "--kind", "correction", "--item", "请说明检查对象",
+        "--date", "2026-03-04", "--today", "2026-03-05")  # fmt: skip
+    r = cli("letter", "correct", "2026-00001", "--reference", "某环依申告〔2026〕1号",
+            "--correction-reason", "漏列时间范围", "--item", "请说明时间范围", "--pdf",
+            "--today", "2026-03-05")  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("已出具更正文书 某环依申告〔2026〕2号（更正 某环依申告〔2026〕1号）")
+    assert lines[1].startswith("PDF：") and Path(lines[1].removeprefix("PDF：")).is_file()
+
+
+def test_letter_help_names_its_other_forms(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("letter", "correct", "--help")
+    assert r.exit_code == 0
+    flat = "".join(r.stdout.split())
+    assert "disclosurelettercorrect登记编号--reference文号--correction-reason理由" in flat
+    assert "disclosureletterlist登记编号" in flat
 
 
 def test_several_numbers_one_transaction(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

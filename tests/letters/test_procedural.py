@@ -28,12 +28,14 @@ def test_receipt_has_every_element(desk: Desk) -> None:
     assert "即2026年3月30日前作出答复" in text
     # no literal seal mark (the seal is pressed over the signature); contact lines as 附注
     assert "（印章）" not in text and text.splitlines()[-2] == "2026年3月5日"
+    # handed in at the counter, the receipt is handed over there (rulebook §9.2)
     assert (
         text.splitlines()[-1]
-        == "（联系人：政府信息公开工作机构；电话：020-12345678；送达方式：邮寄）"
+        == "（联系人：政府信息公开工作机构；电话：020-12345678；送达方式：直接送达）"
     )
-    assert "送达方式：邮寄" in text
-    assert "020-12345678" in text
+    # later letters go the office's usual way (`[letters] delivery`)
+    _, notice = desk.issue(number, "extension", days=5, approver="李主任")
+    assert notice.splitlines()[-1].endswith("送达方式：邮寄）")
 
 
 def test_correction_notice_starts_the_correction_clock(desk: Desk) -> None:
@@ -99,6 +101,21 @@ def test_extension_records_days_and_approver(desk: Desk) -> None:
     assert "不能在2026年3月30日前作出答复" in text
     assert "答复期限延长10个工作日，本机关将于2026年4月14日前作出答复" in text
     assert "第三十三条第二款" in text
+
+
+def test_extension_states_the_clerks_reason_and_invents_none(desk: Desk) -> None:
+    """Art. 33 ¶2 asks for the head's consent and notice, not a stated reason: a notice with
+    no reason given says only that the reply cannot be made in time (it once printed a stock
+    reason nobody had decided)."""
+    sent = date(2026, 3, 20)
+    bare = desk.register()
+    _, text = desk.issue(bare, "extension", days=10, approver="李主任", on=sent, today=sent)
+    assert "\n本机关不能在2026年3月30日前作出答复" in text and "调取、核实" not in text
+    given = desk.register()
+    step = steps.Extension(on=sent, days=10, approver="李主任", note="所需信息分散在三个科室")
+    desk.record(given, step, sent)
+    _, text = desk.issue(given, "extension", today=sent)
+    assert "因所需信息分散在三个科室，本机关不能在2026年3月30日前作出答复" in text
 
 
 def test_extension_without_approver_writes_nothing(desk: Desk) -> None:

@@ -33,7 +33,7 @@ def _nothing_issued(desk: Desk, number: str) -> bool:
     [
         (steps.ConsultationSent(on=D3, party="某公司", served=D3), "consultation", {}),
         (steps.Extension(on=D3, days=10, approver="李主任"), "extension", {}),
-        (steps.Reply(on=D3, code="1"), "reply", {}),
+        (steps.Reply(on=D3, code="1"), "reply", {"variant_code": "disclosed_now"}),
     ],
     ids=["consultation", "extension", "reply"],
 )
@@ -54,10 +54,15 @@ def test_another_date_for_a_recorded_step_refuses(
 def test_the_date_order_error_names_the_step_date(desk: Desk) -> None:
     a, b = desk.register(), desk.register()
     desk.record(a, steps.Reply(on=D5, code="1"), D5)
-    desk.issue(b, "reply", outcome="1", on=D10, today=D10)  # numbered first, dated later
+    now = {"variant_code": "disclosed_now"}
+    desk.issue(b, "reply", outcome="1", on=D10, today=D10, **now)  # numbered first, dated later
     with pytest.raises(Conflict) as err:
-        desk.issue(a, "reply", today=D10)
+        desk.issue(a, "reply", today=D10, **now)
     assert "文书日期 2026-03-05（已记录的“答复”的日期）早于" in err.value.message
+    # the way out: the paper letter of the day goes into the case file
+    [reply] = desk.events(a, "replied")
+    hint = f"请将其扫描件附入案卷：disclosure attach {a} 文件 --kind other --event {reply.id}"
+    assert err.value.message.endswith(hint)
 
 
 def test_options_that_deny_the_recorded_step_refuse(desk: Desk) -> None:
@@ -154,7 +159,9 @@ def test_letters_are_named_by_their_own_names(desk: Desk) -> None:
     assert KINDS[LetterKind.REPLY].label == "答复书（按记录的答复结果）"
     assert all("（" not in info.name for info in KINDS.values())
     number = desk.register()
-    issued, _ = desk.issue(number, "reply", outcome="1", on=D5, today=D5)
+    issued, _ = desk.issue(
+        number, "reply", outcome="1", on=D5, today=D5, variant_code="disclosed_now"
+    )
     with transaction(desk.engine, write=False) as s:
         [row] = listing(letters_of(s, number))
     assert row.name == "答复书"

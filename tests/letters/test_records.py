@@ -187,3 +187,24 @@ def test_a_letter_prints_no_date_it_could_not_know(desk: Desk) -> None:
     # Served Mon 3/9: day 1 is Tue 3/10, day 19 Fri 4/3; 清明 4/4–4/6 are rest days, so
     # day 20 is Tue 4/7.
     assert "缴费期限至2026年4月7日" in art35
+
+
+def test_a_reply_after_payment_says_it_was_paid(desk: Desk) -> None:
+    """Once paid, the fee's period is spent: the reply tells the payment, not a deadline it
+    might be read to demand (trial of 2026-12-03); before payment it gives the deadline."""
+    number = desk.register()
+    notice = steps.FeeNotice(
+        on=date(2026, 3, 5),
+        amount=100,
+        served=date(2026, 3, 9),
+        basis={"fee_basis": "item", "nth": 11},
+    )
+    desk.record(number, notice, date(2026, 3, 9))
+    _, before = desk.issue(number, "art35", due=date(2026, 3, 20), today=date(2026, 3, 10))
+    assert "应缴金额100元，缴费期限至2026年4月7日" in before and "缴纳。" not in before
+    desk.record(number, steps.FeePaid(on=date(2026, 3, 12)), date(2026, 3, 12))
+    _, text = desk.issue(
+        number, "reply", outcome="1", variant_code="disclosed_now", today=date(2026, 3, 16)
+    )
+    assert "应缴金额100元，您已于2026年3月12日缴纳。" in text
+    assert "缴费期限" not in text

@@ -88,6 +88,7 @@ def test_not_ours_names_the_responsible_agency(desk: Desk) -> None:
         number,
         "reply",
         today=REPLIED,
+        variant_code="not_ours",
         responsible_agency="广州市市场监督管理局",
         contact="020-83339999",
         attachments=("送达回证",),
@@ -108,7 +109,12 @@ def test_reply_tells_correction_and_extension_history(desk: Desk) -> None:
         number, "extension", days=5, approver="李主任", on=date(2026, 4, 1), today=date(2026, 4, 1)
     )
     _, text = desk.issue(
-        number, "reply", outcome="1", on=date(2026, 4, 15), today=date(2026, 4, 15)
+        number,
+        "reply",
+        outcome="1",
+        variant_code="disclosed_now",
+        on=date(2026, 4, 15),
+        today=date(2026, 4, 15),
     )
     assert "本机关于2026年3月4日告知您补正申请内容，补正期限至2026年3月25日，" in text
     assert "于2026年3月10日收到您补正后的申请" in text

@@ -52,5 +52,5 @@ def test_a_reply_recorded_otherwise_keeps_its_own_letter(people: People) -> None
     people.ok("draft", n, "--outcome", "3.1", "--reasons", REASONS, "--as", "handler")
     _approve_all(people, n)
     people.ok("reply", n, "--outcome", "1", "--date", "2026-11-27")  # approval not required
-    letter = people.ok("letter", n, "--kind", "reply")
+    letter = people.ok("letter", n, "--kind", "reply", "--variant", "disclosed_now")
     assert "国家秘密" not in _text(letter["docx"])

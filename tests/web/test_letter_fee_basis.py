@@ -71,3 +71,13 @@ def test_an_abandonment_letter_before_the_step_says_where_to_record_it(client_fo
     said = _said(r.text)  # type: ignore[attr-defined]
     assert r.status_code == 400 and "请先在“办理操作”中记录“视为放弃”" in said  # type: ignore[attr-defined]
     assert "--" not in said and "correction" not in said
+
+
+def test_an_extension_letter_before_the_step_says_where_to_record_it(client_for) -> None:  # type: ignore[no-untyped-def]
+    clerk = client_for("clerk")
+    number = register(clerk)
+    url = f"/applications/{number}"
+    r = post_form(clerk, url, f"{url}/letters", {"kind": "extension"})
+    said = _said(r.text)  # type: ignore[attr-defined]
+    assert r.status_code == 400, said  # type: ignore[attr-defined]
+    assert "请先在“办理操作”中记录延期" in said and "工作日数" not in said

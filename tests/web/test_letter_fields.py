@@ -119,7 +119,15 @@ def test_the_service_method_follows_the_channel_and_the_date_is_the_clerks(clien
     r = post_form(
         clerk, f"/applications/{paper}", f"/applications/{paper}/letters", {"kind": "receipt"}
     )
-    assert "送达方式：邮寄" in _text(r.content)  # type: ignore[attr-defined]  # the default
+    # handed in at the counter: the receipt is handed over there (rulebook §9.2) ...
+    assert "送达方式：直接送达" in _text(r.content)  # type: ignore[attr-defined]
+    assert "邮寄（默认；登记回执为直接送达）" in clerk.get(f"/applications/{paper}").text
+    url = f"/applications/{paper}"
+    step = {"date": "2026-03-05", "days": "5", "approver": "李主任"}
+    assert post_form(clerk, url, f"{url}/actions/extend", step).status_code in (200, 303)
+    # ... and the other letters go the office's usual way
+    r = post_form(clerk, url, f"{url}/letters", {"kind": "extension"})
+    assert "送达方式：邮寄" in _text(r.content)  # type: ignore[attr-defined]
 
 
 def test_bad_entries_are_named_beside_their_field(client_for, engine) -> None:  # type: ignore[no-untyped-def]
