@@ -48,6 +48,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("extension_days", "延期工作日数", 8, "int"),
     Column("extension_approver", "延期批准人", 10),
     Column("reply_due", "答复期限", 12, "date", imported=False),
+    # 临时 / 推算, as the letters and `show` mark the date (rulebook §9.2 "letter-date-marks")
+    Column("reply_due_mark", "答复期限标注", 10, imported=False),
     Column("closed_on", "办结日期", 12, "date"),
     Column("outcome", "结果代码", 8),
     Column("outcome_label", "办理结果", 24, imported=False),

@@ -22,6 +22,7 @@ from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from disclosure.errors import InvalidInput
+from disclosure.letters.dates import PROJECTION, PROVISIONAL
 from disclosure.models import Application, Department, EventRecord
 from disclosure.outcomes import OUTCOMES
 from disclosure.report.cell_safety import csv_value, xlsx_value
@@ -53,12 +54,27 @@ UNLISTED_KINDS = tuple(
 )
 
 
+# 6.3 其他 of a case closed by the applicant's withdrawal (the annual report's row, and why).
+WITHDRAWN_LABEL = "其他（申请人撤回）"
+
+
 def _on_time(app: Any, today: date) -> str:
     if app.closed_on is not None:
         return "是" if app.closed_on_time else "否"
     if app.reply_due is not None and today > app.reply_due:
         return "已超期"
     return "办理中" if app.received_on is not None else "待确认"
+
+
+def _due_mark(app: Any, today: date) -> str:
+    """The marks of the stored reply date on `today`: 推算 while a pause is open (the date
+    assumes it runs to its limit, as `queries.deadline_state` reads it), 临时 when the year's
+    holiday notice is not published; the words are the letters' own."""
+    if app.reply_due is None or not app.is_open:
+        return ""
+    start, end = app.paused_from, app.paused_until
+    marks = [PROJECTION] if start is not None and end is not None and start <= today <= end else []
+    return "、".join(marks + ([PROVISIONAL] if app.provisional else []))
 
 
 def _history(session: Session, ids: set[int] | None) -> dict[int, dict[str, Any]]:
@@ -80,7 +96,7 @@ def _history(session: Session, ids: set[int] | None) -> dict[int, dict[str, Any]
             col(e.approver),
             col(e.data),
         )
-        .where(col(e.kind).in_(HISTORY_KINDS + UNLISTED_KINDS))
+        .where(col(e.kind).in_((*HISTORY_KINDS, *UNLISTED_KINDS, EventKind.WITHDRAWN.value)))
         .order_by(col(e.application_id), col(e.on), col(e.id))
     )
     for row in session.execute(stmt):
@@ -91,6 +107,9 @@ def _history(session: Session, ids: set[int] | None) -> dict[int, dict[str, Any]
             service.setdefault(app_id, []).append(row)  # has .id, .kind, .data
             continue
         h = out.setdefault(app_id, {})
+        if kind == EventKind.WITHDRAWN:  # its 6.3 reads as the withdrawal it is
+            h["outcome_label"] = WITHDRAWN_LABEL
+            continue
         own = (data or {}).get("served_on")
         served = (event_id, date.fromisoformat(own) if own else None)
         if kind == EventKind.CORRECTION_REQUESTED and "correction_requested_on" not in h:
@@ -122,7 +141,8 @@ _FIELDS = tuple(col(f) for f in (
     _A.id, _A.number, _A.channel, _A.arrived_on, _A.received_on, _A.applicant_name,
     _A.applicant_type, _A.id_number, _A.phone, _A.email, _A.address, _A.content,
     _A.form_wanted, _A.case_type, _A.lead_department_id, _A.cooperating, _A.reply_due,
-    _A.closed_on, _A.closed_on_time, _A.outcome, _A.stage,
+    _A.closed_on, _A.closed_on_time, _A.outcome, _A.stage, _A.is_open, _A.provisional,
+    _A.paused_from, _A.paused_until,
 ))  # fmt: skip
 
 
@@ -175,6 +195,7 @@ def _record(
         "department": lead.name if lead else "",
         "cooperating": "、".join(by_code.get(c, c) for c in a.cooperating),
         "reply_due": a.reply_due,
+        "reply_due_mark": _due_mark(a, today),
         "closed_on": a.closed_on,
         "outcome": a.outcome or "",
         "outcome_label": OUTCOMES[a.outcome].label if a.outcome in OUTCOMES else "",
