@@ -176,3 +176,5 @@ OUTCOMES: dict[str, Outcome] = {
 ABANDONED_CORRECTION = "6.1"
 ABANDONED_FEE = "6.2"
 WITHDRAWN = "6.3"
+# The words of that row for a case the applicant withdrew: the row, and why (ledger, show).
+WITHDRAWN_WORDS = "其他（申请人撤回）"

@@ -13,9 +13,9 @@ import typer
 from rich.text import Text
 
 from disclosure.cli.output import console, table
-from disclosure.outcomes import OUTCOMES
+from disclosure.outcomes import OUTCOMES, WITHDRAWN_WORDS
 from disclosure.textinput import printable
-from disclosure.vocabulary import Channel, DeadlineState
+from disclosure.vocabulary import Channel, DeadlineState, EventKind
 
 
 def _outcome(code: object) -> str:
@@ -34,7 +34,9 @@ def header(out: dict[str, Any]) -> list[str]:
         f"申请内容：{out['content']}",
     ]
     if out.get("outcome"):
-        lines.append(f"答复结果：{_outcome(out['outcome'])}")
+        withdrawn = any(e["kind"] == EventKind.WITHDRAWN for e in out.get("timeline") or ())
+        words = f"{out['outcome']} {WITHDRAWN_WORDS}" if withdrawn else _outcome(out["outcome"])
+        lines.append(f"答复结果：{words}")
     return lines
 
 

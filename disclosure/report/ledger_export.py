@@ -24,7 +24,7 @@ from sqlmodel import Session, col, select
 from disclosure.errors import InvalidInput
 from disclosure.letters.dates import PROJECTION, PROVISIONAL
 from disclosure.models import Application, Department, EventRecord
-from disclosure.outcomes import OUTCOMES
+from disclosure.outcomes import OUTCOMES, WITHDRAWN_WORDS
 from disclosure.report.cell_safety import csv_value, xlsx_value
 from disclosure.report.ledger_columns import Column, export_columns
 from disclosure.services.departments import find_department
@@ -52,10 +52,6 @@ UNLISTED_KINDS = tuple(
     for k in RuleKind
     if k.value not in HISTORY_KINDS and k is not RuleKind.RECEIVED and k not in RULE_CLOSING
 )
-
-
-# 6.3 其他 of a case closed by the applicant's withdrawal (the annual report's row, and why).
-WITHDRAWN_LABEL = "其他（申请人撤回）"
 
 
 def _on_time(app: Any, today: date) -> str:
@@ -108,7 +104,7 @@ def _history(session: Session, ids: set[int] | None) -> dict[int, dict[str, Any]
             continue
         h = out.setdefault(app_id, {})
         if kind == EventKind.WITHDRAWN:  # its 6.3 reads as the withdrawal it is
-            h["outcome_label"] = WITHDRAWN_LABEL
+            h["outcome_label"] = WITHDRAWN_WORDS
             continue
         own = (data or {}).get("served_on")
         served = (event_id, date.fromisoformat(own) if own else None)

@@ -139,3 +139,13 @@ def test_confirming_an_in_person_case_says_there_is_nothing_to_confirm(c: Cli) -
     line = c.fails("confirm", n, "--date", "2026-11-03", code=5)
     assert "收到日期 2026-11-02 即法定收到日期（条例第三十一条），无需确认" in line, line
     assert "当面提交" in line
+
+
+def test_a_withdrawn_case_reads_as_one(c: Cli) -> None:
+    n = c.register("2026-11-02")["number"]
+    c.ok("withdraw", n, "--date", "2026-11-05")
+    r = c.run("show", n, "--today", "2026-11-05")
+    assert r.exit_code == 0 and "答复结果：6.3 其他（申请人撤回）" in r.stdout, r.stdout
+    m = c.register("2026-11-02")["number"]
+    c.ok("reply", m, "--outcome", "6.3", "--date", "2026-11-05")  # 其他 on the merits
+    assert "答复结果：6.3 其他\n" in c.run("show", m, "--today", "2026-11-05").stdout
