@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, NoReturn
@@ -71,6 +73,21 @@ class NoticeFileError(CalendarDataError):
 
     def __str__(self) -> str:
         return self.message  # already says where
+
+
+class NoticeFileErrors(NoticeFileError):
+    """Several mistakes of one file, each with its line and key, named at once."""
+
+    def __init__(self, problems: list[NoticeFileError]) -> None:
+        listed = "；".join(p.message for p in problems)
+        super().__init__(f"共 {len(problems)} 处有误，均未载入：{listed}")
+        self.problems = problems
+
+
+def several(problems: list[NoticeFileError]) -> NoticeFileError:
+    """The error naming `problems` (one of them as it is)."""
+    flat = [q for p in problems for q in (p.problems if isinstance(p, NoticeFileErrors) else [p])]
+    return flat[0] if len(flat) == 1 else NoticeFileErrors(flat)
 
 
 @dataclass(frozen=True)
@@ -172,7 +189,16 @@ def parse_notice_file(text: str) -> NoticeFile:
         raise NoticeFileError("没有 [[notice]] 表（每个通知写一个 [[notice]]）", key="notice")
     if len(raw_notices) > MAX_NOTICES:
         raise NoticeFileError(f"通知过多（上限 {MAX_NOTICES} 个）", key="notice")
-    entries = tuple(_entry(raw, i, where) for i, raw in enumerate(raw_notices))
+    found: list[NoticeEntry] = []
+    problems: list[NoticeFileError] = []
+    for i, raw in enumerate(raw_notices):
+        try:
+            found.append(_entry(raw, i, where))
+        except NoticeFileError as exc:
+            problems.append(exc)
+    if problems:
+        raise several(problems)
+    entries = tuple(found)
     seen: dict[tuple[int, str], int] = {}
     for i, e in enumerate(entries):
         ident = (e.notice.year, e.notice.title)
@@ -192,6 +218,16 @@ class _Reader:
     def __init__(self, raw: dict[str, Any], index: int, where: Locator) -> None:
         self.raw, self.index, self.where = raw, index, where
         self.year = 0
+        self.problems: list[NoticeFileError] = []
+
+    @contextmanager
+    def each(self) -> Iterator[None]:
+        """One list item's checks: its mistake is kept and the next item read, so that the
+        file's mistakes are named all at once (`several`)."""
+        try:
+            yield
+        except NoticeFileError as exc:
+            self.problems.append(exc)
 
     def fail(self, message: str, key: str, item: int | None = None, sub: str = "") -> NoReturn:
         path = key if item is None else f"{key} 第 {item + 1} 项"
@@ -272,13 +308,17 @@ def _entry(raw: object, index: int, where: Locator) -> NoticeEntry:
     offs, off_days = _days_off(r)
     works = _working_days(r, off_days)
     cancelled = []
-    for i, v in enumerate(r.items("cancelled_working_days")):
-        d = r.day(v, "cancelled_working_days", i)
-        if d.weekday() < 5:
-            r.fail(f"{d.isoformat()} 是{weekday_name(d)}，不是周末", "cancelled_working_days", i)
-        if d in cancelled:
-            r.fail(f"{d.isoformat()} 重复", "cancelled_working_days", i)
-        cancelled.append(d)
+    undone = "cancelled_working_days"
+    for i, v in enumerate(r.items(undone)):
+        with r.each():
+            d = r.day(v, undone, i)
+            if d.weekday() < 5:
+                r.fail(f"{d.isoformat()} 是{weekday_name(d)}，不是周末", undone, i)
+            if d in cancelled:
+                r.fail(f"{d.isoformat()} 重复", undone, i)
+            cancelled.append(d)
+    if r.problems:
+        raise several(r.problems)
     notice = Notice(
         year=year,
         title=title,
@@ -295,42 +335,55 @@ def _days_off(r: _Reader) -> tuple[list[DayOff], dict[date, int]]:
     offs: list[DayOff] = []
     seen: dict[date, int] = {}
     for i, v in enumerate(r.items("days_off")):
-        item = r.table(v, "days_off", i, DAY_OFF_KEYS)
-        if "start" not in item:
-            r.fail("缺少 start（放假第一天）", "days_off", i)
-        start = r.day(item["start"], "days_off", i, "start")
-        end = r.day(item.get("end", start), "days_off", i, "end")
-        name = r.text(item.get("name", ""), "days_off", i, "name")
-        if not name:
-            r.fail("缺少节日名称 name", "days_off", i)
-        if end < start:
-            r.fail(f"结束日期 {end} 早于开始日期 {start}", "days_off", i)
-        off = DayOff(name, start, end)
-        for d in off.days():
-            if d in seen:
-                r.fail(f"{d.isoformat()} 已在第 {seen[d] + 1} 项中", "days_off", i)
-            seen[d] = i
-        offs.append(off)
+        with r.each():
+            offs.append(_day_off(r, v, i, seen))
     return offs, seen
+
+
+def _day_off(r: _Reader, v: object, i: int, seen: dict[date, int]) -> DayOff:
+    item = r.table(v, "days_off", i, DAY_OFF_KEYS)
+    if "start" not in item:
+        r.fail("缺少 start（放假第一天）", "days_off", i)
+    start = r.day(item["start"], "days_off", i, "start")
+    end = r.day(item.get("end", start), "days_off", i, "end")
+    name = r.text(item.get("name", ""), "days_off", i, "name")
+    if not name:
+        r.fail("缺少节日名称 name", "days_off", i)
+    if end < start:
+        r.fail(f"结束日期 {end} 早于开始日期 {start}", "days_off", i)
+    off = DayOff(name, start, end)
+    for d in off.days():
+        if d in seen:
+            r.fail(f"{d.isoformat()} 已在第 {seen[d] + 1} 项中", "days_off", i)
+    seen.update(dict.fromkeys(off.days(), i))
+    return off
 
 
 def _working_days(r: _Reader, off_days: dict[date, int]) -> list[tuple[date, str]]:
     works: list[tuple[date, str]] = []
     key = "working_weekend_days"
     for i, v in enumerate(r.items(key)):
-        if isinstance(v, dict):
-            item = r.table(v, key, i, WORKING_DAY_KEYS)
-            if "date" not in item:
-                r.fail("缺少 date", key, i)
-            d = r.day(item["date"], key, i, "date")
-            name = r.text(item.get("name", ""), key, i, "name")
-        else:
-            d, name = r.day(v, key, i), ""
-        if d.weekday() < 5:
-            r.fail(f"{d.isoformat()} 是{weekday_name(d)}：调休上班日只能是星期六或星期日", key, i)
-        if d in off_days:
-            r.fail(f"{d.isoformat()} 同时列为放假（days_off 第 {off_days[d] + 1} 项）", key, i)
-        if any(d == w for w, _ in works):
-            r.fail(f"{d.isoformat()} 重复", key, i)
-        works.append((d, name))
+        with r.each():
+            works.append(_working_day(r, v, i, off_days, works))
     return works
+
+
+def _working_day(
+    r: _Reader, v: object, i: int, off_days: dict[date, int], works: list[tuple[date, str]]
+) -> tuple[date, str]:
+    key = "working_weekend_days"
+    if isinstance(v, dict):
+        item = r.table(v, key, i, WORKING_DAY_KEYS)
+        if "date" not in item:
+            r.fail("缺少 date", key, i)
+        d = r.day(item["date"], key, i, "date")
+        name = r.text(item.get("name", ""), key, i, "name")
+    else:
+        d, name = r.day(v, key, i), ""
+    if d.weekday() < 5:
+        r.fail(f"{d.isoformat()} 是{weekday_name(d)}：调休上班日只能是星期六或星期日", key, i)
+    if d in off_days:
+        r.fail(f"{d.isoformat()} 同时列为放假（days_off 第 {off_days[d] + 1} 项）", key, i)
+    if any(d == w for w, _ in works):
+        r.fail(f"{d.isoformat()} 重复", key, i)
+    return d, name

@@ -166,3 +166,23 @@ def test_item_lines_skip_strings_and_comments() -> None:
     )
     where = Locator(text)
     assert [where.item(0, "days_off", i) for i in range(4)] == [4, 6, 6, None]
+
+
+def test_every_mistake_of_a_file_is_named_at_once() -> None:
+    """A clerk typing in a notice learns of all its mistakes in one check, each by line."""
+    text = (
+        HEAD
+        + "days_off = [\n"
+        + "  { name = '元旦', start = 2027-01-01, end = 2027-01-03 },\n"
+        + "  { name = '端午节', start = 2027-06-09, end = 2027-06-08 },\n"
+        + "]\n"
+        + "working_weekend_days = [2027-05-12, 2027-01-02]\n"
+        + "[[notice]]\nyear = 2028\ntitle = 7\n"
+    )
+    with pytest.raises(NoticeFileError) as info:
+        parse_notice_file(text)
+    message = str(info.value)
+    assert message.startswith("共 4 处有误，均未载入：第 6 行，第 1 个通知 days_off 第 2 项")
+    assert "第 8 行，第 1 个通知 working_weekend_days 第 1 项：2027-05-12 是星期三" in message
+    assert "working_weekend_days 第 2 项：2027-01-02 同时列为放假（days_off 第 1 项）" in message
+    assert message.endswith("第 11 行，第 2 个通知 title：应为字符串（加引号）")
