@@ -215,6 +215,10 @@ def _restore_files(
         docs = documents_dir(settings)
         if docs.exists():
             aside = docs.with_name(f"{docs.name}.before-restore-{stamp}")
+            n = 1
+            while aside.exists():  # a second restore within the same second keeps both
+                n += 1
+                aside = docs.with_name(f"{docs.name}.before-restore-{stamp}-{n}")
             docs.rename(aside)
             result.set_aside.append(aside)
         docs.parent.mkdir(parents=True, exist_ok=True)

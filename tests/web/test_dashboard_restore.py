@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from disclosure.backup.restore import restore_backup
+from disclosure.backup.restore import documents_dir, restore_backup
 from disclosure.backup.schedule import run_backup
 from disclosure.db import transaction
 from disclosure.services.office import Office
@@ -75,3 +75,21 @@ def test_no_backup_for_two_days_after_a_restore_is_an_alarm(  # type: ignore[no-
     with transaction(engine, write=False) as session:
         status = backup_status(session, now=now)
     assert status.stale and status.at == made_at and status.restored_at == restored
+
+
+def test_two_restores_in_one_second_keep_both_documents_set_aside(
+    settings: Settings, engine: Engine, office: Office, tmp_path: Path
+) -> None:
+    """The documents folder replaced by a restore is kept under a name from the restore's
+    second; a second restore in that second keeps the first one's too (CI found the clash)."""
+    register(engine, office)
+    now = datetime(2026, 12, 4, 15, 30, 35, tzinfo=UTC)
+    settings.backup.dir = str(tmp_path / "backups")
+    docs = documents_dir(settings)
+    docs.mkdir(parents=True, exist_ok=True)
+    (docs / "scan.txt").write_text("扫描件", encoding="utf-8")
+    made = run_backup(engine, settings, actor="office", now=now - timedelta(hours=1))
+    first = restore_backup(engine, settings, made.path, force=True, actor="admin", now=now)
+    second = restore_backup(engine, settings, made.path, force=True, actor="admin", now=now)
+    kept = [p for p in first.set_aside + second.set_aside if ".before-restore-" in p.name]
+    assert len(kept) == 2 and kept[0] != kept[1] and all(p.is_dir() for p in kept)
