@@ -227,8 +227,9 @@ def as_signed_off(o: LetterOptions, app: Application, records: list[EventRecord]
 
 def check_reply_variant(o: LetterOptions, app: Application, records: list[EventRecord]) -> None:
     """A new reply letter names its variant where its outcome has several, unless the ledger
-    decides it (`disclosure.letters.replies.check_variant`): checked before anything is
-    recorded or numbered. An unknown outcome is left to the reply step to refuse."""
+    decides it (`disclosure.letters.replies.check_variant`): checked after the sign-off's
+    refusal and before a 文号 is drawn (a reply step recorded for the letter goes back with the
+    refusal's transaction). An unknown outcome is left to the reply step to refuse."""
     code = o.outcome or app.outcome or ""
     if code in VARIANTS:
         withdrawn = any(r.kind == EventKind.WITHDRAWN.value for r in records)

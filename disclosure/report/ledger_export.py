@@ -28,6 +28,7 @@ from disclosure.outcomes import OUTCOMES, WITHDRAWN_WORDS
 from disclosure.report.cell_safety import csv_value, xlsx_value
 from disclosure.report.ledger_columns import Column, export_columns
 from disclosure.services.departments import find_department
+from disclosure.services.queries import paused_on
 from disclosure.services.serving import served_dates
 from disclosure.vocabulary import ApplicantType, Channel, EventKind, Stage
 from rules.events import CLOSING_KINDS as RULE_CLOSING
@@ -64,12 +65,11 @@ def _on_time(app: Any, today: date) -> str:
 
 def _due_mark(app: Any, today: date) -> str:
     """The marks of the stored reply date on `today`: 推算 while a pause is open (the date
-    assumes it runs to its limit, as `queries.deadline_state` reads it), 临时 when the year's
-    holiday notice is not published; the words are the letters' own."""
+    assumes it runs to its limit; `queries.paused_on`, as the case's state reads it), 临时
+    when the year's holiday notice is not published; the words are the letters' own."""
     if app.reply_due is None or not app.is_open:
         return ""
-    start, end = app.paused_from, app.paused_until
-    marks = [PROJECTION] if start is not None and end is not None and start <= today <= end else []
+    marks = [PROJECTION] if paused_on(app, today) else []
     return "、".join(marks + ([PROVISIONAL] if app.provisional else []))
 
 

@@ -316,15 +316,20 @@ def deadline_state(app: StoredDeadlines, today: date) -> str:
     `unconfirmed` while an arrival waits for its legal receipt date."""
     if app.is_open and app.received_on is None:
         return "unconfirmed"
-    start, end = app.paused_from, app.paused_until
     return state_on(
         today,
         closed=not app.is_open,
         closed_on_time=bool(app.closed_on_time),
         reply_due=app.reply_due,
         awaiting_correction=app.awaiting_correction,
-        paused=start is not None and end is not None and start <= today <= end,
+        paused=paused_on(app, today),
     ).value
+
+
+def paused_on(app: StoredDeadlines, today: date) -> bool:
+    """Whether the stored pause covers `today` (an open pause is stored to its limit)."""
+    start, end = app.paused_from, app.paused_until
+    return start is not None and end is not None and start <= today <= end
 
 
 def department_names(session: Session) -> dict[int, Department]:

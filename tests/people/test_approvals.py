@@ -57,17 +57,7 @@ def test_full_chain_then_reply_and_letter(people: People, required: None, engine
     err = people.fails("reply", n, "--outcome", "3.1", "--date", "2026-11-27", code=5)
     assert "审批同意的答复结果为 1" in err
     people.ok("reply", n, "--outcome", "1", "--date", "2026-11-27")
-    r = people.run(
-        "letter",
-        n,
-        "--kind",
-        "reply",
-        "--variant",
-        "disclosed_now",
-        "--today",
-        "2026-11-27",
-        "--json",
-    )
+    r = _reply_letter(people, n)
     assert r.exit_code == 0, r.stderr
     # The sheet: the draft and each approval with display name and Beijing time (UTC+8).
     sheet = tmp_path / "sheet.docx"
@@ -188,17 +178,7 @@ def test_the_drafter_may_approve_when_the_office_allows_it(  # type: ignore[no-u
 def test_without_required_approval_replies_go_out_as_before(people: People):  # type: ignore[no-untyped-def]
     n = people.register()
     people.ok("reply", n, "--outcome", "1", "--date", "2026-11-27")
-    r = people.run(
-        "letter",
-        n,
-        "--kind",
-        "reply",
-        "--variant",
-        "disclosed_now",
-        "--today",
-        "2026-11-27",
-        "--json",
-    )
+    r = _reply_letter(people, n)
     assert r.exit_code == 0, r.stderr
 
 
@@ -235,3 +215,9 @@ def test_chain_settings_are_checked_and_vary_by_case_type() -> None:
         load_settings(None, approval={"chain": ["office_head", "mayor"]})
     with pytest.raises(SettingsError, match=r"approval\.chain"):
         load_settings(None, approval={"chain": ["leader", "leader"]})
+
+
+def _reply_letter(people: People, n: str):  # type: ignore[no-untyped-def]
+    """The letter of a reply of outcome 1 (现予公开) recorded on 2026-11-27."""
+    letter = ("letter", n, "--kind", "reply", "--variant", "disclosed_now")
+    return people.run(*letter, "--today", "2026-11-27", "--json")
