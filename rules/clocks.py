@@ -43,6 +43,9 @@ class FlagKind(StrEnum):
 
     # Rulebook §11: a correction notice after the 7th working day (Reg. Art. 30).
     CORRECTION_NOTICE_LATE = "correction_notice_late"
+    # Rulebook §11.3a: a correction notice after the reply date itself: the date stays, and
+    # the case overdue (the corrected application does not start a fresh period).
+    CORRECTION_NOTICE_AFTER_DUE = "correction_notice_after_due"
     # Reg. Art. 30: the corrected application arrived after the applicant's period.
     CORRECTION_LATE = "correction_late"
     # A consultation letter, or a fee notice, sent after the reply due date (the pause it

@@ -30,7 +30,7 @@ CORRECTED_LABEL = "收到补正申请之日"
 
 def period_label(w: Walk) -> str:
     """Reg. Art. 30: after a correction the reply period runs from the corrected application."""
-    return CORRECTED_LABEL if w.corrected is not None else RECEIPT_LABEL
+    return CORRECTED_LABEL if w.restarted else RECEIPT_LABEL
 
 
 def _status(

@@ -57,7 +57,7 @@ class Deadlines(Walk):
     def period_start(self) -> date:
         """Reg. Art. 33: receipt; Reg. Art. 30: the corrected application, once received."""
         got = self.corrected
-        return got.on if got is not None else self.receipt.on
+        return got.on if got is not None and self.restarted else self.receipt.on
 
     @property
     def period_start_label(self) -> str:
@@ -65,7 +65,7 @@ class Deadlines(Walk):
 
     @property
     def period_start_kind(self) -> EventKind:
-        return EventKind.CORRECTION_RECEIVED if self.corrected else EventKind.RECEIVED
+        return EventKind.CORRECTION_RECEIVED if self.restarted else EventKind.RECEIVED
 
     @property
     def statutory_reply_due(self) -> date | None:
@@ -148,7 +148,7 @@ class Deadlines(Walk):
     @property
     def awaiting_correction(self) -> bool:
         """Reg. Art. 30: correction requested, not yet received, application open."""
-        return self.correction_pending and self.closing_step is None
+        return self.correction is not None and self.corrected is None and self.closing_step is None
 
     @property
     def correction_notice_late(self) -> bool:

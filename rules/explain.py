@@ -50,6 +50,7 @@ _FINISHED = {
 
 FLAG_LABELS = {
     FlagKind.CORRECTION_NOTICE_LATE: "补正告知逾期发出",
+    FlagKind.CORRECTION_NOTICE_AFTER_DUE: "答复期限届满后告知补正（答复期限不重新计算）",
     FlagKind.CORRECTION_LATE: "补正申请逾期提交",
     FlagKind.CONSULTATION_AFTER_DUE: "答复期限届满后征求意见",
     FlagKind.FEE_NOTICE_AFTER_DUE: "答复期限届满后发出收费通知",
@@ -64,6 +65,7 @@ FLAG_LABELS = {
 
 _LIMIT_WORDS = {
     FlagKind.CORRECTION_NOTICE_LATE: "应在收到申请后7个工作日内（至{}）告知",
+    FlagKind.CORRECTION_NOTICE_AFTER_DUE: "答复期限为{}",
     FlagKind.CORRECTION_LATE: "补正期限至{}",
     FlagKind.CONSULTATION_AFTER_DUE: "答复期限为{}",
     FlagKind.FEE_NOTICE_AFTER_DUE: "答复期限为{}",

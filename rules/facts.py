@@ -220,6 +220,9 @@ def flags(w: Walk) -> tuple[Flag, ...]:
         notice_due = cal.nth_after_ordinal(w.received_day, periods.CORRECTION_NOTICE_PERIOD)
         if req.on.toordinal() > notice_due:
             out.append(Flag(FlagKind.CORRECTION_NOTICE_LATE, req.kind, req.on, _d(notice_due)))
+        after = w.correction_after_due
+        if after is not None:
+            out.append(Flag(FlagKind.CORRECTION_NOTICE_AFTER_DUE, req.kind, req.on, _d(after)))
         got = w.corrected
         lapse = w.after(req.served.toordinal() if req.served else None, w.policy.correction_period)
         if got is not None and lapse is not None and got.on.toordinal() > lapse:

@@ -63,6 +63,7 @@ class Walk:
         "consultations",
         "corrected",
         "correction",
+        "correction_after_due",
         "deferral_step",
         "events",
         "extension_step",
@@ -97,6 +98,9 @@ class Walk:
         self.consultations: list[Consultation] = []
         self.correction: Event | None = None  # CORRECTION_REQUESTED
         self.corrected: Event | None = None  # CORRECTION_RECEIVED
+        # The reply date a correction notice came after (rulebook §11.3a): that notice and
+        # its corrected application do not move the date (None: no such notice).
+        self.correction_after_due: int | None = None
         self.extension_step: Event | None = None
         self.deferral_step: Event | None = None
         self.fee: Event | None = None  # FEE_NOTICE_SENT
@@ -121,7 +125,18 @@ class Walk:
     # -- derived facts, on ordinals ------------------------------------------------------
     @property
     def correction_pending(self) -> bool:
-        return self.correction is not None and self.corrected is None
+        """Reg. Art. 30: the reply clock waits for the corrected application (not when the
+        notice came after the reply date, rulebook §11.3a: that case stays overdue)."""
+        return (
+            self.correction is not None
+            and self.corrected is None
+            and self.correction_after_due is None
+        )
+
+    @property
+    def restarted(self) -> bool:
+        """Reg. Art. 30: the reply period runs from the corrected application."""
+        return self.corrected is not None and self.correction_after_due is None
 
     @property
     def extension_days(self) -> int:
@@ -175,7 +190,7 @@ class Walk:
     def statutory_due(self) -> int | None:
         """Reg. Art. 33 ¶2: 20 (+ extension) working days from the period start, paused days
         not counted; None while waiting for the corrected application (Reg. Art. 30)."""
-        if self.correction is not None and self.corrected is None:
+        if self.correction_pending:
             return None
         ext = self.extension_step
         n = periods.REPLY_PERIOD + (ext.days or 0 if ext is not None else 0)
@@ -186,7 +201,7 @@ class Walk:
     def reply_due_ordinal(self) -> int | None:
         """The statutory due date, or the Art. 35 deadline that replaces it."""
         d = self.deferral_step
-        if d is not None and d.due is not None and (self.correction is None or self.corrected):
+        if d is not None and d.due is not None and not self.correction_pending:
             return d.due.toordinal()
         return self.statutory_due()
 

@@ -174,6 +174,10 @@ def _correction_requested(w: Walk, ev: Event) -> None:
     if w.correction is not None:
         raise CorrectionOrderError("补正只能一次性告知（条例第三十条）", field="on", step=ev.kind)
     served(w, ev)
+    # Rulebook §11.3a: a notice after the reply date leaves that date (and the case overdue).
+    due = w.reply_due_ordinal()
+    if due is not None and ev.on.toordinal() > due:
+        w.correction_after_due = due
     w.correction = ev
 
 
@@ -187,7 +191,8 @@ def _correction_received(w: Walk, ev: Event) -> None:
             "补正告知的送达日期不能晚于收到补正申请的日期", field="served", step=req.kind
         )
     w.corrected = ev
-    w.start = ev.on.toordinal()
+    if w.correction_after_due is None:
+        w.start = ev.on.toordinal()
 
 
 def _late_payment_accepted(w: Walk, ev: Event) -> None:

@@ -157,3 +157,26 @@ def test_a_reply_while_the_fee_is_unpaid_says_so(c: Cli) -> None:
     [flag] = c.show(unpaid)["facts"]["flags"]
     assert flag["kind"] == "replied_with_fee_unpaid"
     assert c.show(paid)["facts"]["flags"] == []
+
+
+def test_a_correction_notice_after_the_due_date_leaves_the_case_overdue(
+    c: Cli, engine, office  # type: ignore[no-untyped-def]
+) -> None:
+    """Rulebook §11.3a: received Mon 11-02, due Mon 11-30; a correction notice on Tue 12-01
+    does not make the case 等待补正 and drop it from the overdue list, count and reminders."""
+    from sqlmodel import Session
+
+    from disclosure.services.dashboard import counts
+
+    n = c.register("2026-11-02", today="2026-12-01")["number"]
+    told = c.ok("correction", "request", n, "--date", "2026-12-01", "--served", "2026-12-01",
+                "--today", "2026-12-01")["warnings"]  # fmt: skip
+    assert any("答复期限届满后告知补正" in t and "2026年11月30日" in t for t in told)
+    shown = c.show(n, today="2026-12-03")
+    assert (shown["state"], shown["reply_due"]) == ("overdue", "2026-11-30")
+    assert [a["number"] for a in c.list("--overdue", today="2026-12-03")] == [n]
+    c.ok("correction", "receive", n, "--date", "2026-12-02", "--today", "2026-12-03")
+    assert c.show(n, today="2026-12-03")["reply_due"] == "2026-11-30"
+    with Session(engine) as s:
+        got = counts(s, office=office, today=date(2026, 12, 3))
+    assert got.overdue == 1

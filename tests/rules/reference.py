@@ -102,9 +102,12 @@ class Case:
     accepted: bool = False
     paid: date | None = None
     manual: list[tuple[date, date]] = field(default_factory=list)
+    # Rulebook §11.3a: the correction notice came after the reply date, which then stays.
+    after_due: bool = False
 
     def awaiting(self) -> bool:
-        return self.requested is not None and self.corrected is None
+        """The reply clock waits for the corrected application."""
+        return self.requested is not None and self.corrected is None and not self.after_due
 
     def consultation_lapse(self, letter: Letter) -> date:
         e = letter.event
@@ -139,6 +142,8 @@ class Case:
         return out
 
     def start(self) -> date:
+        if self.after_due:
+            return self.receipt
         return self.corrected or self.receipt
 
     def statutory(self) -> date | None:
@@ -183,6 +188,8 @@ def _step(c: Case, e: Event) -> str:
     if k is K.CORRECTION_REQUESTED:
         if c.requested is not None:
             return "asked twice"
+        due = c.reply()
+        c.after_due = due is not None and e.on > due
         c.requested = e
     elif k is K.CORRECTION_RECEIVED:
         if c.requested is None or c.corrected is not None:
@@ -241,7 +248,7 @@ def _step(c: Case, e: Event) -> str:
     elif k is K.ABANDONED:
         reason = e.reason if e.reason in ("correction", "fee") else None
         if reason == "correction":
-            if not c.awaiting():
+            if c.requested is None or c.corrected is not None:
                 return "not awaiting"
             assert c.requested is not None
             if c.requested.served is None:

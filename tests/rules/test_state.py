@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from rules.calendar import WorkingCalendar
+from rules.clocks import FlagKind
 from rules.engine import Clock, State
 from rules.events import AbandonReason, Event
 from tests.rules.helpers import BASE, D, K, ev, rec, run
@@ -123,6 +124,24 @@ OVERDUE_CASES = [
         State.OVERDUE,
         id="manual-pause-after-due",
     ),
+    # A correction notice on 3/31, after the due date 3/30 (rulebook §11.3a): the case stays
+    # overdue while the correction is awaited, and after it arrives.
+    pytest.param(
+        [BASE, ev(K.CORRECTION_REQUESTED, "2026-03-31", served="2026-03-31")],
+        "2026-04-01",
+        State.OVERDUE,
+        id="correction-notice-after-due-is-overdue-not-awaiting",
+    ),
+    pytest.param(
+        [
+            BASE,
+            ev(K.CORRECTION_REQUESTED, "2026-03-31", served="2026-03-31"),
+            ev(K.CORRECTION_RECEIVED, "2026-04-02"),
+        ],
+        "2026-04-03",
+        State.OVERDUE,
+        id="correction-after-due-received-stays-overdue",
+    ),
     # A consultation on the due date itself pauses it: 3/30 is not counted, the pause runs
     # to the 15th working day after 3/30 (3/31–4/3 = 4, 4/7–10 = 8, 4/13–17 = 13,
     # 4/20–21 = 15), day 20 is 4/22: paused, not overdue, on 4/1.
@@ -150,6 +169,26 @@ def test_consultation_after_due_does_not_move_the_date(calendar: WorkingCalendar
     on_due = run(calendar, BASE, ev(K.CONSULTATION_SENT, "2026-03-30", served="2026-03-30"))
     # See consultation-on-due-date-pauses: 3/3–27 (1–19), paused 3/30–4/21, 4/22 (20).
     assert on_due.reply_due == D("2026-04-22")
+
+
+def test_correction_notice_after_due_keeps_the_date(calendar: WorkingCalendar) -> None:
+    """Rulebook §11.3a: neither the notice nor the corrected application moves 3/30; on the
+    due day itself the notice still stops the clock (§5: the period runs afresh)."""
+    late = [BASE, ev(K.CORRECTION_REQUESTED, "2026-03-31", served="2026-03-31")]
+    waiting = run(calendar, *late)
+    assert waiting.reply_due == D("2026-03-30")
+    assert waiting.awaiting_correction
+    assert waiting.open_clocks()[Clock.CORRECTION_DEADLINE] > D("2026-04-01")
+    kinds = {f.kind: f.limit for f in waiting.flags}
+    assert kinds[FlagKind.CORRECTION_NOTICE_AFTER_DUE] == D("2026-03-30")
+    assert FlagKind.CORRECTION_NOTICE_LATE in kinds
+    corrected = run(calendar, *late, ev(K.CORRECTION_RECEIVED, "2026-04-02"))
+    assert corrected.reply_due == D("2026-03-30")
+    assert corrected.period_start == D("2026-03-02")
+    on_due = run(calendar, BASE, ev(K.CORRECTION_REQUESTED, "2026-03-30", served="2026-03-30"))
+    assert on_due.reply_due is None
+    assert on_due.state(D("2026-04-01")) is State.AWAITING_CORRECTION
+    assert not any(f.kind is FlagKind.CORRECTION_NOTICE_AFTER_DUE for f in on_due.flags)
 
 
 LATE_CASES = [
