@@ -7,6 +7,7 @@ Every expected date below is counted by hand from the rulebook (§2 counting, §
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -160,7 +161,7 @@ def test_a_reply_while_the_fee_is_unpaid_says_so(c: Cli) -> None:
 
 
 def test_a_correction_notice_after_the_due_date_leaves_the_case_overdue(
-    c: Cli, engine, office  # type: ignore[no-untyped-def]
+    c: Cli, engine: Any, office: Any
 ) -> None:
     """Rulebook §11.3a: received Mon 11-02, due Mon 11-30; a correction notice on Tue 12-01
     does not make the case 等待补正 and drop it from the overdue list, count and reminders."""
