@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -123,15 +123,12 @@ def register_cmd(
         typer.echo(warning[1], err=True)
 
 
-def warn_duplicates(found: list[dict[str, object]]) -> None:
+def warn_duplicates(found: list[dict[str, Any]]) -> None:
     """The clerk decides whether it repeats an answered request (Reg. Art. 36(6))."""
+    from disclosure.people.applicants import duplicate_warning
+
     for d in found:
-        answer = f"已答复：{d['outcome']} {d['outcome_label']}" if d["outcome"] else "尚未答复"
-        typer.echo(
-            f"注意：该申请人此前提出过相似的申请 {d['number']}（{d['received_on']}，{answer}，"
-            f"相似度 {d['similarity']}%），是否属于重复申请请人工判断（条例第三十六条第六项）",
-            err=True,
-        )
+        typer.echo(duplicate_warning(d), err=True)
 
 
 def list_cmd(

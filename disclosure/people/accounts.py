@@ -26,6 +26,15 @@ def user_named(session: Session, username: str, *, field: str = "username") -> U
     return user
 
 
+def shown_name(session: Session, username: str) -> str:
+    """How a person is named on pages and papers: the display name, else the username (the
+    actor a record keeps: a login, or "api:…", "system" for the office's own jobs)."""
+    if not username:
+        return ""
+    name = session.exec(select(User.display_name).where(User.username == username)).first()
+    return name or username
+
+
 def set_approval_role(session: Session, *, username: str, role: str) -> User:
     """Give `username` a place in the sign-off chain (`none` takes it away)."""
     user = user_named(session, username)

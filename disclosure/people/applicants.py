@@ -11,7 +11,9 @@ applicant (`link`).
 `month_position` is the application's place among the applicant's applications received in
 the same calendar month — the n of the per-item fee (Fees art. 5(1), rulebook §7).
 `possible_duplicates` lists the applicant's earlier applications with a similar request
-(Reg. Art. 36(6) needs a person's judgement: this only warns).
+(Reg. Art. 36(6) needs a person's judgement: this only warns; `duplicate_warning` words one).
+`registered_already` finds the same registration made twice (a form sent again after going
+back, two clerks registering one letter): the web form asks before registering it again.
 """
 
 from __future__ import annotations
@@ -196,3 +198,37 @@ def possible_duplicates(session: Session, app: Application) -> list[dict[str, An
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
+
+
+def duplicate_warning(d: dict[str, Any]) -> str:
+    """One entry of `possible_duplicates` in the clerk's words (CLI stderr, the web page)."""
+    answer = f"已答复：{d['outcome']} {d['outcome_label']}" if d["outcome"] else "尚未答复"
+    return (
+        f"注意：该申请人此前提出过相似的申请 {d['number']}（{d['received_on']}，{answer}，"
+        f"相似度 {d['similarity']}%），是否属于重复申请请人工判断（条例第三十六条第六项）"
+    )
+
+
+def registered_already(
+    session: Session,
+    *,
+    name: str,
+    channel: str,
+    received_on: date | None,
+    arrived_on: date | None,
+    content: str,
+) -> Application | None:
+    """The application registered before with the same applicant name, channel, dates and
+    request (letter for letter, spacing and punctuation aside), if any: the latest."""
+    stmt = select(Application).where(
+        Application.applicant_name == name,
+        Application.channel == channel,
+        col(Application.received_on).is_(None)
+        if received_on is None
+        else Application.received_on == received_on,
+        # registration keeps the receipt as the arrival when none is given
+        Application.arrived_on == (arrived_on or received_on),
+    )
+    same = _NOT_WORD.sub("", content.casefold())
+    found = [a for a in session.exec(stmt) if _NOT_WORD.sub("", a.content.casefold()) == same]
+    return max(found, key=lambda a: a.id or 0) if found else None

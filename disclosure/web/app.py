@@ -42,6 +42,7 @@ from disclosure.web.routes import (
     documents,
     exports,
     health,
+    register,
     reviews,
     tasks,
     tokens,
@@ -133,8 +134,9 @@ def create_app(
     errors.install(app)
 
     for module in (
-        auth, dashboard, applications, documents, exports, admin, audit, tasks, annual, calendar,
-        approvals, account, applicants, reviews, tokens, departments, health,
+        # register's /applications/new before applications' /applications/{number}
+        auth, dashboard, register, applications, documents, exports, admin, audit, tasks,
+        annual, calendar, approvals, account, applicants, reviews, tokens, departments, health,
     ):  # fmt: skip
         app.include_router(module.router)
     return app

@@ -93,13 +93,15 @@ def post_form(client: TestClient, page_url: str, url: str, data: dict) -> object
 
 
 def register(client: TestClient, **fields: str) -> str:
-    """Register through the form; returns the new application number."""
+    """Register through the form; returns the new application number. Many tests register
+    the same application twice: 仍然登记 is ticked unless `again=""` is given."""
     data = {
         "channel": "in_person",
         "received": "2026-03-02",
         "applicant": "张三",
         "applicant_type": "natural",
         "content": "2025年某河道水质监测报告",
+        "again": "1",
     }
     data.update(fields)
     r = post_form(client, "/applications/new", "/applications/new", data)

@@ -14,7 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func
+from sqlmodel import select
 
+from disclosure.db import transaction
+from disclosure.models import Application
 from tests.web.conftest import PASSWORD, TODAY
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -104,8 +108,40 @@ def register_in_browser(  # type: ignore[no-untyped-def]
     if department is not None:
         page.select_option("select[name=department]", department)
     page.click("button:has-text('登记')")
+    page.wait_for_load_state()
+    if page.locator("#same-registration").count():  # an earlier test step registered it too
+        page.check("input[name=again]")
+        page.click("button:has-text('登记')")
     page.wait_for_url("**/applications/2026-*")
     return page.url.rsplit("/", 1)[1]
+
+
+def test_back_and_register_again_asks_before_a_second_registration(page, engine, tmp_path):  # type: ignore[no-untyped-def]
+    """The back button restores the filled form; 登记 again shows the first registration
+    and registers nothing until 仍然登记 is ticked."""
+    _login(page, "clerk")
+    first = register_in_browser(page, applicant="王五")
+    page.go_back()
+    page.wait_for_url("**/applications/new")
+    page.fill("input[name=applicant]", "王五")  # as the restored form holds it
+    page.fill("textarea[name=content]", CONTENT)
+    page.select_option("select[name=applicant_type]", "natural")
+    page.click("button:has-text('登记')")
+    box = page.locator("#same-registration")
+    box.wait_for()
+    assert first in box.inner_text() and "可能是重复提交" in page.content()
+    shot = tmp_path / "register-same-again.png"
+    page.screenshot(path=str(shot), full_page=True)
+    keep = os.environ.get("DISCLOSURE_SCREENSHOT_DIR")
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(keep) / shot.name), full_page=True)
+    with transaction(engine, write=False) as s:
+        assert s.exec(select(func.count()).select_from(Application)).one() == 1
+    page.check("input[name=again]")
+    page.click("button:has-text('登记')")
+    page.wait_for_url("**/applications/2026-*")
+    assert page.url.rsplit("/", 1)[1] != first
 
 
 def test_clerk_registers_finds_and_extends(page, tmp_path):  # type: ignore[no-untyped-def]

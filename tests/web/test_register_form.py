@@ -86,3 +86,45 @@ def test_case_types_are_offered_by_their_chinese_names(client_for, engine) -> No
     with transaction(engine, write=False) as s:
         app = s.exec(select(Application).where(Application.number == number)).one()
         assert app.case_type == "not_ours"
+
+
+SAME = {
+    "channel": "post_signed",
+    "received": "2026-03-02",
+    "applicant": "李四",
+    "applicant_type": "natural",
+    "content": "2025年某河道水质监测报告",
+}
+
+
+def test_the_same_registration_sent_again_is_asked_about_not_registered(client_for, engine) -> None:  # type: ignore[no-untyped-def]
+    """The back button and 登记 again: the form comes back with the first one's number and is
+    registered only once the clerk ticks 仍然登记."""
+    clerk = client_for("clerk")
+    first = register(clerk, **SAME, again="")
+    again = {**SAME, "content": "2025年某河道水质监测报告。 "}  # spacing and punctuation aside
+    r = post_form(clerk, "/applications/new", "/applications/new", again)
+    assert r.status_code == 409  # type: ignore[attr-defined]
+    assert f'<a href="/applications/{first}">{first}</a>' in r.text  # type: ignore[attr-defined]
+    assert "可能是重复提交，未登记" in r.text and 'name="again"' in r.text  # type: ignore[attr-defined]
+    assert _count(engine) == 1
+    second = register(clerk, **again, again="1")
+    assert second != first and _count(engine) == 2
+    # Another date, or another request, is another registration: no question asked.
+    register(clerk, **{**SAME, "received": "2026-03-03"}, again="")
+    register(clerk, **{**SAME, "content": "2024年某河道水质监测报告"}, again="")
+    assert _count(engine) == 4
+
+
+def test_a_similar_earlier_request_is_warned_about_after_registering(client_for, engine) -> None:  # type: ignore[no-untyped-def]
+    """As `register` on the CLI: the applicant's similar earlier request is named (Reg. Art.
+    36(6) is the clerk's call)."""
+    clerk = client_for("clerk")
+    who = {"id_number": "110101199003074514"}
+    first = register(clerk, **SAME, **who)
+    later = register(
+        clerk, **{**SAME, "received": "2026-03-04", "content": "2025年某河道的水质监测报告"}, **who
+    )
+    page = clerk.get(f"/applications/{later}").text
+    assert f"该申请人此前提出过相似的申请 {first}" in page
+    assert "条例第三十六条第六项" in page

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 
 from disclosure.clock import now_utc
 from disclosure.db import transaction
@@ -28,28 +27,23 @@ from disclosure.services.queries import (
     department_names,
     list_application_rows,
 )
-from disclosure.services.read_model import listed_in
-from disclosure.services.registration import parse_create, register_application
 from disclosure.services.users import list_users
-from disclosure.services.views import detail, registration_warning
+from disclosure.services.views import detail
 from disclosure.storage import file_store
-from disclosure.vocabulary import ApplicantType, Channel, Labelled
 from disclosure.web import integrations
 from disclosure.web.actions import ACTIONS, lookup, may_record, missing
 from disclosure.web.casefile_view import casefile_section
 from disclosure.web.deps import (
     AuthorizedNumber,
     CurrentUser,
-    OfficeUser,
     department_scope,
     signed_in,
     web,
 )
 from disclosure.web.downloads import docx_download, log_download
-from disclosure.web.forms import Form, optional_date, optional_int, text, values
+from disclosure.web.forms import Form, optional_int, text, values
 from disclosure.web.listing import department_labels
 from disclosure.web.people_view import people_section
-from disclosure.web.register_form import CREDIT_CODE_TYPES, case_type_choices, default_case_label
 from disclosure.web.render import flash, render
 
 router = APIRouter(prefix="/applications")
@@ -137,95 +131,6 @@ def _list_page(request: Request) -> Response:
             "query": urlencode({k: v for k, v in chosen.items() if v}),
         },
     )
-
-
-def _register_page(
-    request: Request, form: dict[str, str], errors: dict[str, str], status: int = 200
-) -> Response:
-    st = web(request)
-    with transaction(st.engine, write=False) as session:
-        departments = list_departments(session, active_only=True)
-    return render(
-        request,
-        "register.html",
-        {
-            "form": form,
-            "errors": errors,
-            "departments": departments,
-            "case_types": case_type_choices(st.settings.targets),
-            "default_case": default_case_label(st.settings.targets),
-            "credit_code_types": CREDIT_CODE_TYPES,
-        },
-        status,
-    )
-
-
-# The registration form's required fields (form name → label); the service checks the rest.
-REQUIRED = {"applicant": "申请人姓名或名称", "applicant_type": "申请人类型", "content": "申请内容"}
-
-
-# The registration form's choice lists: a value not offered is named by the labels shown.
-CHOICES: dict[str, type[Labelled]] = {"channel": Channel, "applicant_type": ApplicantType}
-
-
-def _missing(form: FormData) -> dict[str, str]:
-    errors = {name: f"请填写{label}" for name, label in REQUIRED.items() if not text(form, name)}
-    for name, kind in CHOICES.items():
-        if text(form, name) and text(form, name) not in kind.labels():
-            errors[name] = f"请从列表中选择：{'、'.join(kind.labels().values())}"
-    if not text(form, "received") and not text(form, "arrived"):
-        errors["received"] = "须填写收到日期，尚未确认收到的须填写送达日期"
-    if errors:
-        errors["_form"] = f"请补全标出的 {len(errors)} 项后再登记。"
-    return errors
-
-
-@router.get("/new")
-def new_page(request: Request, user: OfficeUser) -> Response:
-    today = web(request).today().isoformat()
-    return _register_page(request, {"channel": "in_person", "received": today}, {})
-
-
-@router.post("/new")
-def create(request: Request, user: OfficeUser, form: Form) -> Response:
-    st = web(request)
-    shown = values(form)
-    request.state.rerender = lambda errors, status: _register_page(request, shown, errors, status)
-    missing = _missing(form)
-    if missing:  # every empty required field at once, not one per attempt (issue 18)
-        return _register_page(request, shown, missing, 400)
-    data = parse_create(
-        {
-            "channel": text(form, "channel"),
-            "received_on": optional_date(form, "received"),
-            "arrived_on": optional_date(form, "arrived"),
-            "applicant_name": text(form, "applicant"),
-            "applicant_type": text(form, "applicant_type"),
-            "content": text(form, "content"),
-            "email": text(form, "email"),
-            "phone": text(form, "phone"),
-            "address": text(form, "address"),
-            "id_number": text(form, "id_number"),
-            "credit_code": text(form, "credit_code"),
-            "department": text(form, "department") or None,
-            "cooperating": [v for v in form.getlist("cooperating") if isinstance(v, str) and v],
-            "form_wanted": text(form, "form"),
-            "case_type": text(form, "case_type"),
-            "note": text(form, "note"),
-        }
-    )
-    with transaction(st.engine) as session:
-        office = st.offices.load(session)
-        ctx = Context(office, st.today(), user.username, now_utc())
-        app = register_application(session, ctx=ctx, data=data)
-        number, due, provisional = app.number, app.reply_due, app.provisional
-        now = listed_in(app, office, ctx.today, None)
-    due_text = f"，答复期限 {due.isoformat()}{'（临时）' if provisional else ''}" if due else ""
-    flash(request, f"已登记：{number}{due_text}")
-    warning = registration_warning(now.state, now.working_days_left)
-    if warning:
-        flash(request, warning[1], warning[0])
-    return RedirectResponse(f"/applications/{number}", status_code=303)
 
 
 def _detail_page(
