@@ -23,11 +23,13 @@ from disclosure.casefile.contents import Item, Pending
 from disclosure.casefile.documents import append_event, documents_of
 from disclosure.casefile.letter_files import letter_file
 from disclosure.casefile.models import CaseArchive
+from disclosure.casefile.names import shown_names
 from disclosure.casefile.service_records import reply_given_on
 from disclosure.errors import NotFound
 from disclosure.letters.models import Letter
 from disclosure.models import Application, Department, EventRecord, Stage
 from disclosure.outcomes import OUTCOMES
+from disclosure.people.accounts import shown_name
 from disclosure.people.approval_chain import SIGN_KINDS, chains, history
 from disclosure.people.approval_sheet import TITLE as SHEET_TITLE
 from disclosure.people.approval_sheet import approval_sheet
@@ -150,7 +152,8 @@ def archive_case(
     try:
         contents.convert_images(items)
         names = {d.code: d.name for d in department_names(session).values()}
-        log_pdf = pages.event_log(log, office.settings.office.timezone, names)
+        people = shown_names(session, (r.actor for r in log))
+        log_pdf = pages.event_log(log, office.settings.office.timezone, names, people)
     finally:
         finish()
     items.append(Item(contents.LOG_SECTION, "办理经过（事件记录）", "", today, log_pdf))
@@ -282,7 +285,7 @@ def _cover_rows(
         ("答复日期", _d(app.closed_on)),
         ("答复送达日", served),
         ("主办部门", dep.name if dep else "—"),
-        ("经办人", closing[-1].actor if closing else "—"),
+        ("经办人", (shown_name(session, closing[-1].actor) or "—") if closing else "—"),
         ("归档日期", _d(archived)),
         ("保管期限", keep),
     ]

@@ -3,7 +3,7 @@ templates (`templates/`) rendered to PDF by `pdfkit.html_to_pdf`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -60,15 +60,20 @@ def toc(items: Sequence[Item], zip_name: str) -> bytes:
 
 
 def event_log(
-    records: Sequence[EventRecord], timezone: str, department_names: dict[str, str]
+    records: Sequence[EventRecord],
+    timezone: str,
+    department_names: dict[str, str],
+    people: Mapping[str, str],
 ) -> bytes:
+    """The 办理经过 table; `people` names each record's actor (`names.shown_names`: the
+    record keeps the username, the page shows the person)."""
     tz = ZoneInfo(timezone)
     events = [
         {
             "on": r.on.isoformat() + (f" 至 {r.end_on.isoformat()}" if r.end_on else ""),
             "label": EVENT_LABELS.get(r.kind) or event_label(r),
             "note": entry(r, department_names)["facts"],
-            "actor": r.actor,
+            "actor": people.get(r.actor, r.actor),
             "recorded": r.recorded_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
         }
         for r in records

@@ -1,5 +1,6 @@
-"""The case-file part of the application page (`_casefile.html`): documents, each issued
-letter with its service (or 未送达), the reply's 答复送达日, and the archive volumes."""
+"""The case-file part of the application page (`_casefile.html`): documents (each uploader
+named by display name), each issued letter with its service (or 未送达), the reply's
+答复送达日, and the archive volumes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlmodel import Session, col, select
 from disclosure.casefile import detect
 from disclosure.casefile.archive import volumes_of
 from disclosure.casefile.documents import as_dict, documents_of
+from disclosure.casefile.names import shown_names
 from disclosure.casefile.service_records import reply_given_on
 from disclosure.letters.kinds import kind_info
 from disclosure.letters.models import Letter
@@ -43,6 +45,10 @@ def casefile_section(
         d["preview"] = doc.media_type in detect.PREVIEWABLE
         d["image"] = d["preview"] and doc.media_type in detect.IMAGES
         docs.append(d)
+    # the row keeps the uploader's username; the page names the person (one query)
+    people = shown_names(session, (d["uploaded_by"] for d in docs))
+    for d in docs:
+        d["uploaded_by_name"] = people.get(d["uploaded_by"], d["uploaded_by"])
     stmt = select(Letter).where(Letter.application_id == app.id).order_by(col(Letter.id))
     letters = list(session.exec(stmt))
     states = service_states(records)

@@ -169,3 +169,46 @@ def test_archive_button_is_for_the_office(client_for, tmp_path) -> None:  # type
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf.headers["x-content-type-options"] == "nosniff"
     assert clerk.get(f"/applications/{number}/archive/0.pdf").content == pdf.content
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path, first: int, last: int) -> str:
+    import subprocess
+
+    path = tmp_path / "volume.pdf"
+    path.write_bytes(pdf)
+    args = ["pdftotext", "-layout", "-f", str(first), "-l", str(last), str(path), "-"]
+    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.slow
+def test_the_case_file_names_people_not_logins(client_for, engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from disclosure.db import transaction
+    from disclosure.services.users import create_user
+    from tests.conftest import NOW
+    from tests.web.conftest import PASSWORD
+
+    with transaction(engine) as session:
+        create_user(
+            session,
+            username="wangfang",
+            password=PASSWORD,
+            role="clerk",
+            display_name="王芳",
+            now=NOW,
+        )
+    wang = client_for("wangfang")
+    number = register(wang, department="zcfg")
+    assert _upload(wang, number, "申请表.pdf", pdf_bytes("FORM")).status_code == 303
+    page = f"/applications/{number}"
+    shown = wang.get(page).text
+    documents = shown[shown.index('id="documents"') : shown.index('id="service"')]
+    assert "王芳" in documents and "wangfang" not in documents
+    post_form(
+        wang, page, f"/applications/{number}/actions/reply", {"outcome": "1", "date": "2026-03-04"}
+    )
+    r = post_form(wang, page, f"/applications/{number}/archive", {})
+    assert r.status_code == 303  # type: ignore[attr-defined]
+    pdf = wang.get(f"/applications/{number}/archive/0.pdf").content
+    cover = _pdf_text(pdf, tmp_path, 1, 1)
+    assert "王芳" in next(ln for ln in cover.splitlines() if "经办人" in ln), cover
+    assert "wangfang" not in cover
