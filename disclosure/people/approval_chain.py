@@ -245,17 +245,37 @@ def step_gate(
     *,
     code: str | None = None,
     days: int | None = None,
-) -> None:
+) -> ChainState | None:
     """Called by the reply and extension steps before they record: with `[approval]
-    required`, the last approval of a draft proposing the same, naming who must still act."""
+    required`, the last approval of a draft proposing the same, naming who must still act;
+    returns that draft's chain (None: no sign-off required)."""
     if not ctx.settings.approval.required:
-        return
+        return None
     app = get_application(session, number, lock=True)
     states = chains(events_of(session, app)).values()
     state = next((s for s in states if s.purpose is purpose), None)
     lead = app.lead_department_id
     names = approvers_by_role(session, state.remaining, lead) if state else None
-    require_approved(states, purpose, code=code, days=days, names=names)
+    return require_approved(states, purpose, code=code, days=days, names=names)
+
+
+def signed_by(state: ChainState, name: str) -> bool:
+    """Whether `name` (a display name or a login) gave one of the draft's approvals."""
+    wanted = name.strip()
+    return any(wanted in (a.name, a.username) for a in state.approvals)
+
+
+def extension_reason(state: ChainState) -> str:
+    """The signed-off 延期理由: the draft's reasons, else its facts, as one line."""
+    lines = state.reasons.splitlines() or state.draft.text.splitlines()
+    return "".join(line.strip() for line in lines)
+
+
+def approved_extension(states: dict[ApprovalPurpose, ChainState]) -> ChainState | None:
+    """The extension draft in force once its last approval is given (what the step and its
+    notice take: the days, the head who approved last, the reasons)."""
+    state = states.get(ApprovalPurpose.EXTENSION)
+    return state if state is not None and state.approved else None
 
 
 def letter_gate(

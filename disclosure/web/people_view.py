@@ -13,7 +13,14 @@ from typing import Any
 from sqlmodel import Session
 
 from disclosure.models import Application, EventRecord, Role, User
-from disclosure.people.approval_chain import ChainState, approved_reply, chains, roles_text
+from disclosure.people.approval_chain import (
+    ChainState,
+    approved_extension,
+    approved_reply,
+    chains,
+    extension_reason,
+    roles_text,
+)
 from disclosure.people.approval_sheet import local_time
 from disclosure.report.labels import REVIEW_KIND_LABELS, REVIEW_RESULT_LABELS
 from disclosure.report.models import ReviewKind, ReviewResult
@@ -54,6 +61,13 @@ def sign_off_rows(state: ChainState, timezone: str) -> dict[str, Any]:
     }
 
 
+def _extension_defaults(state: ChainState | None) -> dict[str, str]:
+    if state is None:
+        return {}
+    last = state.approvals[-1].name if state.approvals else ""
+    return {"days": str(state.days or ""), "approver": last, "note": extension_reason(state)}
+
+
 def people_section(
     session: Session, app: Application, user: User, settings: Settings, records: list[EventRecord]
 ) -> dict[str, Any]:
@@ -68,6 +82,8 @@ def people_section(
         "sign_off": [sign_off_rows(s, tz) for s in states.values()],
         # the reply form preselects what was signed off (approval_chain.approved_reply)
         "signed_reply": signed.code if signed is not None else "",
+        # and the extension form what its draft proposed and who approved it last
+        "signed_extension": _extension_defaults(approved_extension(states)),
         "may_draft": app.is_open,
         "office_user": user.role in (Role.ADMIN.value, Role.CLERK.value),
         "reviews": list_cases(session, number=app.number),

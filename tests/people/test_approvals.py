@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
@@ -221,3 +222,26 @@ def _reply_letter(people: People, n: str):  # type: ignore[no-untyped-def]
     """The letter of a reply of outcome 1 (现予公开) recorded on 2026-11-27."""
     letter = ("letter", n, "--kind", "reply", "--variant", "disclosed_now")
     return people.run(*letter, "--today", "2026-11-27", "--json")
+
+
+def test_the_extension_step_takes_its_approver_and_reasons_from_the_sign_off(  # type: ignore[no-untyped-def]
+    people: People, required: None, engine
+):
+    """With sign-off on, 批准人 must be the head who approved (not free text that contradicts
+    the record), and the draft's reasons become the notice's 延期理由 when none is written."""
+    people.accounts()
+    n = people.register()
+    people.ok("draft", n, "--days", "10", "--facts", "涉及第三方，需征求意见", "--as", "handler")
+    people.ok("approve", n, "--as", "ohead", "--for", "extension")
+    before = rows(engine)
+    err = people.fails("extend", n, "--days", "10", "--approver", "张三", "--date", "2026-11-27")
+    assert "批准人应为审批同意延期的 郑主任 之一" in err
+    assert rows(engine) == before
+    people.ok("extend", n, "--days", "10", "--approver", "郑主任", "--date", "2026-11-27")
+    with transaction(engine, write=False) as s:
+        ext = s.exec(select(EventRecord).where(EventRecord.kind == "extension_granted")).one()
+    assert (ext.approver, ext.note) == ("郑主任", "涉及第三方，需征求意见")
+    out = people.run("letter", n, "--kind", "extension", "--today", "2026-11-27", "--json")
+    assert out.exit_code == 0, out.stderr
+    doc = Document(json.loads(out.stdout)["docx"])
+    assert "因涉及第三方，需征求意见，" in "".join(p.text for p in doc.paragraphs)

@@ -10,7 +10,12 @@ from sqlmodel import Session
 
 from disclosure.errors import InvalidInput
 from disclosure.people.applicants import ITEM_FEE_COUNTED, item_fee
-from disclosure.people.approval_chain import require_approved, step_gate
+from disclosure.people.approval_chain import (
+    extension_reason,
+    require_approved,
+    signed_by,
+    step_gate,
+)
 from disclosure.services.context import Context
 from disclosure.services.lookup import get_application
 from disclosure.services.steps.base import CaseState, Line, Recorded, Step, record
@@ -95,11 +100,21 @@ class Extension(Step):
             )
         _text(self.approver, "approver", "延期批准人（条例第三十三条）")
         if ctx.settings.approval.required and case.approvals is not None:  # sign-off first
-            require_approved(case.approvals, ApprovalPurpose.EXTENSION, days=self.days)
+            state = require_approved(case.approvals, ApprovalPurpose.EXTENSION, days=self.days)
+            if not signed_by(state, self.approver):
+                names = "、".join(dict.fromkeys(a.name for a in state.approvals))
+                raise InvalidInput(
+                    f"批准人应为审批同意延期的 {names} 之一，与审批记录一致", field="approver"
+                )
 
     def record(self, session: Session, ctx: Context, number: str) -> Recorded:
-        step_gate(session, ctx, number, ApprovalPurpose.EXTENSION, days=self.days)
-        return record(session, ctx, number, self)
+        state = step_gate(session, ctx, number, ApprovalPurpose.EXTENSION, days=self.days)
+        step = self
+        reason = extension_reason(state) if state is not None else ""
+        if reason and not self.note.strip():
+            # The signed-off reasons are the notice's 延期理由 unless the clerk wrote one.
+            step = replace(self, note=reason)
+        return record(session, ctx, number, step)
 
     def columns(self) -> dict[str, Any]:
         return {"days": self.days, "approver": self.approver.strip()}
