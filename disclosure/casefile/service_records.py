@@ -301,3 +301,22 @@ def unserved_letters(session: Session, office: Office, today: date) -> list[Unse
         for lt, number, days in candidates
         if lt.id not in served[lt.application_id]
     ]
+
+
+def unserved_reply_warning(session: Session, app: Application) -> str | None:
+    """Said when archiving while the reply letter in force has no service recorded: the
+    cover's 答复送达日 reads 未送达 and the proof of service will need a supplementary volume."""
+    letters = list(
+        session.exec(
+            select(Letter).where(Letter.application_id == app.id, col(Letter.kind).in_(REPLY_KINDS))
+        )
+    )
+    replaced = {lt.corrects_id for lt in letters if lt.corrects_id is not None}
+    current = [lt for lt in letters if lt.id not in replaced]
+    if not current or reply_given_on(current, events_of(session, app)) is not None:
+        return None
+    refs = "、".join(lt.reference for lt in current)
+    return (
+        f"注意：答复文书 {refs} 尚未记录送达，案卷封面的答复送达日为“未送达”；"
+        "送达后请记录送达，送达回证将编入补充卷。"
+    )

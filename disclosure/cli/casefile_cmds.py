@@ -15,7 +15,7 @@ import typer
 from disclosure.casefile import retention
 from disclosure.casefile.archive import ArchiveResult, archive_case
 from disclosure.casefile.documents import Upload, as_dict, attach, documents_of, get_document
-from disclosure.casefile.service_records import ServiceInput, serve_letter
+from disclosure.casefile.service_records import ServiceInput, serve_letter, unserved_reply_warning
 from disclosure.cli.options import out_file, parse_date
 from disclosure.cli.output import console, emit_json, table
 from disclosure.cli.state import state
@@ -253,6 +253,9 @@ def archive_cmd(
             )
             app = get_application(session, number)
         summ = summary(app, office, day, department_names(session))
+        unserved = unserved_reply_warning(session, app)
+    if unserved:
+        typer.echo(unserved, err=True)
     if result is None:
         if as_json:
             emit_json(summ)

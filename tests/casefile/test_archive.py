@@ -95,6 +95,7 @@ def test_archive_package(desk, tmp_path) -> None:  # type: ignore[no-untyped-def
     r = desk.ok("archive", number, "--out", str(out), "--zip", "--today", "2026-03-25", "--json")
     info = json.loads(r.stdout)
     assert info["stage"] == "archived"
+    assert "尚未记录送达" not in r.stderr  # the reply letter's service is on record
     arc = info["archive"]
     assert arc["created"] and arc["volume"] == 0
     assert arc["sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
@@ -186,3 +187,13 @@ def test_archive_refuses_a_missing_folder_and_an_open_case(desk, tmp_path) -> No
     assert r.exit_code == 2 and "out:" in r.stderr
     r = desk("archive", number, "--out", str(tmp_path / "x.pdf"))
     assert r.exit_code == 5 and not (tmp_path / "x.pdf").exists()
+
+
+def test_archiving_before_the_reply_letter_is_served_says_so(desk) -> None:  # type: ignore[no-untyped-def]
+    """The cover would read 答复送达日 未送达: the clerk is told, and archiving goes ahead."""
+    number = register(desk)
+    desk.ok("letter", number, "--kind", "reply", "--outcome", "1", "--variant", "disclosed_now",
+            "--date", "2026-03-20", "--out", "reply.docx", "--today", "2026-03-20")  # fmt: skip
+    r = desk.ok("archive", number, "--today", "2026-03-25")
+    assert "注意：答复文书 某环依申复〔2026〕1号 尚未记录送达" in r.stderr
+    assert "已转入归档阶段" in r.stdout

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData, UploadFile
 from disclosure.casefile import detect
 from disclosure.casefile.archive import archive_case, read_volume, volumes_of
 from disclosure.casefile.documents import Upload, attach, get_document
-from disclosure.casefile.service_records import ServiceInput, serve_letter
+from disclosure.casefile.service_records import ServiceInput, serve_letter, unserved_reply_warning
 from disclosure.clock import now_utc
 from disclosure.db import transaction
 from disclosure.errors import InvalidInput, NotFound, PermissionDenied
@@ -146,8 +146,11 @@ def make_archive(
             note=text(form, "note"),
         )
         v = result.volume
+        unserved = unserved_reply_warning(session, get_application(session, number))
     label = "正卷" if v.volume == 0 else f"补充卷 {v.volume}"
     flash(request, f"{label}{'已生成' if result.created else '无变化'}：{v.pages} 页")
+    if unserved:
+        flash(request, unserved, "warn")
     return _back(number, "archive")
 
 
