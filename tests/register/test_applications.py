@@ -363,3 +363,16 @@ def test_one_letter_waits_per_consulted_party(c: Cli, n: str, unchanged) -> None
     c.ok("consult", "send", n, "--date", "2026-11-25", "--party", "某企业")
     sent = [e for e in c.show(n)["timeline"] if e["kind"] == "consultation_sent"]
     assert len(sent) == 3
+
+
+def test_a_step_dated_before_its_notice_says_so(c: Cli, n: str) -> None:
+    """The corrected application or the payment dated before the notice it answers: the
+    refusal names both dates, not "尚未告知补正" / "没有待缴费的收费通知"."""
+    c.ok("correction", "request", n, "--date", "2026-11-05")
+    err = c.fails("correction", "receive", n, "--date", "2026-11-04")
+    assert "收到补正申请的日期 2026-11-04 早于补正告知日期 2026-11-05" in err
+    c.ok("correction", "receive", n, "--date", "2026-11-06")
+    c.ok("fee-notice", n, "--date", "2026-11-19", "--amount", "100")
+    err = c.fails("fee-paid", n, "--date", "2026-11-18")
+    assert "缴费日期 2026-11-18 早于收费通知的发出日期 2026-11-19" in err
+    assert c.ok("fee-paid", n, "--date", "2026-11-20")["state"] != "paused"

@@ -80,6 +80,17 @@ class CorrectionReceived(Step):
 
     kind = EventKind.CORRECTION_RECEIVED
 
+    def check(self, case: CaseState, ctx: Context) -> None:
+        # The engine walks in date order and would find no notice given yet: say why.
+        d = case.deadlines(ctx)
+        req = d.correction if d is not None and d.corrected is None else None
+        if req is not None and self.on < req.on:
+            raise InvalidInput(
+                f"收到补正申请的日期 {self.on.isoformat()} 早于补正告知日期 "
+                f"{req.on.isoformat()}",
+                field="on",
+            )
+
     def rule_event(self) -> Event:
         return Event(RuleKind.CORRECTION_RECEIVED, self.on, note=self.note)
 
@@ -248,6 +259,15 @@ class FeePaid(Step):
 
     kind = EventKind.FEE_PAID
     accept_late: str = ""
+
+    def check(self, case: CaseState, ctx: Context) -> None:
+        d = case.deadlines(ctx)  # as CorrectionReceived: a date before the notice, in words
+        fee = d.fee if d is not None and d.fee_paid is None else None
+        if fee is not None and self.on < fee.on:
+            raise InvalidInput(
+                f"缴费日期 {self.on.isoformat()} 早于收费通知的发出日期 {fee.on.isoformat()}",
+                field="on",
+            )
 
     def lines(self) -> tuple[Line, ...]:
         paid = Line(self.kind, self.on, self.note, {}, Event(RuleKind.FEE_PAID, self.on))
