@@ -1,4 +1,5 @@
-"""Dashboard figures as plain queries on the stored deadline columns."""
+"""Dashboard figures as plain queries on the stored deadline columns (and, for the cases a
+department sent back, on the event log)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import column, func, or_, table
+from sqlalchemy import ColumnElement, FromClause, Table, and_, column, func, or_, table
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
-from disclosure.models import Application
+from disclosure.models import Application, Department, EventRecord
 from disclosure.report.annual_lock import report_changes
 from disclosure.services.office import Office
+from disclosure.vocabulary import EventKind
 
 DUE_SOON_DAYS = (3, 5)  # working days shown on the dashboard
 SERIES_WORKING_DAYS = 30
 SERIES_MONTHS = 12
+RETURNED_ROWS = 50  # returned cases listed; the heading gives the total
 
 
 @dataclass(frozen=True)
@@ -240,3 +244,107 @@ def reminder_trouble(session: Session, *, now: datetime) -> ReminderTrouble | No
     ).first()
     error, at = latest if latest is not None else ("", None)
     return ReminderTrouble(retrying, failed, error or "", at)
+
+
+@dataclass(frozen=True)
+class ReturnedCase:
+    """An open application its lead department sent back (退回), not assigned again."""
+
+    number: str
+    department: str  # the name of the department that sent it back
+    on: date  # the date of the return
+    by: str  # who sent it back (display name)
+    reason: str  # the return's note
+
+
+@dataclass(frozen=True)
+class Returned:
+    total: int
+    rows: list[ReturnedCase]  # the earliest returns first, at most `RETURNED_ROWS`
+
+
+_EVENT: Table = EventRecord.__table__  # type: ignore[attr-defined]  # SQLModel declares none
+_APP: Table = Application.__table__  # type: ignore[attr-defined]
+_DEPT: Table = Department.__table__  # type: ignore[attr-defined]
+_ANSWERS = (EventKind.ACCEPTED.value, EventKind.RETURNED.value)
+
+
+def _after(a: FromClause, b: FromClause) -> ColumnElement[bool]:
+    """Event `a` comes after event `b` in the log's order (`on`, then `id`: `events_of`)."""
+    return or_(a.c.on > b.c.on, and_(a.c.on == b.c.on, a.c.id > b.c.id))
+
+
+def returned_cases(session: Session, *, limit: int = RETURNED_ROWS) -> Returned:
+    """The open applications whose hand-off in force is a return, as `people.handoff.handoff`
+    reads the log: the return is the first answer (签收 or 退回) after the latest assignment
+    (分办; registration when there is none), and no assignment comes after it. The office's
+    to-do (it assigns again).
+
+    The return in force is looked up once per open application, as a correlated subquery
+    through the log's application index: PostgreSQL cannot turn it into a join, which it
+    would run as a scan of the whole log (every closed case's events too)."""
+    ret, later, answer, between = (_EVENT.alias(n) for n in ("ret", "later", "ans", "btw"))
+
+    def same(e: FromClause) -> ColumnElement[bool]:  # an event of the returned application
+        return e.c.application_id == ret.c.application_id
+
+    assigned = EventKind.ASSIGNED.value
+    reassigned = (
+        select(later.c.id).where(same(later), later.c.kind == assigned, _after(later, ret))
+    ).exists()
+    # An earlier answer of the same hand-off (no assignment between it and the return).
+    answered_before = (
+        select(answer.c.id).where(
+            same(answer),
+            answer.c.kind.in_(_ANSWERS),
+            _after(ret, answer),
+            ~select(between.c.id)
+            .where(
+                same(between),
+                between.c.kind == assigned,
+                _after(between, answer),
+                _after(ret, between),
+            )
+            .correlate_except(between)  # `ret` two levels up, `answer` one
+            .exists(),
+        )
+    ).exists()
+    in_force = (  # at most one: the first answer of the latest hand-off
+        select(ret.c.id)
+        .where(
+            ret.c.application_id == _APP.c.id,
+            ret.c.kind == EventKind.RETURNED.value,
+            ~reassigned,
+            ~answered_before,
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+    ids = list(
+        session.execute(
+            select(in_force).where(_APP.c.is_open.is_(True), in_force.is_not(None))
+        ).scalars()
+    )
+    if not ids:
+        return Returned(0, [])
+    ev = _EVENT.alias("ev")
+    rows = session.execute(
+        core_select(
+            _APP.c.number, _DEPT.c.name, ev.c.party, ev.c.on, ev.c.data, ev.c.approver, ev.c.note
+        )
+        .select_from(
+            ev.join(_APP, _APP.c.id == ev.c.application_id).outerjoin(
+                _DEPT, _DEPT.c.code == ev.c.party
+            )
+        )
+        .where(ev.c.id.in_(ids))
+        .order_by(ev.c.on, ev.c.id)
+        .limit(limit)
+    ).all()
+    return Returned(
+        len(ids),
+        [
+            ReturnedCase(number, name or party or "", on, (data or {}).get("by_name") or by, note)
+            for number, name, party, on, data, by, note in rows
+        ],
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
@@ -55,6 +56,9 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
         # Reminder failures concern the office (who runs the service), not a department.
         office_user = user.role in (Role.ADMIN.value, Role.CLERK.value)
         trouble = dash.reminder_trouble(session, now=now_utc()) if office_user else None
+        # Cases a department sent back wait for the office to assign them again; a return
+        # clears the handler, so a handler's view has none.
+        returned = dash.returned_cases(session) if office_user and handler is None else None
         backup = backup_status(session, now=now_utc()) if user.role != Role.DEPARTMENT else None
         redo = sent_back_to(session, user)  # the signed-in drafter's drafts sent back
         urgent = [
@@ -79,6 +83,9 @@ def dashboard(request: Request, user: CurrentUser) -> Response:
             "monthly_chart": monthly_chart(monthly),
             "urgent": urgent,
             "redo": redo,
+            "returned": returned,
+            # The tiles' lists keep the dashboard's handler (the list page's `?handler=`).
+            "handler_query": f"handler={quote(handler.username)}" if handler else "",
             "trouble": trouble,
             "trouble_at": _local(trouble.last_at, st.settings.office.timezone) if trouble else "",
             "scope_name": "　".join(
