@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from starlette.datastructures import FormData
 
 from disclosure.errors import InvalidInput, NotFound
+from disclosure.people.applicants import ITEM_FEE_COUNTED
 from disclosure.services import steps
 from disclosure.services.steps.office_steps import AMENDABLE
 from disclosure.vocabulary import PartyKind, Stage
-from disclosure.web.forms import optional_date, required_date, required_int, text
+from disclosure.web.forms import optional_date, optional_int, required_date, required_int, text
+from rules import fees
 
 Build = Callable[[FormData, date], steps.Step]
 
@@ -46,6 +49,29 @@ def _on(form: FormData) -> date:
 
 def _served(form: FormData) -> date | None:
     return optional_date(form, "served")
+
+
+def _fee_notice(f: FormData) -> steps.FeeNotice:
+    """The notice states how its amount was reached (Fees arts. 4–5, rulebook §7): per
+    volume from the pages; per item from the applicant's month, counted when recorded, or
+    the amount the clerk gives when the applicant cannot be identified."""
+    amount = optional_int(text(f, "amount"), "amount", minimum=1)
+    basis: dict[str, Any]
+    if text(f, "fee_basis") == "volume":
+        pages = required_int(f, "pages", minimum=1)
+        due = fees.fee_per_volume(pages)
+        if due == 0:
+            raise InvalidInput(f"{pages} 页按量计收无需收费，不发出收费通知", field="pages")
+        if amount is not None and amount != due:
+            raise InvalidInput(f"金额 {amount} 元与按量计算的 {due} 元不符", field="amount")
+        amount, basis = due, {"fee_basis": "volume", "pages": pages}
+    elif text(f, "fee_basis") in ("", "item"):
+        basis = {"fee_basis": "item"} if amount is not None else dict(ITEM_FEE_COUNTED)
+    else:
+        raise InvalidInput("计收方式须为按件或按量", field="fee_basis")
+    return steps.FeeNotice(
+        on=_on(f), amount=amount, basis=basis, served=_served(f), note=text(f, "note")
+    )
 
 
 def _extend(f: FormData, _today: date) -> steps.Step:
@@ -103,16 +129,7 @@ ACTIONS: dict[str, Action] = {
             on=_on(f), party=text(f, "party") or None, note=text(f, "note")
         ),
     ),
-    "fee_notice": Action(
-        "收费通知",
-        lambda f, _t: steps.FeeNotice(
-            on=_on(f),
-            amount=required_int(f, "amount", minimum=1),
-            served=_served(f),
-            note=text(f, "note"),
-        ),
-        required=(("date", "日期"), ("amount", "金额")),
-    ),
+    "fee_notice": Action("收费通知", lambda f, _t: _fee_notice(f)),
     "fee_paid": Action(
         "缴费",
         lambda f, _t: steps.FeePaid(

@@ -86,8 +86,7 @@ class CorrectionReceived(Step):
         req = d.correction if d is not None and d.corrected is None else None
         if req is not None and self.on < req.on:
             raise InvalidInput(
-                f"收到补正申请的日期 {self.on.isoformat()} 早于补正告知日期 "
-                f"{req.on.isoformat()}",
+                f"收到补正申请的日期 {self.on.isoformat()} 早于补正告知日期 {req.on.isoformat()}",
                 field="on",
             )
 
