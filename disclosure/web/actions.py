@@ -175,8 +175,9 @@ ACTIONS: dict[str, Action] = {
 
 
 def _amend(f: FormData, today: date) -> steps.Step:
-    """The fields shown filled with the registered values; only what differs is changed."""
-    changes = tuple((k, text(f, k)) for k in AMENDABLE if text(f, k))
+    """The fields shown filled with the registered values; only what differs is changed (a
+    field emptied is changed to empty: refused beside it where the register requires it)."""
+    changes = tuple((k, text(f, k)) for k in AMENDABLE if k in f)
     return steps.Amendment(on=today, changes=changes, note=text(f, "reason"))
 
 
