@@ -98,6 +98,9 @@ def test_every_missing_entry_is_named_at_once(client_for, engine) -> None:  # ty
     assert _beside(r.text, "withheld") == "请填写不予公开的内容"
     assert "见附件" in _beside(r.text, "attachments")
     assert "请补全标出的 2 项" in r.text and _issued(engine, number) == 0
+    actions = r.text[r.text.index('id="actions"') :].split("</section>", 1)[0]
+    assert "请补全" not in actions  # at the top and by the letter form, not under 办理操作
+    assert r.text.count("请补全标出的 2 项") == 2
 
 
 def test_the_service_method_follows_the_channel_and_the_date_is_the_clerks(client_for) -> None:  # type: ignore[no-untyped-def]
