@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from disclosure.models import Application, Department
+from disclosure.models import Applicant, Application, Department
 from disclosure.outcomes import OUTCOMES
 from disclosure.services.deadlines import compute_for, events_of
 from disclosure.services.facts import deadline_facts
@@ -53,6 +53,11 @@ def mask_id(value: str) -> str:
     return value[:4] + "*" * (len(value) - 8) + value[-4:]
 
 
+def _credit_code(session: Session, app: Application) -> str:
+    who = session.get(Applicant, app.applicant_id) if app.applicant_id is not None else None
+    return who.credit_code if who is not None else ""
+
+
 def detail(
     session: Session,
     app: Application,
@@ -72,6 +77,8 @@ def detail(
             "phone": app.phone,
             "address": app.address,
             "id_number_masked": mask_id(app.id_number) if app.id_number else "",
+            # an organisation's unified social credit code: public, shown whole
+            "credit_code": _credit_code(session, app),
             "form_wanted": app.form_wanted,
             "cooperating": list(app.cooperating),
             "cooperating_names": [by_code.get(c, c) for c in app.cooperating],

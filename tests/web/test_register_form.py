@@ -53,6 +53,8 @@ def test_an_organisations_credit_code_is_registered(client_for, engine) -> None:
         app = s.exec(select(Application).where(Application.number == number)).one()
         applicant = s.get(Applicant, app.applicant_id)
         assert applicant is not None and applicant.credit_code == CREDIT_CODE  # compacted
+    page = clerk.get(f"/applications/{number}").text
+    assert f"<dt>统一社会信用代码</dt><dd>{CREDIT_CODE}</dd>" in page  # shown whole: not personal
 
 
 def test_a_wrong_credit_code_is_named_beside_the_field(client_for, engine) -> None:  # type: ignore[no-untyped-def]
