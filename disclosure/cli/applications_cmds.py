@@ -79,7 +79,7 @@ def register_cmd(
     from disclosure.people.applicants import month_position, possible_duplicates
     from disclosure.services.queries import department_names
     from disclosure.services.registration import parse_create, register_application
-    from disclosure.services.views import registration_warning, summary
+    from disclosure.services.views import receipt_day_hint, registration_warning, summary
 
     st = state(ctx)
     data = parse_create(
@@ -107,10 +107,13 @@ def register_cmd(
         out = summary(app, c.office, c.today, department_names(session))
         out["applicant_month_nth"] = month_position(session, app)
         out["possible_duplicates"] = possible_duplicates(session, app)
+        day_hint = receipt_day_hint(app.channel, app.received_on, c.office)
     if as_json:
         emit_json(out)
         return
     warn_duplicates(out["possible_duplicates"])
+    if day_hint:
+        typer.echo(day_hint, err=True)
     if out["reply_due"] is None:
         typer.echo(f"已登记：{out['number']}，尚待确认收到（确认后开始计算答复期限）")
         return

@@ -14,7 +14,7 @@ from disclosure.services.facts import deadline_facts
 from disclosure.services.office import Office
 from disclosure.services.read_model import listed
 from disclosure.services.timeline import entry
-from disclosure.vocabulary import DeadlineState
+from disclosure.vocabulary import Channel, DeadlineState
 from rules.explain import explain
 
 
@@ -25,6 +25,26 @@ def _iso(d: date | None) -> str | None:
 # An application registered with this many working days left, or fewer, is flagged as it
 # is registered (a late-arriving post or a backlog typed in): practice convention.
 REGISTRATION_SOON = 3
+
+
+_WEEKDAYS = "一二三四五六日"
+
+
+def receipt_day_hint(channel: str, received: date | None, office: Office) -> str | None:
+    """An application handed in at the counter on a day the office is closed is most often a
+    mistyped date: said as it is registered (the count itself starts on the next working
+    day, rulebook §2.2). Posted, online and faxed ones may well arrive on such a day."""
+    if channel != Channel.IN_PERSON.value or received is None:
+        return None
+    cal = office.calendar
+    if not cal.first_day <= received <= cal.last_day or cal.is_working_day(received):
+        return None
+    info = cal.describe(received)
+    what = f"周{_WEEKDAYS[received.weekday()]}" + (f"，{info.name}" if info.name else "")
+    return (
+        f"注意：收到日期 {received.isoformat()}（{what}）不是工作日，当面提交的请核对日期；"
+        "答复期限自其后第一个工作日起算。"
+    )
 
 
 def registration_warning(state: str | None, left: int | None) -> tuple[str, str] | None:

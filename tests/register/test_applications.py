@@ -376,3 +376,11 @@ def test_a_step_dated_before_its_notice_says_so(c: Cli, n: str) -> None:
     err = c.fails("fee-paid", n, "--date", "2026-11-18")
     assert "缴费日期 2026-11-18 早于收费通知的发出日期 2026-11-19" in err
     assert c.ok("fee-paid", n, "--date", "2026-11-20")["state"] != "paused"
+
+
+def test_registering_an_in_person_receipt_on_a_sunday_asks_to_check_the_date(c: Cli) -> None:
+    r = c.run(*REGISTER, "--received", "2026-11-22", "--today", "2026-11-27")
+    assert r.exit_code == 0, r.stderr
+    assert "收到日期 2026-11-22（周日）不是工作日" in r.stderr
+    r = c.run(*REGISTER, "--received", "2026-11-23", "--today", "2026-11-27")
+    assert "不是工作日" not in r.stderr

@@ -130,3 +130,16 @@ def test_a_similar_earlier_request_is_warned_about_after_registering(client_for,
     page = clerk.get(f"/applications/{later}").text
     assert f"该申请人此前提出过相似的申请 {first}" in page
     assert "条例第三十六条第六项" in page
+
+
+def test_an_in_person_receipt_on_a_closed_day_is_questioned(client_for) -> None:  # type: ignore[no-untyped-def]
+    """Sat 2026-02-28 is a make-up working day (2026 notice): no hint; Sun 2026-03-01 is
+    not: the clerk is asked to check the date. By post, a Sunday needs no hint."""
+    clerk = client_for("clerk")
+    sunday = register(clerk, received="2026-03-01", applicant="赵一")
+    page = clerk.get(f"/applications/{sunday}").text
+    assert "收到日期 2026-03-01（周日）不是工作日，当面提交的请核对日期" in page
+    makeup = register(clerk, received="2026-02-28", applicant="赵二")
+    assert "不是工作日" not in clerk.get(f"/applications/{makeup}").text
+    posted = register(clerk, received="2026-03-01", applicant="赵三", channel="post_signed")
+    assert "不是工作日" not in clerk.get(f"/applications/{posted}").text

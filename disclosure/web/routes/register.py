@@ -23,7 +23,7 @@ from disclosure.services.context import Context
 from disclosure.services.departments import list_departments
 from disclosure.services.read_model import listed_in
 from disclosure.services.registration import parse_create, register_application
-from disclosure.services.views import registration_warning
+from disclosure.services.views import receipt_day_hint, registration_warning
 from disclosure.timefmt import local_time
 from disclosure.vocabulary import ApplicantType, Channel, Labelled
 from disclosure.web.deps import OfficeUser, web
@@ -147,11 +147,14 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
         number, due, provisional = app.number, app.reply_due, app.provisional
         now = listed_in(app, office, ctx.today, None)
         similar = possible_duplicates(session, app)
+        day_hint = receipt_day_hint(app.channel, app.received_on, office)
     due_text = f"，答复期限 {due.isoformat()}{'（临时）' if provisional else ''}" if due else ""
     flash(request, f"已登记：{number}{due_text}")
     warning = registration_warning(now.state, now.working_days_left)
     if warning:
         flash(request, warning[1], warning[0])
+    if day_hint:
+        flash(request, day_hint, "warn")
     for d in similar:
         flash(request, duplicate_warning(d), "warn")
     return RedirectResponse(f"/applications/{number}", status_code=303)
