@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from disclosure.casefile import detect
 from disclosure.casefile.models import Document
-from disclosure.errors import InvalidInput, NotFound
+from disclosure.errors import Conflict, InvalidInput, NotFound
 from disclosure.models import Application, EventRecord
 from disclosure.services.context import Context
 from disclosure.services.lookup import get_application
@@ -102,6 +102,7 @@ def attach(
     )
     if stored.size == 0:
         raise InvalidInput("文件为空", field="file")
+    _not_again(session, app, kind, stored.sha256, upload.event_id)
     media_type = detect.detect(stored.path, name=name)
     doc = Document(
         application_id=app.id,  # type: ignore[arg-type]
@@ -134,6 +135,27 @@ def attach(
         },
     )
     return doc
+
+
+def _not_again(
+    session: Session, app: Application, kind: DocumentKind, sha256: str, event_id: int | None
+) -> None:
+    """The same file as the same kind of material (for the same step) once per application:
+    a scan uploaded twice would be listed twice in the 卷内目录. The same proof of service for
+    two letters (posted in one envelope) is two uploads for two steps, and allowed."""
+    same = session.exec(
+        select(Document).where(
+            Document.application_id == app.id,
+            Document.sha256 == sha256,
+            Document.kind == kind.value,
+            col(Document.event_id).is_(None) if event_id is None else Document.event_id == event_id,
+        )
+    ).first()
+    if same is not None:
+        raise Conflict(
+            f"同一文件已作为“{kind.label}”上传过（{same.original_name}），未重复上传",
+            field="file",
+        )
 
 
 def documents_of(session: Session, application_id: int) -> Iterator[Document]:

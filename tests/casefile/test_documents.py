@@ -14,7 +14,7 @@ from sqlmodel import select
 from disclosure.casefile.documents import Upload, attach
 from disclosure.clock import now_utc
 from disclosure.db import transaction
-from disclosure.errors import InvalidInput, NotFound
+from disclosure.errors import Conflict, InvalidInput, NotFound
 from disclosure.models import EventRecord
 from disclosure.services.context import Context
 from disclosure.services.office import load_office
@@ -65,6 +65,21 @@ def test_same_bytes_are_stored_once(desk, engine, settings, store) -> None:  # t
     b = _attach(engine, settings, number, data, name="copy.pdf", kind="other")
     assert a.sha256 == b.sha256 and a.id != b.id
     assert list(store.digests()) == [a.sha256]
+
+
+def test_the_same_scan_as_the_same_material_is_refused(desk, engine, settings, store) -> None:  # type: ignore[no-untyped-def]
+    """Uploaded twice, a scan would be listed twice in the 卷内目录; nothing is written."""
+    number = register(desk)
+    data = pdf_bytes("APPLICATION")
+    first = _attach(engine, settings, number, data)
+    before = counts(engine, store)
+    with pytest.raises(Conflict, match=r"同一文件已作为“申请表”上传过（申请表\.pdf）") as e:
+        _attach(engine, settings, number, data, name="再扫一次.pdf")
+    assert e.value.field == "file" and counts(engine, store) == before
+    with transaction(engine, write=False) as s:
+        ev = s.exec(select(EventRecord).where(EventRecord.kind == "received")).one()
+    proof = _attach(engine, settings, number, data, event_id=ev.id)  # another step: allowed
+    assert proof.id != first.id
 
 
 def test_attached_to_an_event_of_this_application(desk, engine, settings) -> None:  # type: ignore[no-untyped-def]
