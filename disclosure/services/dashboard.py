@@ -15,6 +15,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from disclosure.models import Application, Department, EventRecord
 from disclosure.report.annual_lock import report_changes
+from disclosure.services.list_states import ListState, state_conditions
 from disclosure.services.office import Office
 from disclosure.vocabulary import EventKind
 
@@ -75,13 +76,11 @@ def counts(
         overdue=n(due < today),
         due_3=n(due >= today, due <= limit3),
         due_5=n(due >= today, due <= limit5),
-        paused=n(
-            col(Application.paused_from) <= today,
-            col(Application.paused_until) >= today,
-        ),
-        provisional=n(col(Application.provisional).is_(True)),
-        awaiting_correction=n(col(Application.awaiting_correction).is_(True)),
-        flagged=n(col(Application.flag_count) > 0),
+        # The list's `state` filter selects with the same conditions (`list_states`).
+        paused=n(*state_conditions(ListState.PAUSED, today)),
+        provisional=n(*state_conditions(ListState.PROVISIONAL, today)),
+        awaiting_correction=n(*state_conditions(ListState.AWAITING_CORRECTION, today)),
+        flagged=n(*state_conditions(ListState.FLAGGED, today)),
     )
 
 
@@ -110,18 +109,17 @@ def reminded(
     """`Reminded` for the open applications in scope. An application counts as the scan reads
     it: an internal target only once the receipt is confirmed, working days late by
     `WorkingCalendar.working_days_left` (no pause: only the reply deadline pauses)."""
-    received = col(Application.received_on).is_not(None)
     target = col(Application.internal_target)
     late_by_day = _scoped(
         select(target, func.count()).select_from(Application), department_id, handler_id
-    ).where(received, target < today)
+    ).where(*state_conditions(ListState.INTERNAL_OVERDUE, today))
     notifier = office.settings.notifier
     overdue = escalated = 0
     for due, n in session.exec(late_by_day.group_by(target)):
         overdue += int(n)
         if notifier.escalates(-office.calendar.working_days_left(today, due)):
             escalated += int(n)
-    waiting = col(Application.received_on).is_(None), col(Application.arrived_on).is_not(None)
+    waiting = state_conditions(ListState.UNCONFIRMED, today)
     unconfirmed = _count(session, department_id, *waiting, handler_id=handler_id)
     late = _count(
         session, department_id, *waiting, col(Application.arrived_on) < today, handler_id=handler_id

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, or
 from sqlmodel import Session, select
 
 from disclosure.models import Application, Department, Stage
+from disclosure.services.list_states import ListState, state_conditions
 from disclosure.services.office import Office
 from rules.calendar import Pause
 from rules.deadlines import state_on
@@ -28,6 +29,8 @@ class ListFilter:
     offset: int = 0
     order: str = "reply_due"
     descending: bool = False
+    # A dashboard tile's state (`list_states`): open applications in it, as the tile counts.
+    state: ListState | None = None
 
 
 SORTABLE = {"reply_due", "received_on", "number", "next_action_due", "applicant_name"}
@@ -157,7 +160,7 @@ def _values(office: Office, today: date, flt: ListFilter) -> _Slots:
 
 def _criteria(flt: ListFilter, v: _Slots) -> list[ColumnElement[bool]]:
     found: list[ColumnElement[bool]] = []
-    if flt.overdue or flt.due_within is not None or flt.open_only:
+    if flt.overdue or flt.due_within is not None or flt.open_only or flt.state is not None:
         # `= true`, not `IS TRUE`: PostgreSQL can use the (is_open, reply_due) index only so.
         found.append(_T.is_open == true())
     if flt.overdue:
@@ -174,6 +177,8 @@ def _criteria(flt: ListFilter, v: _Slots) -> list[ColumnElement[bool]]:
         found.append(
             _T.number.like(v.like) | _T.applicant_name.like(v.like) | _T.content.like(v.like)
         )
+    if flt.state is not None:
+        found += state_conditions(flt.state, v.today)
     return found
 
 
@@ -224,7 +229,9 @@ class ListStatements:
     page of 50; a statement kept is keyed once. The same SQL as `list_statement` and
     `count_applications` build, so the same rows. At most a few thousand shapes exist; a
     web app keeps one (`web.listing.ListedCache`), so does an API app for its pages
-    (`api.paging.page_after`).
+    (`api.paging.page_after`). A list of one state (`ListFilter.state`, a dashboard tile's)
+    is built per call, not kept: the states would multiply the shapes kept by seven, for
+    lists that filter every open application anyway.
     """
 
     def __init__(self) -> None:
@@ -248,7 +255,8 @@ class ListStatements:
             stmt = stmt.order_by(_ORDERINGS[_order(flt), flt.descending], _T.id)
             if flt.limit is not None:
                 stmt = stmt.limit(_LIMIT).offset(_OFFSET)
-            stmt = self._built.setdefault(key, stmt)
+            if flt.state is None:
+                stmt = self._built.setdefault(key, stmt)
         params = _values(office, today, flt)._asdict()  # those the shape has no use for: unread
         if flt.limit is not None:
             params["limit"], params["offset"] = flt.limit, flt.offset
@@ -262,7 +270,9 @@ class ListStatements:
         stmt = self._built.get(key)
         if stmt is None:
             found = _criteria(flt, _PARAMS)
-            stmt = self._built.setdefault(key, _COUNT.where(*found) if found else _COUNT)
+            stmt = _COUNT.where(*found) if found else _COUNT
+            if flt.state is None:
+                stmt = self._built.setdefault(key, stmt)
         return stmt, _values(office, today, flt)._asdict()
 
 
@@ -279,6 +289,7 @@ def _shape(flt: ListFilter) -> tuple[Any, ...]:
         _order(flt),
         flt.descending,
         flt.limit is not None,
+        flt.state,
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from disclosure.models import Department, Stage
+from disclosure.services.list_states import ListState
 from disclosure.services.office import Office
 from disclosure.services.queries import ListRow, ListStatements
 from disclosure.services.read_model import Listed, listed_in
@@ -30,6 +31,7 @@ TABLES_KEPT = 64  # pages of 50 rows, ~20 KB of HTML each
 FILTERS_TEMPLATE = "_list_filters.html"
 TABLE_TEMPLATE = "_list_table.html"
 STAGES = tuple(Stage)
+STATES = tuple(ListState)
 
 
 class Named(Protocol):
@@ -74,12 +76,21 @@ class ListedCache:
         self._table = lru_cache(maxsize=TABLES_KEPT)(_table)
 
     def filters_form(
-        self, env: Environment, chosen: Mapping[str, str], departments: Sequence[DepartmentLabel]
+        self,
+        env: Environment,
+        chosen: Mapping[str, str],
+        departments: Sequence[DepartmentLabel],
+        errors: Mapping[str, str] | None = None,
     ) -> Markup:
         """The list's filter form (`FILTERS_TEMPLATE`) for the values `chosen` and the
-        `departments` offered. Every value it shows is part of the key, so a form once
+        `departments` offered, with the messages of the values refused (`errors`, by input
+        name) beside their inputs. Every value it shows is part of the key, so a form once
         rendered is kept: the same form is shown on most requests, and escaping its
-        options was a large share of rendering the page."""
+        options was a large share of rendering the page. A form with errors is not kept."""
+        if errors:
+            return _filters_form(
+                env, tuple(chosen.items()), tuple(departments), tuple(errors.items())
+            )
         return self._form(env, tuple(chosen.items()), tuple(departments))
 
     def table(self, env: Environment, rows: Sequence[Listed]) -> Markup:
@@ -96,10 +107,21 @@ class ListedCache:
 
 
 def _filters_form(
-    env: Environment, chosen: tuple[tuple[str, str], ...], departments: tuple[DepartmentLabel, ...]
+    env: Environment,
+    chosen: tuple[tuple[str, str], ...],
+    departments: tuple[DepartmentLabel, ...],
+    errors: tuple[tuple[str, str], ...] = (),
 ) -> Markup:
     form = env.get_template(FILTERS_TEMPLATE)
-    return Markup(form.render(chosen=dict(chosen), departments=departments, stages=STAGES))
+    return Markup(
+        form.render(
+            chosen=dict(chosen),
+            departments=departments,
+            stages=STAGES,
+            states=STATES,
+            errors=dict(errors),
+        )
+    )
 
 
 def _table(env: Environment, rows: tuple[Listed, ...]) -> Markup:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import ceil
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -19,6 +21,7 @@ from disclosure.people.handoff import handoff_detail
 from disclosure.services.context import Context
 from disclosure.services.deadlines import events_of
 from disclosure.services.departments import find_department, list_departments
+from disclosure.services.list_states import ListState
 from disclosure.services.lookup import get_application
 from disclosure.services.queries import (
     SORTABLE,
@@ -47,26 +50,35 @@ from disclosure.web.people_view import people_section
 from disclosure.web.render import flash, render
 
 router = APIRouter(prefix="/applications")
+_V = TypeVar("_V")
 
 FILTER_KEYS = (
-    "status", "overdue", "due_within", "department", "handler", "stage", "q", "order", "desc"
+    "status", "overdue", "due_within", "department", "handler", "stage", "state", "q", "order",
+    "desc",
 )  # fmt: skip
 
 
 def _filter(
     session: Session, request: Request, scope: int | None, page_size: int
-) -> tuple[ListFilter, int, dict[str, str]]:
+) -> tuple[ListFilter, int, dict[str, str], dict[str, str]]:
+    """The list's filter from the query, the page, the values chosen and the values refused
+    (input name → message; `_form` for the page number): a refused value filters nothing,
+    and the page shows its message beside the filter's input."""
     p = request.query_params
     chosen = {k: p.get(k, "").strip() for k in FILTER_KEYS}
-    due_within = optional_int(chosen["due_within"], "due_within")
-    page = optional_int(p.get("page"), "page", minimum=1) or 1
-    try:
-        stage = Stage(chosen["stage"]) if chosen["stage"] else None
-    except ValueError as exc:
-        raise InvalidInput(f"未知阶段 {chosen['stage']!r}", field="stage") from exc
+    errors: dict[str, str] = {}
+    due_within = _checked(errors, "due_within", _working_days, chosen["due_within"])
+    page = _checked(errors, "_form", _page_number, p.get("page", "").strip()) or 1
+    stage = _checked(errors, "stage", _stage, chosen["stage"])
+    state = _checked(errors, "state", _state, chosen["state"])
     department_id = scope
-    if scope is None and chosen["department"]:
-        department_id = find_department(session, chosen["department"], field="department").id
+    if scope is None:
+        department_id = _checked(
+            errors,
+            "department",
+            lambda ref: find_department(session, ref, field="department").id,
+            chosen["department"],
+        )
     order = chosen["order"] if chosen["order"] in SORTABLE else "reply_due"
     flt = ListFilter(
         overdue=chosen["overdue"] == "1",
@@ -82,8 +94,49 @@ def _filter(
         offset=(page - 1) * page_size,
         order=order,
         descending=chosen["desc"] == "1",
+        state=state,
     )
-    return flt, page, chosen
+    return flt, page, chosen, errors
+
+
+def _checked(
+    errors: dict[str, str], name: str, parse: Callable[[str], _V | None], value: str
+) -> _V | None:
+    """`parse(value)`; None for a blank value, and for a refused one (`InvalidInput`), whose
+    message goes into `errors[name]`."""
+    if not value:
+        return None
+    try:
+        return parse(value)
+    except InvalidInput as exc:
+        errors[name] = exc.message
+        return None
+
+
+def _working_days(value: str) -> int | None:
+    return optional_int(value, "due_within")
+
+
+def _page_number(value: str) -> int | None:
+    try:
+        return optional_int(value, "page", minimum=1)
+    except InvalidInput as exc:
+        raise InvalidInput(f"页码{exc.message}", field="page") from exc
+
+
+def _stage(value: str) -> Stage:
+    try:
+        return Stage(value)
+    except ValueError as exc:
+        raise InvalidInput(f"未知阶段 {value!r}", field="stage") from exc
+
+
+def _state(value: str) -> ListState:
+    try:
+        return ListState(value)
+    except ValueError as exc:
+        known = "、".join(s.label for s in ListState)
+        raise InvalidInput(f"未知情形 {value!r}；可选：{known}", field="state") from exc
 
 
 @router.get("")
@@ -92,11 +145,12 @@ async def list_page(request: Request) -> Response:
     work is bounded by the indexes (one page of rows, one indexed count, no writes and so no
     lock waits), a few milliseconds, less than the round trip through the thread pool costs
     under load (docs/bench-notes/web.md). A search or another order reads or sorts every
-    row: that goes to the thread pool, like every page that can take long.
+    row, a dashboard tile's state (`?state=`) filters every open one: that goes to the
+    thread pool, like every page that can take long.
 
     The sign-in check (`deps.signed_in`) runs in the page's own transaction."""
     p = request.query_params
-    if p.get("q", "").strip() or p.get("order", "reply_due") != "reply_due":
+    if p.get("q", "").strip() or p.get("order", "reply_due") != "reply_due" or p.get("state"):
         return await run_in_threadpool(_list_page, request)
     return _list_page(request)
 
@@ -108,7 +162,7 @@ def _list_page(request: Request) -> Response:
     with transaction(st.engine, write=False) as session:
         scope = department_scope(signed_in(request, session))
         office = st.offices.load(session)
-        flt, page, chosen = _filter(session, request, scope, size)
+        flt, page, chosen, errors = _filter(session, request, scope, size)
         kept = st.rows.statements
         total = count_applications(session, office=office, today=today, flt=flt, statements=kept)
         deps = department_labels(session)
@@ -127,9 +181,11 @@ def _list_page(request: Request) -> Response:
             "total": total,
             "page": page,
             "pages": max(1, ceil(total / size)),
-            "filters": st.rows.filters_form(st.templates.env, chosen, departments),
-            "query": urlencode({k: v for k, v in chosen.items() if v}),
+            "filters": st.rows.filters_form(st.templates.env, chosen, departments, errors),
+            "query": urlencode({k: v for k, v in chosen.items() if v and k not in errors}),
+            "errors": errors,
         },
+        400 if errors else 200,
     )
 
 
