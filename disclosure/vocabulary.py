@@ -87,6 +87,18 @@ class DeadlineState(Labelled):
     UNCONFIRMED = "unconfirmed", "待确认收到"
 
 
+class ListState(Labelled):
+    """A dashboard tile's state (情形), as the list's `state` filter names it; its conditions
+    are `disclosure.services.list_states.state_conditions`."""
+
+    PAUSED = "paused", "暂停计时"
+    AWAITING_CORRECTION = "awaiting_correction", "等待补正"
+    PROVISIONAL = "provisional", "临时期限"
+    FLAGGED = "flagged", "有逾时步骤提示"
+    INTERNAL_OVERDUE = "internal_overdue", "内部时限已过"
+    UNCONFIRMED = "unconfirmed", "待确认收到"
+
+
 class Clock(Labelled):
     """The dated things reminders and lists watch; values are config and reminder keys."""
 

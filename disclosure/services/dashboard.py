@@ -15,9 +15,9 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from disclosure.models import Application, Department, EventRecord
 from disclosure.report.annual_lock import report_changes
-from disclosure.services.list_states import ListState, state_conditions
+from disclosure.services.list_states import state_conditions
 from disclosure.services.office import Office
-from disclosure.vocabulary import EventKind
+from disclosure.vocabulary import EventKind, ListState
 
 DUE_SOON_DAYS = (3, 5)  # working days shown on the dashboard
 SERIES_WORKING_DAYS = 30

@@ -13,21 +13,10 @@ from typing import Any
 from sqlalchemy import ColumnElement
 
 from disclosure.models import Application
-from disclosure.vocabulary import Labelled
+from disclosure.vocabulary import ListState
 
 # The table's columns: they serve both the dashboard's ORM selects and the list's Core ones.
 _T = Application.__table__.c  # type: ignore[attr-defined]  # SQLModel declares no __table__
-
-
-class ListState(Labelled):
-    """A dashboard tile's state, as the list's `state` filter names it."""
-
-    PAUSED = "paused", "暂停计时"
-    AWAITING_CORRECTION = "awaiting_correction", "等待补正"
-    PROVISIONAL = "provisional", "临时期限"
-    FLAGGED = "flagged", "有逾时步骤提示"
-    INTERNAL_OVERDUE = "internal_overdue", "内部时限已过"
-    UNCONFIRMED = "unconfirmed", "待确认收到"
 
 
 def state_conditions(state: ListState, today: Any) -> tuple[ColumnElement[bool], ...]:

@@ -10,8 +10,9 @@ from sqlalchemy import ColumnElement, Integer, Select, and_, bindparam, func, or
 from sqlmodel import Session, select
 
 from disclosure.models import Application, Department, Stage
-from disclosure.services.list_states import ListState, state_conditions
+from disclosure.services.list_states import state_conditions
 from disclosure.services.office import Office
+from disclosure.vocabulary import ListState
 from rules.calendar import Pause
 from rules.deadlines import state_on
 

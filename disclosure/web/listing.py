@@ -20,10 +20,10 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from disclosure.models import Department, Stage
-from disclosure.services.list_states import ListState
 from disclosure.services.office import Office
 from disclosure.services.queries import ListRow, ListStatements
 from disclosure.services.read_model import Listed, listed_in
+from disclosure.vocabulary import ListState
 
 ROWS_KEPT = 8192
 FORMS_KEPT = 256

@@ -17,7 +17,6 @@ from sqlmodel import select
 
 from disclosure.db import transaction
 from disclosure.models import Application
-from disclosure.services.list_states import ListState
 from disclosure.services.office import load_office
 from disclosure.services.queries import (
     ListFilter,
@@ -27,6 +26,7 @@ from disclosure.services.queries import (
     list_statement,
 )
 from disclosure.settings import Settings
+from disclosure.vocabulary import ListState
 from tests.web.conftest import TODAY, post_form, register
 
 TILES = {  # state → the tile's id on the dashboard

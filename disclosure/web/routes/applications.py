@@ -21,7 +21,6 @@ from disclosure.people.handoff import handoff_detail
 from disclosure.services.context import Context
 from disclosure.services.deadlines import events_of
 from disclosure.services.departments import find_department, list_departments
-from disclosure.services.list_states import ListState
 from disclosure.services.lookup import get_application
 from disclosure.services.queries import (
     SORTABLE,
@@ -33,6 +32,7 @@ from disclosure.services.queries import (
 from disclosure.services.users import list_users
 from disclosure.services.views import detail
 from disclosure.storage import file_store
+from disclosure.vocabulary import ListState
 from disclosure.web import integrations
 from disclosure.web.actions import ACTIONS, lookup, may_record, missing
 from disclosure.web.casefile_view import casefile_section
