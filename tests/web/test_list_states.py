@@ -271,3 +271,12 @@ def test_the_cases_are_stored_as_the_states_say(cases: dict[str, Case], engine: 
     assert (rows[cases["late_notice"].number].internal_target or TODAY) > TODAY
     assert rows[cases["arrived"].number].received_on is None
     assert rows[cases["confirmed"].number].received_on is not None
+
+
+def test_the_filter_form_keeps_the_handler_it_was_opened_with(client_for) -> None:  # type: ignore[no-untyped-def]
+    """A handler's list (a dashboard link) filtered again stays that handler's."""
+    page = client_for("clerk").get("/applications?handler=zcfg_user").text
+    form = page[page.index('<form class="filters"') :].split("</form>", 1)[0]
+    assert '<input type="hidden" name="handler" value="zcfg_user">' in form
+    plain = client_for("clerk").get("/applications").text
+    assert 'name="handler"' not in plain[plain.index('<form class="filters"') :].split("</form>")[0]
