@@ -83,6 +83,11 @@ class Walk:
         "reply_ordinal",
         "start",
     )
+    # The reply date a correction notice came after (rulebook §11.3a): that notice and its
+    # corrected application do not move the date (None: the notice came in time). Set with
+    # `correction` (`rules.steps._correction_requested`) and read only once that is set: the
+    # usual application, which asks for no correction, never pays for it.
+    correction_after_due: int | None
     reply_ordinal: int | None  # the reply date as ordinal (None: not running)
     reply_due: date | None
 
@@ -98,9 +103,6 @@ class Walk:
         self.consultations: list[Consultation] = []
         self.correction: Event | None = None  # CORRECTION_REQUESTED
         self.corrected: Event | None = None  # CORRECTION_RECEIVED
-        # The reply date a correction notice came after (rulebook §11.3a): that notice and
-        # its corrected application do not move the date (None: no such notice).
-        self.correction_after_due: int | None = None
         self.extension_step: Event | None = None
         self.deferral_step: Event | None = None
         self.fee: Event | None = None  # FEE_NOTICE_SENT

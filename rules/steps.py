@@ -176,8 +176,7 @@ def _correction_requested(w: Walk, ev: Event) -> None:
     served(w, ev)
     # Rulebook §11.3a: a notice after the reply date leaves that date (and the case overdue).
     due = w.reply_due_ordinal()
-    if due is not None and ev.on.toordinal() > due:
-        w.correction_after_due = due
+    w.correction_after_due = due if due is not None and ev.on.toordinal() > due else None
     w.correction = ev
 
 
