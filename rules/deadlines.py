@@ -156,6 +156,11 @@ class Deadlines(Walk):
         req = self.correction
         return req is not None and req.on.toordinal() > self._notice_o()
 
+    @property
+    def correction_late_of_due(self) -> bool:
+        """Rulebook §11.3a: the correction notice came after the reply date itself."""
+        return self.correction is not None and self.correction_after_due is not None
+
     # -- each clock's date as an ordinal (None: no such clock, or not started) -------------
     def _get(self, key: str) -> Any:
         cache = self._cache

@@ -92,7 +92,9 @@ BODIES: dict[LetterKind, list[str]] = {
         "{%p endfor %}",
         "请您自收到本告知书之日起{{ correction_period }}个工作日内"
         "{% if correction_deadline_cn %}（即{{ correction_deadline_cn }}前）{% endif %}"
-        "将补正后的申请提交本机关。答复期限自本机关收到补正后的申请之日起计算。无正当理由逾期不补正的，"
+        "将补正后的申请提交本机关。"
+        "{% if correction_restarts %}答复期限自本机关收到补正后的申请之日起计算。{% endif %}"
+        "无正当理由逾期不补正的，"
         "视为放弃申请，本机关不再处理您的该政府信息公开申请。",
     ],
     LetterKind.EXTENSION: [

@@ -200,6 +200,10 @@ def _correction(f: Facts) -> dict[str, Any]:
         "correction_items": items,
         "correction_period": c.days if c else f.office.settings.rules.correction_period,
         "correction_deadline_cn": due_cn(c, f),
+        # Reg. Art. 30: the period runs afresh from the corrected application, unless the
+        # notice comes after the reply date itself (rulebook §11.3a): the letter says only
+        # what holds
+        "correction_restarts": not f.deadlines.correction_late_of_due,
     }
 
 

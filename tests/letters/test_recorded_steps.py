@@ -190,3 +190,19 @@ def test_letter_messages_are_chinese_only(desk: Desk, kind: str, opts: dict, fie
     with pytest.raises(InvalidInput) as err:
         desk.issue(number, kind, on=D5, today=D5, **opts)
     assert err.value.field == field and _english(err.value.message) == []
+
+
+def test_a_correction_notice_after_the_reply_date_does_not_promise_a_fresh_period(
+    desk: Desk,
+) -> None:
+    """Rulebook §11.3a: received 3/2, due 3/30; a notice on 3/31 leaves 3/30 in force, so its
+    letter does not say the period runs from the corrected application (one on 3/5 does)."""
+    late, early = desk.register(), desk.register()
+    restart = "答复期限自本机关收到补正后的申请之日起计算"
+    after, before = date(2026, 3, 31), date(2026, 3, 5)
+    desk.record(late, steps.CorrectionRequested(on=after, served=after), after)
+    desk.record(early, steps.CorrectionRequested(on=before, served=before), before)
+    _, text = desk.issue(early, "correction", on=before, today=after)  # 文号 in date order
+    assert restart in text
+    _, text = desk.issue(late, "correction", on=after, today=after)
+    assert restart not in text and "将补正后的申请提交本机关。无正当理由逾期不补正的" in text
