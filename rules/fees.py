@@ -55,6 +55,20 @@ def fee_per_volume(pages: int) -> int:
     return total
 
 
+def first_item_with_fee(amount: int) -> int | None:
+    """The first n whose per-item fee (Fees art. 5(1)) is `amount` CNY (None: no n is).
+
+    Examples: 100 → 11; 200 → 31; 300 → 41; 150 → None; 0 → 1.
+    """
+    if amount == 0:
+        return 1
+    if amount < ITEM_FIRST_RATE or (amount - ITEM_FIRST_RATE) % ITEM_BAND_STEP:
+        return None
+    band = (amount - ITEM_FIRST_RATE) // ITEM_BAND_STEP
+    n = ITEM_FREE_UP_TO + 1 if band == 0 else ITEM_FIRST_BAND_END + (band - 1) * ITEM_BAND_SIZE + 1
+    return n if n <= MAX_ITEMS_IN_MONTH else None
+
+
 def fee_items_total(count_in_month: int) -> int:
     """Total fees for applications 1..count_in_month of one applicant in one month."""
     return sum(fee_per_item(n) for n in range(1, count_in_month + 1))

@@ -58,6 +58,8 @@ def _fee_notice(f: FormData) -> steps.FeeNotice:
     amount = optional_int(text(f, "amount"), "amount", minimum=1)
     basis: dict[str, Any]
     if text(f, "fee_basis") == "volume":
+        if not text(f, "pages"):
+            raise InvalidInput("按量计收须填写页数", field="pages")
         pages = required_int(f, "pages", minimum=1)
         due = fees.fee_per_volume(pages)
         if due == 0:
@@ -66,6 +68,12 @@ def _fee_notice(f: FormData) -> steps.FeeNotice:
             raise InvalidInput(f"金额 {amount} 元与按量计算的 {due} 元不符", field="amount")
         amount, basis = due, {"fee_basis": "volume", "pages": pages}
     elif text(f, "fee_basis") in ("", "item"):
+        if amount is not None and fees.first_item_with_fee(amount) is None:
+            raise InvalidInput(
+                f"按件计收每件为 {fees.ITEM_FIRST_RATE} 元起、每档加 {fees.ITEM_BAND_STEP} 元，"
+                f"{amount} 元不是按件计收的金额",
+                field="amount",
+            )
         basis = {"fee_basis": "item"} if amount is not None else dict(ITEM_FEE_COUNTED)
     else:
         raise InvalidInput("计收方式须为按件或按量", field="fee_basis")

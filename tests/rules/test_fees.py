@@ -73,3 +73,10 @@ def test_an_absurd_page_count_is_refused(pages: int) -> None:
         fees.fee_per_volume(pages)
     assert err.value.field == "pages"
     assert fees.fee_per_volume(fees.MAX_PAGES) > 0  # the bound itself is still counted
+
+
+@pytest.mark.parametrize("amount", [0, 100, 200, 300, 1000, 150, 50, 99, 201])
+def test_first_item_with_fee_inverts_the_scale(amount: int) -> None:
+    """Checked against the scale itself, n by n (not against the function's own formula)."""
+    found = next((n for n in range(1, 2_000) if fees.fee_per_item(n) == amount), None)
+    assert fees.first_item_with_fee(amount) == found

@@ -97,7 +97,10 @@ def test_the_fee_notice_form_asks_how_the_amount_was_reached(client_for, engine)
     form = clerk.get(url).text
     assert 'name="fee_basis"' in form and 'name="pages"' in form
     r = post_form(clerk, url, act, {"date": "2026-03-04", "fee_basis": "volume"})
-    assert r.status_code == 400 and "请填写数字" in _said(r.text)  # type: ignore[attr-defined]
+    assert r.status_code == 400 and "按量计收须填写页数" in _said(r.text)  # type: ignore[attr-defined]
+    odd = {"date": "2026-03-04", "fee_basis": "item", "amount": "150"}  # no n gives 150
+    r = post_form(clerk, url, act, odd)
+    assert r.status_code == 400 and "150 元不是按件计收的金额" in _said(r.text)  # type: ignore[attr-defined]
     bad = {"date": "2026-03-04", "fee_basis": "volume", "pages": "150", "amount": "100"}
     r = post_form(clerk, url, act, bad)
     assert r.status_code == 400 and "与按量计算的 1700 元不符" in _said(r.text)  # type: ignore[attr-defined]
