@@ -76,7 +76,11 @@ def register_cmd(
 ) -> None:
     """登记一件政府信息公开申请。"""
     from disclosure.cli.output import emit_json
-    from disclosure.people.applicants import month_position, possible_duplicates
+    from disclosure.people.applicants import (
+        month_position,
+        possible_duplicates,
+        registered_already,
+    )
     from disclosure.services.queries import department_names
     from disclosure.services.registration import parse_create, register_application
     from disclosure.services.views import receipt_day_hint, registration_warning, summary
@@ -103,6 +107,14 @@ def register_cmd(
         }
     )
     with st.context(today) as (session, c):
+        same = registered_already(
+            session,
+            name=data.applicant_name,
+            channel=data.channel.value,
+            received_on=data.received_on,
+            arrived_on=data.arrived_on,
+            content=data.content,
+        )
         app = register_application(session, ctx=c, data=data)
         out = summary(app, c.office, c.today, department_names(session))
         out["applicant_month_nth"] = month_position(session, app)
@@ -111,6 +123,12 @@ def register_cmd(
     if as_json:
         emit_json(out)
         return
+    if same is not None:  # the web asks first; a command is run on purpose, so it only says
+        typer.echo(
+            f"注意：与已登记的申请 {same.number} 的申请人、提交方式、日期和申请内容完全相同，"
+            "请核对是否重复登记",
+            err=True,
+        )
     warn_duplicates(out["possible_duplicates"])
     if day_hint:
         typer.echo(day_hint, err=True)

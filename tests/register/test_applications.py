@@ -384,3 +384,12 @@ def test_registering_an_in_person_receipt_on_a_sunday_asks_to_check_the_date(c: 
     assert "收到日期 2026-11-22（周日）不是工作日" in r.stderr
     r = c.run(*REGISTER, "--received", "2026-11-23", "--today", "2026-11-27")
     assert "不是工作日" not in r.stderr
+
+
+def test_registering_the_same_application_twice_on_the_cli_says_so(c: Cli) -> None:
+    first = c.register("2026-11-23")["number"]
+    r = c.run(*REGISTER, "--received", "2026-11-23", "--today", "2026-11-27")
+    assert r.exit_code == 0  # a command is run on purpose: registered, and told
+    assert f"注意：与已登记的申请 {first} 的申请人、提交方式、日期和申请内容完全相同" in r.stderr
+    r = c.run(*REGISTER, "--received", "2026-11-24", "--today", "2026-11-27")
+    assert "完全相同" not in r.stderr

@@ -112,6 +112,10 @@ def test_the_same_registration_sent_again_is_asked_about_not_registered(client_f
     assert _count(engine) == 1
     second = register(clerk, **again, again="1")
     assert second != first and _count(engine) == 2
+    # The ticked form sent once more (back, resubmit) names `first`: asked again, not registered.
+    r = post_form(clerk, "/applications/new", "/applications/new", {**again, "again": first})
+    assert r.status_code == 409 and f'value="{second}"' in r.text  # type: ignore[attr-defined]
+    assert _count(engine) == 2
     # Another date, or another request, is another registration: no question asked.
     register(clerk, **{**SAME, "received": "2026-03-03"}, again="")
     register(clerk, **{**SAME, "content": "2024年某河道水质监测报告"}, again="")

@@ -3,7 +3,8 @@
 A form sent twice (the browser's back button and 登记 again, two clerks registering one
 posted letter) would register the same application twice: a registration identical to one
 already made (`people.applicants.registered_already`) is shown back with a link to that one,
-and registered only once the clerk ticks 仍然登记 (`again`). Similar earlier requests of the
+and registered only once the clerk ticks 仍然登记 (`again`, which names the registration it
+was shown: one tick registers once). Similar earlier requests of the
 same applicant are only warned about after registering, as the CLI does (Reg. Art. 36(6)).
 """
 
@@ -136,7 +137,9 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
             arrived_on=data.arrived_on,
             content=data.content,
         )
-        if same is not None and text(form, "again") != "1":
+        # 仍然登记 confirms this one registration: the box carries the number it was shown
+        # with, so the same form sent again (back, resubmit) meets a newer one and asks again.
+        if same is not None and text(form, "again") != same.number:
             who = shown_name(session, same.created_by)
             said = _same_text(same, who, st.settings.office.timezone)
             errors = {"_form": said, "again": "请确认是否另行登记"}
