@@ -306,14 +306,16 @@ def unserved_letters(session: Session, office: Office, today: date) -> list[Unse
 def unserved_reply_warning(session: Session, app: Application) -> str | None:
     """Said when archiving while the reply letter in force has no service recorded: the
     cover's 答复送达日 reads 未送达 and the proof of service will need a supplementary volume."""
-    letters = list(
-        session.exec(
-            select(Letter).where(Letter.application_id == app.id, col(Letter.kind).in_(REPLY_KINDS))
-        )
-    )
-    replaced = {lt.corrects_id for lt in letters if lt.corrects_id is not None}
-    current = [lt for lt in letters if lt.id not in replaced]
-    if not current or reply_given_on(current, events_of(session, app)) is not None:
+    stmt = select(Letter).where(Letter.application_id == app.id)
+    return unserved_reply_text(list(session.exec(stmt)), events_of(session, app))
+
+
+def unserved_reply_text(letters: list[Letter], records: list[EventRecord]) -> str | None:
+    """`unserved_reply_warning` from the application's letters and event log, read already."""
+    replies = [lt for lt in letters if lt.kind in REPLY_KINDS]
+    replaced = {lt.corrects_id for lt in replies if lt.corrects_id is not None}
+    current = [lt for lt in replies if lt.id not in replaced]
+    if not current or reply_given_on(current, records) is not None:
         return None
     refs = "、".join(lt.reference for lt in current)
     return (

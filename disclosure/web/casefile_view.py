@@ -14,7 +14,7 @@ from disclosure.casefile import detect
 from disclosure.casefile.archive import volumes_of
 from disclosure.casefile.documents import as_dict, documents_of
 from disclosure.casefile.names import shown_names
-from disclosure.casefile.service_records import reply_given_on
+from disclosure.casefile.service_records import reply_given_on, unserved_reply_text
 from disclosure.letters.kinds import kind_info
 from disclosure.letters.models import Letter
 from disclosure.letters.records import variant_label
@@ -82,6 +82,8 @@ def casefile_section(
         "volumes": volumes_of(session, app.id),  # type: ignore[arg-type]
         "can_archive": user.role != Role.DEPARTMENT.value
         and app.stage in (Stage.REPLIED.value, Stage.ARCHIVED.value),
+        # said before archiving (the button asks), not only after
+        "archive_warning": unserved_reply_text(letters, records) or "",
         "max_mb": settings.documents.max_mb,
         "accepted": "、".join(label for label, _ext in detect.ACCEPTED.values()),
     }

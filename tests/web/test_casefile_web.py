@@ -212,3 +212,28 @@ def test_the_case_file_names_people_not_logins(client_for, engine, tmp_path) -> 
     cover = _pdf_text(pdf, tmp_path, 1, 1)
     assert "王芳" in next(ln for ln in cover.splitlines() if "经办人" in ln), cover
     assert "wangfang" not in cover
+
+
+def test_archiving_before_the_reply_letter_is_served_is_asked_first(client_for) -> None:  # type: ignore[no-untyped-def]
+    """The archive button carries the question (app.js asks it) and the page says why; once
+    the letter's service is recorded, neither."""
+    clerk = client_for("clerk")
+    number = register(clerk)
+    page = f"/applications/{number}"
+    post_form(clerk, page, f"{page}/actions/reply", {"outcome": "1", "date": "2026-03-04"})
+    assert "archive-warning" not in clerk.get(page).text  # no reply letter: nothing to serve
+    letter = {"kind": "reply", "variant": "disclosed_now", "attachments": "报告.pdf",
+              "date": "2026-03-04"}  # fmt: skip
+    r = post_form(clerk, page, f"{page}/letters", letter)
+    assert r.status_code == 200, r.text  # type: ignore[attr-defined]
+    shown = clerk.get(page).text
+    form = shown[shown.index('class="inline archive"') :].split("</form>", 1)[0]
+    assert 'data-confirm="注意：答复文书' in form and "确定现在归档吗？" in form
+    assert 'id="archive-warning"' in form and "尚未记录送达" in form
+    import re
+
+    ref = re.search(r'<select name="letter">\s*<option value="([^"]+)"', shown).group(1)  # type: ignore[union-attr]
+    service = {"letter": ref, "method": "direct", "date": "2026-03-04", "signed": "2026-03-04"}
+    r = post_form(clerk, page, f"{page}/service", service)
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    assert "archive-warning" not in clerk.get(page).text

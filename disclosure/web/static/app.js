@@ -6,6 +6,12 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm("该操作将办结此申请，确定吗？")) event.preventDefault();
     });
   }
+  // Ask before a step the page warns about (data-confirm holds the question).
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
   // Fields for some choices only: data-when="kind:reply art35;variant:already_public" shows
   // the field while the form's `kind` is reply or art35 and its `variant` already_public
   // ("|" between such groups: either); otherwise it is hidden and its inputs disabled, so
