@@ -108,5 +108,9 @@ def register(client: TestClient, **fields: str) -> str:
     asked = re.search(r'name="again" value="([^"]+)"', r.text)  # type: ignore[attr-defined]
     if r.status_code == 409 and tick and asked:  # type: ignore[attr-defined]
         r = post_form(client, "/applications/new", "/applications/new", {**data, "again": asked[1]})
+    day = re.search(r'name="day_ok" value="([^"]+)"', r.text)  # type: ignore[attr-defined]
+    if r.status_code == 409 and day:  # type: ignore[attr-defined]  # a closed day, confirmed
+        data = {**data, "day_ok": day[1], **({"again": asked[1]} if tick and asked else {})}
+        r = post_form(client, "/applications/new", "/applications/new", data)
     assert r.status_code == 303, r.text  # type: ignore[attr-defined]
     return r.headers["location"].rsplit("/", 1)[1]  # type: ignore[attr-defined]

@@ -136,14 +136,22 @@ def test_a_similar_earlier_request_is_warned_about_after_registering(client_for,
     assert "条例第三十六条第六项" in page
 
 
-def test_an_in_person_receipt_on_a_closed_day_is_questioned(client_for) -> None:  # type: ignore[no-untyped-def]
-    """Sat 2026-02-28 is a make-up working day (2026 notice): no hint; Sun 2026-03-01 is
-    not: the clerk is asked to check the date. By post, a Sunday needs no hint."""
+def test_an_in_person_receipt_on_a_closed_day_is_questioned(client_for, engine) -> None:  # type: ignore[no-untyped-def]
+    """Sun 2026-03-01 at the counter is asked about before registering; the tick names the
+    date it confirms. Sat 2026-02-28 is a make-up working day (2026 notice): no question;
+    by post, a Sunday needs none."""
     clerk = client_for("clerk")
-    sunday = register(clerk, received="2026-03-01", applicant="赵一")
-    page = clerk.get(f"/applications/{sunday}").text
-    assert "收到日期 2026-03-01（周日）不是工作日，当面提交的请核对日期" in page
-    makeup = register(clerk, received="2026-02-28", applicant="赵二")
-    assert "不是工作日" not in clerk.get(f"/applications/{makeup}").text
-    posted = register(clerk, received="2026-03-01", applicant="赵三", channel="post_signed")
-    assert "不是工作日" not in clerk.get(f"/applications/{posted}").text
+    url = "/applications/new"
+    sunday = {**SAME, "channel": "in_person", "received": "2026-03-01"}
+    r = post_form(clerk, url, url, sunday)
+    assert r.status_code == 409 and _count(engine) == 0  # type: ignore[attr-defined]
+    assert "收到日期 2026-03-01（周日）不是工作日，当面提交的请核对日期" in r.text  # type: ignore[attr-defined]
+    assert 'name="day_ok" value="2026-03-01"' in r.text  # type: ignore[attr-defined]
+    other = {**sunday, "received": "2026-03-08", "day_ok": "2026-03-01"}  # the date changed
+    assert post_form(clerk, url, url, other).status_code == 409  # type: ignore[attr-defined]
+    r = post_form(clerk, url, url, {**sunday, "day_ok": "2026-03-01"})
+    assert r.status_code == 303 and _count(engine) == 1  # type: ignore[attr-defined]
+    for plain in ({**sunday, "received": "2026-02-28"}, {**SAME, "received": "2026-03-01",
+                  "applicant": "赵三"}):  # fmt: skip
+        assert post_form(clerk, url, url, plain).status_code == 303  # type: ignore[attr-defined]
+    assert _count(engine) == 3

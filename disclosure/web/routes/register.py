@@ -5,7 +5,9 @@ posted letter) would register the same application twice: a registration identic
 already made (`people.applicants.registered_already`) is shown back with a link to that one,
 and registered only once the clerk ticks 仍然登记 (`again`, which names the registration it
 was shown: one tick registers once). Similar earlier requests of the
-same applicant are only warned about after registering, as the CLI does (Reg. Art. 36(6)).
+same applicant are only warned about after registering, as the CLI does (Reg. Art. 36(6)). An
+application handed in at the counter on a day the office is closed is asked about first
+(收到日期无误, `day_ok`; the CLI only says so).
 """
 
 from __future__ import annotations
@@ -145,19 +147,22 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
             errors = {"_form": said, "again": "请确认是否另行登记"}
             return _register_page(request, shown, errors, 409, same)
         office = st.offices.load(session)
+        # A closed day at the counter is asked about before registering (rulebook §2.2): the
+        # tick names the date it confirms, so a corrected date is checked afresh.
+        day_hint = receipt_day_hint(data.channel.value, data.received_on, office)
+        if day_hint and data.received_on and text(form, "day_ok") != data.received_on.isoformat():
+            errors = {"_form": day_hint, "day_ok": "请核对收到日期，无误请勾选"}
+            return _register_page(request, shown, errors, 409)
         ctx = Context(office, st.today(), user.username, now_utc())
         app = register_application(session, ctx=ctx, data=data)
         number, due, provisional = app.number, app.reply_due, app.provisional
         now = listed_in(app, office, ctx.today, None)
         similar = possible_duplicates(session, app)
-        day_hint = receipt_day_hint(app.channel, app.received_on, office)
     due_text = f"，答复期限 {due.isoformat()}{'（临时）' if provisional else ''}" if due else ""
     flash(request, f"已登记：{number}{due_text}")
     warning = registration_warning(now.state, now.working_days_left)
     if warning:
         flash(request, warning[1], warning[0])
-    if day_hint:
-        flash(request, day_hint, "warn")
     for d in similar:
         flash(request, duplicate_warning(d), "warn")
     return RedirectResponse(f"/applications/{number}", status_code=303)
