@@ -235,7 +235,7 @@ def test_the_extension_step_takes_its_approver_and_reasons_from_the_sign_off(  #
     people.ok("approve", n, "--as", "ohead", "--for", "extension")
     before = rows(engine)
     err = people.fails("extend", n, "--days", "10", "--approver", "张三", "--date", "2026-11-27")
-    assert "批准人应为审批同意延期的 郑主任 之一" in err
+    assert "批准人应为审批同意延期的 郑主任，与审批记录一致" in err
     assert rows(engine) == before
     people.ok("extend", n, "--days", "10", "--approver", "郑主任", "--date", "2026-11-27")
     with transaction(engine, write=False) as s:

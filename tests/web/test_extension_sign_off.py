@@ -69,7 +69,7 @@ def test_the_extension_form_is_prefilled_from_the_sign_off(client_for, head, eng
     page = f"/applications/{number}"
     bad = {"date": "2026-03-05", "days": "7", "approver": "张三"}
     r = post_form(clerk, page, act, bad)
-    assert r.status_code == 400 and "批准人应为审批同意延期的 郑主任 之一" in r.text  # type: ignore[attr-defined]
+    assert r.status_code == 400 and "批准人应为审批同意延期的 郑主任，与审批记录一致" in r.text  # type: ignore[attr-defined]
     with transaction(engine, write=False) as s:
         kinds = [e.kind for e in s.exec(select(EventRecord))]
     assert "extension_granted" not in kinds

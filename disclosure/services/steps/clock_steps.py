@@ -112,9 +112,10 @@ class Extension(Step):
         if ctx.settings.approval.required and case.approvals is not None:  # sign-off first
             state = require_approved(case.approvals, ApprovalPurpose.EXTENSION, days=self.days)
             if not signed_by(state, self.approver):
-                names = "、".join(dict.fromkeys(a.name for a in state.approvals))
+                names = list(dict.fromkeys(a.name for a in state.approvals))
+                who = names[0] if len(names) == 1 else f"{'、'.join(names)} 之一"
                 raise InvalidInput(
-                    f"批准人应为审批同意延期的 {names} 之一，与审批记录一致", field="approver"
+                    f"批准人应为审批同意延期的 {who}，与审批记录一致", field="approver"
                 )
 
     def record(self, session: Session, ctx: Context, number: str) -> Recorded:
