@@ -155,3 +155,24 @@ def test_an_in_person_receipt_on_a_closed_day_is_questioned(client_for, engine) 
                   "applicant": "赵三"}):  # fmt: skip
         assert post_form(clerk, url, url, plain).status_code == 303  # type: ignore[attr-defined]
     assert _count(engine) == 3
+
+
+def test_both_questions_are_asked_at_once_and_one_answer_is_kept(client_for, engine) -> None:  # type: ignore[no-untyped-def]
+    """The same Sunday registration again: both boxes at once; ticking one keeps it while the
+    other is asked (no back and forth between the two questions)."""
+    clerk = client_for("clerk")
+    url = "/applications/new"
+    sunday = {**SAME, "channel": "in_person", "received": "2026-03-01", "day_ok": "2026-03-01"}
+    first = post_form(clerk, url, url, sunday)
+    assert first.status_code == 303  # type: ignore[attr-defined]
+    number = first.headers["location"].rsplit("/", 1)[1]  # type: ignore[attr-defined]
+    plain = {k: v for k, v in sunday.items() if k != "day_ok"}
+    r = post_form(clerk, url, url, plain)
+    assert r.status_code == 409  # type: ignore[attr-defined]
+    assert 'name="again" value="' + number in r.text and 'name="day_ok"' in r.text  # type: ignore[attr-defined]
+    r = post_form(clerk, url, url, {**plain, "again": number})  # only one box ticked
+    assert r.status_code == 409 and 'id="same-registration"' not in r.text  # type: ignore[attr-defined]
+    assert f'<input type="hidden" name="again" value="{number}">' in r.text  # type: ignore[attr-defined]
+    assert _count(engine) == 1
+    r = post_form(clerk, url, url, {**plain, "again": number, "day_ok": "2026-03-01"})
+    assert r.status_code == 303 and _count(engine) == 2  # type: ignore[attr-defined]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 from starlette.datastructures import FormData
 
 from disclosure.clock import now_utc
@@ -24,6 +25,7 @@ from disclosure.people.applicants import duplicate_warning, possible_duplicates,
 from disclosure.schemas import ApplicationCreate
 from disclosure.services.context import Context
 from disclosure.services.departments import list_departments
+from disclosure.services.office import Office
 from disclosure.services.read_model import listed_in
 from disclosure.services.registration import parse_create, register_application
 from disclosure.services.views import receipt_day_hint, registration_warning
@@ -115,6 +117,35 @@ def _same_text(same: Application, who: str, tz: str) -> str:
     )
 
 
+def _questions(
+    session: Session,
+    form: FormData,
+    data: ApplicationCreate,
+    same: Application | None,
+    office: Office,
+    tz: str,
+) -> dict[str, str]:
+    """What must be confirmed before registering, as the form's errors (none: register).
+
+    仍然登记 (`again`) confirms one registration: the box carries the number of the one it was
+    shown with, so the ticked form sent again meets a newer one and is asked about again. A
+    closed day at the counter (`day_ok`, rulebook §2.2) carries the date it confirms, so a
+    corrected date is checked afresh."""
+    said: list[str] = []
+    errors: dict[str, str] = {}
+    if same is not None and text(form, "again") != same.number:
+        said.append(_same_text(same, shown_name(session, same.created_by), tz))
+        errors["again"] = "请确认是否另行登记"
+    day_hint = receipt_day_hint(data.channel.value, data.received_on, office)
+    received = data.received_on.isoformat() if data.received_on else ""
+    if day_hint and text(form, "day_ok") != received:
+        said.append(day_hint)
+        errors["day_ok"] = "请核对收到日期，无误请勾选"
+    if errors:
+        errors["_form"] = "".join(said)
+    return errors
+
+
 @router.get("/new")
 def new_page(request: Request, user: OfficeUser) -> Response:
     today = web(request).today().isoformat()
@@ -139,20 +170,10 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
             arrived_on=data.arrived_on,
             content=data.content,
         )
-        # 仍然登记 confirms this one registration: the box carries the number it was shown
-        # with, so the same form sent again (back, resubmit) meets a newer one and asks again.
-        if same is not None and text(form, "again") != same.number:
-            who = shown_name(session, same.created_by)
-            said = _same_text(same, who, st.settings.office.timezone)
-            errors = {"_form": said, "again": "请确认是否另行登记"}
-            return _register_page(request, shown, errors, 409, same)
         office = st.offices.load(session)
-        # A closed day at the counter is asked about before registering (rulebook §2.2): the
-        # tick names the date it confirms, so a corrected date is checked afresh.
-        day_hint = receipt_day_hint(data.channel.value, data.received_on, office)
-        if day_hint and data.received_on and text(form, "day_ok") != data.received_on.isoformat():
-            errors = {"_form": day_hint, "day_ok": "请核对收到日期，无误请勾选"}
-            return _register_page(request, shown, errors, 409)
+        asked = _questions(session, form, data, same, office, st.settings.office.timezone)
+        if asked:  # both questions at once: one answer must not lose the other's
+            return _register_page(request, shown, asked, 409, same if "again" in asked else None)
         ctx = Context(office, st.today(), user.username, now_utc())
         app = register_application(session, ctx=ctx, data=data)
         number, due, provisional = app.number, app.reply_due, app.provisional
