@@ -198,6 +198,7 @@ def list_cmd(
         rows = _listed_rows(session, c.office, c.today, flt)
         day = c.today
     from disclosure.cli.output import table
+    from disclosure.services.views import days_left_text
 
     # A page (--limit, --offset) says which rows it shows, not a total it did not count.
     shown = (
@@ -215,7 +216,7 @@ def list_cmd(
                 r.department_name or "",
                 r.stage_label,
                 (r.reply_due or "—") + ("（临时）" if r.provisional else ""),
-                r.working_days_left,
+                days_left_text(r.state, r.working_days_left),
                 r.state_label,
             ]
             for r in rows

@@ -27,6 +27,20 @@ def _iso(d: date | None) -> str | None:
 REGISTRATION_SOON = 3
 
 
+def days_left_text(state: str | None, left: int | None, long: bool = False) -> str:
+    """The working days left as people say them: 已超期 N 个工作日 / 今日到期 / N, or with
+    `long` 还有 N 个工作日 (a list's column header already says 剩余工作日). One wording for
+    the web's lists and the CLI's."""
+    if left is None:
+        return "—"
+    running = state in (DeadlineState.RUNNING.value, DeadlineState.OVERDUE.value)
+    if state == DeadlineState.OVERDUE.value or (running and left < 0):
+        return f"已超期 {abs(left)} 个工作日" if left else "已超期"
+    if running and left == 0:
+        return "今日到期"
+    return f"还有 {left} 个工作日" if long else str(left)
+
+
 _WEEKDAYS = "一二三四五六日"
 
 

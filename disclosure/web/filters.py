@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from disclosure.outcomes import OUTCOMES
 from disclosure.services.timeline import outcome_words
+from disclosure.services.views import days_left_text
 from disclosure.timefmt import local_time
 from disclosure.vocabulary import (
     AMENDABLE_LABELS,
@@ -25,7 +26,6 @@ from rules.clocks import Clock
 from rules.explain import CLOCK_LABELS
 
 # States whose clock is running: only these are "due today" or "N working days left".
-_RUNNING = ("running", "overdue")
 
 
 def row_class(row: Any) -> str:
@@ -60,13 +60,7 @@ def days_left(row: Any, long: bool = False) -> str:
     """The working days left as people say them: 已超期 N 个工作日 / 今日到期 / N, or with
     `long` 还有 N 个工作日 (the list's column header already says 剩余工作日)."""
     state, left = _state_left(row)
-    if left is None:
-        return "—"
-    if state == "overdue" or (state in _RUNNING and left < 0):
-        return f"已超期 {abs(left)} 个工作日" if left else "已超期"
-    if state in _RUNNING and left == 0:
-        return "今日到期"
-    return f"还有 {left} 个工作日" if long else str(left)
+    return days_left_text(state, left, long)
 
 
 def state_text(row: Any) -> str:

@@ -128,3 +128,13 @@ def test_service_filters_and_count(engine: Engine, office: Office, three: dict[s
         assert count_applications(s, office=office, today=today, flt=staged) == 2
         found = ListFilter(search="环境影响")
         assert count_applications(s, office=office, today=today, flt=found) == 3
+
+
+def test_the_human_list_says_how_late_in_words(cli, three: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """As the web's list: 已超期 16 个工作日, not -16 (the --json keeps the number)."""
+    r = cli("list", "--today", "2026-11-27")
+    assert r.exit_code == 0, r.stderr
+    late = next(line for line in r.stdout.splitlines() if three["late"] in line)
+    assert "已超期 16 个工作日" in late and "-16" not in late
+    later = next(line for line in r.stdout.splitlines() if three["later"] in line)
+    assert " 15 " in f" {later} "
