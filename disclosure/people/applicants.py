@@ -168,12 +168,18 @@ def similarity(a: str, b: str) -> float:
 
 
 def possible_duplicates(session: Session, app: Application) -> list[dict[str, Any]]:
-    """The applicant's other applications asking much the same, most alike first."""
-    if app.applicant_id is None:
-        return []
+    """The applicant's other applications asking much the same, most alike first. An
+    applicant who cannot be identified (no ID, credit code or phone: many at the counter) is
+    compared by name, and each entry says so (`matched_by`: "applicant" or "name")."""
+    by_name = app.applicant_id is None
+    same = (
+        Application.applicant_name == app.applicant_name
+        if by_name
+        else Application.applicant_id == app.applicant_id
+    )
     stmt = (
         select(Application)
-        .where(Application.applicant_id == app.applicant_id, Application.id != app.id)
+        .where(same, Application.id != app.id)
         .order_by(col(Application.id).desc())
         .limit(DUPLICATE_LOOKBACK)
     )
@@ -191,6 +197,7 @@ def possible_duplicates(session: Session, app: Application) -> list[dict[str, An
             "outcome_label": OUTCOMES[o.outcome].label if o.outcome in OUTCOMES else None,
             "closed_on": _iso(o.closed_on),
             "similarity": round(score),
+            "matched_by": "name" if by_name else "applicant",
         }
         for score, o in found
     ]
@@ -203,8 +210,13 @@ def _iso(d: date | None) -> str | None:
 def duplicate_warning(d: dict[str, Any]) -> str:
     """One entry of `possible_duplicates` in the clerk's words (CLI stderr, the web page)."""
     answer = f"已答复：{d['outcome']} {d['outcome_label']}" if d["outcome"] else "尚未答复"
+    who = (
+        "同名申请人（未登记证件号码、统一社会信用代码或电话，无法确认是否同一人）"
+        if d.get("matched_by") == "name"
+        else "该申请人"
+    )
     return (
-        f"注意：该申请人此前提出过相似的申请 {d['number']}（{d['received_on']}，{answer}，"
+        f"注意：{who}此前提出过相似的申请 {d['number']}（{d['received_on']}，{answer}，"
         f"相似度 {d['similarity']}%），是否属于重复申请请人工判断（条例第三十六条第六项）"
     )
 

@@ -154,3 +154,20 @@ def test_the_clerks_duplicate_decision_is_an_event(people: People, engine: Engin
         first,
         "内容相同",
     )
+
+
+def test_an_unidentified_applicant_is_compared_by_name_and_says_so(people: People) -> None:
+    """No ID, code or phone: the earlier request of the same name is named, as a name match."""
+    first = reg(people, "--applicant", "王小二")
+    again = reg(people, "--applicant", "王小二")
+    assert [(d["number"], d["matched_by"]) for d in again["possible_duplicates"]] == [
+        (first["number"], "name")
+    ]
+    assert reg(people, "--applicant", "王小三")["possible_duplicates"] == []
+    r = people.run(
+        "register", "--channel", "in_person", "--applicant-type", "natural", "--applicant",
+        "王小二", "--content", REQUEST, "--received", "2026-11-02", "--today", "2026-11-27",
+    )  # fmt: skip
+    assert (
+        "注意：同名申请人（未登记证件号码、统一社会信用代码或电话，无法确认是否同一人）" in r.stderr
+    )
