@@ -107,14 +107,7 @@ def register_cmd(
         }
     )
     with st.context(today) as (session, c):
-        same = registered_already(
-            session,
-            name=data.applicant_name,
-            channel=data.channel.value,
-            received_on=data.received_on,
-            arrived_on=data.arrived_on,
-            content=data.content,
-        )
+        same = registered_already(session, data)
         app = register_application(session, ctx=c, data=data)
         out = summary(app, c.office, c.today, department_names(session))
         out["applicant_month_nth"] = month_position(session, app)

@@ -34,6 +34,7 @@ from disclosure.errors import InvalidInput
 from disclosure.models import Applicant, Application
 from disclosure.outcomes import OUTCOMES
 from disclosure.people.id_documents import RESIDENT_ID
+from disclosure.schemas import ApplicationCreate
 from disclosure.vocabulary import ApplicantKey
 from rules import fees
 
@@ -221,26 +222,19 @@ def duplicate_warning(d: dict[str, Any]) -> str:
     )
 
 
-def registered_already(
-    session: Session,
-    *,
-    name: str,
-    channel: str,
-    received_on: date | None,
-    arrived_on: date | None,
-    content: str,
-) -> Application | None:
+def registered_already(session: Session, data: ApplicationCreate) -> Application | None:
     """The application registered before with the same applicant name, channel, dates and
     request (letter for letter, spacing and punctuation aside), if any: the latest."""
+    received = data.received_on
     stmt = select(Application).where(
-        Application.applicant_name == name,
-        Application.channel == channel,
+        Application.applicant_name == data.applicant_name,
+        Application.channel == data.channel.value,
         col(Application.received_on).is_(None)
-        if received_on is None
-        else Application.received_on == received_on,
+        if received is None
+        else Application.received_on == received,
         # registration keeps the receipt as the arrival when none is given
-        Application.arrived_on == (arrived_on or received_on),
+        Application.arrived_on == (data.arrived_on or received),
     )
-    same = _NOT_WORD.sub("", content.casefold())
+    same = _NOT_WORD.sub("", data.content.casefold())
     found = [a for a in session.exec(stmt) if _NOT_WORD.sub("", a.content.casefold()) == same]
     return max(found, key=lambda a: a.id or 0) if found else None

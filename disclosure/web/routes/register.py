@@ -162,14 +162,7 @@ def create(request: Request, user: OfficeUser, form: Form) -> Response:
         return _register_page(request, shown, missing, 400)
     data = _data(form)
     with transaction(st.engine) as session:
-        same = registered_already(
-            session,
-            name=data.applicant_name,
-            channel=data.channel.value,
-            received_on=data.received_on,
-            arrived_on=data.arrived_on,
-            content=data.content,
-        )
+        same = registered_already(session, data)
         office = st.offices.load(session)
         asked = _questions(session, form, data, same, office, st.settings.office.timezone)
         if asked:  # both questions at once: one answer must not lose the other's
