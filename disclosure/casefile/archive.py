@@ -23,13 +23,12 @@ from disclosure.casefile.contents import Item, Pending
 from disclosure.casefile.documents import append_event, documents_of
 from disclosure.casefile.letter_files import letter_file
 from disclosure.casefile.models import CaseArchive
-from disclosure.casefile.names import shown_names
 from disclosure.casefile.service_records import reply_given_on
 from disclosure.errors import NotFound
 from disclosure.letters.models import Letter
 from disclosure.models import Application, Department, EventRecord, Stage
 from disclosure.outcomes import OUTCOMES
-from disclosure.people.accounts import shown_name
+from disclosure.people.accounts import shown_name, shown_names
 from disclosure.people.approval_chain import SIGN_KINDS, chains, history
 from disclosure.people.approval_sheet import TITLE as SHEET_TITLE
 from disclosure.people.approval_sheet import approval_sheet

@@ -65,7 +65,7 @@ def event_log(
     department_names: dict[str, str],
     people: Mapping[str, str],
 ) -> bytes:
-    """The 办理经过 table; `people` names each record's actor (`names.shown_names`: the
+    """The 办理经过 table; `people` names each record's actor (`people.accounts.shown_names`: the
     record keeps the username, the page shows the person)."""
     tz = ZoneInfo(timezone)
     events = [

@@ -1,13 +1,16 @@
 """Accounts a person keeps: the place in the sign-off chain, passwords, enabled or not.
 
 Each function changes one `user` row in the caller's transaction and says what changed, so
-the edge can write the audit entry (`disclosure.audit`) in the same transaction.
+the edge can write the audit entry (`disclosure.audit`) in the same transaction; `shown_name`
+and `shown_names` only read: how pages and papers name the person a record's username is.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from disclosure.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from disclosure.models import Role, User
@@ -26,13 +29,29 @@ def user_named(session: Session, username: str, *, field: str = "username") -> U
     return user
 
 
+NAMES_BATCH = 500  # usernames per IN (…) list of `shown_names`
+
+
 def shown_name(session: Session, username: str) -> str:
     """How a person is named on pages and papers: the display name, else the username (the
-    actor a record keeps: a login, or "api:…", "system" for the office's own jobs)."""
-    if not username:
-        return ""
-    name = session.exec(select(User.display_name).where(User.username == username)).first()
-    return name or username
+    actor a record keeps: a login, or "api:…", "system" for the office's own jobs); ""
+    for ""."""
+    return shown_names(session, (username,))[username]
+
+
+def shown_names(session: Session, usernames: Iterable[str]) -> dict[str, str]:
+    """{username: `shown_name`} for every given username (and ""), for a page that lists
+    many records: one query per `NAMES_BATCH` distinct usernames."""
+    wanted = sorted({u for u in usernames if u})
+    out = {u: u for u in wanted}
+    for i in range(0, len(wanted), NAMES_BATCH):
+        chunk = wanted[i : i + NAMES_BATCH]
+        stmt = select(User.username, User.display_name).where(col(User.username).in_(chunk))
+        for username, display in session.exec(stmt):
+            if display:
+                out[username] = display
+    out[""] = ""
+    return out
 
 
 def set_approval_role(session: Session, *, username: str, role: str) -> User:

@@ -13,12 +13,12 @@ from sqlmodel import Session, col, select
 from disclosure.casefile import detect
 from disclosure.casefile.archive import volumes_of
 from disclosure.casefile.documents import as_dict, documents_of
-from disclosure.casefile.names import shown_names
 from disclosure.casefile.service_records import reply_given_on, unserved_reply_text
 from disclosure.letters.kinds import kind_info
 from disclosure.letters.models import Letter
 from disclosure.letters.records import variant_label
 from disclosure.models import Application, EventRecord, Role, Stage, User
+from disclosure.people.accounts import shown_names
 from disclosure.services.office import Office
 from disclosure.services.serving import service_states
 from disclosure.services.timeline import event_label

@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import select
 
-from disclosure.casefile import names
 from disclosure.casefile.models import Document
 from disclosure.db import transaction
 from disclosure.models import EventRecord
+from disclosure.people import accounts as names
 from disclosure.services.users import create_user
 from tests.casefile.conftest import pdf_bytes, register
 from tests.conftest import NOW
@@ -40,7 +40,7 @@ def test_shown_names_maps_many_usernames_in_batches(
     _user(engine, "wangfang", "王芳")
     _user(engine, "lisi")  # no display name: shown by the username
     _user(engine, "zhaoliu", "赵六")
-    monkeypatch.setattr(names, "BATCH", 2)
+    monkeypatch.setattr(names, "NAMES_BATCH", 2)
     statements: list[str] = []
 
     def seen(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
