@@ -143,6 +143,7 @@ class EventKind(Labelled):
     LETTER_ISSUED = "letter_issued", "出具文书"
     NOTE = "note", "备注"
     AMENDED = "amended", "更正登记信息"
+    RECEIPT_CORRECTED = "receipt_corrected", "更正收到日期"
     # The case file (disclosure.casefile): documents, service of letters, the archive.
     DOCUMENT_ATTACHED = "document_attached", "附加材料"
     LETTER_SERVED = "letter_served", "文书送达"
@@ -361,4 +362,8 @@ AMENDABLE_LABELS = {
     "phone": "联系电话",
     "address": "通讯地址",
     "form": "获取方式",
+    # a receipt correction's (`steps.receipt_steps.RECEIPT_FIELDS`)
+    "channel": "提交方式",
+    "arrived": "送达日期",
+    "received": "法定收到日期",
 }

@@ -73,6 +73,10 @@ class StepIn(BaseModel):
     department: str | None = None
     cooperating: list[str] = Field(default_factory=list)
     note: str | None = None
+    # a receipt correction (`receipt`, rulebook §3.3)
+    channel: str | None = Field(None, description="提交方式（更正收到日期时）")
+    arrived: str | None = Field(None, description="送达日期 YYYY-MM-DD（更正收到日期时）")
+    received: str | None = Field(None, description="法定收到日期 YYYY-MM-DD（更正收到日期时）")
 
 
 def as_form(body: StepIn) -> FormData:

@@ -62,7 +62,10 @@ COMMANDS: Table = {
     "archive": ("casefile_cmds", "归档已答复的申请；指定 --out 时生成并写出案卷 PDF。"),
     "assign": ("steps_cmds", "分办：指定主办部门、协办部门和承办人。"),
     "note": ("steps_cmds", "在办理经过中记录一条备注。"),
-    "amend": ("steps_cmds", "更正登记信息（原值和新值、更正人和理由记入办理经过）。"),
+    "amend": (
+        "amend_cmds",
+        "更正登记信息或收到日期（原值和新值、更正人和理由记入办理经过；期限随之重算）。",
+    ),
     "letter": (
         "letter_cmds",
         "出具文书：登记回执、各类告知书、征求意见书、收费通知书、答复书（.docx，可选 PDF）。",

@@ -57,24 +57,27 @@ def register(app: typer.Typer) -> None:
         ("archive", archive),
         ("assign", assign),
         ("note", note_cmd),
-        ("amend", amend),
     ):
         app.command(name)(fn)
     app.add_typer(correction_app, name="correction")
     app.add_typer(consult_app, name="consult")
 
 
-def _record(
-    ctx: typer.Context, number: str, step: steps.Step, today: str | None
+def record_steps(
+    ctx: typer.Context, number: str, *todo: steps.Step, today: str | None
 ) -> dict[str, object]:
-    """Record `step` on `number` in one transaction; the application's read model after."""
+    """Record the steps on `number` in one transaction (all or none); the application's
+    read model after, with the warnings of every step."""
     with state(ctx).context(today) as (session, c):
-        recorded = step.record(session, c, number)
+        warnings: list[str] = []
+        for step in todo:
+            recorded = step.record(session, c, number)
+            warnings += recorded.warnings
         out = summary(recorded.application, c.office, c.today, department_names(session))
-        return {**out, "warnings": recorded.warnings}
+        return {**out, "warnings": warnings}
 
 
-def _done(out: dict[str, object], as_json: bool, done: str) -> None:
+def done(out: dict[str, object], as_json: bool, done: str) -> None:
     if as_json:
         emit_json(out)
         return
@@ -107,7 +110,7 @@ def correction_request(
     step = steps.CorrectionRequested(
         on=require_date(date, "on"), served=parse_date(served, "served"), note=note
     )
-    _done(_record(ctx, number, step, today), as_json, "已记录补正告知")
+    done(record_steps(ctx, number, step, today=today), as_json, "已记录补正告知")
 
 
 @correction_app.command("receive")
@@ -121,7 +124,7 @@ def correction_receive(
 ) -> None:
     """记录收到补正后的申请（答复期限自该日重新计算）。"""
     step = steps.CorrectionReceived(on=require_date(date, "on"), note=note)
-    _done(_record(ctx, number, step, today), as_json, "已记录收到补正")
+    done(record_steps(ctx, number, step, today=today), as_json, "已记录收到补正")
 
 
 def extend(
@@ -138,7 +141,7 @@ def extend(
 ) -> None:
     """记录延期答复（条例第三十三条第二款）。"""
     step = steps.Extension(on=require_date(date, "on"), days=days, approver=approver, note=note)
-    _done(_record(ctx, number, step, today), as_json, f"已延期 {days} 个工作日")
+    done(record_steps(ctx, number, step, today=today), as_json, f"已延期 {days} 个工作日")
 
 
 @consult_app.command("send")
@@ -161,7 +164,7 @@ def consult_send(
         served=parse_date(served, "served"),
         note=note,
     )
-    _done(_record(ctx, number, step, today), as_json, f"已向{party}征求意见")
+    done(record_steps(ctx, number, step, today=today), as_json, f"已向{party}征求意见")
 
 
 @consult_app.command("answer")
@@ -176,7 +179,7 @@ def consult_answer(
 ) -> None:
     """记录收到意见。"""
     step = steps.ConsultationAnswered(on=require_date(date, "on"), party=party, note=note)
-    _done(_record(ctx, number, step, today), as_json, "已记录收到意见")
+    done(record_steps(ctx, number, step, today=today), as_json, "已记录收到意见")
 
 
 def fee_notice(
@@ -200,7 +203,7 @@ def fee_notice(
         served=parse_date(served, "served"),
         note=note,
     )
-    _done(_record(ctx, number, step, today), as_json, "已记录收费通知")
+    done(record_steps(ctx, number, step, today=today), as_json, "已记录收费通知")
 
 
 def fee_paid(
@@ -214,7 +217,7 @@ def fee_paid(
 ) -> None:
     """记录申请人缴费。"""
     step = steps.FeePaid(on=require_date(date, "on"), accept_late=accept_late, note=note)
-    _done(_record(ctx, number, step, today), as_json, "已记录缴费")
+    done(record_steps(ctx, number, step, today=today), as_json, "已记录缴费")
 
 
 def defer(
@@ -228,7 +231,7 @@ def defer(
 ) -> None:
     """依条例第三十五条确定合理的答复期限。"""
     step = steps.Deferral(on=require_date(date, "on"), due=require_date(due, "due"), note=note)
-    _done(_record(ctx, number, step, today), as_json, "已确定答复期限")
+    done(record_steps(ctx, number, step, today=today), as_json, "已确定答复期限")
 
 
 def confirm(
@@ -240,7 +243,7 @@ def confirm(
 ) -> None:
     """确认收到（网上、传真、平信申请的双方确认之日）。"""
     step = steps.Confirmation(on=require_date(date, "on"))
-    _done(_record(ctx, number, step, today), as_json, "已确认收到")
+    done(record_steps(ctx, number, step, today=today), as_json, "已确认收到")
 
 
 def reply(
@@ -263,7 +266,7 @@ def reply(
 ) -> None:
     """记录答复（签收或交邮之日）及其结果。"""
     step = steps.Reply(on=require_date(date, "on"), code=outcome, repeats=repeats, note=note)
-    out = _record(ctx, number, step, today)
+    out = record_steps(ctx, number, step, today=today)
     if as_json:
         emit_json(out)
         return
@@ -282,7 +285,7 @@ def withdraw(
 ) -> None:
     """记录申请人撤回申请。"""
     step = steps.Withdrawal(on=require_date(date, "on"), note=note)
-    _done(_record(ctx, number, step, today), as_json, "已记录撤回")
+    done(record_steps(ctx, number, step, today=today), as_json, "已记录撤回")
 
 
 def abandon(
@@ -298,7 +301,7 @@ def abandon(
     step = steps.Abandonment(
         on=require_date(date, "on"), reason=steps.parse_reason(reason), note=note
     )
-    _done(_record(ctx, number, step, today), as_json, "已记录视为放弃申请")
+    done(record_steps(ctx, number, step, today=today), as_json, "已记录视为放弃申请")
 
 
 def stage(
@@ -315,8 +318,8 @@ def stage(
     except ValueError as exc:
         raise InvalidInput(f"未知阶段 {to!r}；可用：{Stage.choices()}", field="to") from exc
     day = state(ctx).today(today)
-    out = _record(ctx, number, steps.StageMove(on=day, to=target, note=note), today)
-    _done(out, as_json, f"已转入{target.label}阶段")
+    out = record_steps(ctx, number, steps.StageMove(on=day, to=target, note=note), today=today)
+    done(out, as_json, f"已转入{target.label}阶段")
 
 
 def archive(
@@ -348,8 +351,8 @@ def assign(
     step = steps.HandledAssignment(
         on=day, department=department, cooperating=tuple(cooperating or ()), handler=handler
     )
-    out = _record(ctx, number, step, today)
-    _done(out, as_json, f"已分办至{out['department_name']}")
+    out = record_steps(ctx, number, step, today=today)
+    done(out, as_json, f"已分办至{out['department_name']}")
 
 
 def note_cmd(
@@ -361,34 +364,6 @@ def note_cmd(
 ) -> None:
     """在办理经过中记录一条备注。"""
     day = state(ctx).today(today)
-    _done(_record(ctx, number, steps.Note(on=day, note=text), today), as_json, "已记录备注")
-
-
-def amend(
-    ctx: typer.Context,
-    number: Number,
-    reason: Annotated[str, typer.Option("--reason", help="更正的理由（必填，记入办理经过）")],
-    applicant: Annotated[str | None, typer.Option("--applicant", help="申请人姓名或名称")] = None,
-    content: Annotated[str | None, typer.Option("--content", help="申请内容")] = None,
-    email: Annotated[str | None, typer.Option("--email", help="电子邮箱")] = None,
-    phone: Annotated[str | None, typer.Option("--phone", help="联系电话")] = None,
-    address: Annotated[str | None, typer.Option("--address", help="通讯地址")] = None,
-    form: Annotated[str | None, typer.Option("--form", help="获取信息的方式")] = None,
-    today: TodayOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """更正登记信息（原值和新值、更正人和理由记入办理经过）。"""
-    given = {
-        "applicant": applicant,
-        "content": content,
-        "email": email,
-        "phone": phone,
-        "address": address,
-        "form": form,
-    }
-    changes = tuple((k, v.strip()) for k, v in given.items() if v is not None)
-    if not changes:
-        raise InvalidInput("请指定要更正的项目，如 --applicant、--phone", field="--applicant")
-    day = state(ctx).today(today)
-    step = steps.Amendment(on=day, changes=changes, note=reason)
-    _done(_record(ctx, number, step, today), as_json, "已更正登记信息")
+    done(
+        record_steps(ctx, number, steps.Note(on=day, note=text), today=today), as_json, "已记录备注"
+    )

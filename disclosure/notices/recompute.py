@@ -183,6 +183,11 @@ class _Engine:
         evs = tuple(
             self._event(v, s) for v, s in zip(values, served or (None,) * len(values), strict=True)
         )
+        day = self.codec.day(received)
+        if evs and evs[0].on != day and day is not None and evs[0].kind is EventKind.RECEIVED:
+            # A corrected receipt (rulebook §3.3): the column holds the date as corrected,
+            # which `services.deadlines.rule_events` reads off the correction itself.
+            evs = (evs[0]._replace(on=day), *evs[1:])
         try:
             d = compute_events(case_type, evs, self.new)
         except DisclosureError as exc:  # e.g. a date now beyond the calendar's range

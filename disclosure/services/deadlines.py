@@ -12,11 +12,14 @@ from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application, EventRecord
 from disclosure.services.office import Office
 from disclosure.services.serving import given_on, received_on, service_states, step_dates
+from disclosure.vocabulary import EventKind as LedgerKind
 from rules.engine import Deadlines, compute
 from rules.errors import EventAfterClosingError, RulesError
 from rules.events import AbandonReason, Event, EventKind
 
 ENGINE_KINDS = {k.value for k in EventKind}
+# The office's correction of a registered receipt date (services.steps.receipt_steps).
+RECEIPT_CORRECTED = LedgerKind.RECEIPT_CORRECTED.value
 
 # Outcome codes of deemed abandonment → the engine's reason (annual report 三(六)1, 2).
 ABANDON_REASONS = {"6.1": AbandonReason.CORRECTION, "6.2": AbandonReason.FEE}
@@ -52,16 +55,34 @@ def rule_events(records: Sequence[EventRecord]) -> list[Event]:
     repeated when a new calendar moves dates)."""
     states = service_states(records)  # read once for both dates
     recorded, given = step_dates(states, received_on), step_dates(states, given_on)
-    out = []
+    out: list[Event] = []
+    receipt = -1  # the receipt's place in `out`
+    moved: tuple[int, date] | None = None  # the latest correction of the receipt date
     for rec in records:
+        if rec.kind == RECEIPT_CORRECTED:
+            day = corrected_receipt(rec)
+            if day is not None and (moved is None or (rec.id or 0) > moved[0]):
+                moved = (rec.id or 0, day)
+            continue
         ev = to_rule_event(rec, served=served_on(rec, recorded))
+        if ev is not None and ev.kind is EventKind.RECEIVED:
+            receipt = len(out)
         if ev is not None and rec.id in given and rec.kind in GIVEN_KINDS:
             # A decision counts as given when its letter is (rulebook §11.1): posted, the day
             # handed to the post; direct, the day signed for — never before the step's date.
             ev = ev._replace(on=max(ev.on, given[rec.id]))
         if ev is not None:
             out.append(ev)
+    if moved is not None and receipt >= 0:  # the receipt as corrected (rulebook §3.3)
+        out[receipt] = out[receipt]._replace(on=moved[1])
     return out
+
+
+def corrected_receipt(rec: EventRecord) -> date | None:
+    """The receipt date a receipt correction moves the receipt to; None when it leaves the
+    receipt date as it was (it corrects the channel or arrival only)."""
+    new = ((rec.data or {}).get("changes") or {}).get("received", {}).get("new")
+    return date.fromisoformat(new) if new else None
 
 
 def to_rule_event(

@@ -14,7 +14,9 @@ from typing import Any
 
 from disclosure.models import EventRecord
 from disclosure.outcomes import OUTCOMES
-from disclosure.vocabulary import AMENDABLE_LABELS, EventKind, Stage
+from disclosure.vocabulary import AMENDABLE_LABELS, Channel, EventKind, Stage
+
+CHANNELS = frozenset(c.value for c in Channel)
 
 PERSON_LABELS = {
     EventKind.EXTENSION_GRANTED.value: "批准人",
@@ -36,6 +38,16 @@ DEPARTMENT_PARTIES = frozenset(
         EventKind.COOPERATION_ANSWERED.value,
     }
 )
+
+
+# Steps whose `data.changes` holds the old and new values: {field: {old, new}}.
+CHANGE_KINDS = frozenset({EventKind.AMENDED.value, EventKind.RECEIPT_CORRECTED.value})
+
+
+def _value(field: str, value: str) -> str:
+    if not value:
+        return "（空）"
+    return Channel(value).label if field == "channel" and value in CHANNELS else value
 
 
 def event_label(record: EventRecord) -> str:
@@ -82,7 +94,7 @@ def entry(r: EventRecord, department_names: dict[str, str]) -> dict[str, Any]:
         "outcome": r.outcome,
         "amount_yuan": r.amount_yuan,
         "note": r.note,
-        "changes": data.get("changes") if r.kind == EventKind.AMENDED.value else None,
+        "changes": data.get("changes") if r.kind in CHANGE_KINDS else None,
         "actor": r.actor,
         "recorded_at": r.recorded_at.isoformat(),
     }
@@ -107,7 +119,7 @@ def facts(row: dict[str, Any]) -> str:
         bits.append(f"{row['amount_yuan']} 元")
     for f, change in (row["changes"] or {}).items():
         label = AMENDABLE_LABELS.get(f, f)
-        bits.append(f"{label}：{change['old'] or '（空）'} → {change['new'] or '（空）'}")
+        bits.append(f"{label}：{_value(f, change['old'])} → {_value(f, change['new'])}")
     if row["note"]:
         bits.append(str(row["note"]))
     return "；".join(bits)

@@ -179,7 +179,24 @@ ACTIONS: dict[str, Action] = {
         office_only=True,
         required=(),  # the step says why a reason is needed (须说明更正的理由)
     ),
+    "receipt": Action(
+        "更正收到日期",
+        lambda f, t: _receipt(f, t),
+        office_only=True,
+        required=(("reason", "更正理由"),),
+    ),
 }
+
+
+def _receipt(f: FormData, today: date) -> steps.Step:
+    """The form shows the registered values; only what differs is corrected (rulebook §3.3)."""
+    return steps.ReceiptCorrection(
+        on=today,
+        note=text(f, "reason"),
+        channel=text(f, "channel") or None,
+        arrived=optional_date(f, "arrived"),
+        received=optional_date(f, "received"),
+    )
 
 
 def _amend(f: FormData, today: date) -> steps.Step:

@@ -161,3 +161,17 @@ def test_a_late_step_comes_back_with_its_warning(push: Push, platform: httpx.Cli
         f"/applications/{again}/steps/correction_request", json={"on": "2026-01-14"}
     )
     assert on_time.status_code == 201 and on_time.json()["warnings"] == []
+
+
+def test_a_receipt_correction_through_the_api_counts_as_if_registered_so(
+    api: Api, push: Push, platform: httpx.Client
+) -> None:
+    wrong = push(received="2026-03-02").json()
+    right = push(received="2026-03-04").json()
+    url = f"/applications/{wrong['number']}/steps/receipt"
+    missing = platform.post(url, json={"received": "2026-03-04"})
+    assert missing.status_code == 422 and missing.json()["field"] == "reason"
+    r = platform.post(url, json={"received": "2026-03-04", "reason": "平台确认日期有误"})
+    assert r.status_code == 201, r.text
+    assert r.json()["reply_due"] == right["reply_due"] != wrong["reply_due"]
+    assert r.json()["event"]["kind"] == "receipt_corrected"

@@ -3,9 +3,10 @@ exactly what the engine gives application by application through the ORM (both d
 
 A seeded register of varied histories — every engine step, letters served through the step
 (`served_on`), through service records (direct, by post signed for or not) or not at all,
-notes with separators and quotes, applications without a receipt, a closed one, many
-identical histories (memo hits) with different stored columns (stale or not) — is recomputed
-with small batches; the reference is `services.deadlines.compute_for` per application.
+notes with separators and quotes, receipts corrected, applications without a receipt, a
+closed one, many identical histories (memo hits) with different stored columns (stale or
+not) — is recomputed with small batches; the reference is `services.deadlines.compute_for`
+per application.
 """
 
 from __future__ import annotations
@@ -112,6 +113,10 @@ def _insert(session: Session, i: int, history: History) -> None:
 
     add("registered", app.arrived_on or TODAY)
     add("assigned", app.arrived_on or TODAY, note="分办")
+    if received is not None and i % 9 == 4:  # a receipt corrected (the column follows)
+        app.received_on = app.arrived_on = received - timedelta(2)
+        change = {"old": received.isoformat(), "new": app.received_on.isoformat()}
+        add("receipt_corrected", TODAY, data={"changes": {"received": change}})
     for letter, (e, mode) in enumerate(history):
         data: dict[str, Any] = {}
         if mode == "data":

@@ -45,6 +45,7 @@ from disclosure.services.steps.office_steps import (
     Note,
     StageMove,
 )
+from disclosure.services.steps.receipt_steps import ReceiptCorrection
 from disclosure.vocabulary import EventKind
 
 # Every step, by the kind of event it appends.
@@ -67,6 +68,7 @@ CATALOGUE: dict[EventKind, type[Step]] = {
         StageMove,
         Note,
         Amendment,
+        ReceiptCorrection,
         Draft,
         Approval,
         SendBack,
@@ -101,6 +103,7 @@ __all__ = [
     "HandledAssignment",
     "Note",
     "Planned",
+    "ReceiptCorrection",
     "Recorded",
     "Reply",
     "Return",

@@ -37,6 +37,7 @@ from disclosure.vocabulary import EventKind, Stage
 from rules.engine import Deadlines
 from rules.errors import WHOLE_STEP
 from rules.events import Event
+from rules.events import EventKind as RuleKind
 from rules.explain import explain_flag
 
 # Event columns a step may fill (besides kind, on and note); see `models.EventRecord`.
@@ -104,7 +105,7 @@ class CaseState:
 
     def after(self, planned: Planned) -> CaseState:
         """The case once `planned` is recorded (for checking a history step by step)."""
-        events = self.events
+        events = with_receipt(self.events, planned.step.moved_receipt())
         for line in planned.lines:
             if line.rule_event is not None:
                 events = (*events, line.rule_event._replace(trusted=True))
@@ -149,14 +150,16 @@ class Recorded:
     application: Application
     event: EventRecord
     deadlines: Deadlines | None
+    told: tuple[str, ...] = ()  # what the step itself says to whoever records it
 
     @property
     def warnings(self) -> list[str]:
         """The engine's flags on the step just recorded (a late correction notice, …), in
         words: whoever records it is told at once, not only where the case is shown
-        (rulebook §11)."""
+        (rulebook §11); then what the step says (`Step.told`)."""
         d, kind, on = self.deadlines, self.event.kind, self.event.on
-        return [explain_flag(f) for f in d.flags if f.step == kind and f.on == on] if d else []
+        flags = [explain_flag(f) for f in d.flags if f.step == kind and f.on == on] if d else []
+        return [*flags, *self.told]
 
 
 # Engine error fields (named after the engine's inputs) → the step's own field names.
@@ -185,6 +188,11 @@ class Step:
         """The engine's event for this step (None: the step moves no deadline)."""
         return None
 
+    def moved_receipt(self) -> date | None:
+        """The receipt date the engine counts from once the step is recorded, where the step
+        corrects it (rulebook §3.3); None: the step leaves the receipt as it is."""
+        return None
+
     def lines(self) -> tuple[Line, ...]:
         return (Line(self.kind, self.on, self.note, self.columns(), self.rule_event()),)
 
@@ -198,6 +206,11 @@ class Step:
 
     def apply(self, session: Session, app: Application) -> None:
         """Changes to the application row other than stage, outcome and deadlines."""
+
+    def told(self, case: CaseState) -> tuple[str, ...]:
+        """What whoever records the step is told besides the engine's flags (the case as
+        it stood before the step)."""
+        return ()
 
     def field_for(self, engine_field: str) -> str:
         """The field of this step that an engine error is about (default: its date)."""
@@ -214,6 +227,13 @@ class Step:
     def record(self, session: Session, ctx: Context, number: str) -> Recorded:
         """Check and record this step on application `number` (the module docstring)."""
         return record(session, ctx, number, self)
+
+
+def with_receipt(events: tuple[Event, ...], day: date | None) -> tuple[Event, ...]:
+    """`events` with the receipt moved to `day` (a receipt correction); as given for None."""
+    if day is None:
+        return events
+    return tuple(e._replace(on=day) if e.kind is RuleKind.RECEIVED else e for e in events)
 
 
 def not_future(d: date | None, today: date, field: str) -> None:
@@ -258,13 +278,14 @@ def plan(case: CaseState, step: Step, ctx: Context) -> Planned:
     stage = step.stage_after(case)
     lines = step.lines()
     new_events = [line.rule_event for line in lines if line.rule_event is not None]
-    received_on = case.received_on
+    moved = step.moved_receipt()
+    received_on = moved or case.received_on
     for line in lines:
         if line.kind is EventKind.RECEIVED:
             received_on = line.on
     deadlines = None
-    if new_events:
-        events = [*case.events, *new_events]
+    if new_events or moved:
+        events = [*with_receipt(case.events, moved), *new_events]
         try:
             deadlines = compute_events(case.case_type, events, ctx.office)
         except DisclosureError as exc:
@@ -277,7 +298,7 @@ def plan(case: CaseState, step: Step, ctx: Context) -> Planned:
         outcome=step.outcome(case),
         received_on=received_on,
         deadlines=deadlines,
-        recompute=bool(new_events),
+        recompute=bool(new_events or moved),
     )
 
 
@@ -310,4 +331,4 @@ def record(session: Session, ctx: Context, number: str, step: Step) -> Recorded:
         store(app, planned.deadlines)
     session.add(app)
     session.flush()
-    return Recorded(app, appended[0], planned.deadlines)
+    return Recorded(app, appended[0], planned.deadlines, step.told(case))

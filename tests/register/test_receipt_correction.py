@@ -1,0 +1,139 @@
+"""`disclosure amend --received/--arrived/--channel`: a wrongly registered arrival corrected by
+a new event (rulebook §3.3); every deadline then runs as if it had been registered right."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.register.conftest import REGISTER, Cli
+
+pytestmark = pytest.mark.usefixtures("engine")
+
+# What the engine gives a case: every clock and fact except the day it is looked at.
+CLOCK_KEYS = ("reply_due", "next_action_due", "internal_target", "correction_notice_due")
+
+
+def _clocks(shown: dict[str, Any]) -> dict[str, Any]:
+    facts = {k: v for k, v in shown["facts"].items() if k != "as_of"}
+    return {**{k: shown[k] for k in CLOCK_KEYS}, "facts": facts, "clocks": shown["clocks"]}
+
+
+def _signed_post(c: Cli, received: str, arrived: str) -> str:
+    args = [a if a != "in_person" else "post_signed" for a in REGISTER]
+    return c.ok(*args, "--received", received, "--arrived", arrived)["number"]
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        (),
+        (("extend", "--days", "10", "--approver", "主任", "--date", "2026-11-20"),),
+        (("correction", "request", "--date", "2026-11-10", "--served", "2026-11-11"),
+         ("correction", "receive", "--date", "2026-11-16")),
+    ],
+    ids=["receipt-only", "extension-after", "correction-after"],
+)  # fmt: skip
+def test_a_corrected_receipt_counts_as_if_registered_so(
+    c: Cli, later: tuple[tuple[str, ...], ...]
+) -> None:
+    wrong = _signed_post(c, "2026-11-02", "2026-11-02")
+    right = _signed_post(c, "2026-11-04", "2026-11-02")
+    before = c.show(wrong)
+    out = c.ok("amend", wrong, "--received", "2026-11-04", "--reason", "签收日期录入有误")
+    assert out["received_on"] == "2026-11-04" and out["reply_due"] != before["reply_due"]
+    for step in later:
+        cut = 2 if step[0] == "correction" else 1  # the command, then the number
+        for n in (wrong, right):
+            c.ok(*step[:cut], n, *step[cut:])
+    assert _clocks(c.show(wrong)) == _clocks(c.show(right))
+    timeline = c.show(wrong)["timeline"]
+    # The registration's receipt stays as written; the correction holds old and new.
+    assert [e["on"] for e in timeline if e["kind"] == "received"] == ["2026-11-02"]
+    [fix] = [e for e in timeline if e["kind"] == "receipt_corrected"]
+    assert fix["changes"] == {"received": {"old": "2026-11-02", "new": "2026-11-04"}}
+    assert fix["note"] == "签收日期录入有误"
+    assert "法定收到日期：2026-11-02 → 2026-11-04" in fix["facts"]
+
+
+def test_channel_and_arrival_are_corrected_together_and_shown_in_words(c: Cli) -> None:
+    n = _signed_post(c, "2026-11-04", "2026-11-03")
+    out = c.ok("amend", n, "--channel", "in_person", "--arrived", "2026-11-04",
+               "--reason", "实为当面提交")  # fmt: skip
+    assert (out["channel"], out["arrived_on"], out["received_on"]) == (
+        "in_person", "2026-11-04", "2026-11-04",
+    )  # fmt: skip
+    [fix] = [e for e in c.show(n)["timeline"] if e["kind"] == "receipt_corrected"]
+    assert "提交方式：邮寄（挂号信、快递） → 当面提交" in fix["facts"]
+    assert "送达日期：2026-11-03 → 2026-11-04" in fix["facts"]
+
+
+def test_registration_data_and_receipt_in_one_command_are_one_transaction(
+    c: Cli, unchanged
+) -> None:  # type: ignore[no-untyped-def]
+    n = c.register("2026-11-02", "--phone", "13800000000")["number"]
+    with unchanged():  # the receipt part fails: the phone is not changed either
+        c.fails("amend", n, "--phone", "13900000000", "--received", "2026-11-30",
+                "--reason", "x")  # fmt: skip
+    c.ok("amend", n, "--phone", "13900000000", "--received", "2026-11-03",
+         "--arrived", "2026-11-03", "--reason", "当面提交日期有误")  # fmt: skip
+    kinds = [e["kind"] for e in c.show(n)["timeline"]]
+    assert kinds.count("amended") == 1 and kinds.count("receipt_corrected") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "words"),
+    [
+        (("--received", "2026-11-30"), "--received", "晚于今天"),
+        (("--received", "2026-11-02"), "--received", "没有需要更正的内容"),
+        (("--received", "2026-10-31"), "--received", "早于送达日期"),  # signed post
+        (("--received", "2026-11-09", "--reason", " "), "--reason", "须说明更正的理由"),
+        (("--channel", "pigeon"), "--channel", "提交方式应为"),
+        (("--channel", "in_person"), "--received", "送达当日"),  # 11-02 ≠ arrival 11-01
+        (("--received", "2026-11-13"), "--received", "早于收到申请日期"),  # after a step
+        (("--received", "2026-13-01"), "--received", ""),
+    ],
+    ids=["future", "unchanged", "before-arrival", "no-reason", "bad-channel",
+         "same-day-channel", "after-a-step", "not-a-date"],
+)  # fmt: skip
+def test_bad_receipt_corrections_write_nothing(
+    c: Cli, unchanged, args: tuple[str, ...], option: str, words: str
+) -> None:  # type: ignore[no-untyped-def]
+    n = _signed_post(c, "2026-11-02", "2026-11-01")
+    c.ok("correction", "request", n, "--date", "2026-11-10", "--served", "2026-11-10")
+    reason = () if "--reason" in args else ("--reason", "录入有误")
+    with unchanged():
+        err = c.fails("amend", n, *args, *reason)
+    assert option in err and words in err
+
+
+def test_a_closed_case_keeps_its_receipt(c: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    n = c.register("2026-11-02")["number"]
+    c.ok("reply", n, "--outcome", "1", "--date", "2026-11-20")
+    with unchanged():
+        err = c.fails("amend", n, "--received", "2026-11-03", "--reason", "x")
+    assert "已办结" in err
+
+
+def test_an_unconfirmed_arrival_is_confirmed_not_corrected(c: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    args = [a if a != "in_person" else "online" for a in REGISTER]
+    n = c.ok(*args, "--arrived", "2026-11-02")["number"]
+    with unchanged():
+        err = c.fails("amend", n, "--received", "2026-11-03", "--reason", "x")
+    assert "--received" in err and "请先确认收到" in err
+    out = c.ok("amend", n, "--arrived", "2026-11-03", "--reason", "送达日期有误")
+    assert out["arrived_on"] == "2026-11-03" and out["received_on"] is None
+
+
+def test_letters_already_issued_are_named_when_the_receipt_moves(cli, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    c = Cli(cli)
+    n = c.register("2026-11-02")["number"]
+    out = str(tmp_path / "回执.docx")
+    r = cli("letter", n, "--kind", "receipt", "--out", out, "--today", "2026-11-02")
+    assert r.exit_code == 0, r.stderr
+    moved = cli("amend", n, "--received", "2026-11-03", "--arrived", "2026-11-03",
+                "--reason", "录入有误", "--today", "2026-11-27")  # fmt: skip
+    assert moved.exit_code == 0 and "请出具更正文书" in moved.stderr
+    quiet = cli("amend", n, "--channel", "fax", "--reason", "实为传真", "--today", "2026-11-27")
+    assert quiet.exit_code == 0 and "更正文书" not in quiet.stderr  # the receipt did not move

@@ -1,0 +1,39 @@
+"""Correcting a wrongly registered receipt date from the application page (rulebook §3.3):
+the office only, a reason required, the deadlines recomputed, nothing written on error."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import post_form, register
+
+
+def _reply_due(page: str) -> str:
+    found = re.search(r"答复期限</dt>\s*<dd[^>]*>\s*(\d{4}-\d{2}-\d{2})", page)
+    assert found, "the page shows the reply date"
+    return found[1]
+
+
+def test_the_office_corrects_a_receipt_date_and_the_deadline_follows(client_for):  # type: ignore[no-untyped-def]
+    clerk = client_for("clerk")
+    wrong = register(clerk, received="2026-03-02", department="zcfg")
+    right = register(clerk, received="2026-03-04", content="另一件申请的内容")
+    url, act = f"/applications/{wrong}", f"/applications/{wrong}/actions/receipt"
+    page = clerk.get(url).text
+    assert 'name="received" value="2026-03-02"' in page  # the form starts from the register
+    form = {"channel": "in_person", "arrived": "2026-03-04", "received": "2026-03-04"}
+    bad = post_form(clerk, url, act, form)  # no reason
+    assert bad.status_code == 400 and "请填写更正理由" in bad.text
+    assert _reply_due(clerk.get(url).text) == _reply_due(page)  # nothing written
+    late = post_form(clerk, url, act, {**form, "received": "2026-03-05", "reason": "录入有误"})
+    assert late.status_code == 400  # in person: the receipt is the day handed in
+    err = late.text[late.text.index('name="received"') :].split("</label>", 1)[0]
+    assert "送达当日" in err
+    ok = post_form(clerk, url, act, {**form, "reason": "收件日期录入有误"})
+    assert ok.status_code == 303, ok.text
+    page = clerk.get(url).text
+    assert _reply_due(page) == _reply_due(clerk.get(f"/applications/{right}").text)
+    assert "法定收到日期：2026-03-02 → 2026-03-04" in page and "收件日期录入有误" in page
+    handler = client_for("zcfg_user")  # a department handler may not correct it
+    r = post_form(handler, url, act, {**form, "received": "2026-03-03", "reason": "x"})
+    assert r.status_code in (403, 404)
