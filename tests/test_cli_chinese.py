@@ -82,6 +82,9 @@ def test_every_help_page_is_chinese():  # type: ignore[no-untyped-def]
         (["fee", "--pages", "x"], "错误：--pages: 取值无效：须为整数"),
         (["list", "--bogus"], "错误：没有选项 --bogus"),
         (["deadline", "--received", "2026-03-02", "extra"], "错误：多余的参数：extra"),
+        (["deadline", "--received", "2026-03-02", "x", "y"], "错误：多余的参数：x y"),
+        (["correction", "receve"], "错误：没有命令 receve（是否要用 receive？）"),
+        (["deadline", "--received"], "错误：选项 --received 后须写取值"),
     ],
 )
 def test_usage_errors_are_one_chinese_line_and_say_where_help_is(args, expected):  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ date, or whose option is one that takes a date in every command (`DATE_OPTIONS`)
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -193,15 +194,38 @@ def usage_message(exc: UsageError) -> str:
         hint = f"（是否要用 {'、'.join(sorted(exc.possibilities))}？）" if exc.possibilities else ""
         return f"没有选项 {exc.option_name}{hint}"
     text = exc.message
-    match = re.fullmatch(r"No such command '(.+)'\.", text)
-    if match:
-        return f"没有命令 {match.group(1)}"
-    match = re.fullmatch(r"Got unexpected extra argument\(s\) \((.+)\)", text)
-    if match:
-        return f"多余的参数：{match.group(1)}"
-    if text == "Missing command.":
-        return "缺少子命令"
+    for pattern, words in USAGE_WORDS:
+        match = pattern.fullmatch(text)
+        if match:
+            return words(*match.groups())
     return text
+
+
+def _suggested(names: str | None) -> str:
+    """Typer's "'a', 'b'" suggestions as （是否要用 a、b？）."""
+    if not names:
+        return ""
+    return f"（是否要用 {'、'.join(n.strip().strip(chr(39)) for n in names.split(','))}？）"
+
+
+# Click's and Typer's usage errors not raised as their own exception classes, in Chinese
+# (click/parser.py, click/core.py, typer/core.py `resolve_command`).
+USAGE_WORDS: tuple[tuple[re.Pattern[str], Callable[..., str]], ...] = (
+    (
+        re.compile(r"No such command '(.+?)'\.(?: Did you mean (.+)\?)?"),
+        lambda name, near=None: f"没有命令 {name}{_suggested(near)}",
+    ),
+    (
+        re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((.+)\)"),
+        lambda args: f"多余的参数：{args}",
+    ),
+    (
+        re.compile(r"Option '(.+)' requires (?:an argument|(\d+) arguments)\."),
+        lambda name, n=None: f"选项 {name} 后须写{f' {n} 个' if n else ''}取值",
+    ),
+    (re.compile(r"Option '(.+)' does not take a value\."), lambda n: f"选项 {n} 不带取值"),
+    (re.compile(r"Missing command\."), lambda: "缺少子命令"),
+)
 
 
 def usage_hint(exc: UsageError) -> str:
