@@ -14,6 +14,8 @@ from disclosure.errors import InvalidInput
 from disclosure.services import steps
 from disclosure.vocabulary import Channel
 
+RECEIPT_LABELS = ("提交方式", "送达日期", "法定收到日期")  # of --channel, --arrived, --received
+
 
 def register(app: typer.Typer) -> None:
     app.command("amend")(amend)
@@ -71,4 +73,6 @@ def amend(
                 received=parse_date(received, "received"),
             )
         )
-    done(record_steps(ctx, number, *todo, today=today), as_json, "已更正登记信息")
+    labels = [label for label, v in zip(RECEIPT_LABELS, receipt, strict=True) if v is not None]
+    words = "、".join((["登记信息"] if changes else []) + labels)
+    done(record_steps(ctx, number, *todo, today=today), as_json, f"已更正{words}")

@@ -84,7 +84,7 @@ def done(out: dict[str, object], as_json: bool, done: str) -> None:
     if out["closed_on"]:  # an abandoned case has no reply date, and waits for nothing
         where = f"已于 {out['closed_on']} 办结（{out['state_label']}）"
     else:
-        due = out["reply_due"] or "—（等待补正）"
+        due = out["reply_due"] or ("—（等待补正）" if out["received_on"] else "—（尚未确认收到）")
         where = f"答复期限 {due}" + ("（临时）" if out["provisional"] else "")
     typer.echo(f"{out['number']}：{done}。{where}")
     _warn(out)

@@ -58,6 +58,9 @@ def event_label(record: EventRecord) -> str:
         return record.kind  # a kind this version does not know (kept as recorded)
     if kind is EventKind.STAGE_MOVED:
         return "转入“" + Stage((record.data or {}).get("to", "")).label + "”阶段"
+    if kind is EventKind.RECEIPT_CORRECTED:  # 更正提交方式、送达日期: what it corrected
+        fields = [f for f in (record.data or {}).get("changes") or {} if f in AMENDABLE_LABELS]
+        return "更正" + "、".join(AMENDABLE_LABELS[f] for f in fields) if fields else kind.label
     return kind.label
 
 

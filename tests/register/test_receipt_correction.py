@@ -91,7 +91,7 @@ def test_registration_data_and_receipt_in_one_command_are_one_transaction(
         (("--received", "2026-11-09", "--reason", " "), "--reason", "须说明更正的理由"),
         (("--channel", "pigeon"), "--channel", "提交方式应为"),
         (("--channel", "in_person"), "--received", "送达当日"),  # 11-02 ≠ arrival 11-01
-        (("--received", "2026-11-13"), "--received", "早于收到申请日期"),  # after a step
+        (("--received", "2026-11-13"), "--received", "已记录的“发出补正告知”不能成立"),
         (("--received", "2026-13-01"), "--received", ""),
     ],
     ids=["future", "unchanged", "before-arrival", "no-reason", "bad-channel",
@@ -135,5 +135,75 @@ def test_letters_already_issued_are_named_when_the_receipt_moves(cli, tmp_path) 
     moved = cli("amend", n, "--received", "2026-11-03", "--arrived", "2026-11-03",
                 "--reason", "录入有误", "--today", "2026-11-27")  # fmt: skip
     assert moved.exit_code == 0 and "请出具更正文书" in moved.stderr
-    quiet = cli("amend", n, "--channel", "fax", "--reason", "实为传真", "--today", "2026-11-27")
-    assert quiet.exit_code == 0 and "更正文书" not in quiet.stderr  # the receipt did not move
+    # The letter is named by its name and 文号, as the timeline records its issue.
+    [issued] = [e["note"] for e in c.show(n)["timeline"] if e["kind"] == "letter_issued"]
+    assert issued.startswith("登记回执") and issued in moved.stderr
+    # The receipt prints the channel too: correcting only that names the letter as well.
+    channel = cli("amend", n, "--channel", "fax", "--reason", "实为传真", "--today", "2026-11-27")
+    assert channel.exit_code == 0 and issued in channel.stderr
+    assert "已更正提交方式" in channel.stdout
+
+
+def test_a_correction_that_makes_an_extension_too_late_is_refused(c: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    """Received, as corrected, on 10-28: the 20 working days end 11-25, so an extension
+    decided on 11-26 could not have been granted (Reg. Art. 33): refused, naming it."""
+    n = c.register("2026-11-02")["number"]
+    c.ok("extend", n, "--days", "15", "--approver", "李主任", "--date", "2026-11-26")
+    with unchanged():
+        err = c.fails("amend", n, "--received", "2026-10-28", "--reason", "录入有误")
+    assert "--received" in err and "延期答复" in err and "2026-11-25" in err
+    out = c.ok("amend", n, "--received", "2026-10-30", "--reason", "录入有误")  # 11-27: in time
+    assert out["received_on"] == "2026-10-30"
+
+
+def test_what_the_correction_makes_late_is_said_at_once(c: Cli) -> None:
+    """A correction notice on 11-12, in time for a receipt of 11-04 (7 working days end
+    11-13), is late for one of 11-02 (they end 11-11): said when correcting (§11.3)."""
+    n = c.register("2026-11-04")["number"]
+    c.ok("correction", "request", n, "--date", "2026-11-12", "--served", "2026-11-12")
+    out = c.ok("amend", n, "--received", "2026-11-02", "--reason", "录入有误")
+    assert any("补正" in w for w in out["warnings"]), out["warnings"]
+    again = c.ok("amend", n, "--reason", "再次核对", "--phone", "13900000000")
+    assert not any("补正" in w for w in again["warnings"])  # said once, not at every step
+
+
+def test_in_person_arrival_and_receipt_are_one_day(c: Cli) -> None:
+    n = c.register("2026-11-02")["number"]
+    out = c.ok("amend", n, "--received", "2026-11-03", "--reason", "录入有误")
+    assert (out["arrived_on"], out["received_on"]) == ("2026-11-03", "2026-11-03")
+    out = c.ok("amend", n, "--arrived", "2026-11-04", "--reason", "录入有误")
+    assert (out["arrived_on"], out["received_on"]) == ("2026-11-04", "2026-11-04")
+
+
+def test_an_unconfirmed_ordinary_letter_gets_its_arrival_right_then_is_confirmed(c: Cli) -> None:
+    args = [a if a != "in_person" else "post_unsigned" for a in REGISTER]
+    n = c.ok(*args, "--arrived", "2026-11-02")["number"]
+    out = c.ok("amend", n, "--arrived", "2026-11-03", "--reason", "实为11月3日到达")
+    assert (out["arrived_on"], out["received_on"]) == ("2026-11-03", None)
+    assert c.ok("confirm", n, "--date", "2026-11-03")["received_on"] == "2026-11-03"
+
+
+def test_an_online_arrival_handed_in_at_the_counter_is_received_that_day(c: Cli) -> None:
+    args = [a if a != "in_person" else "online" for a in REGISTER]
+    n = c.ok(*args, "--arrived", "2026-11-02")["number"]
+    out = c.ok("amend", n, "--channel", "in_person", "--reason", "实为当面提交")
+    right = c.register("2026-11-02")["number"]
+    assert out["received_on"] == "2026-11-02"
+    assert _clocks(c.show(n)) == _clocks(c.show(right))
+
+
+def test_an_arrival_after_the_receipt_names_the_arrival(c: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    args = [a if a != "in_person" else "online" for a in REGISTER]
+    n = c.ok(*args, "--arrived", "2026-11-02")["number"]
+    c.ok("confirm", n, "--date", "2026-11-03")
+    with unchanged():
+        err = c.fails("amend", n, "--arrived", "2026-11-04", "--reason", "x")
+    assert "--arrived" in err
+
+
+def test_an_in_person_receipt_corrected_to_a_closed_day_is_questioned(c: Cli) -> None:
+    n = c.register("2026-11-02")["number"]
+    out = c.ok("amend", n, "--received", "2026-11-01", "--reason", "录入有误")  # a Sunday
+    assert any("2026-11-01（周日）不是工作日" in w for w in out["warnings"]), out["warnings"]
+    out = c.ok("amend", n, "--received", "2026-10-30", "--reason", "录入有误")  # a Friday
+    assert not any("不是工作日" in w for w in out["warnings"])

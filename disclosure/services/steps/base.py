@@ -71,12 +71,14 @@ class CaseState:
     closed_on: date | None
     events: tuple[Event, ...]  # the engine's events of the log, in log order
     letters: frozenset[str] = frozenset()  # the kinds of letter issued (disclosure.letters)
+    issued: tuple[str, ...] = ()  # each letter issued, its name and 文号, in issue order
     # Sign-off chains in force (disclosure.people.approval_chain); None: not read (an import).
     approvals: tuple[ChainState, ...] | None = None
 
     @classmethod
     def of(cls, app: Application, records: Sequence[EventRecord]) -> CaseState:
         events = tuple(rule_events(records))
+        issued = [r for r in records if r.kind == EventKind.LETTER_ISSUED.value]
         return cls(
             number=app.number,
             channel=app.channel,
@@ -87,11 +89,8 @@ class CaseState:
             outcome=app.outcome,
             closed_on=app.closed_on,
             events=events,
-            letters=frozenset(
-                str((r.data or {}).get("letter_kind"))
-                for r in records
-                if r.kind == EventKind.LETTER_ISSUED.value
-            ),
+            letters=frozenset(str((r.data or {}).get("letter_kind")) for r in issued),
+            issued=tuple(r.note or str((r.data or {}).get("reference")) for r in issued),
             approvals=tuple(chains(records).values()),
         )
 
@@ -173,6 +172,7 @@ class Step:
     kind: ClassVar[EventKind]
     needs_receipt: ClassVar[bool] = True  # refused while the arrival is unconfirmed
     when_closed: ClassVar[bool] = False  # allowed once the application is closed
+    note_field: ClassVar[str] = "note"  # what the person gives the note as (a reason: reason)
 
     on: date
     note: str = ""
@@ -207,9 +207,9 @@ class Step:
     def apply(self, session: Session, app: Application) -> None:
         """Changes to the application row other than stage, outcome and deadlines."""
 
-    def told(self, case: CaseState) -> tuple[str, ...]:
-        """What whoever records the step is told besides the engine's flags (the case as
-        it stood before the step)."""
+    def told(self, case: CaseState, planned: Planned, ctx: Context) -> tuple[str, ...]:
+        """What whoever records the step is told besides the engine's flags on the step
+        itself (`case`: as it stood before the step)."""
         return ()
 
     def field_for(self, engine_field: str) -> str:
@@ -262,7 +262,8 @@ def check_texts(step: Step) -> None:
         value = getattr(step, f.name)
         if type(value) is str and value:
             one = f.name in SINGLE_LINE
-            clean_text(value, f.name, max_len=LINE_MAX if one else NOTE_MAX, multiline=not one)
+            name = step.note_field if f.name == "note" else f.name
+            clean_text(value, name, max_len=LINE_MAX if one else NOTE_MAX, multiline=not one)
 
 
 def plan(case: CaseState, step: Step, ctx: Context) -> Planned:
@@ -331,4 +332,4 @@ def record(session: Session, ctx: Context, number: str, step: Step) -> Recorded:
         store(app, planned.deadlines)
     session.add(app)
     session.flush()
-    return Recorded(app, appended[0], planned.deadlines, step.told(case))
+    return Recorded(app, appended[0], planned.deadlines, step.told(case, planned, ctx))

@@ -135,6 +135,7 @@ class Return(_Answer):
 
     kind = EventKind.RETURNED
     verb = "退回"
+    note_field = "reason"
 
     def check_reason(self) -> None:
         if not self.note.strip():

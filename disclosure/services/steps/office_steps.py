@@ -155,6 +155,7 @@ class Amendment(Step):
     kind = EventKind.AMENDED
     needs_receipt = False
     when_closed = True
+    note_field = "reason"
     changes: tuple[tuple[str, str], ...]  # (domain field, new value)
     old: tuple[tuple[str, str], ...] = ()  # the values replaced (resolved on the row)
 
