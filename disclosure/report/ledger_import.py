@@ -197,7 +197,7 @@ def write_ledger(session: Session, planned: list[Planned], *, ctx: Context) -> N
     # taking a number of these years until this transaction ends.
     highest: dict[int, int] = {}
     for p in planned:
-        highest[p.basis.year] = max(highest.get(p.basis.year, 0), p.seq)
+        highest[p.year] = max(highest.get(p.year, 0), p.seq)
     for year, seq in sorted(highest.items()):
         raise_counter(session, series=APPLICATION_SERIES, year=year, to=seq)
     try:
@@ -228,7 +228,7 @@ def _ids(session: Session, chunk: Sequence[Planned]) -> dict[str, int]:
     wanted = {p.number for p in chunk}
     seqs: dict[int, list[int]] = {}
     for p in chunk:
-        seqs.setdefault(p.basis.year, []).append(p.seq)
+        seqs.setdefault(p.year, []).append(p.seq)
     out: dict[str, int] = {}
     for year, ss in seqs.items():
         stmt = select(a.c.number, a.c.id).where(a.c.year == year, a.c.seq.between(min(ss), max(ss)))

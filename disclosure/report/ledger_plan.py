@@ -78,6 +78,7 @@ class Planned:
     """A checked row: what `application_row` and `event_rows` turn into inserts."""
 
     number: str
+    year: int  # the number's year (the receipt's, unless corrected across the new year)
     seq: int
     data: ApplicationCreate
     basis: date
@@ -154,7 +155,7 @@ def plan(row: Row, ictx: ImportContext) -> Planned:
         basis = check_dates(ctx.office, data, ctx.today)
     except DisclosureError as exc:
         raise _fail(exc, "收到日期") from exc
-    if format_number(ctx.office, basis.year, row.seq) != row.number:
+    if format_number(ctx.office, row.year, row.seq) != row.number:
         raise RowFailure("登记编号", f"编号 {row.number} 无法按本机关格式复原")
     received = (Event(RuleKind.RECEIVED, data.received_on),) if data.received_on else ()
     case = steps.CaseState(
@@ -189,7 +190,7 @@ def plan(row: Row, ictx: ImportContext) -> Planned:
         stage = row.stage
     lead = ictx.department_ids[data.department] if data.department else None
     return Planned(
-        row.number, row.seq, data, basis, lead, lines, stage, moved, case.outcome,
+        row.number, row.year, row.seq, data, basis, lead, lines, stage, moved, case.outcome,
         columns(deadlines),
     )  # fmt: skip
 
@@ -215,7 +216,7 @@ def _move_stage(
 def application_row(p: Planned, *, actor: str, now: datetime) -> dict[str, Any]:
     row = registration_row(
         p.data, number=p.number, basis=p.basis, seq=p.seq, lead_id=p.lead_id, actor=actor,
-        now=now,
+        now=now, year=p.year,
     )  # fmt: skip
     row.update(stage=p.stage.value, outcome=p.outcome)
     row.update(p.deadlines)

@@ -44,6 +44,17 @@ class RowError:
     problem: str
 
 
+def number_year_fits(year: int, basis: date) -> bool:
+    """A number keeps the year of the receipt it was registered with: the receipt's year, or
+    the next or previous one when the receipt was corrected across the new year (a December
+    receipt under a January registration, or the reverse; rulebook §3.3)."""
+    return (
+        year == basis.year
+        or (year == basis.year + 1 and basis.month == 12)
+        or (year == basis.year - 1 and basis.month == 1)
+    )
+
+
 @dataclass
 class Row:
     row: int
@@ -222,7 +233,7 @@ class Parser:
             basis = received or arrived
             year = parsed[0] if parsed[0] is not None else (basis.year if basis else 0)
             seq = parsed[1]
-            if basis is not None and year != basis.year:
+            if basis is not None and not number_year_fits(year, basis):
                 err("number", f"编号年份 {year} 与收到日期 {basis} 不一致")
         if errors:
             return None, errors

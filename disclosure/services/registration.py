@@ -160,15 +160,17 @@ def application_row(
     lead_id: int | None,
     actor: str,
     now: datetime,
+    year: int | None = None,
 ) -> dict[str, Any]:
-    """The `application` row (Core insert values) for a validated registration.
+    """The `application` row (Core insert values) for a validated registration; `year` is
+    the number's year, the basis date's unless given.
 
     Shared by `register_many` and the ledger import so both write the same columns.
     """
     row = row_defaults(Application)
     row.update(
         number=number,
-        year=basis.year,
+        year=year or basis.year,
         seq=seq,
         channel=d.channel.value,
         arrived_on=d.arrived_on or d.received_on,

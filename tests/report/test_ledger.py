@@ -298,3 +298,27 @@ def test_case_types_are_exported_by_name_and_imported_back(  # type: ignore[no-u
     assert r.exit_code == 0, r.stdout
     kept = [json.loads(cli("show", n, "--json").stdout)["case_type"] for n in numbers]
     assert kept == ["not_ours", "urgent", ""]
+
+
+def test_a_receipt_corrected_across_the_new_year_round_trips(cli, fresh_url, monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+    """The number keeps the year it was registered in (rulebook §3.3): 2026-00001 received,
+    as corrected, on 2025-12-31 imports back, and the 2026 counter moves past it."""
+    r = cli("register", "--channel", "in_person", "--received", "2026-01-05", "--applicant",
+            "张三", "--applicant-type", "natural", "--content", "x", "--today", LIST_TODAY,
+            "--json")  # fmt: skip
+    number = json.loads(r.stdout)["number"]
+    r = cli("amend", number, "--received", "2025-12-31", "--reason", "元旦前已当面提交",
+            "--today", LIST_TODAY)  # fmt: skip
+    assert r.exit_code == 0, r.stderr
+    path = tmp_path / "ledger.csv"
+    assert cli("export", "--out", str(path), "--admin", "--today", LIST_TODAY).exit_code == 0
+    before = _register_view(cli)
+    assert [(x["number"], x["received_on"]) for x in before] == [(number, "2025-12-31")]
+    _use(monkeypatch, fresh_url)
+    r = cli("import", str(path), "--today", LIST_TODAY)
+    assert r.exit_code == 0, r.stdout
+    assert _register_view(cli) == before
+    r = cli("register", "--channel", "in_person", "--received", "2026-01-06", "--applicant",
+            "李四", "--applicant-type", "natural", "--content", "y", "--today", LIST_TODAY,
+            "--json")  # fmt: skip
+    assert json.loads(r.stdout)["number"] != number
