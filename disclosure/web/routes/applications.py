@@ -246,6 +246,16 @@ def _detail_page(
     )
 
 
+def placed(errors: dict[str, str], inputs: dict[str, str]) -> dict[str, str]:
+    """`errors` with each one about something the form has no input for (the case itself,
+    a value the step derives) said on the form's own line, never dropped."""
+    out = {k: v for k, v in errors.items() if k in inputs}
+    lost = [v for k, v in errors.items() if k not in inputs and k != "_form"]
+    if lost or "_form" in errors:
+        out["_form"] = "；".join([*([errors["_form"]] if "_form" in errors else []), *lost])
+    return out
+
+
 @router.get("/{number}")
 def detail_page(request: Request, number: AuthorizedNumber, user: CurrentUser) -> Response:
     return _detail_page(request, user, number, {})
@@ -265,7 +275,7 @@ def act(
         )
     shown = values(form)
     request.state.rerender = lambda errors, status: _detail_page(
-        request, user, number, errors, action, shown, status
+        request, user, number, placed(errors, shown), action, shown, status
     )
     empty = missing(chosen, form)
     if empty:  # every empty required input at once, as on the registration form
