@@ -76,7 +76,7 @@ DECISION = ["{%p for p in decision %}", "{{ p }}", "{%p endfor %}", REMEDY]
 BODIES: dict[LetterKind, list[str]] = {
     LetterKind.RECEIPT: [
         INTRO,
-        "您的申请已于{{ received_cn }}登记，提交方式：{{ channel_label }}。根据"
+        "您的申请已登记，提交方式：{{ channel_label }}。根据"
         + reg((33, 2))
         + "的规定，本机关将在收到申请之日起20个工作日内，即{{ reply_due_cn }}前作出答复；"
         "需要延长答复期限的，将另行告知。"
