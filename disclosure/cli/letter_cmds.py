@@ -246,6 +246,8 @@ def letter(
         typer.echo(f"已出具{result['name']}{again}：{result['reference']}，文件 {result['docx']}")
         if result["pdf"]:
             typer.echo(f"PDF：{result['pdf']}")
+        if result["date_note"]:  # a provisional or projected date: said, not only printed
+            typer.echo(f"⚠ {result['reference']} {result['date_note']}", err=True)
 
 
 @contextmanager
@@ -272,6 +274,8 @@ def _result(number: str, issued: IssuedLetter, path: Path) -> dict[str, Any]:
         "new": issued.new,
         "sha256": issued.letter.docx_sha256,
         "corrects": issued.context.get("corrects_reference") or None,
+        # what the marks of its dates mean (临时: the year's holiday notice is not out; 推算)
+        "date_note": issued.context.get("date_note") or None,
         "docx": str(path),
         "pdf": None,
     }
