@@ -16,6 +16,7 @@ from typing import Any
 from disclosure.outcomes import OUTCOMES
 from disclosure.report import ledger_file as lf
 from disclosure.report.ledger_columns import BY_HEADER, BY_KEY, COLUMNS, LIST_SEPARATORS
+from disclosure.services.numbering import number_year_fits
 from disclosure.vocabulary import ApplicantType, Channel, Stage
 
 # Channel labels written by ledgers of earlier versions (before one vocabulary).
@@ -42,17 +43,6 @@ class RowError:
     row: int  # spreadsheet row (the header is row 1)
     column: str
     problem: str
-
-
-def number_year_fits(year: int, basis: date) -> bool:
-    """A number keeps the year of the receipt it was registered with: the receipt's year, or
-    the next or previous one when the receipt was corrected across the new year (a December
-    receipt under a January registration, or the reverse; rulebook §3.3)."""
-    return (
-        year == basis.year
-        or (year == basis.year + 1 and basis.month == 12)
-        or (year == basis.year - 1 and basis.month == 1)
-    )
 
 
 @dataclass

@@ -9,6 +9,8 @@ INSERT … ON CONFLICT DO NOTHING (a concurrent creator waits on the primary key
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -56,3 +58,12 @@ def peek_last(session: Session, *, series: str, year: int) -> int:
         {"s": series, "y": year},
     ).first()
     return int(row[0]) if row else 0
+
+
+def number_year_fits(year: int, basis: date) -> bool:
+    """Whether an application number of `year` fits its receipt date (or arrival while
+    unconfirmed), `basis`. A number is given in the year of the basis as registered; the
+    basis may then move (rulebook §3.3): a later registration of an earlier receipt (遗漏登记,
+    a receipt corrected back across the new year) leaves the number a year later; an arrival
+    confirmed or corrected into January leaves it a year earlier. Never more than that."""
+    return year in (basis.year, basis.year + 1) or (year == basis.year - 1 and basis.month == 1)

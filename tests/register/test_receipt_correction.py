@@ -90,7 +90,7 @@ def test_registration_data_and_receipt_in_one_command_are_one_transaction(
         (("--received", "2026-10-31"), "--received", "早于送达日期"),  # signed post
         (("--received", "2026-11-09", "--reason", " "), "--reason", "须说明更正的理由"),
         (("--channel", "pigeon"), "--channel", "提交方式应为"),
-        (("--channel", "in_person"), "--received", "送达当日"),  # 11-02 ≠ arrival 11-01
+        (("--channel", "in_person"), "--channel", "送达当日"),  # 11-02 ≠ arrival 11-01
         (("--received", "2026-11-13"), "--received", "已记录的“发出补正告知”不能成立"),
         (("--received", "2026-13-01"), "--received", ""),
     ],
@@ -171,6 +171,7 @@ def test_in_person_arrival_and_receipt_are_one_day(c: Cli) -> None:
     n = c.register("2026-11-02")["number"]
     out = c.ok("amend", n, "--received", "2026-11-03", "--reason", "录入有误")
     assert (out["arrived_on"], out["received_on"]) == ("2026-11-03", "2026-11-03")
+    assert out["recorded"] == ["更正送达日期、法定收到日期"]  # what moved, not what was typed
     out = c.ok("amend", n, "--arrived", "2026-11-04", "--reason", "录入有误")
     assert (out["arrived_on"], out["received_on"]) == ("2026-11-04", "2026-11-04")
 
@@ -207,3 +208,59 @@ def test_an_in_person_receipt_corrected_to_a_closed_day_is_questioned(c: Cli) ->
     assert any("2026-11-01（周日）不是工作日" in w for w in out["warnings"]), out["warnings"]
     out = c.ok("amend", n, "--received", "2026-10-30", "--reason", "录入有误")  # a Friday
     assert not any("不是工作日" in w for w in out["warnings"])
+
+
+NOTICE_2027 = """
+[[notice]]
+year = 2027
+title = "测试数据（虚构）：2027年节假日安排"
+number = "测试〔2026〕7号"
+published = 2026-11-05
+days_off = [
+  { name = "元旦", start = 2027-01-01, end = 2027-01-03 },
+  { name = "春节", start = 2027-02-05, end = 2027-02-08 },
+  { name = "清明节", start = 2027-04-03, end = 2027-04-05 },
+  { name = "劳动节", start = 2027-05-01, end = 2027-05-05 },
+  { name = "端午节", start = 2027-06-09, end = 2027-06-09 },
+  { name = "中秋节", start = 2027-09-15, end = 2027-09-15 },
+  { name = "国庆节", start = 2027-10-01, end = 2027-10-07 },
+]
+working_weekend_days = [
+  { date = 2027-01-23, name = "春节" },
+  { date = 2027-01-30, name = "春节" },
+]
+"""
+
+
+def test_a_calendar_flag_does_not_let_a_correction_make_a_step_later_still(
+    c: Cli, unchanged, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """An extension decided in time on 2/16 becomes late when a notice adds two make-up
+    Saturdays (kept and flagged, rulebook §11). Correcting the receipt earlier would make it
+    later still: refused. Correcting it later loosens every limit: allowed."""
+    n = c.register("2027-01-18", today="2027-01-18")["number"]
+    c.ok("extend", n, "--days", "10", "--approver", "陈主任", "--date", "2027-02-16",
+         "--today", "2027-02-16")  # fmt: skip
+    notice = tmp_path / "n2027.toml"
+    notice.write_text(NOTICE_2027, encoding="utf-8")
+    c.ok("calendar", "load", str(notice), "--today", "2027-02-16")
+    flags = c.show(n, today="2027-02-17")["facts"]["flags"]
+    assert [f["step"] for f in flags] == ["extension_granted"], flags  # the calendar's flag
+    with unchanged():
+        err = c.fails("amend", n, "--received", "2027-01-11", "--reason", "x",
+                      "--today", "2027-02-17")  # fmt: skip
+    assert "--received" in err and "延期答复" in err
+    out = c.ok("amend", n, "--received", "2027-01-19", "--reason", "录入有误",
+               "--today", "2027-02-17")  # fmt: skip
+    assert out["received_on"] == "2027-01-19"
+
+
+def test_a_receipt_a_year_off_its_number_is_refused(c: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    """2026-00001 was registered in 2026: a receipt of 2025-11-30 fits (registered late, in
+    the next year); one of 2024-12-31 does not (number_year_fits)."""
+    n = c.register("2026-01-05", today="2026-01-05")["number"]
+    assert n.startswith("2026")
+    with unchanged():
+        err = c.fails("amend", n, "--received", "2024-12-31", "--reason", "x")
+    assert "--received" in err and "登记编号" in err
+    assert c.ok("amend", n, "--received", "2025-11-28", "--reason", "遗漏登记")["number"] == n

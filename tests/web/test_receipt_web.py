@@ -62,3 +62,20 @@ def test_a_bad_reason_is_said_beside_it_and_an_error_without_input_on_the_form(c
     assert clerk_reply.status_code == 303
     closed = post_form(clerk, url, act, {**form, "reason": "录入有误"})
     assert closed.status_code == 409 and "已办结" in closed.text  # no input: the form's line
+
+
+def test_the_form_sends_every_value_and_only_the_changed_one_counts(client_for):  # type: ignore[no-untyped-def]
+    """In person, arrival and receipt are one day: the form sends both, filled with the
+    registered values; changing only 法定收到日期 moves both (as `amend --received` does)."""
+    clerk = client_for("clerk")
+    number = register(clerk, received="2026-03-03")
+    url, act = f"/applications/{number}", f"/applications/{number}/actions/receipt"
+    form = {"channel": "in_person", "arrived": "2026-03-03", "received": "2026-03-02"}
+    ok = post_form(clerk, url, act, {**form, "reason": "录入有误"})
+    assert ok.status_code == 303, ok.text
+    page = clerk.get(url).text
+    assert "送达日期：2026-03-03 → 2026-03-02" in page
+    assert "法定收到日期：2026-03-03 → 2026-03-02" in page
+    now = {**form, "arrived": "2026-03-02", "reason": "再核对"}  # the form as it now shows
+    again = post_form(clerk, url, act, now)
+    assert again.status_code == 400 and "没有需要更正的内容" in again.text

@@ -19,13 +19,14 @@ from sqlmodel import Session
 from disclosure.errors import Conflict, InvalidInput
 from disclosure.models import Application
 from disclosure.services.context import Context
+from disclosure.services.numbering import number_year_fits
 from disclosure.services.steps.base import CaseState, Line, Planned, Step, not_future
 from disclosure.services.steps.base import with_receipt as moved
 from disclosure.services.views import receipt_day_hint
 from disclosure.vocabulary import Channel as LedgerChannel
 from disclosure.vocabulary import EventKind, Stage
 from rules.engine import Deadlines, compute
-from rules.errors import ReceiptDateError, RulesError
+from rules.errors import EventBeforeReceiptError, ReceiptDateError, RulesError
 from rules.events import Channel, Event
 from rules.events import EventKind as RuleKind
 from rules.explain import explain_flag
@@ -65,6 +66,7 @@ class ReceiptCorrection(Step):
     changes: tuple[tuple[str, str, str], ...] = ()
     counted_from: date | None = None
     first_receipt: date | None = None
+    asked: tuple[str, ...] = ()  # the fields the person changed, in `RECEIPT_FIELDS` order
 
     def for_application(self, app: Application) -> ReceiptCorrection:
         if app.closed_on is not None or app.stage in CLOSED:
@@ -73,50 +75,69 @@ class ReceiptCorrection(Step):
             )
         if not self.note.strip():
             raise InvalidInput("须说明更正的理由", field="reason")
-        if self.received is not None and app.received_on is None:
+        # What the person asks to change: a value given as it stands is not a change (the
+        # web form sends every field, filled with the registered values).
+        stored: dict[str, str | date | None] = {"channel": app.channel}
+        stored |= {"arrived": app.arrived_on, "received": app.received_on}
+        given: dict[str, str | date | None] = {"arrived": self.arrived, "received": self.received}
+        given["channel"] = _channel(self.channel) if self.channel is not None else None
+        asked = [f for f in RECEIPT_FIELDS if given[f] is not None and given[f] != stored[f]]
+        if not asked:
+            named = [f for f in RECEIPT_FIELDS if given[f] is not None] or ["received"]
+            raise InvalidInput("没有需要更正的内容（新值与登记的相同）", field=named[0])
+        if "received" in asked and app.received_on is None:
             raise Conflict(
                 "尚未确认收到申请：法定收到日期在确认收到时登记，请先确认收到", field="received"
             )
-        channel = _channel(self.channel) if self.channel is not None else app.channel
-        arrived, received = self.arrived or app.arrived_on, self.received or app.received_on
-        same_day = Channel(channel) in SAME_DAY_CHANNELS
-        if same_day and received is not None and (self.arrived is None) != (self.received is None):
+        new = {f: given[f] if f in asked else stored[f] for f in RECEIPT_FIELDS}
+        channel, arrived, received = str(new["channel"]), new["arrived"], new["received"]
+        assert arrived is None or isinstance(arrived, date)
+        assert received is None or isinstance(received, date)
+        dates = [f for f in asked if f != "channel"]
+        if Channel(channel) in SAME_DAY_CHANNELS and received is not None and len(dates) == 1:
             # In person or an ordinary letter: arrival and receipt are one day (Art. 31), so
             # correcting one corrects both.
-            arrived = received = self.received or self.arrived
+            arrived = received = self.received if dates == ["received"] else self.arrived
         first = None
         if received is None and Channel(channel) is Channel.IN_PERSON:
             first = received = arrived  # handed in: received that day (Art. 31(1))
-        old = {"channel": app.channel, "arrived": _iso(app.arrived_on)}
-        old["received"] = _iso(app.received_on)
-        new = {"channel": channel, "arrived": _iso(arrived), "received": _iso(received)}
-        changes = tuple((f, old[f], new[f]) for f in RECEIPT_FIELDS if old[f] != new[f])
-        if not changes:
-            given = [f for f in RECEIPT_FIELDS if getattr(self, f) is not None] or ["received"]
-            raise InvalidInput("没有需要更正的内容（新值与登记的相同）", field=given[0])
+        field = (dates or asked)[-1]  # what a refusal names: the value the person changed
         if received is not None:
             try:
                 check_receipt(Channel(channel), received, arrived)
             except ReceiptDateError as exc:
-                field = "arrived" if self.received is None and self.arrived else "received"
                 raise InvalidInput(exc.message, field=field) from exc
+        basis = received or arrived
+        if basis is not None and not number_year_fits(app.year, basis):
+            raise InvalidInput(
+                f"登记编号 {app.number} 按 {app.year} 年编排，更正后的日期 {basis} 与之不符"
+                "（编号只能晚于收到日期的年份一年，或在一月收到时早一年），请核对",
+                field=field,
+            )
+        old = {"channel": app.channel, "arrived": _iso(app.arrived_on)}
+        old["received"] = _iso(app.received_on)
+        now = {"channel": channel, "arrived": _iso(arrived), "received": _iso(received)}
+        changes = tuple((f, old[f], now[f]) for f in RECEIPT_FIELDS if old[f] != now[f])
         return replace(
             self, channel=channel, arrived=arrived, received=received, changes=changes,
             counted_from=received if first is None and received != app.received_on else None,
-            first_receipt=first,
+            first_receipt=first, asked=tuple(asked),
         )  # fmt: skip
 
     def check(self, case: CaseState, ctx: Context) -> None:
-        not_future(self.arrived, ctx.today, "arrived")
-        not_future(self.received, ctx.today, "received")
+        for f in sorted(("arrived", "received"), key=lambda f: f not in self.asked):
+            not_future(getattr(self, f), ctx.today, f)  # the date the person gave first
         if self.counted_from is not None:
             self._steps_still_lawful(case, ctx)
 
     def _steps_still_lawful(self, case: CaseState, ctx: Context) -> None:
         """Every recorded step checked as if first recorded against the corrected receipt
         (an extension after the corrected reply date is refused, not kept and flagged as a
-        calendar change would be). A problem the log already had under the stored receipt
-        (a later calendar moved a date) is not this correction's, and does not refuse it."""
+        calendar change would keep it). Where the log already fails that check under the
+        stored receipt (a later calendar moved a date), a correction to a later receipt only
+        loosens every limit and is allowed unless a step now comes before the receipt; one
+        to an earlier receipt would make that step later still and is refused."""
+        assert self.counted_from is not None
         policy = ctx.office.policy(case.case_type)
 
         def strict(events: tuple[Event, ...]) -> RulesError | None:
@@ -127,8 +148,12 @@ class ReceiptCorrection(Step):
             return None
 
         found = strict(moved(case.events, self.counted_from))
-        if found is None or strict(case.events) is not None:
+        if found is None:
             return
+        if strict(case.events) is not None and not isinstance(found, EventBeforeReceiptError):
+            stored = next((e.on for e in case.events if e.kind is RuleKind.RECEIVED), None)
+            if stored is not None and self.counted_from > stored:
+                return
         step = EventKind(found.step.value).label if found.step else "已记录的步骤"
         raise InvalidInput(
             f"按更正后的收到日期 {self.counted_from}，已记录的“{step}”不能成立：{found.message}；"
@@ -173,9 +198,10 @@ class ReceiptCorrection(Step):
 
 
 def _new_flags(before: Deadlines | None, after: Deadlines | None) -> list[Any]:
-    """The flags `after` has that `before` had not (by kind, step and date): what the
-    correction made irregular (a correction notice now late, …), told at once (§11)."""
+    """The flags `after` has that `before` had not, or had with another limit: what the
+    correction made irregular or more so (a correction notice now late, …), told at once
+    (§11)."""
     if after is None:
         return []
-    had = {(f.kind, f.step, f.on) for f in before.flags} if before is not None else set()
-    return [f for f in after.flags if (f.kind, f.step, f.on) not in had]
+    had = set(before.flags) if before is not None else set()
+    return [f for f in after.flags if f not in had]
