@@ -71,6 +71,12 @@ REMEDY = (
     "（《中华人民共和国行政诉讼法》第四十六条）。{% endif %}"
 )
 DECISION = ["{%p for p in decision %}", "{{ p }}", "{%p endfor %}", REMEDY]
+# The receipt's promise: the date when it is known; while a correction is awaited the 20
+# working days run from the corrected application (Reg. Art. 30, rulebook §5.3).
+REPLY_WITHIN = (
+    "{% if reply_due_cn %}收到申请之日起20个工作日内，即{{ reply_due_cn }}前"
+    "{% else %}收到补正后的申请之日起20个工作日内{% endif %}"
+)
 
 # The body of each kind, between the addressee line and the signature.
 BODIES: dict[LetterKind, list[str]] = {
@@ -78,8 +84,9 @@ BODIES: dict[LetterKind, list[str]] = {
         INTRO,
         "您的申请已登记，提交方式：{{ channel_label }}。根据"
         + reg((33, 2))
-        + "的规定，本机关将在收到申请之日起20个工作日内，即{{ reply_due_cn }}前作出答复；"
-        "需要延长答复期限的，将另行告知。"
+        + "的规定，本机关将在"
+        + REPLY_WITHIN
+        + "作出答复；需要延长答复期限的，将另行告知。"
         "查询办理进度时，请提供上述登记编号。",
     ],
     LetterKind.CORRECTION: [
@@ -129,7 +136,8 @@ BODIES: dict[LetterKind, list[str]] = {
         "{{ c.due_cn }}{% else %}征求意见期限自其收到征求意见书之日起计算{% endif %}。",
         "{%p endfor %}",
         "根据" + reg((33, 3)) + "的规定，征求第三方和其他机关意见所需时间不计算在答复期限内。"
-        "本机关将于{{ reply_due_cn }}前作出答复。",
+        "{% if reply_due_cn %}本机关将于{{ reply_due_cn }}前作出答复。"
+        "{% else %}本机关将在收到补正后的申请之日起20个工作日内作出答复。{% endif %}",
     ],
     LetterKind.FEE: [
         INTRO,
@@ -180,7 +188,8 @@ BODIES: dict[LetterKind, list[str]] = {
         "需协助的事项：{{ coop_items|join('；') }}",
         "{%p endif %}",
         "请于{{ coop_due_cn }}前将办理意见（是否掌握该信息、能否公开及理由）和相关材料反馈本机关"
-        "政府信息公开工作机构。答复期限为{{ reply_due_cn }}。",
+        "政府信息公开工作机构。{% if reply_due_cn %}答复期限为{{ reply_due_cn }}。"
+        "{% else %}申请人正在补正，答复期限自收到补正后的申请之日起计算。{% endif %}",
     ],
     LetterKind.SERVICE_RECEIPT: [
         "送达文书：{{ served_name }}（{{ served_reference }}）",

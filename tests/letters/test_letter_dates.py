@@ -89,3 +89,19 @@ def test_the_kinds_that_print_the_dates_match_the_templates() -> None:
         body = "".join(build_templates.BODIES[kind])
         assert ("{{ history }}" in body) == (kind in RECITES_HISTORY), kind
         assert ("{{ reply_due_cn }}" in body) == (kind in PRINTS_REPLY_DUE), kind
+
+
+def test_while_a_correction_is_awaited_the_letters_say_from_when_the_20_days_run(
+    desk: Desk,
+) -> None:
+    """No reply date is known until the corrected application arrives (Reg. Art. 30): the
+    receipt and the 协办函 say from when the 20 working days run, never "即前"."""
+    number = desk.register(received=date(2026, 3, 2))
+    on = date(2026, 3, 3)
+    desk.record(number, steps.CorrectionRequested(on=on, served=on), on)
+    _, text = desk.issue(number, "receipt", today=on)
+    assert "本机关将在收到补正后的申请之日起20个工作日内作出答复" in text
+    assert "即前" not in text and "于前" not in text
+    desk.record(number, steps.Assignment(on=on, department="zcfg", cooperating=("hbc",)), on)
+    _, text = desk.issue(number, "cooperation", party="hbc", today=on)
+    assert "答复期限自收到补正后的申请之日起计算" in text and "答复期限为。" not in text
