@@ -3,7 +3,7 @@ arrived (rulebook §3.3). Old and new values, who changed them and why go into t
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
@@ -13,8 +13,6 @@ from disclosure.cli.steps_cmds import done, record_steps
 from disclosure.errors import InvalidInput
 from disclosure.services import steps
 from disclosure.vocabulary import Channel
-
-RECEIPT_LABELS = ("提交方式", "送达日期", "法定收到日期")  # of --channel, --arrived, --received
 
 
 def register(app: typer.Typer) -> None:
@@ -73,6 +71,5 @@ def amend(
                 received=parse_date(received, "received"),
             )
         )
-    labels = [label for label, v in zip(RECEIPT_LABELS, receipt, strict=True) if v is not None]
-    words = "、".join((["登记信息"] if changes else []) + labels)
-    done(record_steps(ctx, number, *todo, today=today), as_json, f"已更正{words}")
+    out = record_steps(ctx, number, *todo, today=today)
+    done(out, as_json, "已" + "，".join(cast(list[str], out["recorded"])))  # what it corrected

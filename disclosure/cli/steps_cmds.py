@@ -25,6 +25,7 @@ from disclosure.errors import InvalidInput
 from disclosure.people.applicants import ITEM_FEE_COUNTED
 from disclosure.services import steps
 from disclosure.services.queries import department_names
+from disclosure.services.timeline import event_label
 from disclosure.services.views import summary
 from disclosure.vocabulary import AbandonReason, PartyKind, Stage
 
@@ -70,11 +71,13 @@ def record_steps(
     read model after, with the warnings of every step."""
     with state(ctx).context(today) as (session, c):
         warnings: list[str] = []
+        labels: list[str] = []
         for step in todo:
             recorded = step.record(session, c, number)
             warnings += recorded.warnings
+            labels.append(event_label(recorded.event))
         out = summary(recorded.application, c.office, c.today, department_names(session))
-        return {**out, "warnings": warnings}
+        return {**out, "warnings": warnings, "recorded": labels}
 
 
 def done(out: dict[str, object], as_json: bool, done: str) -> None:
