@@ -25,7 +25,7 @@ from disclosure.services.steps.base import with_receipt as moved
 from disclosure.services.views import receipt_day_hint
 from disclosure.vocabulary import Channel as LedgerChannel
 from disclosure.vocabulary import EventKind, Stage
-from rules.engine import Deadlines, compute
+from rules.engine import Deadlines, Flag, compute
 from rules.errors import EventBeforeReceiptError, ReceiptDateError, RulesError
 from rules.events import Channel, Event
 from rules.events import EventKind as RuleKind
@@ -197,7 +197,7 @@ class ReceiptCorrection(Step):
         return tuple(out)
 
 
-def _new_flags(before: Deadlines | None, after: Deadlines | None) -> list[Any]:
+def _new_flags(before: Deadlines | None, after: Deadlines | None) -> list[Flag]:
     """The flags `after` has that `before` had not, or had with another limit: what the
     correction made irregular or more so (a correction notice now late, …), told at once
     (§11)."""
