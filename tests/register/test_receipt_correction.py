@@ -264,3 +264,13 @@ def test_a_receipt_a_year_off_its_number_is_refused(c: Cli, unchanged) -> None: 
         err = c.fails("amend", n, "--received", "2024-12-31", "--reason", "x")
     assert "--received" in err and "登记编号" in err
     assert c.ok("amend", n, "--received", "2025-11-28", "--reason", "遗漏登记")["number"] == n
+
+
+def test_a_back_dated_step_that_undoes_a_recorded_one_names_it(c: Cli, unchanged) -> None:  # type: ignore[no-untyped-def]
+    """A correction notice dated 3/05, recorded after an extension of 3/25: the extension
+    would then have been decided while the correction was awaited (Reg. Art. 30)."""
+    n = c.register("2026-03-02", today="2026-03-02")["number"]
+    c.ok("extend", n, "--days", "5", "--approver", "李主任", "--date", "2026-03-25")
+    with unchanged():
+        err = c.fails("correction", "request", n, "--date", "2026-03-05")
+    assert "--date" in err and "已记录的“延期答复”不能成立" in err

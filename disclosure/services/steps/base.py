@@ -35,7 +35,7 @@ from disclosure.services.workflow import advanced
 from disclosure.textinput import LINE_MAX, NOTE_MAX, clean_text
 from disclosure.vocabulary import EventKind, Stage
 from rules.engine import Deadlines
-from rules.errors import WHOLE_STEP
+from rules.errors import WHOLE_STEP, RulesError
 from rules.events import Event
 from rules.events import EventKind as RuleKind
 from rules.explain import explain_flag
@@ -291,6 +291,7 @@ def plan(case: CaseState, step: Step, ctx: Context) -> Planned:
             deadlines = compute_events(case.case_type, events, ctx.office)
         except DisclosureError as exc:
             exc.field = "" if exc.field == WHOLE_STEP else step.field_for(exc.field)
+            _name_other_step(exc, {e.kind for e in new_events})
             raise
     return Planned(
         step=step,
@@ -301,6 +302,16 @@ def plan(case: CaseState, step: Step, ctx: Context) -> Planned:
         deadlines=deadlines,
         recompute=bool(new_events or moved),
     )
+
+
+def _name_other_step(exc: DisclosureError, own: set[RuleKind]) -> None:
+    """An engine refusal about a step already recorded, not the one being recorded (a
+    back-dated correction notice before a recorded extension): say which step it is."""
+    cause = exc.__cause__
+    if isinstance(cause, RulesError) and cause.step is not None and cause.step not in own:
+        exc.message = (
+            f"记录后，已记录的“{EventKind(cause.step.value).label}”不能成立：{exc.message}"
+        )
 
 
 def record(session: Session, ctx: Context, number: str, step: Step) -> Recorded:
