@@ -274,3 +274,17 @@ def test_a_back_dated_step_that_undoes_a_recorded_one_names_it(c: Cli, unchanged
     with unchanged():
         err = c.fails("correction", "request", n, "--date", "2026-03-05")
     assert "--date" in err and "已记录的“延期答复”不能成立" in err
+
+
+def test_a_step_recorded_for_a_day_before_the_arrival_names_the_option_that_gave_it(
+    c: Cli, unchanged
+) -> None:  # type: ignore[no-untyped-def]
+    """amend, note, assign and stage take no date of their own: their day is --today."""
+    n = c.register("2026-11-02")["number"]
+    with unchanged():
+        for args in (("amend", n, "--phone", "13900000000", "--reason", "x"),
+                     ("note", n, "--note", "x"), ("stage", n, "review")):  # fmt: skip
+            err = c.fails(*args, "--today", "2026-10-30")
+            assert err.startswith("错误：--today:") and "早于申请送达日期" in err, err
+        err = c.fails("extend", n, "--days", "5", "--approver", "李", "--date", "2026-10-30")
+        assert err.startswith("错误：--date:"), err  # a step with a date of its own

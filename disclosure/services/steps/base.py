@@ -173,6 +173,9 @@ class Step:
     needs_receipt: ClassVar[bool] = True  # refused while the arrival is unconfirmed
     when_closed: ClassVar[bool] = False  # allowed once the application is closed
     note_field: ClassVar[str] = "note"  # what the person gives the note as (a reason: reason)
+    # What the step's date is given as: its own date (`on`), or the day it is recorded for
+    # (`today`: the CLI's --today) for the office's steps that take no date of their own.
+    date_field: ClassVar[str] = "on"
 
     on: date
     note: str = ""
@@ -241,14 +244,14 @@ def not_future(d: date | None, today: date, field: str) -> None:
         raise InvalidInput(f"日期 {d.isoformat()} 晚于今天 {today.isoformat()}", field=field)
 
 
-def not_before_arrival(d: date, case: CaseState) -> None:
+def not_before_arrival(d: date, case: CaseState, field: str = "on") -> None:
     """No step of a case predates the application itself: its arrival, or its legal receipt
     when no arrival is recorded (a back-dated entry with `--today` included)."""
     first = min(filter(None, (case.arrived_on, case.received_on)), default=None)
     if first is not None and d < first:
         raise InvalidInput(
             f"日期 {d.isoformat()} 早于申请送达日期 {first.isoformat()}，申请此前尚未收到",
-            field="on",
+            field=field,
         )
 
 
@@ -269,8 +272,8 @@ def check_texts(step: Step) -> None:
 def plan(case: CaseState, step: Step, ctx: Context) -> Planned:
     """Every check of `step` on `case`, and what recording it changes (see module doc)."""
     check_texts(step)
-    not_future(step.on, ctx.today, "on")
-    not_before_arrival(step.on, case)
+    not_future(step.on, ctx.today, step.date_field)
+    not_before_arrival(step.on, case, step.date_field)
     if step.needs_receipt and case.received_on is None:
         raise Conflict("尚未确认收到申请，请先确认收到", field="number")
     step.check(case, ctx)

@@ -60,6 +60,7 @@ class Assignment(Step):
     kind = EventKind.ASSIGNED
     needs_receipt = False
     when_closed = True
+    date_field = "today"
     department: str
     cooperating: tuple[str, ...] = ()
     lead_id: int | None = None  # resolved by `prepare`
@@ -85,6 +86,7 @@ class StageMove(Step):
     kind = EventKind.STAGE_MOVED
     needs_receipt = False
     when_closed = True
+    date_field = "today"
     to: Stage
 
     def check(self, case: CaseState, ctx: Context) -> None:
@@ -106,6 +108,7 @@ class Note(Step):
     kind = EventKind.NOTE
     needs_receipt = False
     when_closed = True
+    date_field = "today"
 
     def check(self, case: CaseState, ctx: Context) -> None:
         if not self.note.strip():
@@ -155,6 +158,7 @@ class Amendment(Step):
     kind = EventKind.AMENDED
     needs_receipt = False
     when_closed = True
+    date_field = "today"
     note_field = "reason"
     changes: tuple[tuple[str, str], ...]  # (domain field, new value)
     old: tuple[tuple[str, str], ...] = ()  # the values replaced (resolved on the row)

@@ -56,6 +56,7 @@ class ReceiptCorrection(Step):
 
     kind = EventKind.RECEIPT_CORRECTED
     needs_receipt = False
+    date_field = "today"
     note_field = "reason"
     channel: str | None = None
     arrived: date | None = None
