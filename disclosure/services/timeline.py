@@ -16,7 +16,7 @@ from disclosure.models import EventRecord
 from disclosure.outcomes import OUTCOMES
 from disclosure.vocabulary import AMENDABLE_LABELS, Channel, EventKind, Stage
 
-CHANNELS = frozenset(c.value for c in Channel)
+CHANNEL_LABELS = Channel.labels()
 
 PERSON_LABELS = {
     EventKind.EXTENSION_GRANTED.value: "批准人",
@@ -47,7 +47,7 @@ CHANGE_KINDS = frozenset({EventKind.AMENDED.value, EventKind.RECEIPT_CORRECTED.v
 def _value(field: str, value: str) -> str:
     if not value:
         return "（空）"
-    return Channel(value).label if field == "channel" and value in CHANNELS else value
+    return CHANNEL_LABELS.get(value, value) if field == "channel" else value
 
 
 def event_label(record: EventRecord) -> str:

@@ -25,8 +25,6 @@ from disclosure.vocabulary import (
 from rules.clocks import Clock
 from rules.explain import CLOCK_LABELS
 
-# States whose clock is running: only these are "due today" or "N working days left".
-
 
 def row_class(row: Any) -> str:
     """CSS class for a list row by deadline state (colour by urgency).

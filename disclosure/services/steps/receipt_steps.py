@@ -45,8 +45,7 @@ def _channel(value: str) -> str:
     try:
         return LedgerChannel(value).value
     except ValueError:
-        known = "、".join(f"{c.value}（{c.label}）" for c in LedgerChannel)
-        raise InvalidInput(f"提交方式应为：{known}", field="channel") from None
+        raise InvalidInput(f"提交方式应为：{LedgerChannel.choices()}", field="channel") from None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -250,9 +250,9 @@ def placed(errors: dict[str, str], inputs: dict[str, str]) -> dict[str, str]:
     """`errors` with each one about something the form has no input for (the case itself,
     a value the step derives) said on the form's own line, never dropped."""
     out = {k: v for k, v in errors.items() if k in inputs}
-    lost = [v for k, v in errors.items() if k not in inputs and k != "_form"]
-    if lost or "_form" in errors:
-        out["_form"] = "；".join([*([errors["_form"]] if "_form" in errors else []), *lost])
+    lost = [v for k, v in errors.items() if k not in inputs]  # `_form` is never an input
+    if lost:
+        out["_form"] = "；".join(lost)
     return out
 
 
